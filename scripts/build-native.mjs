@@ -32,7 +32,11 @@ const require = createRequire(import.meta.url);
 const nodeGyp = require.resolve('node-gyp/bin/node-gyp.js');
 console.log(`build-native: compiling the LibTorch addon${libtorch ? ` against ${libtorch}` : ''} (a few minutes the first time)`);
 const jobs = process.env.JOBS ?? 'max';
-execFileSync(process.execPath, [nodeGyp, 'rebuild', `--jobs=${jobs}`], {
+// Offline machines: use the headers installed next to this node binary (Debian: /usr/include/node)
+// instead of letting node-gyp download them.
+const localNodeDir = dirname(dirname(process.execPath));
+const nodeDirArgs = existsSync(join(localNodeDir, 'include/node/node_api.h')) ? [`--nodedir=${localNodeDir}`] : [];
+execFileSync(process.execPath, [nodeGyp, 'rebuild', `--jobs=${jobs}`, ...nodeDirArgs], {
   cwd: nativeDir,
   stdio: 'inherit',
   env: { ...process.env, LIBTORCH: libtorch },
