@@ -1,2 +1,5 @@
 // Browser-safe data API: parsing from text/bytes and in-memory datasets. File loaders: ./node.ts.
 export * from './csv.js';
+export * from './idx.js';
+export * from './dataset.js';
+export * from './images.js';

@@ -1,0 +1,108 @@
+// Image datasets from decoded pixels: scaling to [-1, 1], IDX arrays to datasets, and resizing
+// (bilinear or area averaging) on float HWC rasters. Browser-safe.
+import type { IdxArray } from './idx.js';
+import { validateDataset, type ArrayDataset } from './dataset.js';
+
+export const FASHION_MNIST_CLASSES = [
+  'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
+];
+export const MNIST_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+
+/** Maps bytes 0..255 to [-1, 1]. */
+export function bytesToSigned(bytes: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) out[i] = bytes[i] / 127.5 - 1;
+  return out;
+}
+
+/** An IDX image array [N, H, W] (or [N, H, W, C]) of uint8, with an optional IDX label array [N], as a dataset in [-1, 1]. */
+export function idxToImageDataset(
+  name: string,
+  images: IdxArray,
+  labels?: IdxArray,
+  classNames?: string[],
+): ArrayDataset {
+  if (images.dtype !== 'uint8') throw new Error(`${name}: image IDX must hold uint8 pixels, got ${images.dtype}`);
+  if (images.shape.length !== 3 && images.shape.length !== 4) {
+    throw new Error(`${name}: image IDX must have shape [N, H, W] or [N, H, W, C], got [${images.shape.join(', ')}]`);
+  }
+  const [count, h, w, c = 1] = images.shape;
+  let lab: Int32Array | undefined;
+  if (labels) {
+    if (labels.shape.length !== 1 || labels.shape[0] !== count) {
+      throw new Error(`${name}: label IDX shape [${labels.shape.join(', ')}] does not match ${count} images (expected [${count}])`);
+    }
+    lab = Int32Array.from(labels.data);
+  }
+  let numClasses = classNames?.length;
+  if (lab && numClasses === undefined) numClasses = lab.reduce((m, v) => Math.max(m, v), -1) + 1;
+  return validateDataset({ name, itemShape: [h, w, c], count, values: bytesToSigned(images.data), labels: lab, numClasses, classNames });
+}
+
+export type ResizeMethod = 'bilinear' | 'area';
+
+/**
+ * Resizes an HWC float raster. 'bilinear' samples with half-pixel centres (like align_corners=False);
+ * 'area' averages the covered source area with fractional weights (good for shrinking).
+ */
+export function resizeImage(
+  src: Float32Array, h: number, w: number, c: number, outH: number, outW: number, method: ResizeMethod = 'area',
+): Float32Array {
+  if (src.length !== h * w * c) throw new Error(`resizeImage: raster has ${src.length} values, expected ${h}x${w}x${c}`);
+  if (outH === h && outW === w) return Float32Array.from(src);
+  const out = new Float32Array(outH * outW * c);
+  if (method === 'bilinear') {
+    const sy = h / outH;
+    const sx = w / outW;
+    for (let y = 0; y < outH; y++) {
+      const fy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), h - 1);
+      const y0 = Math.floor(fy);
+      const y1 = Math.min(y0 + 1, h - 1);
+      const ty = fy - y0;
+      for (let x = 0; x < outW; x++) {
+        const fx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), w - 1);
+        const x0 = Math.floor(fx);
+        const x1 = Math.min(x0 + 1, w - 1);
+        const tx = fx - x0;
+        for (let k = 0; k < c; k++) {
+          const a = src[(y0 * w + x0) * c + k];
+          const b = src[(y0 * w + x1) * c + k];
+          const d = src[(y1 * w + x0) * c + k];
+          const e = src[(y1 * w + x1) * c + k];
+          out[(y * outW + x) * c + k] = (a * (1 - tx) + b * tx) * (1 - ty) + (d * (1 - tx) + e * tx) * ty;
+        }
+      }
+    }
+    return out;
+  }
+  if (method !== 'area') throw new Error(`resizeImage: unknown method ${String(method)} (expected 'bilinear' or 'area')`);
+  const wy = areaWeights(h, outH);
+  const wx = areaWeights(w, outW);
+  for (let y = 0; y < outH; y++) {
+    for (let x = 0; x < outW; x++) {
+      for (let k = 0; k < c; k++) {
+        let s = 0;
+        for (const [iy, ay] of wy[y]) for (const [ix, ax] of wx[x]) s += ay * ax * src[(iy * w + ix) * c + k];
+        out[(y * outW + x) * c + k] = s;
+      }
+    }
+  }
+  return out;
+}
+
+// For each output cell, the source cells it covers and their normalised overlap weights.
+function areaWeights(n: number, outN: number): Array<Array<[number, number]>> {
+  const scale = n / outN;
+  const result: Array<Array<[number, number]>> = [];
+  for (let o = 0; o < outN; o++) {
+    const lo = o * scale;
+    const hi = (o + 1) * scale;
+    const cells: Array<[number, number]> = [];
+    for (let i = Math.floor(lo); i < Math.min(Math.ceil(hi), n); i++) {
+      const overlap = Math.min(hi, i + 1) - Math.max(lo, i);
+      if (overlap > 1e-12) cells.push([i, overlap / scale]);
+    }
+    result.push(cells);
+  }
+  return result;
+}
