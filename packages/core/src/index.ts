@@ -1,3 +1,10 @@
 // @gantry/core: the public API. Each area keeps its own index; this file only re-exports.
 export * from './data/index.js';
 export * from './metrics/index.js';
+
+export * from './tfjs-fixes/index.js';
+export * from './random.js';
+export * from './losses.js';
+export * from './penalties.js';
+export * from './models/index.js';
+export * from './layers/index.js';
