@@ -1,0 +1,142 @@
+// The tfjs KernelBackend whose numeric tensors live in LibTorch. Values written from JS stay in JS
+// until a native kernel first needs them (then they are uploaded once and dropped); data crosses
+// back to JS only on read. complex64 and string tensors stay in JS: their kernels fall back to cpu.
+import {
+  DataStorage, KernelBackend, engine, util,
+  type BackendTimingInfo, type BackendValues, type DataId, type DataType, type TensorInfo,
+} from '@tensorflow/tfjs-core';
+
+import { addon, DTYPE_CODE, type NativeDtype } from './addon.js';
+
+interface TensorData {
+  /** Native tensor handle, or null while the values are held in JS. */
+  handle: number | null;
+  values: BackendValues | null;
+  shape: number[];
+  dtype: DataType;
+  refCount: number;
+}
+
+function isNativeDtype(dtype: DataType): dtype is NativeDtype {
+  return dtype === 'float32' || dtype === 'int32' || dtype === 'bool';
+}
+
+function typedArrayFor(values: BackendValues, dtype: NativeDtype): Float32Array | Int32Array | Uint8Array {
+  if (dtype === 'float32') return values instanceof Float32Array ? values : new Float32Array(values as ArrayLike<number>);
+  if (dtype === 'int32') return values instanceof Int32Array ? values : new Int32Array(values as ArrayLike<number>);
+  return values instanceof Uint8Array ? values : new Uint8Array(values as ArrayLike<number>);
+}
+
+export class TorchBackend extends KernelBackend {
+  private readonly data: DataStorage<TensorData>;
+
+  constructor() {
+    super();
+    this.data = new DataStorage(this, engine());
+  }
+
+  /** Native handle of a tensor's data, uploading JS-held values on first use. */
+  handleOf(t: TensorInfo): number {
+    const data = this.data.get(t.dataId);
+    if (data.handle !== null) return data.handle;
+    if (!isNativeDtype(data.dtype)) {
+      throw new Error(`torch backend: ${data.dtype} tensors have no native form (shape [${data.shape}])`);
+    }
+    const values = data.values ?? util.getTypedArrayFromDType(data.dtype, util.sizeFromShape(data.shape));
+    data.handle = addon.upload(typedArrayFor(values, data.dtype), data.shape, DTYPE_CODE[data.dtype]);
+    data.values = null;
+    return data.handle;
+  }
+
+  /** Wraps a fresh native handle (owned from now on by the returned dataId) as a kernel output. */
+  makeOutput(handle: number, shape: number[], dtype: DataType): TensorInfo {
+    const dataId = {};
+    this.data.set(dataId, { handle, values: null, shape, dtype, refCount: 1 });
+    return { dataId, shape, dtype };
+  }
+
+  /** Like makeOutput, taking the shape from the native tensor. */
+  makeOutputNativeShape(handle: number, dtype: DataType): TensorInfo {
+    return this.makeOutput(handle, addon.shapeOf(handle), dtype);
+  }
+
+  /** A kernel output holding JS values (used by the cpu fallback and JS-computed kernels). */
+  makeTensorInfo(shape: number[], dtype: DataType, values: BackendValues): TensorInfo {
+    return { dataId: this.write(values, shape, dtype), shape, dtype };
+  }
+
+  override write(values: BackendValues, shape: number[], dtype: DataType): DataId {
+    const dataId = {};
+    this.data.set(dataId, { handle: null, values, shape, dtype, refCount: 1 });
+    return dataId;
+  }
+
+  override move(dataId: DataId, values: BackendValues, shape: number[], dtype: DataType, refCount: number): void {
+    this.data.set(dataId, { handle: null, values, shape, dtype, refCount });
+  }
+
+  override readSync(dataId: DataId): BackendValues {
+    const data = this.data.get(dataId);
+    if (data.values !== null) return data.values;
+    if (data.handle === null) {
+      return util.getTypedArrayFromDType(data.dtype as NativeDtype, util.sizeFromShape(data.shape));
+    }
+    return addon.download(data.handle);
+  }
+
+  override async read(dataId: DataId): Promise<BackendValues> {
+    return this.readSync(dataId);
+  }
+
+  override refCount(dataId: DataId): number {
+    return this.data.has(dataId) ? this.data.get(dataId).refCount : 0;
+  }
+
+  override incRef(dataId: DataId): void {
+    this.data.get(dataId).refCount++;
+  }
+
+  override disposeData(dataId: DataId, force = false): boolean {
+    if (!this.data.has(dataId)) return true;
+    const data = this.data.get(dataId);
+    data.refCount--;
+    if (!force && data.refCount > 0) return false;
+    if (data.handle !== null) addon.release(data.handle);
+    this.data.delete(dataId);
+    return true;
+  }
+
+  override numDataIds(): number {
+    return this.data.numDataIds();
+  }
+
+  override memory(): { unreliable: boolean; reasons?: string[]; numNativeTensors: number } {
+    return {
+      unreliable: true,
+      reasons: ['Native ATen tensors may share storage (views), so byte counts are not tracked.'],
+      numNativeTensors: addon.liveCount(),
+    };
+  }
+
+  override async time(f: () => void): Promise<BackendTimingInfo> {
+    const start = util.now();
+    f();
+    return { kernelMs: util.now() - start };
+  }
+
+  override timerAvailable(): boolean {
+    return true;
+  }
+
+  override floatPrecision(): 16 | 32 {
+    return 32;
+  }
+
+  override epsilon(): number {
+    return super.epsilon();
+  }
+
+  override dispose(): void {
+    // Handles are released with their dataIds; the engine disposes tensors before the backend.
+  }
+}

@@ -1,0 +1,44 @@
+// import '@gantry/tfjs-backend-torch' registers the 'torch' backend (priority above cpu) with its
+// native kernels and cpu fallbacks, making it the default tfjs backend in Node.
+import '@tensorflow/tfjs-backend-cpu';
+import { registerBackend } from '@tensorflow/tfjs-core';
+
+import { addon } from './addon.js';
+import { TorchBackend } from './backend.js';
+import { registerFallbacks } from './fallback.js';
+import { BACKEND_NAME, registerNativeKernels } from './kernels/index.js';
+
+export { TorchBackend } from './backend.js';
+export { fallbackCounts, getFallbackPolicy, resetFallbackCounts, setFallbackPolicy, type FallbackPolicy } from './fallback.js';
+export { BACKEND_NAME } from './kernels/index.js';
+
+/** Priority above cpu (1) and wasm (2) so that importing this package makes torch the default. */
+export const BACKEND_PRIORITY = 3;
+
+const nativeKernelNames = registerNativeKernels();
+registerFallbacks(BACKEND_NAME);
+
+registerBackend(BACKEND_NAME, () => {
+  // Kernels registered for cpu after this module loaded also get forwarders.
+  registerFallbacks(BACKEND_NAME);
+  return new TorchBackend();
+}, BACKEND_PRIORITY);
+
+/** Threads ATen uses for intra-op parallelism (all cores unless GANTRY_TORCH_THREADS says otherwise). */
+export function numThreads(): number {
+  return addon.numThreads();
+}
+
+export function setNumThreads(n: number): void {
+  addon.setNumThreads(n);
+}
+
+/** Native tensors currently alive in the addon's store. */
+export function nativeTensorCount(): number {
+  return addon.liveCount();
+}
+
+/** Names of the kernels implemented natively (the rest run through the cpu fallback). */
+export function nativeKernels(): string[] {
+  return [...nativeKernelNames];
+}
