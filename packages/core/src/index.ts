@@ -8,3 +8,4 @@ export * from './losses.js';
 export * from './penalties.js';
 export * from './models/index.js';
 export * from './layers/index.js';
+export * from './train/index.js';
