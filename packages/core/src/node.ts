@@ -9,3 +9,4 @@ export * from './index.js';
 export * from './image/index.js';
 export { fileRunStore, writeFileAtomic } from './train/file-store.js';
 export * from './data/node.js';
+export * from './metrics/node.js';
