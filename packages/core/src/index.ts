@@ -9,3 +9,4 @@ export * from './penalties.js';
 export * from './models/index.js';
 export * from './layers/index.js';
 export * from './train/index.js';
+export * from './tabular/index.js';
