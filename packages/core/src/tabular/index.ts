@@ -1,0 +1,8 @@
+// Tabular GANs and their tools (browser-safe: no node:* imports).
+export * from './matrix.js';
+export * from './scaling.js';
+export * from './missingness.js';
+export * from './baselines.js';
+export * from './gain.js';
+export * from './dense-net.js';
+export * from './impute-csv.js';
