@@ -6,23 +6,21 @@
 //   node --import tsx examples/tables/gain-benchmark.ts --report      # rewrites the table in docs/tables.md
 //
 // Each run appends one JSON line per seed to runs/tables/gain-<dataset>-<iterations>.jsonl.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   chainedRegressionImpute, createRng, imputationRmse, meanImpute, removeCompletelyAtRandom, trainGain, type NumericMatrix,
 } from '@gantry/core';
 import { readCsvFile } from '@gantry/core/node';
+import { meanStd, repoRoot, runsDir, writeDocsSection } from './docs-section.js';
 
-const repoRoot = join(import.meta.dirname, '..', '..');
 const datasets: Record<string, { file: string; label: string }> = {
   letter: { file: 'letter.csv', label: 'lettr' },
   spam: { file: 'spam.csv', label: 'type' },
 };
 // Yoon et al. 2018, Table 2 (RMSE, mean +- std), GAIN row, as printed in the paper.
 const paperGain: Record<string, string> = { letter: '.1198 ± .0005', spam: '.0513 ± .0016' };
-const runsDir = join(repoRoot, 'runs', 'tables');
-const docsPath = join(repoRoot, 'docs', 'tables.md');
 
 interface SeedResult { dataset: string; seed: number; iterations: number; mean: number; chained: number; gain: number; gainSeconds: number; chainedSeconds: number }
 
@@ -48,12 +46,6 @@ function runSeed(name: string, truth: NumericMatrix, seed: number, iterations: n
   return { dataset: name, seed, iterations, mean, chained, gain, gainSeconds: (performance.now() - t) / 1000, chainedSeconds };
 }
 
-function meanStd(xs: number[]): string {
-  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, xs.length - 1));
-  return `${m.toFixed(4)} ± ${sd.toFixed(4)}`;
-}
-
 function report(): string {
   const rows: string[] = [];
   const files = existsSync(runsDir) ? readdirSync(runsDir).filter((f) => /^gain-.*\.jsonl$/.test(f)).sort() : [];
@@ -74,16 +66,6 @@ function report(): string {
   ].join('\n');
 }
 
-function writeDocsTable(table: string): void {
-  const start = '<!-- gain-benchmark:start -->';
-  const end = '<!-- gain-benchmark:end -->';
-  const text = readFileSync(docsPath, 'utf8');
-  const a = text.indexOf(start);
-  const b = text.indexOf(end);
-  if (a < 0 || b < a) throw new Error(`${docsPath}: missing the ${start} ... ${end} markers`);
-  writeFileSync(docsPath, text.slice(0, a + start.length) + '\n' + table + '\n' + text.slice(b));
-}
-
 const { values: args } = parseArgs({
   options: {
     dataset: { type: 'string', default: 'letter' },
@@ -95,7 +77,7 @@ const { values: args } = parseArgs({
 });
 if (args.report) {
   const table = report();
-  writeDocsTable(table);
+  writeDocsSection('gain-benchmark', table);
   console.log(table);
 } else {
   const name = args.dataset!;

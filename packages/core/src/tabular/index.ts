@@ -6,3 +6,4 @@ export * from './baselines.js';
 export * from './gain.js';
 export * from './dense-net.js';
 export * from './impute-csv.js';
+export * from './anomaly.js';

@@ -1,0 +1,23 @@
+// Replaces the text between <!-- name:start --> and <!-- name:end --> in docs/tables.md.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const repoRoot = join(import.meta.dirname, '..', '..');
+export const runsDir = join(repoRoot, 'runs', 'tables');
+
+export function writeDocsSection(name: string, body: string): void {
+  const path = join(repoRoot, 'docs', 'tables.md');
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  const text = readFileSync(path, 'utf8');
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`${path}: missing the ${start} ... ${end} markers`);
+  writeFileSync(path, text.slice(0, a + start.length) + '\n' + body + '\n' + text.slice(b));
+}
+
+export function meanStd(xs: number[], digits = 4): string {
+  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, xs.length - 1));
+  return `${m.toFixed(digits)} ± ${sd.toFixed(digits)}`;
+}
