@@ -1,4 +1,60 @@
-// Placeholder: native kernels land here (owner: engine-conv).
-import type { KernelConfig } from '@tensorflow/tfjs-core';
+// Max/average pooling and their gradients on ATen via the native addon; geometry from tfjs's
+// computePool2DInfo so that 'same', 'valid', explicit pads and rounding modes match tfjs.
+import { backend_util } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 
-export const poolKernels: KernelConfig[] = [];
+import { nativeOp } from '../addon.js';
+import type { TorchBackend } from '../backend.js';
+import { BACKEND_NAME, windowGeometry } from './conv.js';
+
+type Inputs = Record<string, TensorInfo | undefined>;
+interface Args { inputs: Inputs; attrs?: NamedAttrMap; backend: TorchBackend }
+interface PoolAttrs {
+  filterSize: [number, number] | number; strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+function need(inputs: Inputs, name: string, kernel: string): TensorInfo {
+  const t = inputs[name];
+  if (t == null) throw new Error(`${kernel}: missing input '${name}'`);
+  return t;
+}
+
+function poolInfo(x: TensorInfo, attrs: NamedAttrMap | undefined): backend_util.Conv2DInfo {
+  const a = attrs as unknown as PoolAttrs;
+  if (x.shape.length !== 4) throw new Error(`pooling needs a rank-4 NHWC input, got shape [${x.shape.join(', ')}]`);
+  return backend_util.computePool2DInfo(x.shape as [number, number, number, number], a.filterSize,
+    a.strides, 1, a.pad, a.dimRoundingMode);
+}
+
+function pool(kernel: string, op: 'maxPool' | 'avgPool'): KernelFunc {
+  const run = ({ inputs, attrs, backend }: Args): TensorInfo => {
+    const x = need(inputs, 'x', kernel);
+    const info = poolInfo(x, attrs);
+    const handle = nativeOp(op)(backend.handleOf(x), windowGeometry(info));
+    return backend.makeOutput(handle, info.outShape, 'float32');
+  };
+  return run as unknown as KernelFunc;
+}
+
+function poolGrad(kernel: string, op: 'maxPoolGrad' | 'avgPoolGrad'): KernelFunc {
+  const run = ({ inputs, attrs, backend }: Args): TensorInfo => {
+    const dy = need(inputs, 'dy', kernel);
+    const x = need(inputs, 'input', kernel);
+    const info = poolInfo(x, attrs);
+    const handle = nativeOp(op)(backend.handleOf(dy), backend.handleOf(x), windowGeometry(info));
+    return backend.makeOutput(handle, [...x.shape], 'float32');
+  };
+  return run as unknown as KernelFunc;
+}
+
+const kernel = (kernelName: string, kernelFunc: KernelFunc): KernelConfig =>
+  ({ kernelName, backendName: BACKEND_NAME, kernelFunc });
+
+export const poolKernels: KernelConfig[] = [
+  kernel('MaxPool', pool('MaxPool', 'maxPool')),
+  kernel('AvgPool', pool('AvgPool', 'avgPool')),
+  kernel('MaxPoolGrad', poolGrad('MaxPoolGrad', 'maxPoolGrad')),
+  kernel('AvgPoolGrad', poolGrad('AvgPoolGrad', 'avgPoolGrad')),
+];

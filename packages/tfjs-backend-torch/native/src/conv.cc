@@ -1,0 +1,150 @@
+// 2-D convolution (plain, depthwise, fused bias + activation) and its two backward kernels on
+// ATen. Data stays NHWC: ATen sees it through channels_last views, so no layout copies are made
+// unless tfjs's padding is asymmetric.
+#include <ATen/ATen.h>
+#include <napi.h>
+
+#include <stdexcept>
+#include <string>
+
+#include "conv_window.h"
+#include "registry.h"
+
+namespace gantry {
+namespace {
+
+// tfjs filter -> ATen weight [co, ci/groups, kh, kw] (views).
+// conv2d:    [kh, kw, ci, co]   -> permute {3, 2, 0, 1}
+// depthwise: [kh, kw, ci, mult] -> [kh, kw, ci*mult, 1] -> permute {2, 3, 0, 1}; groups = ci
+at::Tensor AtenWeight(const at::Tensor& filter, bool depthwise) {
+  if (filter.dim() != 4) {
+    throw std::invalid_argument("filter must be rank 4 [kh, kw, ci, co], got rank " +
+                                std::to_string(filter.dim()));
+  }
+  if (!depthwise) return filter.permute({3, 2, 0, 1});
+  return filter.reshape({filter.size(0), filter.size(1), filter.size(2) * filter.size(3), 1})
+      .permute({2, 3, 0, 1});
+}
+
+// ATen weight gradient -> tfjs filter layout.
+at::Tensor TfjsFilter(const at::Tensor& weight, bool depthwise, at::IntArrayRef filter_shape) {
+  if (!depthwise) return weight.permute({2, 3, 1, 0});
+  return weight.permute({2, 3, 0, 1}).reshape(filter_shape);
+}
+
+int64_t Groups(const at::Tensor& nchw_input, bool depthwise) {
+  return depthwise ? nchw_input.size(1) : 1;
+}
+
+// The forward convolution of an NHWC input; returns the NCHW-logical (channels_last) result.
+at::Tensor ConvForward(const at::Tensor& x, const at::Tensor& filter, const Window2d& g, bool depthwise,
+                       const c10::optional<at::Tensor>& bias) {
+  at::Tensor input = NchwView(x);
+  at::Tensor weight = AtenWeight(filter, depthwise);
+  const int64_t h = input.size(2), w = input.size(3);
+  if (g.SymmetricFits(h, w)) {
+    return at::convolution(input, weight, bias, g.Stride(), g.Padding(), g.Dilation(), false, {0, 0},
+                           Groups(input, depthwise));
+  }
+  return at::convolution(PadOrCrop(input, g.PadSpec(h, w)), weight, bias, g.Stride(), {0, 0},
+                         g.Dilation(), false, {0, 0}, Groups(input, depthwise));
+}
+
+// Applies tfjs's fused activation in place on a freshly computed NHWC tensor.
+at::Tensor Activate(at::Tensor y, const std::string& activation, const c10::optional<at::Tensor>& prelu,
+                    double leaky_alpha) {
+  if (activation == "linear" || activation.empty()) return y;
+  if (activation == "relu") return y.relu_();
+  if (activation == "relu6") return y.clamp_(0, 6);
+  if (activation == "elu") return at::elu_(y);
+  if (activation == "sigmoid") return y.sigmoid_();
+  if (activation == "leakyrelu") return at::leaky_relu_(y, leaky_alpha);
+  if (activation == "prelu") {
+    if (!prelu) throw std::invalid_argument("prelu activation needs preluActivationWeights");
+    return at::where(y < 0, y * *prelu, y);
+  }
+  throw std::invalid_argument("unknown fused activation '" + activation + "'");
+}
+
+// conv2d(x, filter, window, depthwise, bias?, activation, prelu?, leakyAlpha)
+Napi::Value Conv2d(const Napi::CallbackInfo& info) {
+  const at::Tensor& x = TensorArg(info, 0);
+  const at::Tensor& filter = TensorArg(info, 1);
+  const Window2d g = WindowArg(info, 2);
+  const bool depthwise = BoolArg(info, 3);
+  c10::optional<at::Tensor> bias = OptionalTensorArg(info, 4);
+  const std::string activation = info.Length() > 5 ? StringArg(info, 5) : "linear";
+  c10::optional<at::Tensor> prelu = OptionalTensorArg(info, 6);
+  const double leaky_alpha = info.Length() > 7 ? DoubleArg(info, 7) : 0.2;
+
+  // A per-channel bias goes into the convolution itself; any other broadcastable shape is added.
+  const int64_t out_channels = depthwise ? filter.size(2) * filter.size(3) : filter.size(3);
+  c10::optional<at::Tensor> fused_bias;
+  if (bias && bias->numel() == out_channels) fused_bias = bias->reshape({out_channels});
+  at::Tensor y = NhwcView(ConvForward(x, filter, g, depthwise, fused_bias));
+  if (bias && !fused_bias) y = y + *bias;
+  return ReturnTensor(info, Activate(y, activation, prelu, leaky_alpha));
+}
+
+// conv2dBackpropInput(dy, filter, inputShape [N,H,W,C], window, depthwise): the adjoint of the
+// forward convolution, i.e. a transposed convolution cropped back to the input size.
+Napi::Value Conv2dBackpropInput(const Napi::CallbackInfo& info) {
+  at::Tensor dy = NchwView(TensorArg(info, 0));
+  at::Tensor weight = AtenWeight(TensorArg(info, 1), BoolArg(info, 4));
+  const std::vector<int64_t> in_shape = IntListArg(info, 2);
+  const Window2d g = WindowArg(info, 3);
+  const bool depthwise = BoolArg(info, 4);
+  if (in_shape.size() != 4) throw std::invalid_argument("inputShape must have 4 entries");
+  const int64_t h = in_shape[1], w = in_shape[2];
+  const int64_t groups = depthwise ? in_shape[3] : 1;
+  if (g.SymmetricFits(h, w)) {
+    const int64_t op_h = h - ((g.out_h - 1) * g.sh - 2 * g.top + g.EffKh());
+    const int64_t op_w = w - ((g.out_w - 1) * g.sw - 2 * g.left + g.EffKw());
+    if (op_h >= 0 && op_w >= 0 && op_h < std::max(g.sh, g.dh) && op_w < std::max(g.sw, g.dw)) {
+      at::Tensor dx = at::convolution(dy, weight, c10::nullopt, g.Stride(), g.Padding(), g.Dilation(),
+                                      true, {op_h, op_w}, groups);
+      return ReturnTensor(info, NhwcView(dx));
+    }
+  }
+  // Full transposed convolution covers the padded input exactly; crop (or zero-fill) back.
+  at::Tensor full = at::convolution(dy, weight, c10::nullopt, g.Stride(), {0, 0}, g.Dilation(), true,
+                                    {0, 0}, groups);
+  return ReturnTensor(info, NhwcView(PadOrCrop(full, g.CropSpec(h, w))));
+}
+
+// conv2dBackpropFilter(x, dy, filterShape [kh,kw,ci,co|mult], window, depthwise)
+Napi::Value Conv2dBackpropFilter(const Napi::CallbackInfo& info) {
+  at::Tensor input = NchwView(TensorArg(info, 0));
+  at::Tensor dy = NchwView(TensorArg(info, 1));
+  const std::vector<int64_t> filter_shape = IntListArg(info, 2);
+  const Window2d g = WindowArg(info, 3);
+  const bool depthwise = BoolArg(info, 4);
+  if (filter_shape.size() != 4) throw std::invalid_argument("filterShape must have 4 entries");
+  const int64_t h = input.size(2), w = input.size(3);
+  const int64_t groups = Groups(input, depthwise);
+  // convolution_backward reads only the weight's sizes when computing the weight gradient.
+  at::Tensor weight_like =
+      depthwise ? at::empty({filter_shape[2] * filter_shape[3], 1, filter_shape[0], filter_shape[1]},
+                            input.options())
+                : at::empty({filter_shape[3], filter_shape[2], filter_shape[0], filter_shape[1]},
+                            input.options());
+  std::vector<int64_t> padding = g.Padding();
+  // Rows/columns that no window reaches are cropped first: libtorch 1.13's oneDNN weight gradient
+  // corrupts the heap for a 1x1 stride-2 kernel over such an input (reproduced from Python too).
+  const bool exact_cover = g.BottomFor(h) == g.bottom && g.RightFor(w) == g.right;
+  if (!g.SymmetricFits(h, w) || !exact_cover) {
+    input = PadOrCrop(input, g.PadSpec(h, w));
+    padding = {0, 0};
+  }
+  auto grads = at::convolution_backward(dy, input, weight_like, c10::nullopt, g.Stride(), padding,
+                                        g.Dilation(), false, {0, 0}, groups, {false, true, false});
+  return ReturnTensor(info, TfjsFilter(std::get<1>(grads), depthwise, filter_shape));
+}
+
+}  // namespace
+
+GANTRY_OP("conv2d", Conv2d);
+GANTRY_OP("conv2dBackpropInput", Conv2dBackpropInput);
+GANTRY_OP("conv2dBackpropFilter", Conv2dBackpropFilter);
+
+}  // namespace gantry
