@@ -22,7 +22,7 @@ const datasets: Record<string, { file: string; label: string }> = {
 // Yoon et al. 2018, Table 2 (RMSE, mean +- std), GAIN row, as printed in the paper.
 const paperGain: Record<string, string> = { letter: '.1198 ± .0005', spam: '.0513 ± .0016' };
 
-interface SeedResult { dataset: string; seed: number; iterations: number; mean: number; chained: number; gain: number; gainSeconds: number; chainedSeconds: number }
+interface SeedResult { dataset: string; seed: number; iterations: number; hint?: 'code' | 'paper'; mean: number; chained: number; gain: number; gainSeconds: number; chainedSeconds: number }
 
 export function loadFeatures(name: string): NumericMatrix {
   const spec = datasets[name];
@@ -34,16 +34,16 @@ export function loadFeatures(name: string): NumericMatrix {
   return { rows: table.numRows, cols: keep.length, values, names: keep.map((c) => c.name) };
 }
 
-function runSeed(name: string, truth: NumericMatrix, seed: number, iterations: number): SeedResult {
+function runSeed(name: string, truth: NumericMatrix, seed: number, iterations: number, hint: 'code' | 'paper'): SeedResult {
   const amputation = removeCompletelyAtRandom(truth, 0.2, createRng(1000 + seed));
   const mean = imputationRmse(truth, meanImpute(amputation.data), amputation.removed);
   let t = performance.now();
   const chained = imputationRmse(truth, chainedRegressionImpute(amputation.data), amputation.removed);
   const chainedSeconds = (performance.now() - t) / 1000;
   t = performance.now();
-  const imputer = trainGain(amputation.data, { seed, iterations });
+  const imputer = trainGain(amputation.data, { seed, iterations, hint });
   const gain = imputationRmse(truth, imputer.impute(amputation.data), amputation.removed);
-  return { dataset: name, seed, iterations, mean, chained, gain, gainSeconds: (performance.now() - t) / 1000, chainedSeconds };
+  return { dataset: name, seed, iterations, hint, mean, chained, gain, gainSeconds: (performance.now() - t) / 1000, chainedSeconds };
 }
 
 function report(): string {
@@ -57,11 +57,11 @@ function report(): string {
     if (rs.length === 0) continue;
     const ds = rs[0].dataset;
     const secs = rs.reduce((a, r) => a + r.gainSeconds, 0) / rs.length;
-    rows.push(`| ${ds} | ${rs[0].iterations} | ${rs.length} (${rs.map((r) => r.seed).join(',')}) | **${meanStd(rs.map((r) => r.gain))}** | ${paperGain[ds] ?? '-'} | ${meanStd(rs.map((r) => r.mean))} | ${meanStd(rs.map((r) => r.chained))} | ${secs.toFixed(0)} |`);
+    rows.push(`| ${ds} | ${rs[0].hint ?? 'code'} | ${rs[0].iterations} | ${rs.length} (${rs.map((r) => r.seed).join(',')}) | **${meanStd(rs.map((r) => r.gain))}** | ${paperGain[ds] ?? '-'} | ${meanStd(rs.map((r) => r.mean))} | ${meanStd(rs.map((r) => r.chained))} | ${secs.toFixed(0)} |`);
   }
   return [
-    '| data | GAIN iterations | seeds | GAIN (ours) | GAIN (paper, Table 2) | column mean | chained regression (MICE-style) | s per GAIN run |',
-    '|---|---|---|---|---|---|---|---|',
+    '| data | GAIN hint | GAIN iterations | seeds | GAIN (ours) | GAIN (paper, Table 2) | column mean | chained regression (MICE-style) | s per GAIN run |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
 }
@@ -72,6 +72,7 @@ const { values: args } = parseArgs({
     seeds: { type: 'string', default: '10' },
     'first-seed': { type: 'string', default: '0' },
     iterations: { type: 'string', default: '10000' },
+    hint: { type: 'string', default: 'code' },
     report: { type: 'boolean', default: false },
   },
 });
@@ -82,12 +83,14 @@ if (args.report) {
 } else {
   const name = args.dataset!;
   const iterations = Number(args.iterations);
+  const hint = args.hint as 'code' | 'paper';
+  if (hint !== 'code' && hint !== 'paper') throw new Error(`--hint must be code or paper, got ${args.hint}`);
   const truth = loadFeatures(name);
   mkdirSync(runsDir, { recursive: true });
-  const out = join(runsDir, `gain-${name}-${iterations}.jsonl`);
+  const out = join(runsDir, `gain-${name}-${iterations}${hint === 'paper' ? '-paper-hint' : ''}.jsonl`);
   const first = Number(args['first-seed']);
   for (let seed = first; seed < first + Number(args.seeds); seed++) {
-    const r = runSeed(name, truth, seed, iterations);
+    const r = runSeed(name, truth, seed, iterations, hint);
     appendFileSync(out, JSON.stringify(r) + '\n');
     console.log(`${name} seed ${seed}: GAIN ${r.gain.toFixed(4)} (${r.gainSeconds.toFixed(0)} s), mean ${r.mean.toFixed(4)}, chained ${r.chained.toFixed(4)}`);
   }

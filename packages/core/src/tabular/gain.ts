@@ -21,6 +21,12 @@ export interface GainOptions {
   hintRate?: number;
   /** Weight of the reconstruction loss on observed entries. Paper: 100. */
   alpha?: number;
+  /**
+   * 'code' (default): h = b * m and both losses over all entries, as in the authors' published code.
+   * 'paper': h = b * m + 0.5 (1 - b) and the adversarial losses only over entries with b = 0, as in the
+   * paper's Section 4 / Algorithm 1.
+   */
+  hint?: 'code' | 'paper';
   /** Hidden width; default = number of columns. */
   hiddenDim?: number;
   learningRate?: number;
@@ -47,6 +53,19 @@ export interface GainBatch {
   /** 1 = observed. */
   mask: Float64Array;
   hint: Float64Array;
+  /**
+   * Optional per-entry weights of the adversarial losses (normalised by their sum). Absent: every entry
+   * counts (the authors' code). The paper's form scores only the entries whose mask the hint hides.
+   */
+  lossWeight?: Float64Array;
+}
+
+function lossWeights(b: GainBatch, n: number): { w: (k: number) => number; total: number } {
+  const lw = b.lossWeight;
+  if (!lw) return { w: () => 1, total: n };
+  let total = 0;
+  for (let k = 0; k < n; k++) total += lw[k];
+  return { w: (k) => lw[k], total: Math.max(total, 1e-12) };
 }
 
 const softplus = (v: number) => (v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v)));
@@ -83,13 +102,16 @@ export function gainDiscriminatorGradients(generator: DenseNet, discriminator: D
   const trace = forward(discriminator, concatColumns(combine(b, g), b.hint, b.rows, b.cols), b.rows);
   const l = trace.output;
   const n = l.length;
+  const { w, total } = lossWeights(b, n);
   const dl = new Float64Array(n);
   let loss = 0;
   for (let k = 0; k < n; k++) {
-    loss += b.mask[k] ? softplus(-l[k]) : softplus(l[k]);
-    dl[k] = (sigmoid(l[k]) - b.mask[k]) / n;
+    const wk = w(k);
+    if (wk === 0) continue;
+    loss += wk * (b.mask[k] ? softplus(-l[k]) : softplus(l[k]));
+    dl[k] = (wk * (sigmoid(l[k]) - b.mask[k])) / total;
   }
-  return { loss: loss / n, grads: backward(discriminator, trace, dl).grads };
+  return { loss: loss / total, grads: backward(discriminator, trace, dl).grads };
 }
 
 /** Generator loss mean((1-M) softplus(-l)) + alpha * mean((M x - M g)^2) / mean(M), and its gradients. */
@@ -102,13 +124,15 @@ export function gainGeneratorGradients(generator: DenseNet, discriminator: Dense
   for (let k = 0; k < n; k++) maskMean += b.mask[k];
   maskMean /= n;
   if (maskMean === 0) throw new Error('gainGeneratorGradients: the batch has no observed entry');
+  const { w, total } = lossWeights(b, n);
   const dl = new Float64Array(n);
   let adversarial = 0;
   let sse = 0;
   for (let k = 0; k < n; k++) {
-    if (!b.mask[k]) {
-      adversarial += softplus(-l[k]);
-      dl[k] = -sigmoid(-l[k]) / n;
+    const wk = w(k);
+    if (!b.mask[k] && wk !== 0) {
+      adversarial += wk * softplus(-l[k]);
+      dl[k] = (-wk * sigmoid(-l[k])) / total;
     }
   }
   const { dInput } = backward(discriminator, dTrace, dl, { weights: false, wantInput: true });
@@ -127,7 +151,7 @@ export function gainGeneratorGradients(generator: DenseNet, discriminator: Dense
     }
     dPre[k] = dg * g[k] * (1 - g[k]);
   }
-  return { adversarial: adversarial / n, mse: sse / n / maskMean, grads: backward(generator, gTrace, dPre).grads };
+  return { adversarial: adversarial / total, mse: sse / n / maskMean, grads: backward(generator, gTrace, dPre).grads };
 }
 
 /** A trained GAIN generator plus the scaling it was trained with. */
@@ -197,6 +221,9 @@ export function trainGain(data: NumericMatrix, options: GainOptions): GainImpute
   const optG = new Adam(generator, lr);
   const optD = new Adam(discriminator, lr);
   const every = options.progressEvery ?? 1000;
+  const hintForm = options.hint ?? 'code';
+  if (hintForm !== 'code' && hintForm !== 'paper') throw new Error(`trainGain: hint must be 'code' or 'paper', got ${JSON.stringify(hintForm)}`);
+  const paperHint = hintForm === 'paper';
 
   const rowsBuf = new Float64Array(batchSize * dim);
   for (let it = 0; it < iterations; it++) {
@@ -206,8 +233,17 @@ export function trainGain(data: NumericMatrix, options: GainOptions): GainImpute
     }
     const { x, mask } = noisyInputs(rowsBuf, rng);
     const hint = new Float64Array(mask.length);
-    for (let k = 0; k < hint.length; k++) hint[k] = rng.next() < hintRate ? mask[k] : 0;
-    const batch: GainBatch = { rows: batchSize, cols: dim, x, mask, hint };
+    const lossWeight = paperHint ? new Float64Array(mask.length) : undefined;
+    for (let k = 0; k < hint.length; k++) {
+      const revealed = rng.next() < hintRate;
+      if (paperHint) {
+        hint[k] = revealed ? mask[k] : 0.5;
+        lossWeight![k] = revealed ? 0 : 1;
+      } else {
+        hint[k] = revealed ? mask[k] : 0;
+      }
+    }
+    const batch: GainBatch = { rows: batchSize, cols: dim, x, mask, hint, lossWeight };
     // The D step leaves G unchanged, so both steps share one generator pass.
     const generated = gainGenerate(generator, x, mask, batchSize, dim);
     const d = gainDiscriminatorGradients(generator, discriminator, batch, generated);
