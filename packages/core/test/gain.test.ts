@@ -144,3 +144,12 @@ test('GAIN names a column that has no observed value', () => {
   const m = { rows: 2, cols: 2, values: Float64Array.from([1, NaN, 2, NaN]), names: ['x', 'empty'] };
   assert.throws(() => trainGain(m, { seed: 0, iterations: 1 }), /column "empty" \(column 2\) has no observed value/);
 });
+
+test('GAIN with the paper-form hint trains and imputes; bad options are named', () => {
+  const truth = correlatedTable(100, 2);
+  const amputed = removeCompletelyAtRandom(truth, 0.2, createRng(3));
+  const filled = trainGain(amputed.data, { seed: 1, iterations: 60, hint: 'paper', batchSize: 32 }).impute(amputed.data);
+  assert.ok(filled.values.every(Number.isFinite));
+  assert.throws(() => trainGain(amputed.data, { seed: 1, iterations: 1, hint: 'other' as 'paper' }), /hint must be 'code' or 'paper'/);
+  assert.throws(() => trainGain(amputed.data, { seed: 1, hintRate: 2 }), /hintRate must lie in \[0, 1\]/);
+});
