@@ -36,9 +36,15 @@ const jobs = process.env.JOBS ?? 'max';
 // instead of letting node-gyp download them.
 const localNodeDir = dirname(dirname(process.execPath));
 const nodeDirArgs = existsSync(join(localNodeDir, 'include/node/node_api.h')) ? [`--nodedir=${localNodeDir}`] : [];
-execFileSync(process.execPath, [nodeGyp, 'rebuild', `--jobs=${jobs}`, ...nodeDirArgs], {
-  cwd: nativeDir,
-  stdio: 'inherit',
-  env: { ...process.env, LIBTORCH: libtorch },
-});
+// configure re-lists native/src/*.cc; make then recompiles only what changed, unless the LibTorch
+// location changed or --force asks for a clean rebuild.
+const sameLibtorch = existsSync(stamp) && readFileSync(stamp, 'utf8') === libtorch;
+const steps = force || !sameLibtorch ? [['rebuild']] : [['configure'], ['build']];
+for (const step of steps) {
+  execFileSync(process.execPath, [nodeGyp, ...step, `--jobs=${jobs}`, ...nodeDirArgs], {
+    cwd: nativeDir,
+    stdio: 'inherit',
+    env: { ...process.env, LIBTORCH: libtorch },
+  });
+}
 writeFileSync(stamp, libtorch);

@@ -48,6 +48,11 @@ export class TorchBackend extends KernelBackend {
     return data.handle;
   }
 
+  /** Whether the tensor's data already lives natively (false while JS holds its values). */
+  isOnNative(t: TensorInfo): boolean {
+    return this.data.get(t.dataId).handle !== null;
+  }
+
   /** Wraps a fresh native handle (owned from now on by the returned dataId) as a kernel output. */
   makeOutput(handle: number, shape: number[], dtype: DataType): TensorInfo {
     const dataId = {};

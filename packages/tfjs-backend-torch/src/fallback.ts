@@ -100,6 +100,22 @@ function forwarder(kernelName: string, cpuKernelFunc: KernelFunc): KernelFunc {
   };
 }
 
+/**
+ * The cpu forwarder for one kernel, for native kernels to call on inputs they do not handle
+ * (complex64 or string tensors, rare attribute combinations). Counted like any fallback.
+ */
+export function cpuFallback(kernelName: string): KernelFunc {
+  let forward: KernelFunc | null = null;
+  return (args) => {
+    if (forward === null) {
+      const config = getKernel(kernelName, 'cpu');
+      if (config == null) throw new Error(`torch backend: ${kernelName} has no cpu kernel to fall back to`);
+      forward = forwarder(kernelName, config.kernelFunc);
+    }
+    return forward(args);
+  };
+}
+
 /** Registers a cpu forwarder for every cpu kernel that 'torch' lacks; returns the names added. */
 export function registerFallbacks(backendName: string): string[] {
   const added: string[] = [];

@@ -1,21 +1,51 @@
-// Collects every native kernel array and registers it for the torch backend.
-import { registerKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+// Collects every native kernel array and registers it for the torch backend. Errors thrown inside
+// a kernel are re-thrown naming the kernel and its input shapes.
+import { registerKernel, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import { convKernels } from './conv.js';
+import { elementwiseKernels } from './elementwise.js';
 import { imageKernels } from './image.js';
+import { matmulKernels } from './matmul.js';
 import { normKernels } from './norm.js';
 import { poolKernels } from './pool.js';
+import { reduceKernels } from './reduce.js';
+import { shapeKernels } from './shape.js';
+import { BACKEND_NAME } from './util.js';
 
-export const BACKEND_NAME = 'torch';
+export { BACKEND_NAME } from './util.js';
 
 export function nativeKernelConfigs(): KernelConfig[] {
-  return [...convKernels, ...poolKernels, ...normKernels, ...imageKernels];
+  return [
+    ...elementwiseKernels, ...reduceKernels, ...shapeKernels, ...matmulKernels,
+    ...convKernels, ...poolKernels, ...normKernels, ...imageKernels,
+  ];
+}
+
+function describeInputs(inputs: Record<string, TensorInfo | undefined> | TensorInfo[]): string {
+  return Object.entries(inputs)
+    .filter((entry): entry is [string, TensorInfo] => entry[1] != null)
+    .map(([name, t]) => `${name}: ${t.dtype}[${t.shape.join(',')}]`)
+    .join(', ');
+}
+
+function withErrorContext(kernelName: string, kernelFunc: KernelFunc): KernelFunc {
+  return (args) => {
+    try {
+      return kernelFunc(args);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (message.startsWith('torch backend:')) throw error;
+      const wrapped = new Error(`torch backend: ${kernelName} failed for inputs (${describeInputs(args.inputs)}): ${message}`);
+      (wrapped as Error & { cause?: unknown }).cause = error;
+      throw wrapped;
+    }
+  };
 }
 
 export function registerNativeKernels(): string[] {
   const names: string[] = [];
   for (const config of nativeKernelConfigs()) {
-    registerKernel({ ...config, backendName: BACKEND_NAME });
+    registerKernel({ ...config, backendName: BACKEND_NAME, kernelFunc: withErrorContext(config.kernelName, config.kernelFunc) });
     names.push(config.kernelName);
   }
   return names;

@@ -1,0 +1,45 @@
+// BatchMatMul and _FusedMatMul (bias and activation fused natively, applied in place).
+import { type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
+
+import { nativeOrFallback, op, torch } from './util.js';
+
+type Inputs = Record<string, TensorInfo | undefined>;
+
+/** Activation codes of native/src/ops_matmul.cc. */
+const ACTIVATION_CODES: Record<string, number> = {
+  linear: 0, relu: 1, relu6: 2, prelu: 3, leakyrelu: 4, sigmoid: 5, elu: 6,
+};
+
+const batchMatMulOp = op('batchMatMul');
+const fusedMatMulOp = op('fusedMatMul');
+
+function floatInputs(inputs: Inputs): boolean {
+  return Object.values(inputs).every((t) => t == null || t.dtype === 'float32');
+}
+
+const batchMatMul = nativeOrFallback('BatchMatMul',
+  (args) => floatInputs(args.inputs as Inputs),
+  (args) => {
+    const { a, b } = args.inputs as Record<string, TensorInfo>;
+    const backend = torch(args);
+    const handle = batchMatMulOp(backend.handleOf(a), backend.handleOf(b), Boolean(args.attrs?.transposeA), Boolean(args.attrs?.transposeB));
+    return backend.makeOutputNativeShape(handle, 'float32');
+  });
+
+const fusedMatMul = nativeOrFallback('_FusedMatMul',
+  (args) => floatInputs(args.inputs as Inputs) && (args.attrs?.activation as string | undefined ?? 'linear') in ACTIVATION_CODES,
+  (args) => {
+    const { a, b, bias, preluActivationWeights } = args.inputs as Inputs;
+    const attrs = args.attrs ?? {};
+    const backend = torch(args);
+    const handle = fusedMatMulOp(
+      backend.handleOf(a as TensorInfo), backend.handleOf(b as TensorInfo),
+      Boolean(attrs.transposeA), Boolean(attrs.transposeB),
+      bias != null ? backend.handleOf(bias) : -1,
+      ACTIVATION_CODES[(attrs.activation as string | undefined) ?? 'linear'],
+      preluActivationWeights != null ? backend.handleOf(preluActivationWeights) : -1,
+      (attrs.leakyreluAlpha as number | undefined) ?? 0.2);
+    return backend.makeOutputNativeShape(handle, 'float32');
+  });
+
+export const matmulKernels: KernelConfig[] = [batchMatMul, fusedMatMul];

@@ -1,0 +1,250 @@
+// Data-movement kernels: Reshape (an ATen view), Identity (shared data), Transpose, Concat, Slice,
+// StridedSlice, SplitV, Pack/Unpack, Tile, PadV2, Reverse, GatherV2, UnsortedSegmentSum, fills,
+// OneHot, Range, Where.
+import {
+  backend_util, slice_util, util,
+  type DataType, type KernelConfig, type TensorInfo,
+} from '@tensorflow/tfjs-core';
+
+import { allNative, DTYPE_CODES, identity, isNative, kernel, multiOp, nativeOrFallback, op, torch, type KernelArgs } from './util.js';
+
+type Inputs = Record<string, TensorInfo>;
+
+const reshapeOp = op('reshape');
+function reshapeTo(args: KernelArgs, x: TensorInfo, shape: number[]): TensorInfo {
+  const backend = torch(args);
+  if (!isNative(x.dtype) || !backend.isOnNative(x)) {
+    // JS-held values: a new dataId over the same (immutable) values array, nothing uploaded.
+    return backend.makeTensorInfo(shape, x.dtype, backend.readSync(x.dataId));
+  }
+  return backend.makeOutput(reshapeOp(backend.handleOf(x), shape), shape, x.dtype);
+}
+
+const reshape = kernel('Reshape', (args) => {
+  const x = (args.inputs as Inputs).x;
+  const shape = util.inferFromImplicitShape(args.attrs?.shape as number[], util.sizeFromShape(x.shape));
+  util.assert(util.sizeFromShape(shape) === util.sizeFromShape(x.shape),
+    () => `Reshape: cannot reshape [${x.shape}] into [${shape}]`);
+  return reshapeTo(args, x, shape);
+});
+
+const identityKernel = kernel('Identity', (args) => identity(args, (args.inputs as Inputs).x));
+
+const transposeOp = op('transpose');
+const transpose = nativeOrFallback('Transpose',
+  (args) => isNative((args.inputs as Inputs).x.dtype),
+  (args) => {
+    const x = (args.inputs as Inputs).x;
+    const perm = args.attrs?.perm as number[];
+    const backend = torch(args);
+    const shape = perm.map((p) => x.shape[p]);
+    return backend.makeOutput(transposeOp(backend.handleOf(x), perm), shape, x.dtype);
+  });
+
+const concatOp = op('concat');
+const concat = nativeOrFallback('Concat',
+  (args) => allNative(args.inputs as unknown as TensorInfo[]),
+  (args) => {
+    const inputs = args.inputs as unknown as TensorInfo[];
+    const backend = torch(args);
+    const axis = util.parseAxisParam(args.attrs?.axis as number, inputs[0].shape)[0];
+    const shape = backend_util.computeOutShape(inputs.map((t) => t.shape), axis);
+    const nonEmpty = inputs.filter((t) => util.sizeFromShape(t.shape) > 0);
+    if (nonEmpty.length === 0) return backend.makeTensorInfo(shape, inputs[0].dtype, util.getTypedArrayFromDType(inputs[0].dtype as 'float32', 0));
+    if (nonEmpty.length === 1) return identity(args, nonEmpty[0]);
+    return backend.makeOutput(concatOp(nonEmpty.map((t) => backend.handleOf(t)), axis), shape, inputs[0].dtype);
+  });
+
+const sliceOp = op('slice');
+const slice = nativeOrFallback('Slice',
+  (args) => isNative((args.inputs as Inputs).x.dtype),
+  (args) => {
+    const x = (args.inputs as Inputs).x;
+    const [begin, size] = slice_util.parseSliceParams(x, args.attrs?.begin as number[], args.attrs?.size as number[]);
+    slice_util.assertParamsValid(x, begin, size);
+    if (size.every((s, i) => s === x.shape[i])) return identity(args, x);
+    const backend = torch(args);
+    return backend.makeOutput(sliceOp(backend.handleOf(x), begin, size), size, x.dtype);
+  });
+
+const stridedSliceOp = op('stridedSlice');
+const stridedSlice = nativeOrFallback('StridedSlice',
+  (args) => isNative((args.inputs as Inputs).x.dtype),
+  (args) => {
+    const x = (args.inputs as Inputs).x;
+    const a = args.attrs ?? {};
+    const info = slice_util.sliceInfo(x.shape, a.begin as number[], a.end as number[], a.strides as number[],
+      a.beginMask as number, a.endMask as number, a.ellipsisMask as number, a.newAxisMask as number, a.shrinkAxisMask as number);
+    if (info.isIdentity) return reshapeTo(args, x, info.finalShape);
+    const backend = torch(args);
+    const handle = stridedSliceOp(backend.handleOf(x), info.begin, info.strides, info.finalShapeSparse, info.finalShape);
+    return backend.makeOutput(handle, info.finalShape, x.dtype);
+  });
+
+const splitOp = multiOp('splitV');
+const splitV = nativeOrFallback('SplitV',
+  (args) => isNative((args.inputs as Inputs).x.dtype),
+  (args) => {
+    const x = (args.inputs as Inputs).x;
+    const backend = torch(args);
+    const axis = util.parseAxisParam(args.attrs?.axis as number, x.shape)[0];
+    const sizes = backend_util.prepareSplitSize(x, args.attrs?.numOrSizeSplits as number | number[], axis);
+    const handles = splitOp(backend.handleOf(x), sizes, axis);
+    return handles.map((h, i) => {
+      const shape = x.shape.slice();
+      shape[axis] = sizes[i];
+      return backend.makeOutput(h, shape, x.dtype);
+    });
+  });
+
+const packOp = op('pack');
+const pack = nativeOrFallback('Pack',
+  (args) => allNative(args.inputs as unknown as TensorInfo[]),
+  (args) => {
+    const inputs = args.inputs as unknown as TensorInfo[];
+    const backend = torch(args);
+    const axis = args.attrs?.axis as number;
+    const rank = inputs[0].shape.length;
+    const $axis = axis < 0 ? axis + rank + 1 : axis;
+    const shape = inputs[0].shape.slice();
+    shape.splice($axis, 0, inputs.length);
+    return backend.makeOutput(packOp(inputs.map((t) => backend.handleOf(t)), $axis), shape, inputs[0].dtype);
+  });
+
+const unpackOp = multiOp('unpack');
+const unpack = nativeOrFallback('Unpack',
+  (args) => isNative((args.inputs as Inputs).value.dtype),
+  (args) => {
+    const x = (args.inputs as Inputs).value;
+    const backend = torch(args);
+    let axis = args.attrs?.axis as number;
+    if (axis < 0) axis += x.shape.length;
+    const shape = x.shape.filter((_, i) => i !== axis);
+    return unpackOp(backend.handleOf(x), axis).map((h) => backend.makeOutput(h, shape, x.dtype));
+  });
+
+const tileOp = op('tile');
+const tile = nativeOrFallback('Tile',
+  (args) => isNative((args.inputs as Inputs).x.dtype),
+  (args) => {
+    const x = (args.inputs as Inputs).x;
+    const reps = args.attrs?.reps as number[];
+    const backend = torch(args);
+    const shape = x.shape.map((s, i) => s * reps[i]);
+    return backend.makeOutput(tileOp(backend.handleOf(x), reps), shape, x.dtype);
+  });
+
+const padOp = op('pad');
+const padV2 = nativeOrFallback('PadV2',
+  (args) => isNative((args.inputs as Inputs).x.dtype),
+  (args) => {
+    const x = (args.inputs as Inputs).x;
+    const paddings = args.attrs?.paddings as Array<[number, number]>;
+    const value = args.attrs?.constantValue as number;
+    const backend = torch(args);
+    const shape = x.shape.map((s, i) => paddings[i][0] + s + paddings[i][1]);
+    const atenPads = paddings.slice().reverse().flatMap(([before, after]) => [before, after]);
+    return backend.makeOutput(padOp(backend.handleOf(x), atenPads, value), shape, x.dtype);
+  });
+
+const reverseOp = op('reverse');
+const reverse = nativeOrFallback('Reverse',
+  (args) => isNative((args.inputs as Inputs).x.dtype),
+  (args) => {
+    const x = (args.inputs as Inputs).x;
+    const dims = util.parseAxisParam(args.attrs?.dims as number | number[], x.shape);
+    if (dims.length === 0 || x.shape.length === 0) return identity(args, x);
+    const backend = torch(args);
+    return backend.makeOutput(reverseOp(backend.handleOf(x), dims), x.shape, x.dtype);
+  });
+
+const gatherOp = op('gather');
+const gatherV2 = nativeOrFallback('GatherV2',
+  (args) => {
+    const { x, indices } = args.inputs as Inputs;
+    return isNative(x.dtype) && indices.dtype === 'int32' && !(args.attrs?.batchDims as number);
+  },
+  (args) => {
+    const { x, indices } = args.inputs as Inputs;
+    const backend = torch(args);
+    const axis = util.parseAxisParam(args.attrs?.axis as number, x.shape)[0];
+    const shape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
+    return backend.makeOutput(gatherOp(backend.handleOf(x), backend.handleOf(indices), axis), shape, x.dtype);
+  });
+
+const segmentSumOp = op('unsortedSegmentSum');
+const unsortedSegmentSum = nativeOrFallback('UnsortedSegmentSum',
+  (args) => {
+    const { x, segmentIds } = args.inputs as Inputs;
+    return (x.dtype === 'float32' || x.dtype === 'int32') && segmentIds.dtype === 'int32';
+  },
+  (args) => {
+    const { x, segmentIds } = args.inputs as Inputs;
+    const numSegments = args.attrs?.numSegments as number;
+    const backend = torch(args);
+    const shape = [numSegments, ...x.shape.slice(segmentIds.shape.length)];
+    return backend.makeOutput(segmentSumOp(backend.handleOf(x), backend.handleOf(segmentIds), numSegments), shape, x.dtype);
+  });
+
+function likeKernel(kernelName: string, opName: string): KernelConfig {
+  const fn = op(opName);
+  return nativeOrFallback(kernelName,
+    (args) => isNative((args.inputs as Inputs).x.dtype),
+    (args) => {
+      const x = (args.inputs as Inputs).x;
+      const backend = torch(args);
+      return backend.makeOutput(fn(backend.handleOf(x)), x.shape, x.dtype);
+    });
+}
+
+const fillOp = op('fill');
+const fill = nativeOrFallback('Fill',
+  (args) => isNative((args.attrs?.dtype as DataType | undefined) ?? 'float32') && typeof args.attrs?.value === 'number',
+  (args) => {
+    const shape = args.attrs?.shape as number[];
+    const dtype = (args.attrs?.dtype as DataType | undefined) ?? 'float32';
+    const backend = torch(args);
+    return backend.makeOutput(fillOp(shape, args.attrs?.value as number, DTYPE_CODES[dtype]), shape, dtype);
+  });
+
+const oneHotOp = op('oneHot');
+const oneHot = nativeOrFallback('OneHot',
+  (args) => (args.inputs as Inputs).indices.dtype === 'int32' && isNative((args.attrs?.dtype as DataType | undefined) ?? 'int32'),
+  (args) => {
+    const indices = (args.inputs as Inputs).indices;
+    const a = args.attrs ?? {};
+    const dtype = (a.dtype as DataType | undefined) ?? 'int32';
+    const depth = a.depth as number;
+    const backend = torch(args);
+    const handle = oneHotOp(backend.handleOf(indices), depth, a.onValue as number, a.offValue as number, DTYPE_CODES[dtype]);
+    return backend.makeOutput(handle, [...indices.shape, depth], dtype);
+  });
+
+// Range is small and computed from attributes alone; written as JS values (uploaded if used natively).
+const range = kernel('Range', (args) => {
+  const a = args.attrs ?? {};
+  const start = a.start as number, stop = a.stop as number, step = a.step as number;
+  const dtype = a.dtype as 'float32' | 'int32';
+  const backend = torch(args);
+  if (start === stop) return backend.makeTensorInfo([0], dtype, util.getTypedArrayFromDType(dtype, 0));
+  const count = Math.ceil(Math.abs((stop - start) / step));
+  const values = util.getTypedArrayFromDType(dtype, count);
+  const signedStep = stop < start && step > 0 ? -step : step;
+  for (let i = 0; i < count; i++) values[i] = start + i * signedStep;
+  return backend.makeTensorInfo([count], dtype, values);
+});
+
+const whereOp = op('whereIndices');
+const where = nativeOrFallback('Where',
+  (args) => isNative((args.inputs as Inputs).condition.dtype),
+  (args) => {
+    const condition = (args.inputs as Inputs).condition;
+    const backend = torch(args);
+    return backend.makeOutputNativeShape(whereOp(backend.handleOf(condition)), 'int32');
+  });
+
+export const shapeKernels: KernelConfig[] = [
+  reshape, identityKernel, transpose, concat, slice, stridedSlice, splitV, pack, unpack, tile, padV2, reverse,
+  gatherV2, unsortedSegmentSum, likeKernel('ZerosLike', 'zerosLike'), likeKernel('OnesLike', 'onesLike'),
+  fill, oneHot, range, where,
+];
