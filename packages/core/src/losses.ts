@@ -1,6 +1,7 @@
 // GAN losses. Every loss takes raw critic logits (the discriminator has no sigmoid) and is a pair of
 // functions returning scalars that the respective player minimises.
 import * as tf from '@tensorflow/tfjs-core';
+import { logSoftmax } from './tfjs-fixes/index.js';
 
 export type LossName = 'minimax' | 'nonsaturating' | 'wgan' | 'wgan-gp' | 'hinge' | 'lsgan';
 
@@ -162,7 +163,7 @@ export function auxiliaryClassLoss(classLogits: tf.Tensor, labels: tf.Tensor): t
   }
   return tf.tidy(() => {
     const oneHot = tf.oneHot(tf.cast(tf.reshape(labels, [n]), 'int32') as tf.Tensor1D, k);
-    const logProbs = tf.logSoftmax(classLogits);
+    const logProbs = logSoftmax(classLogits);
     return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, logProbs), 1))) as tf.Scalar;
   });
 }

@@ -129,6 +129,20 @@ const RECOMPUTING_GRADS: tf.GradConfig[] = [
   },
 ];
 
+/**
+ * log(softmax(x)) along the last axis from differentiable primitives. tf.logSoftmax is a customGrad
+ * whose gradient reuses its saved output (defect 2) and no backend implements the LogSoftmax kernel
+ * whose gradient we fix, so use this where second-order gradients may pass through.
+ */
+export function logSoftmax(logits: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const axis = logits.rank - 1;
+    // the max only shifts for stability; its gradient cancels between the two terms
+    const shifted = tf.sub(logits, tf.max(logits, axis, true));
+    return tf.sub(shifted, tf.log(tf.sum(tf.exp(shifted), axis, true)));
+  });
+}
+
 let installed = false;
 
 /** Registers the corrected gradients once per process; later calls do nothing. */
