@@ -1,0 +1,91 @@
+// Flag parsing shared by the commands: node's util.parseArgs (strict) plus value checks that say
+// what is accepted. A UsageError means exit code 2; any other error is a runtime failure (1).
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+export class UsageError extends Error {}
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+export interface Parsed {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
+
+/** Strict parse: unknown flags and missing values become UsageErrors naming the accepted flags. */
+export function parseFlags(argv: string[], options: Options, maxPositionals: number): Parsed {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (e) {
+    const accepted = Object.keys(options).map((k) => `--${k}`).join(', ');
+    throw new UsageError(`${(e as Error).message.split('. To specify')[0]} (accepted: ${accepted}, --help)`);
+  }
+  if (parsed.positionals.length > maxPositionals) {
+    throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[maxPositionals])}`);
+  }
+  return { values: parsed.values as Parsed['values'], positionals: parsed.positionals };
+}
+
+export function integerFlag(value: unknown, name: string, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+export function positiveNumberFlag(value: unknown, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+export function choiceFlag<T extends string>(value: unknown, name: string, choices: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !choices.includes(value as T)) {
+    throw new UsageError(`--${name} must be one of ${choices.join(', ')}; got ${JSON.stringify(value)}`);
+  }
+  return value as T;
+}
+
+export function stringFlag(value: unknown, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} needs a value`);
+  return value;
+}
+
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  /** returns the exit code */
+  run(argv: string[]): Promise<number>;
+}
+
+/** Wraps a command body: --help, and errors turned into messages and exit codes. */
+export function command(name: string, summary: string, usage: string, body: (argv: string[]) => Promise<void>): Command {
+  return {
+    name,
+    summary,
+    usage,
+    async run(argv) {
+      if (argv.includes('--help') || argv.includes('-h')) {
+        console.log(usage);
+        return 0;
+      }
+      try {
+        await body(argv);
+        return 0;
+      } catch (e) {
+        const err = e as Error;
+        console.error(`gantry ${name}: ${err.message}`);
+        if (e instanceof UsageError) {
+          console.error(`run "gantry ${name} --help" for usage`);
+          return 2;
+        }
+        if (process.env.GANTRY_DEBUG) console.error(err.stack);
+        return 1;
+      }
+    },
+  };
+}

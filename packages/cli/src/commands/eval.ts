@@ -1,0 +1,82 @@
+// gantry eval: sample quality of a run's newest generator next to the real-data floor, appended to the
+// run's metrics log (so the studio plots it).
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  evaluateSamples, formatEvaluation, loadFeatureExtractor, sample, type FeatureMatrix, type Evaluation,
+} from '@gantry/core/node';
+import { command, integerFlag, parseFlags, UsageError } from '../args.js';
+import { selectBackend } from '../backend.js';
+import { loadData } from '../data.js';
+import { asItems, loadGenerator, readRunConfig, type RunConfig } from '../run.js';
+
+const METRICS = { fid: 'fid', kid: 'kid', pr: 'prdc', prdc: 'prdc' } as const;
+
+const usage = `usage: gantry eval <run-dir> [--metrics fid,kid,pr] [--n 1000] [--seed 0] [--json]
+
+Compares n generated samples with n held-out real examples, and reports the same metrics between two
+real samples (the floor a perfect generator would reach). Images of mnist / fashion-mnist are compared
+in the features of gantry's shipped classifier; other data in its own coordinates.
+The result is appended to <run-dir>/metrics.jsonl as an "eval" event.
+
+options:
+  --metrics <list>  any of fid, kid, pr (precision/recall/density/coverage); default all
+  --n <n>           samples per set (default 1000)
+  --seed <s>        seed for sampling and subsets (default 0)
+  --json            print JSON instead of a table
+
+examples:
+  gantry eval runs/ring --metrics fid,pr
+  gantry eval runs/fashion --n 2000`;
+
+function featuresOf(config: RunConfig, x: tf.Tensor, extractor: ReturnType<typeof loadFeatureExtractor> | undefined): FeatureMatrix {
+  if (extractor) return extractor.extract(asItems(x, config) as tf.Tensor4D).features;
+  const flat = tf.reshape(x, [x.shape[0], -1]);
+  const m = { rows: flat.shape[0], cols: flat.shape[1] ?? 1, data: Float64Array.from(flat.dataSync()) };
+  flat.dispose();
+  return m;
+}
+
+async function run(argv: string[]): Promise<void> {
+  const { values, positionals } = parseFlags(argv, { metrics: { type: 'string' }, n: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' } }, 1);
+  const runDir = positionals[0];
+  if (!runDir) throw new UsageError('expected a run directory');
+  const names = String(values.metrics ?? 'fid,kid,pr').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const m of names) if (!(m in METRICS)) throw new UsageError(`--metrics: unknown metric "${m}" (accepted: fid, kid, pr)`);
+  const metrics = [...new Set(names.map((m) => METRICS[m as keyof typeof METRICS]))];
+  const n = integerFlag(values.n, 'n', 10) ?? 1000;
+  const seed = integerFlag(values.seed, 'seed', 0) ?? 0;
+  const config = readRunConfig(runDir);
+
+  await selectBackend();
+  const { generator, step } = await loadGenerator(runDir);
+  const data = loadData(config.data.spec);
+  const extractor = config.data.kind === 'image' && (config.data.spec === 'mnist' || config.data.spec === 'fashion-mnist')
+    ? loadFeatureExtractor(config.data.spec) : undefined;
+  const numClasses = config.model.conditional ? config.data.numClasses : undefined;
+  const fake = sample(generator, n, { seed: seed + 1000, labels: numClasses ? Array.from({ length: n }, (_, i) => i % numClasses) : undefined });
+  const { real, reference } = data.realSets(n, seed);
+  let result: Evaluation;
+  try {
+    result = evaluateSamples({
+      generated: featuresOf(config, fake, extractor),
+      real: featuresOf(config, real, extractor),
+      reference: featuresOf(config, reference, extractor),
+    }, { metrics, seed });
+  } finally {
+    tf.dispose([fake, real, reference]);
+    extractor?.dispose();
+  }
+  const pick = (m: Evaluation['model']) => ({
+    ...(metrics.includes('fid') ? { fid: m.fid } : {}),
+    ...(metrics.includes('kid') ? { kid: m.kid.mean } : {}),
+    ...(metrics.includes('prdc') ? { precision: m.precision, recall: m.recall, density: m.density, coverage: m.coverage } : {}),
+  });
+  const record = { event: 'eval', step, n: result.model.count, features: extractor ? `${config.data.spec}-classifier` : 'raw', ...pick(result.model), floor: pick(result.floor), time: new Date().toISOString() };
+  appendFileSync(join(runDir, 'metrics.jsonl'), `${JSON.stringify(record)}\n`);
+  if (values.json) console.log(JSON.stringify(record, null, 2));
+  else console.log(`${runDir} at step ${step}, ${record.features} features\n${formatEvaluation(result, { model: 'generator', floor: 'real floor' })}`);
+}
+
+export const evalCommand = command('eval', 'FID, KID, precision/recall of a run against held-out data', usage, run);

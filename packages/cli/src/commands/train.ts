@@ -1,0 +1,240 @@
+// gantry train: builds data, models and a GanConfig from flags (or a JSON/YAML config file), then runs
+// core's trainer into a run directory; --resume continues one.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { parse as parseYaml } from 'yaml';
+import {
+  createRng, resumeGan, trainGan, writeImageGrid, type DataSource, type GanConfig, type LossName, type ProgressMode,
+} from '@gantry/core/node';
+import {
+  choiceFlag, command, integerFlag, parseFlags, positiveNumberFlag, stringFlag, UsageError, type Parsed,
+} from '../args.js';
+import { selectBackend } from '../backend.js';
+import { BUILTIN_DATA, loadData, type DataInfo, type LoadedData } from '../data.js';
+import { buildModels, defaultPreset, MODEL_PRESETS, type ModelPreset } from '../models.js';
+import { FAKE_RGB, plotRangeOf, scatterPng, REAL_RGB } from '../plot.js';
+import { RUN_FORMAT, readRunConfig, writeRunConfig, type RunConfig } from '../run.js';
+
+export const LOSSES: readonly LossName[] = ['minimax', 'nonsaturating', 'wgan', 'wgan-gp', 'hinge', 'lsgan'];
+const PROGRESS: readonly ProgressMode[] = ['auto', 'bar', 'lines', 'off'];
+
+/** Defaults per kind of data (documented in docs/cli.md). */
+export const DEFAULTS: Record<DataInfo['kind'], { steps: number; batch: number; latentDim: number; lr: number; sampleEvery: number }> = {
+  points: { steps: 2000, batch: 256, latentDim: 8, lr: 1e-3, sampleEvery: 200 },
+  table: { steps: 2000, batch: 128, latentDim: 16, lr: 2e-4, sampleEvery: 200 },
+  image: { steps: 3000, batch: 64, latentDim: 64, lr: 2e-4, sampleEvery: 250 },
+};
+
+const usage = `usage: gantry train --data <name|path> [options]
+       gantry train --config <file.json|file.yaml> [options]
+       gantry train --resume <run-dir> [--steps <total>]
+
+Trains a GAN and writes a run directory: config.json, metrics.jsonl, checkpoints/, samples/.
+
+options:
+  --data <d>            ${BUILTIN_DATA.join(', ')}; or a .csv file (numeric columns),
+                        an IDX file, or a folder of images (subfolders = classes)
+  --model <m>           ${MODEL_PRESETS.join(', ')} (default: dcgan for 28/32/64 px images when available, else mlp)
+  --loss <l>            ${LOSSES.join(', ')} (default nonsaturating)
+  --steps <n>           generator steps (default: 2000 for 2D/tables, 3000 for images)
+  --batch <n>           batch size (default: 256 for 2D, 128 tables, 64 images)
+  --lr-g <x>, --lr-d <x> Adam learning rates (default: 1e-3 for 2D, 2e-4 otherwise; WGAN uses RMSprop 5e-5)
+  --seed <n>            random seed (default 0); the same seed gives the same run
+  --latent-dim <n>      size of z (default: 8 for 2D, 16 tables, 64 images)
+  --hidden <a,b,..>     MLP hidden widths (default 128,128; 256,512 for images)
+  --conditional         class-conditional G and D (labelled data only)
+  --image-size <n>      image folders are resized to n x n (default 32)
+  --out <dir>           run directory (default runs/<data>-<loss>-<time>); must not hold a run
+  --resume <dir>        continue the run in <dir> from its newest checkpoint
+  --sample-every <n>    write a sample grid every n steps (default: about 10 per run)
+  --checkpoint-every <n> checkpoint every n steps (default: steps/10)
+  --progress <p>        ${PROGRESS.join(', ')} (default auto: a bar on a terminal)
+  --config <file>       JSON or YAML with any of these options (camelCase or kebab-case keys);
+                        flags given on the command line win
+
+examples:
+  gantry train --data ring8 --loss wgan-gp --steps 3000 --out runs/ring
+  gantry train --data fashion-mnist --steps 5000 --out runs/fashion
+  gantry train --data ../shared/datasets/letter.csv --out runs/letter
+  gantry train --resume runs/ring --steps 6000`;
+
+const options = {
+  config: { type: 'string' }, data: { type: 'string' }, model: { type: 'string' }, loss: { type: 'string' },
+  steps: { type: 'string' }, batch: { type: 'string' }, 'lr-g': { type: 'string' }, 'lr-d': { type: 'string' },
+  seed: { type: 'string' }, 'latent-dim': { type: 'string' }, hidden: { type: 'string' }, conditional: { type: 'boolean' },
+  'image-size': { type: 'string' }, out: { type: 'string' }, resume: { type: 'string' }, 'sample-every': { type: 'string' },
+  'checkpoint-every': { type: 'string' }, progress: { type: 'string' },
+} as const;
+
+const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** Config-file values under flag names; command-line flags override them. */
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try { text = readFileSync(path, 'utf8'); } catch (e) { throw new UsageError(`--config: cannot read ${path}: ${(e as Error).message}`); }
+  let raw: unknown;
+  try {
+    raw = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+  } catch (e) {
+    throw new UsageError(`--config ${path}: ${(e as Error).message}`);
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`--config ${path}: expected a mapping of option names to values`);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+    const name = kebab(k);
+    if (!(name in options) || name === 'config' || name === 'resume') {
+      throw new UsageError(`--config ${path}: unknown option "${k}" (accepted: ${Object.keys(options).filter((o) => o !== 'config' && o !== 'resume').join(', ')})`);
+    }
+    out[name] = Array.isArray(v) ? v.join(',') : v;
+  }
+  return out;
+}
+
+function hiddenFlag(v: unknown): number[] | undefined {
+  if (v === undefined) return undefined;
+  const parts = String(v).split(',').map((s) => Number(s.trim()));
+  if (parts.length === 0 || parts.some((n) => !Number.isInteger(n) || n < 1)) {
+    throw new UsageError(`--hidden must be comma-separated positive integers such as 128,128; got ${JSON.stringify(v)}`);
+  }
+  return parts;
+}
+
+/** 2D and flattened-image runs draw their own sample pictures (the run store only tiles N x H x W x C). */
+function sampleWriter(runDir: string, config: RunConfig, real: Float32Array | undefined) {
+  return async ({ step, images }: { step: number; images: tf.Tensor }) => {
+    const path = join(runDir, 'samples', `step-${String(step).padStart(6, '0')}.png`);
+    if (config.data.kind === 'image' && config.model.flatten) {
+      writeImageGrid(path, tf.tidy(() => tf.reshape(images, [images.shape[0], ...config.data.itemShape])), { scale: 2 });
+    } else if (config.data.kind !== 'image' && config.plot) {
+      mkdirSync(join(runDir, 'samples'), { recursive: true });
+      const fake = (await images.data()) as Float32Array;
+      const columns = images.shape[1] ?? 2;
+      const xy = columns === 2 ? fake : Float32Array.from({ length: 2 * images.shape[0] }, (_, i) => fake[Math.floor(i / 2) * columns + (i % 2)]);
+      writeFileSync(path, scatterPng([...(real ? [{ points: real, rgb: REAL_RGB }] : []), { points: xy, rgb: FAKE_RGB }], config.plot));
+    }
+  };
+}
+
+function realPreview(data: LoadedData, config: RunConfig): Float32Array | undefined {
+  if (config.data.kind === 'image') return undefined;
+  const x = data.source.sampleBatch(createRng(config.train.seed + 12345), 512).x;
+  const values = x.dataSync() as Float32Array;
+  const cols = x.shape[1] ?? 2;
+  x.dispose();
+  return cols === 2 ? values : Float32Array.from({ length: 1024 }, (_, i) => values[Math.floor(i / 2) * cols + (i % 2)]);
+}
+
+function ganConfig(c: RunConfig): GanConfig {
+  const wgan = c.train.loss === 'wgan';
+  const adam = (lr: number) => ({ kind: 'adam' as const, learningRate: lr, beta1: c.train.loss === 'wgan-gp' ? 0.0 : 0.5, beta2: c.train.loss === 'wgan-gp' ? 0.9 : 0.999 });
+  return {
+    loss: c.train.loss,
+    latentDim: c.model.latentDim,
+    seed: c.train.seed,
+    batchSize: c.train.batch,
+    numClasses: c.model.conditional ? c.data.numClasses : undefined,
+    optimizers: wgan
+      ? { generator: { kind: 'rmsprop', learningRate: c.train.lrG }, discriminator: { kind: 'rmsprop', learningRate: c.train.lrD } }
+      : { generator: adam(c.train.lrG), discriminator: adam(c.train.lrD) },
+    sampleEvery: c.train.sampleEvery,
+    sampleCount: c.data.kind === 'image' ? 64 : 512,
+    checkpointEvery: c.train.checkpointEvery,
+    logEvery: Math.max(1, Math.min(10, Math.floor(c.train.steps / 50))),
+  };
+}
+
+function flattenSource(source: DataSource, size: number): DataSource {
+  return {
+    size: source.size,
+    sampleBatch(rng, n) {
+      const b = source.sampleBatch(rng, n);
+      const x = tf.reshape(b.x, [b.x.shape[0], size]);
+      b.x.dispose();
+      return { x, labels: b.labels };
+    },
+  };
+}
+
+function dataSourceFor(data: LoadedData, config: RunConfig): DataSource {
+  return config.model.flatten ? flattenSource(data.source, config.data.itemShape.reduce((a, b) => a * b, 1)) : data.source;
+}
+
+async function resume(runDir: string, values: Parsed['values']): Promise<void> {
+  const allowed = new Set(['resume', 'steps', 'progress']);
+  const extra = Object.keys(values).filter((k) => values[k] !== undefined && !allowed.has(k));
+  if (extra.length) throw new UsageError(`--resume takes only --steps and --progress (the rest comes from ${runDir}/config.json); got --${extra[0]}`);
+  const config = readRunConfig(runDir);
+  const steps = integerFlag(values.steps, 'steps', 1) ?? config.train.steps;
+  const backend = await selectBackend();
+  const data = loadData(config.data.spec);
+  if (steps !== config.train.steps) writeRunConfig(runDir, { ...config, train: { ...config.train, steps } });
+  console.error(`gantry train: resuming ${runDir} to ${steps} steps on ${backend}`);
+  const result = await resumeGan({
+    runDir, data: dataSourceFor(data, config), steps, progress: choiceFlag(values.progress, 'progress', PROGRESS) ?? 'auto',
+    callbacks: { onSample: sampleWriter(runDir, config, realPreview(data, config)) },
+  });
+  console.error(`gantry train: done at step ${result.step}; run directory ${runDir}`);
+}
+
+async function run(argv: string[]): Promise<void> {
+  const { values: cli } = parseFlags(argv, options, 0);
+  if (typeof cli.resume === 'string') return resume(cli.resume, cli);
+  const fromFile = typeof cli.config === 'string' ? readConfigFile(cli.config) : {};
+  const v: Record<string, unknown> = { ...fromFile, ...Object.fromEntries(Object.entries(cli).filter(([, x]) => x !== undefined)) };
+  const dataSpec = stringFlag(v.data, 'data');
+  if (!dataSpec) throw new UsageError(`--data is required (${BUILTIN_DATA.join(', ')}, or a path)`);
+  // check every flag before the (slow) data loading
+  const loss = choiceFlag(v.loss, 'loss', LOSSES) ?? 'nonsaturating';
+  const presetFlag = choiceFlag(v.model, 'model', MODEL_PRESETS);
+  const stepsFlag = integerFlag(v.steps, 'steps', 1);
+  const batchFlag = integerFlag(v.batch, 'batch', 1);
+  const lrG = positiveNumberFlag(v['lr-g'], 'lr-g');
+  const lrD = positiveNumberFlag(v['lr-d'], 'lr-d');
+  const seed = integerFlag(v.seed, 'seed', 0) ?? 0;
+  const latentFlag = integerFlag(v['latent-dim'], 'latent-dim', 1);
+  const hidden = hiddenFlag(v.hidden);
+  const imageSize = integerFlag(v['image-size'], 'image-size', 4);
+  const sampleEveryFlag = integerFlag(v['sample-every'], 'sample-every', 0);
+  const checkpointEveryFlag = integerFlag(v['checkpoint-every'], 'checkpoint-every', 0);
+  const progress = choiceFlag(v.progress, 'progress', PROGRESS) ?? 'auto';
+  const conditional = v.conditional === true || v.conditional === 'true';
+  const out = stringFlag(v.out, 'out') ?? join('runs', `${dataSpec.replace(/[^A-Za-z0-9_-]+/g, '_').slice(-40)}-${loss}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  if (existsSync(join(out, 'config.json')) || existsSync(join(out, 'latest.json'))) {
+    throw new UsageError(`${out} already holds a run; continue it with --resume ${out}, or choose another --out`);
+  }
+
+  const backend = await selectBackend();
+  const data = loadData(dataSpec, { imageSize });
+  const d = DEFAULTS[data.info.kind];
+  const steps = stepsFlag ?? d.steps;
+  const preset: ModelPreset = presetFlag ?? defaultPreset(data.info);
+  const latentDim = latentFlag ?? d.latentDim;
+  const wganLr = 5e-5;
+  const sampleEvery = sampleEveryFlag ?? Math.max(1, Math.round(steps / 10));
+  const models = buildModels({ preset, data: data.info, latentDim, conditional, seed, hidden });
+  const config: RunConfig = {
+    format: RUN_FORMAT,
+    data: data.info,
+    model: { preset, latentDim, conditional, flatten: models.flatten, hidden: preset === 'mlp' ? hidden ?? undefined : undefined },
+    train: {
+      loss, steps, batch: batchFlag ?? d.batch, seed, sampleEvery,
+      lrG: lrG ?? (loss === 'wgan' ? wganLr : d.lr), lrD: lrD ?? (loss === 'wgan' ? wganLr : d.lr),
+      checkpointEvery: checkpointEveryFlag ?? Math.max(1, Math.round(steps / 10)),
+    },
+    createdAt: new Date().toISOString(),
+  };
+  const preview = realPreview(data, config);
+  if (preview) config.plot = plotRangeOf(preview);
+  writeRunConfig(out, config);
+  console.error(`gantry train: ${dataSpec} (${data.info.kind} ${JSON.stringify(data.info.itemShape)}), ${preset} ${loss}, ` +
+    `${steps} steps of batch ${config.train.batch} on ${backend} -> ${out}`);
+  const result = await trainGan({
+    generator: models.generator, discriminator: models.discriminator, data: dataSourceFor(data, config),
+    config: ganConfig(config), steps, runDir: out, progress,
+    callbacks: { onSample: sampleWriter(out, config, preview) },
+  });
+  console.error(`gantry train: done at step ${result.step}; run directory ${out}`);
+}
+
+export const trainCommand = command('train', 'train a GAN into a run directory (or --resume one)', usage, run);

@@ -1,0 +1,142 @@
+// Turns a --data value (a built-in name or a path) into a DataSource plus what the other commands need
+// to know about it later (kind, item shape, classes, column scaling), stored in the run's config.
+import { existsSync, statSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  arrayDataSource, createRng, grid25, idxToImageDataset, moons, readCsvFile, readIdxFile, ring8, shuffleDataset, subsetDataset,
+  swissroll, loadFashionMnist, loadImageFolder, loadMnistPackage, validateDataset,
+  type ArrayDataset, type DataSource,
+} from '@gantry/core/node';
+import { UsageError } from './args.js';
+
+export const BUILTIN_DATA = ['ring8', 'grid25', 'swissroll', 'moons', 'mnist', 'fashion-mnist'] as const;
+const MIXTURES: Record<string, () => DataSource> = { ring8, grid25, swissroll, moons };
+
+export type DataKind = 'points' | 'image' | 'table';
+
+/** What a run remembers about its data (JSON). */
+export interface DataInfo {
+  spec: string;
+  kind: DataKind;
+  /** shape of one example as the models see it before flattening */
+  itemShape: number[];
+  numClasses?: number;
+  classNames?: string[];
+  /** tables: column names and the standardisation applied (x - mean) / std */
+  columns?: string[];
+  mean?: number[];
+  std?: number[];
+  /** examples available (Infinity for the 2D mixtures is stored as null) */
+  count: number | null;
+}
+
+export interface LoadedData {
+  info: DataInfo;
+  source: DataSource;
+  /** held-out and reference real data for metrics, n rows each, flattened [n, features] */
+  realSets(n: number, seed: number): { real: tf.Tensor2D; reference: tf.Tensor2D };
+}
+
+function datasetSets(train: ArrayDataset, test: ArrayDataset | undefined, size: number) {
+  return (n: number, seed: number) => {
+    const take = (ds: ArrayDataset, k: number, s: number) => {
+      const shuffled = shuffleDataset(ds, createRng(s));
+      const sub = subsetDataset(shuffled, Int32Array.from({ length: Math.min(k, ds.count) }, (_, i) => i));
+      return tf.tensor2d(sub.values, [sub.count, size]);
+    };
+    if (test) return { real: take(test, n, seed), reference: take(train, n, seed + 1) };
+    // no test split: two disjoint halves of a seeded shuffle
+    const shuffled = shuffleDataset(train, createRng(seed));
+    const half = Math.floor(shuffled.count / 2);
+    const a = subsetDataset(shuffled, Int32Array.from({ length: Math.min(n, half) }, (_, i) => i));
+    const b = subsetDataset(shuffled, Int32Array.from({ length: Math.min(n, shuffled.count - half) }, (_, i) => half + i));
+    return { real: tf.tensor2d(a.values, [a.count, size]), reference: tf.tensor2d(b.values, [b.count, size]) };
+  };
+}
+
+function fromDataset(spec: string, kind: DataKind, train: ArrayDataset, test?: ArrayDataset, extra: Partial<DataInfo> = {}): LoadedData {
+  validateDataset(train);
+  if (train.count === 0) throw new Error(`${spec}: no examples`);
+  const size = train.itemShape.reduce((a, b) => a * b, 1);
+  return {
+    info: { spec, kind, itemShape: train.itemShape, numClasses: train.numClasses, classNames: train.classNames, count: train.count, ...extra },
+    source: arrayDataSource(train),
+    realSets: datasetSets(train, test, size),
+  };
+}
+
+function loadCsv(path: string): LoadedData {
+  const table = readCsvFile(path);
+  const categorical = table.columns.filter((c) => c.type !== 'numeric');
+  if (categorical.length) {
+    throw new Error(`${path}: column "${categorical[0].name}" is categorical; gantry train takes numeric columns only ` +
+      '(drop it, or use "gantry synth" for mixed tables)');
+  }
+  const cols = table.numColumns;
+  const rows: number[] = [];
+  for (let r = 0; r < table.numRows; r++) {
+    let complete = true;
+    for (let c = 0; c < cols; c++) if (Number.isNaN(table.matrix[r * cols + c])) complete = false;
+    if (complete) rows.push(r);
+  }
+  if (rows.length < 2) throw new Error(`${path}: fewer than 2 rows without missing cells`);
+  const mean = new Array<number>(cols).fill(0);
+  const std = new Array<number>(cols).fill(0);
+  for (const r of rows) for (let c = 0; c < cols; c++) mean[c] += table.matrix[r * cols + c] / rows.length;
+  for (const r of rows) for (let c = 0; c < cols; c++) std[c] += (table.matrix[r * cols + c] - mean[c]) ** 2 / rows.length;
+  for (let c = 0; c < cols; c++) std[c] = Math.sqrt(std[c]) || 1;
+  const values = new Float32Array(rows.length * cols);
+  rows.forEach((r, i) => { for (let c = 0; c < cols; c++) values[i * cols + c] = (table.matrix[r * cols + c] - mean[c]) / std[c]; });
+  const ds: ArrayDataset = { name: path, itemShape: [cols], count: rows.length, values };
+  const isPoints = cols === 2;
+  return fromDataset(path, isPoints ? 'points' : 'table', ds, undefined, { columns: table.columns.map((c) => c.name), mean, std });
+}
+
+function loadIdx(path: string): LoadedData {
+  const idx = readIdxFile(path);
+  if (idx.shape.length === 3 || idx.shape.length === 4) return fromDataset(path, 'image', idxToImageDataset(path, idx));
+  if (idx.shape.length === 2) {
+    const [count, cols] = idx.shape;
+    const ds: ArrayDataset = { name: path, itemShape: [cols], count, values: Float32Array.from(idx.data) };
+    return fromDataset(path, cols === 2 ? 'points' : 'table', ds);
+  }
+  throw new Error(`${path}: IDX shape [${idx.shape.join(', ')}] is neither images [N, H, W(, C)] nor rows [N, D]`);
+}
+
+/** Loads --data. imageSize applies to image folders (default 32, RGB). */
+export function loadData(spec: string, o: { imageSize?: number; channels?: 1 | 3 } = {}): LoadedData {
+  if (spec in MIXTURES) {
+    const source = MIXTURES[spec]();
+    return {
+      info: { spec, kind: 'points', itemShape: [2], count: null },
+      source,
+      realSets: (n, seed) => ({
+        real: source.sampleBatch(createRng(seed), n).x as tf.Tensor2D,
+        reference: source.sampleBatch(createRng(seed + 1), n).x as tf.Tensor2D,
+      }),
+    };
+  }
+  if (spec === 'mnist') return fromDataset(spec, 'image', loadMnistPackage({ split: 'train' }), loadMnistPackage({ split: 'test' }));
+  if (spec === 'fashion-mnist') return fromDataset(spec, 'image', loadFashionMnist({ split: 'train' }), loadFashionMnist({ split: 'test' }));
+  const path = resolve(spec);
+  if (!existsSync(path)) {
+    throw new UsageError(`--data ${JSON.stringify(spec)} is neither a built-in data set (${BUILTIN_DATA.join(', ')}) nor an existing path ` +
+      '(a .csv file, an IDX file, or an image folder)');
+  }
+  if (statSync(path).isDirectory()) {
+    const size = o.imageSize ?? 32;
+    return fromDataset(path, 'image', loadImageFolder(path, { size: [size, size], channels: o.channels ?? 3 }));
+  }
+  const ext = extname(path).toLowerCase();
+  if (ext === '.csv' || ext === '.txt') return loadCsv(path);
+  if (/ubyte|\.idx/.test(path) || ext === '.gz') return loadIdx(path);
+  throw new UsageError(`--data ${spec}: unknown file type "${ext}" (accepted: .csv, IDX files (*ubyte, *.idx, .gz), an image folder)`);
+}
+
+/** Data values as the user wrote them (undoes the table standardisation). */
+export function toOriginalScale(info: DataInfo, values: Float32Array | number[], features: number): number[] {
+  const out = Array.from(values);
+  if (info.mean && info.std) for (let i = 0; i < out.length; i++) out[i] = out[i] * info.std[i % features] + info.mean[i % features];
+  return out;
+}
