@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
-import { tileImages, writeImageGrid, decodePng } from '../src/image/index.js';
+import { tileImages, writeImageGrid, writeScatterPng, scatterRaster, decodePng } from '../src/image/index.js';
 import '../src/node.js';
 import { trainGan, tensorDataSource } from '../src/train/index.js';
 
@@ -62,4 +62,18 @@ test('training an image GAN writes sample grids from fixed noise every N steps',
   const png = decodePng(readFileSync(join(runDir, 'samples', 'step-000004.png')));
   // 9 images of 6x6 upscaled 2x in a 3x3 grid with 2px padding
   assert.deepEqual([png.width, png.height], [3 * 12 + 4 * 2, 3 * 12 + 4 * 2]);
+});
+
+test('scatter plots put points where their coordinates say, and reference rings around modes', () => {
+  const r = scatterRaster([1, 1, -1, -1], { extent: 2, size: 101, references: [[0, 1]] });
+  // window [-2, 2] on 101 pixels: x = 1 -> column 75, y = 1 -> row 25
+  const at = (x: number, y: number) => pixel(r, x, y).slice(0, 3);
+  assert.deepEqual(at(75, 25), [30, 90, 200].map((c) => Math.round(255 * 0.2 + c * 0.8)));
+  assert.deepEqual(at(25, 75), at(75, 25));
+  assert.deepEqual(at(10, 10), [255, 255, 255]);
+  assert.deepEqual(at(50 + 6, 25), [220, 40, 40], 'ring of radius 6 px around the reference (0, 1)');
+  const dir = mkdtempSync(join(tmpdir(), 'gantry-scatter-'));
+  writeScatterPng(join(dir, 's.png'), tf.tensor2d([[0, 0], [1, 2]]), { size: 64 });
+  assert.equal(decodePng(readFileSync(join(dir, 's.png'))).width, 64);
+  assert.throws(() => writeScatterPng(join(dir, 'bad.png'), tf.zeros([3, 3])), /points must be \[N, 2\], got \[3, 3\]/);
 });

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { PNG } from 'pngjs';
 import type * as tf from '@tensorflow/tfjs-core';
 import { tileImages, type GridOptions, type ImageBatch, type RgbaRaster } from './grid.js';
+import { scatterRaster, type ScatterOptions } from './scatter.js';
 
 export function encodePng(raster: RgbaRaster): Buffer {
   const png = new PNG({ width: raster.width, height: raster.height });
@@ -38,4 +39,17 @@ export function writeImageGrid(path: string, images: tf.Tensor | ImageBatch, opt
   const raster = tileImages(batch, options);
   writeFileAtomic(path, encodePng(raster));
   return { width: raster.width, height: raster.height };
+}
+
+/** Saves 2-D points (tensor [N, 2] or flat [x, y, ...]) as a scatter plot PNG, references drawn as red rings. */
+export function writeScatterPng(path: string, points: tf.Tensor | ArrayLike<number>, options: ScatterOptions = {}): void {
+  let flat: ArrayLike<number>;
+  if (typeof (points as tf.Tensor).dataSync === 'function') {
+    const t = points as tf.Tensor;
+    if (t.rank !== 2 || t.shape[1] !== 2) throw new Error(`writeScatterPng: points must be [N, 2], got [${t.shape.join(', ')}]`);
+    flat = t.dataSync();
+  } else {
+    flat = points as ArrayLike<number>;
+  }
+  writeFileAtomic(path, encodePng(scatterRaster(flat, options)));
 }

@@ -19,9 +19,10 @@ export interface ShapeCheckInput {
   latentDim: number;
   numClasses?: number;
   batch?: Batch;
+  sampleShape?: number[];
 }
 
-export function checkModelShapes({ generator, discriminator, latentDim, numClasses, batch }: ShapeCheckInput): void {
+export function checkModelShapes({ generator, discriminator, latentDim, numClasses, batch, sampleShape }: ShapeCheckInput): void {
   const zShape = generator.inputs[0].shape;
   if (zShape.length !== 2 || (zShape[1] != null && zShape[1] !== latentDim)) {
     throw new Error(`generator "${generator.name}" takes latent input ${fmt(zShape)}, but config.latentDim is ${latentDim}`);
@@ -30,6 +31,13 @@ export function checkModelShapes({ generator, discriminator, latentDim, numClass
   const dIn = discriminator.inputs[0].shape;
   if (!sameExampleShape(gOut, dIn)) {
     throw new Error(`generator output shape ${fmt(gOut)} does not match discriminator input shape ${fmt(dIn)}`);
+  }
+  if (sampleShape) {
+    const want = sampleShape.reduce((x, y) => x * y, 1);
+    const have = gOut.slice(1).reduce<number>((x, y) => x * (y ?? NaN), 1);
+    if (want !== have) {
+      throw new Error(`config.sampleShape [${sampleShape.join(', ')}] holds ${want} values but the generator outputs ${fmt(gOut)} (${have} per sample)`);
+    }
   }
   const dOut = discriminator.outputs[0].shape;
   if (dOut.length !== 2 || dOut[1] !== 1) {

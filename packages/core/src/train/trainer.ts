@@ -110,7 +110,7 @@ async function runLoop(s: RunState, o: CommonOptions, totalSteps: number): Promi
   // Shapes are checked on a batch from a throwaway stream so the training stream is untouched.
   const probe = o.data.sampleBatch(createRng(config.seed + 7919), Math.min(config.batchSize, 2));
   try {
-    checkModelShapes({ generator: s.generator, discriminator: s.discriminator, latentDim: config.latentDim, numClasses: config.numClasses, batch: probe });
+    checkModelShapes({ generator: s.generator, discriminator: s.discriminator, latentDim: config.latentDim, numClasses: config.numClasses, batch: probe, sampleShape: config.sampleShape });
   } finally {
     tf.dispose([probe.x, probe.labels].filter((t): t is tf.Tensor => t !== undefined));
   }
@@ -154,7 +154,10 @@ async function runLoop(s: RunState, o: CommonOptions, totalSteps: number): Promi
       }
       if (fixed && (step % config.sampleEvery === 0 || step === totalSteps)) {
         const sampler = s.ema && s.emaGenerator ? (s.ema.copyTo(s.emaGenerator), s.emaGenerator) : s.generator;
-        const images = tf.tidy(() => runGenerator(sampler, fixed.z, fixed.labels, false));
+        const images = tf.tidy(() => {
+          const out = runGenerator(sampler, fixed.z, fixed.labels, false);
+          return config.sampleShape ? tf.reshape(out, [-1, ...config.sampleShape]) : out;
+        });
         try {
           const location = await store?.saveSamples(step, images);
           await cb.onSample?.({ step, images, location });

@@ -51,6 +51,8 @@ export interface GanConfig {
   sampleEvery?: number;
   /** number of images in a sample grid; default 64 (rounded to whole rows of classes when conditional). */
   sampleCount?: number;
+  /** shape of one sample image for grids when G outputs flat vectors, e.g. [28, 28, 1] for a 784-wide MLP */
+  sampleShape?: number[];
   /** checkpoint every N steps (0: only at the end); default 0. */
   checkpointEvery?: number;
   /** checkpoints to keep on disk; default 3. */
