@@ -3,10 +3,12 @@
 // back to JS only on read. complex64 and string tensors stay in JS: their kernels fall back to cpu.
 import {
   DataStorage, KernelBackend, engine, util,
-  type BackendTimingInfo, type BackendValues, type DataId, type DataType, type TensorInfo,
+  type BackendTimingInfo, type BackendValues, type DataId, type DataType, type Tensor, type Tensor2D, type TensorInfo,
 } from '@tensorflow/tfjs-core';
 
-import { addon, DTYPE_CODE, type NativeDtype } from './addon.js';
+import { addon, DTYPE_CODE, nativeOp, type NativeDtype } from './addon.js';
+
+const whereIndices = nativeOp('whereIndices');
 
 interface TensorData {
   /** Native tensor handle, or null while the values are held in JS. */
@@ -68,6 +70,12 @@ export class TorchBackend extends KernelBackend {
   /** A kernel output holding JS values (used by the cpu fallback and JS-computed kernels). */
   makeTensorInfo(shape: number[], dtype: DataType, values: BackendValues): TensorInfo {
     return { dataId: this.write(values, shape, dtype), shape, dtype };
+  }
+
+  /** tf.whereAsync calls this backend method directly (it is not a kernel). */
+  where(condition: Tensor): Tensor2D {
+    const handle = whereIndices(this.handleOf(condition));
+    return engine().makeTensorFromTensorInfo(this.makeOutputNativeShape(handle, 'int32')) as Tensor2D;
   }
 
   override write(values: BackendValues, shape: number[], dtype: DataType): DataId {

@@ -13,11 +13,9 @@ at::Tensor RealDiv(const at::Tensor& a, const at::Tensor& b) {
   return at::div(a, b);
 }
 
+// tfjs FloorDiv always yields int32, whatever the input dtype.
 at::Tensor FloorDiv(const at::Tensor& a, const at::Tensor& b) {
-  if (IsIntegral(a) && IsIntegral(b)) {
-    return Int32FromDouble(at::floor(at::div(a.to(at::kDouble), b.to(at::kDouble))));
-  }
-  return at::floor(at::div(a, b));
+  return Int32FromDouble(at::floor(at::div(a.to(at::kDouble), b.to(at::kDouble))));
 }
 
 // tfjs mod: the remainder takes the divisor's sign (Python-style), computed in floating point.
@@ -110,6 +108,8 @@ GANTRY_LAMBDA_OP("step", return ReturnTensor(info, Step(TensorArg(info, 0), Doub
 GANTRY_LAMBDA_OP("clipByValue",
                  return ReturnTensor(info, at::clamp(TensorArg(info, 0), DoubleArg(info, 1), DoubleArg(info, 2))););
 GANTRY_BINARY_OP("prelu", Prelu(a, b));
+// eluGrad(dy, y): dy where y >= 0, else dy * (y + 1)
+GANTRY_BINARY_OP("eluGrad", at::where(b >= 0, a, a * (b + 1)));
 GANTRY_LAMBDA_OP("softmax", const at::Tensor& x = TensorArg(info, 0);
                  return ReturnTensor(info, at::softmax(x, IntArg(info, 1))););
 GANTRY_LAMBDA_OP("cast", const at::Tensor& x = TensorArg(info, 0);

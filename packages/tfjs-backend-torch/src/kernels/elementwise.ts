@@ -81,6 +81,15 @@ const prelu = nativeOrFallback('Prelu',
     return backend.makeOutput(preluOp(backend.handleOf(x), backend.handleOf(alpha)), shape, 'float32');
   });
 
+const eluGradOp = op('eluGrad');
+const eluGrad = nativeOrFallback('EluGrad',
+  (args) => { const { dy, y } = args.inputs as Inputs; return dy.dtype === 'float32' && y.dtype === 'float32'; },
+  (args) => {
+    const { dy, y } = args.inputs as Inputs;
+    const backend = torch(args);
+    return backend.makeOutput(eluGradOp(backend.handleOf(dy), backend.handleOf(y)), dy.shape, 'float32');
+  });
+
 const addNOp = op('addN');
 const addN = nativeOrFallback('AddN',
   (args) => allNative(args.inputs as unknown as TensorInfo[]),
@@ -150,7 +159,7 @@ export const elementwiseKernels: KernelConfig[] = [
   binary('Sub', 'sub'),
   binary('Multiply', 'mul'),
   binary('RealDiv', 'realDiv'),
-  binary('FloorDiv', 'floorDiv'),
+  binary('FloorDiv', 'floorDiv', 'int32'),
   binary('Mod', 'mod'),
   binary('Pow', 'pow'),
   binary('Maximum', 'maximum'),
@@ -165,6 +174,5 @@ export const elementwiseKernels: KernelConfig[] = [
   binary('NotEqual', 'notEqual', 'bool'),
   binary('LogicalAnd', 'logicalAnd', 'bool'),
   binary('LogicalOr', 'logicalOr', 'bool'),
-  binary('LogicalXor', 'logicalXor', 'bool'),
-  cast, select, softmax, prelu, addN,
+  cast, select, softmax, prelu, addN, eluGrad,
 ];

@@ -14,7 +14,9 @@ function reduction(kernelName: string, opName: string, outDtype: (x: DataType) =
     (args: KernelArgs) => {
       const x = (args.inputs as Inputs).x;
       const backend = torch(args);
-      const axes = util.parseAxisParam(args.attrs?.axis as number | number[], x.shape);
+      // Max names its axes reductionIndices, the other reductions axis.
+      const axisAttr = args.attrs?.axis ?? args.attrs?.reductionIndices;
+      const axes = util.parseAxisParam(axisAttr as number | number[], x.shape);
       const keepDims = Boolean(args.attrs?.keepDims);
       const dtype = outDtype(x.dtype);
       let [shape] = backend_util.computeOutAndReduceShapes(x.shape, axes);

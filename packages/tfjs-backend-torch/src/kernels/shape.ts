@@ -1,6 +1,6 @@
 // Data-movement kernels: Reshape (an ATen view), Identity (shared data), Transpose, Concat, Slice,
 // StridedSlice, SplitV, Pack/Unpack, Tile, PadV2, Reverse, GatherV2, UnsortedSegmentSum, fills,
-// OneHot, Range, Where.
+// OneHot, Range.
 import {
   backend_util, slice_util, util,
   type DataType, type KernelConfig, type TensorInfo,
@@ -25,6 +25,17 @@ const reshape = kernel('Reshape', (args) => {
   const shape = util.inferFromImplicitShape(args.attrs?.shape as number[], util.sizeFromShape(x.shape));
   util.assert(util.sizeFromShape(shape) === util.sizeFromShape(x.shape),
     () => `Reshape: cannot reshape [${x.shape}] into [${shape}]`);
+  return reshapeTo(args, x, shape);
+});
+
+const expandDims = kernel('ExpandDims', (args) => {
+  const x = (args.inputs as Inputs).input;
+  const dim = args.attrs?.dim as number;
+  const rank = x.shape.length;
+  const axis = dim < 0 ? dim + rank + 1 : dim;
+  util.assert(axis >= 0 && axis <= rank, () => `ExpandDims: axis ${dim} out of range for rank ${rank}`);
+  const shape = x.shape.slice();
+  shape.splice(axis, 0, 1);
   return reshapeTo(args, x, shape);
 });
 
@@ -77,7 +88,9 @@ const stridedSlice = nativeOrFallback('StridedSlice',
       a.beginMask as number, a.endMask as number, a.ellipsisMask as number, a.newAxisMask as number, a.shrinkAxisMask as number);
     if (info.isIdentity) return reshapeTo(args, x, info.finalShape);
     const backend = torch(args);
-    const handle = stridedSliceOp(backend.handleOf(x), info.begin, info.strides, info.finalShapeSparse, info.finalShape);
+    // Element counts per input dimension (finalShapeSparse drops dimensions when newAxisMask is set).
+    const counts = slice_util.computeOutShape(info.begin, info.end, info.strides).map((c) => Math.max(0, c));
+    const handle = stridedSliceOp(backend.handleOf(x), info.begin, info.strides, counts, info.finalShape);
     return backend.makeOutput(handle, info.finalShape, x.dtype);
   });
 
@@ -234,17 +247,9 @@ const range = kernel('Range', (args) => {
   return backend.makeTensorInfo([count], dtype, values);
 });
 
-const whereOp = op('whereIndices');
-const where = nativeOrFallback('Where',
-  (args) => isNative((args.inputs as Inputs).condition.dtype),
-  (args) => {
-    const condition = (args.inputs as Inputs).condition;
-    const backend = torch(args);
-    return backend.makeOutputNativeShape(whereOp(backend.handleOf(condition)), 'int32');
-  });
 
 export const shapeKernels: KernelConfig[] = [
-  reshape, identityKernel, transpose, concat, slice, stridedSlice, splitV, pack, unpack, tile, padV2, reverse,
+  reshape, expandDims, identityKernel, transpose, concat, slice, stridedSlice, splitV, pack, unpack, tile, padV2, reverse,
   gatherV2, unsortedSegmentSum, likeKernel('ZerosLike', 'zerosLike'), likeKernel('OnesLike', 'onesLike'),
-  fill, oneHot, range, where,
+  fill, oneHot, range,
 ];
