@@ -1,0 +1,41 @@
+// Bundles the browser code (TypeScript importing @gantry/core and tfjs) with esbuild, in memory, once
+// per server. The same core sources run in Node and in the page.
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+export interface Assets {
+  /** name (e.g. 'app.js', 'tfjs-backend-wasm.wasm') -> bytes and type */
+  files: Map<string, { body: Buffer; type: string }>;
+}
+
+export async function buildAssets(): Promise<Assets> {
+  const result = await build({
+    entryPoints: { app: join(here, 'client', 'app.ts'), playground: join(here, 'client', 'playground.ts') },
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2020',
+    write: false,
+    outdir: '/assets',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+    // tfjs references these node builtins behind environment checks; the browser never reaches them
+    external: ['node:*', 'fs', 'path', 'crypto', 'worker_threads', 'perf_hooks', 'os', 'util'],
+    define: { 'process.env.NODE_ENV': '"production"' },
+  });
+  const files = new Map<string, { body: Buffer; type: string }>();
+  for (const f of result.outputFiles) files.set(f.path.replace(/^.*\//, ''), { body: Buffer.from(f.contents), type: 'text/javascript; charset=utf-8' });
+  // the wasm backend's binaries, served next to the bundle
+  const wasmDir = join(dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm')), '..');
+  const distDir = readdirSync(wasmDir).includes('dist') ? join(wasmDir, 'dist') : wasmDir;
+  for (const name of readdirSync(distDir).filter((n) => n.endsWith('.wasm'))) {
+    files.set(name, { body: readFileSync(join(distDir, name)), type: 'application/wasm' });
+  }
+  return { files };
+}

@@ -1,0 +1,111 @@
+// The run browser: run list, live loss/metric curves (polling metrics.jsonl), sample grids over time,
+// the config, and "sample now" from the newest checkpoint.
+import { drawChart, drawPoints, type Series } from './charts.js';
+
+interface RunListing { name: string; data?: string; kind?: string; loss?: string; model?: string; step: number; totalSteps?: number }
+type Rec = Record<string, unknown>;
+
+const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as T;
+const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+const state = { run: '' as string, records: [] as Rec[], next: 0, samplesShown: 0, timer: 0 as number | undefined };
+// read by the browser tests
+(window as unknown as { __studio: unknown }).__studio = state;
+
+async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
+  const r = await fetch(url, init);
+  return (await r.json()) as T;
+}
+
+async function refreshList(): Promise<void> {
+  const runs = await getJson<RunListing[]>('/api/runs');
+  $('#run-list').innerHTML = runs.length === 0 ? '<li class="small">no runs yet: gantry train --out runs/NAME</li>'
+    : runs.map((r) => `<li data-run="${esc(r.name)}" class="${r.name === state.run ? 'active' : ''}"><b>${esc(r.name)}</b><br>
+      <span class="small">${esc(r.data ?? '?')} · ${esc(r.model ?? '?')} · ${esc(r.loss ?? '?')} · step ${r.step}/${r.totalSteps ?? '?'}</span></li>`).join('');
+  for (const li of Array.from(document.querySelectorAll<HTMLLIElement>('#run-list li[data-run]'))) {
+    li.onclick = () => { void openRun(li.dataset.run ?? ''); };
+  }
+}
+
+function lossSeries(records: Rec[]): Series[] {
+  const steps = records.filter((r) => r.event === undefined && typeof r.step === 'number');
+  const names = [...new Set(steps.flatMap((r) => Object.keys(r).filter((k) => k.includes('/'))))];
+  return names.map((name) => ({ name, points: steps.filter((r) => typeof r[name] === 'number').map((r) => [r.step as number, r[name] as number]) }));
+}
+
+function metricSeries(records: Rec[]): Series[] {
+  const evals = records.filter((r) => r.event === 'eval');
+  const names = ['fid', 'kid', 'precision', 'recall', 'coverage'].filter((k) => evals.some((e) => typeof e[k] === 'number'));
+  return names.map((name) => ({ name, points: evals.filter((e) => typeof e[name] === 'number').map((e) => [e.step as number, e[name] as number]) }));
+}
+
+function redraw(): void {
+  drawChart($<HTMLCanvasElement>('#loss-chart'), 'losses', lossSeries(state.records));
+  drawChart($<HTMLCanvasElement>('#metric-chart'), 'evaluations (gantry eval)', metricSeries(state.records));
+  const last = [...state.records].reverse().find((r) => r.event === undefined);
+  const err = [...state.records].reverse().find((r) => r.event === 'error');
+  $('#live').textContent = `${state.records.length} records${last ? `, step ${String(last.step)}, ${Number(last.stepsPerSecond ?? 0).toFixed(2)} steps/s` : ''}${err ? ` — error: ${String(err.message)}` : ''}`;
+}
+
+async function poll(): Promise<void> {
+  const run = state.run;
+  const m = await getJson<{ records: Rec[]; next: number }>(`/api/runs/${encodeURIComponent(run)}/metrics?from=${state.next}`);
+  if (run !== state.run) return;
+  if (m.next < state.next) { state.records = []; state.next = 0; return; }
+  state.records.push(...m.records);
+  state.next = m.next;
+  if (m.records.length) redraw();
+  const detail = await getJson<{ samples: { file: string; step: number }[] }>(`/api/runs/${encodeURIComponent(run)}`);
+  if (detail.samples.length !== state.samplesShown) showSamples(detail.samples);
+}
+
+function showSamples(samples: { file: string; step: number }[]): void {
+  state.samplesShown = samples.length;
+  const slider = $<HTMLInputElement>('#grid-step');
+  slider.max = String(Math.max(0, samples.length - 1));
+  const atEnd = Number(slider.value) >= samples.length - 2;
+  if (atEnd) slider.value = slider.max;
+  const show = () => {
+    const s = samples[Number(slider.value)];
+    if (!s) return;
+    $<HTMLImageElement>('#grid-img').src = `/api/runs/${encodeURIComponent(state.run)}/samples/${s.file}`;
+    $('#grid-label').textContent = `step ${s.step} (${Number(slider.value) + 1} of ${samples.length})`;
+  };
+  slider.oninput = show;
+  show();
+}
+
+async function openRun(name: string): Promise<void> {
+  window.clearInterval(state.timer);
+  Object.assign(state, { run: name, records: [], next: 0, samplesShown: 0 });
+  const detail = await getJson<{ config: unknown }>(`/api/runs/${encodeURIComponent(name)}`);
+  $('#detail').innerHTML = `<h2>${esc(name)}</h2><p id="live" class="small"></p>
+    <div class="row"><canvas id="loss-chart" width="520" height="260"></canvas><canvas id="metric-chart" width="420" height="260"></canvas></div>
+    <div class="row"><div class="panel" id="grids"><h3>samples over time</h3><input id="grid-step" type="range" min="0" max="0" value="0" style="width:320px"><br>
+      <span id="grid-label" class="small">no sample grids yet</span><br><img id="grid-img" alt=""></div>
+    <div class="panel"><h3>sample now</h3><button id="sample-now">sample from the latest checkpoint</button><br>
+      <span id="sample-label" class="small"></span><br><img id="sample-img" alt="" style="display:none;image-rendering:pixelated;max-width:320px">
+      <canvas id="sample-plot" width="320" height="320" style="display:none"></canvas></div></div>
+    <h3>config</h3><pre>${esc(JSON.stringify(detail.config, null, 2))}</pre>`;
+  $<HTMLButtonElement>('#sample-now').onclick = () => { void sampleNow(); };
+  redraw();
+  await refreshList();
+  await poll();
+  state.timer = window.setInterval(() => { void poll().catch(() => undefined); }, 1000);
+}
+
+async function sampleNow(): Promise<void> {
+  $('#sample-label').textContent = 'sampling...';
+  const r = await getJson<{ error?: string; kind?: string; step?: number; png?: string; points?: number[]; range?: { lo: number; hi: number } }>(
+    `/api/runs/${encodeURIComponent(state.run)}/sample?n=256`, { method: 'POST' });
+  if (r.error) { $('#sample-label').textContent = r.error; return; }
+  $('#sample-label').textContent = `from the checkpoint at step ${r.step}`;
+  const img = $<HTMLImageElement>('#sample-img'); const plot = $<HTMLCanvasElement>('#sample-plot');
+  if (r.kind === 'image' && r.png) { img.src = `data:image/png;base64,${r.png}`; img.style.display = ''; plot.style.display = 'none'; }
+  else if (r.points) { drawPoints(plot, r.points, r.range); plot.style.display = ''; img.style.display = 'none'; }
+}
+
+void refreshList();
+window.setInterval(() => { void refreshList().catch(() => undefined); }, 3000);
+const first = new URLSearchParams(location.search).get('run');
+if (first) void openRun(first);

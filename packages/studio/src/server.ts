@@ -1,0 +1,141 @@
+// The studio's web server: node:http, bound to 127.0.0.1, every request authorised by a random token
+// (given once in the URL, then kept in an HttpOnly cookie), serving only run files it names itself.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildAssets, type Assets } from './bundle.js';
+import { appPage, playgroundPage } from './pages.js';
+import { listRuns, readJson, readMetricsFrom, runDir, sampleFile, sampleList } from './runs.js';
+import { sampleRun } from './sampler.js';
+
+export interface StudioOptions {
+  runsDir: string;
+  port?: number;
+  host?: string;
+  /** default: 24 random bytes, hex */
+  token?: string;
+}
+
+export interface Studio {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+const COOKIE = 'gantry_studio_token';
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a); const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function cookieToken(req: IncomingMessage): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === COOKIE) return v.join('=');
+  }
+  return undefined;
+}
+
+function send(res: ServerResponse, status: number, body: string | Buffer, type = 'text/plain; charset=utf-8', extra: Record<string, string> = {}): void {
+  res.writeHead(status, {
+    'content-type': type,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    ...extra,
+  });
+  res.end(body);
+}
+
+const json = (res: ServerResponse, value: unknown, status = 200) => send(res, status, JSON.stringify(value), 'application/json');
+
+export async function startStudio(o: StudioOptions): Promise<Studio> {
+  const token = o.token ?? randomBytes(24).toString('hex');
+  const host = o.host ?? '127.0.0.1';
+  const root = o.runsDir;
+  const assets: Assets = await buildAssets();
+  let sampling = Promise.resolve();
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://studio.invalid');
+    const given = url.searchParams.get('token');
+    if (given !== null && sameSecret(given, token)) {
+      // trade the URL token for a cookie, and drop it from the address bar
+      url.searchParams.delete('token');
+      send(res, 303, '', 'text/plain', {
+        'set-cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        location: url.pathname + url.search,
+      });
+      return;
+    }
+    const bearer = req.headers.authorization?.replace(/^Bearer /, '');
+    const presented = cookieToken(req) ?? bearer;
+    if (presented === undefined || !sameSecret(presented, token)) {
+      send(res, 401, 'gantry studio: open the URL with ?token=... that "gantry studio" printed\n');
+      return;
+    }
+    // routes match on the raw path segments, so encoded separators never become path components
+    const segments = url.pathname.split('/').slice(1).map((s) => {
+      try { return decodeURIComponent(s); } catch { return '\0'; }
+    });
+    const [a, b, c, d] = segments;
+    const method = req.method ?? 'GET';
+    if (method === 'GET' && url.pathname === '/') return send(res, 200, appPage(), 'text/html; charset=utf-8');
+    if (method === 'GET' && url.pathname === '/playground') return send(res, 200, playgroundPage(), 'text/html; charset=utf-8');
+    if (method === 'GET' && a === 'assets' && segments.length === 2) {
+      const f = assets.files.get(b);
+      return f ? send(res, 200, f.body, f.type) : send(res, 404, 'not found\n');
+    }
+    if (a === 'api' && b === 'runs') {
+      if (method === 'GET' && segments.length === 2) return json(res, listRuns(root));
+      const dir = c === undefined ? undefined : runDir(root, c);
+      if (!dir) return send(res, 404, 'no such run\n');
+      if (method === 'GET' && segments.length === 3) {
+        return json(res, { name: c, config: readJson(`${dir}/config.json`), latest: readJson(`${dir}/latest.json`) ?? null, samples: sampleList(root, c) });
+      }
+      if (method === 'GET' && d === 'metrics' && segments.length === 4) {
+        const from = Number(url.searchParams.get('from') ?? 0);
+        return json(res, readMetricsFrom(dir, Number.isInteger(from) && from >= 0 ? from : 0));
+      }
+      if (method === 'GET' && d === 'samples' && segments.length === 5) {
+        const path = sampleFile(root, c, segments[4]);
+        return path ? send(res, 200, readFileSync(path), 'image/png') : send(res, 404, 'not found\n');
+      }
+      if (method === 'POST' && d === 'sample' && segments.length === 4) {
+        const n = Math.min(1024, Math.max(1, Number(url.searchParams.get('n') ?? 64) || 64));
+        const seed = Number(url.searchParams.get('seed') ?? Date.now() % 100000) || 0;
+        // one sampling at a time keeps memory bounded
+        const job = sampling.then(() => sampleRun(dir, { n, seed }));
+        sampling = job.then(() => undefined, () => undefined);
+        try {
+          return json(res, await job);
+        } catch (e) {
+          return json(res, { error: (e as Error).message }, 409);
+        }
+      }
+    }
+    send(res, 404, 'not found\n');
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e) => {
+      if (!res.headersSent) send(res, 500, `internal error: ${(e as Error).message}\n`);
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(o.port ?? 0, host, () => resolveListen());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${port}/?token=${token}`,
+    port,
+    token,
+    close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); }),
+  };
+}
