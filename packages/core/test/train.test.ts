@@ -121,3 +121,13 @@ test('progress lines, metrics log and sample grids in the run directory', async 
   assert.deepEqual(infos.map((i) => i.step), [1, 2, 3, 4]);
   assert.ok(infos.every((i) => i.stepsPerSecond > 0));
 });
+
+test('an AbortSignal stops after the current step, which still gets its checkpoint', async () => {
+  const runDir = mkdtempSync(join(tmpdir(), 'gantry-abort-'));
+  const controller = new AbortController();
+  const result = await trainGan({ ...models(9), data: gaussianSource({ mean: 0, std: 1 }), config: base, steps: 10, runDir, progress: 'off',
+    signal: controller.signal, callbacks: { onStep: ({ step }) => { if (step === 3) controller.abort(); } } });
+  assert.equal(result.step, 3);
+  assert.equal(result.stopped, true);
+  assert.equal(JSON.parse(readFileSync(join(runDir, 'latest.json'), 'utf8')).step, 3);
+});

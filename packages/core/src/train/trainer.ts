@@ -30,6 +30,11 @@ interface CommonOptions {
   optimizers?: { generator: tf.Optimizer; discriminator: tf.Optimizer };
   /** default 'auto': a bar on a terminal, periodic lines otherwise */
   progress?: ProgressMode;
+  /**
+   * Stops training after the current step when aborted (Ctrl-C, a stop button, a time budget); that
+   * step still gets its metrics line, sample grid and checkpoint, so resumeGan continues from it.
+   */
+  signal?: AbortSignal;
 }
 
 export interface TrainOptions extends CommonOptions {
@@ -125,7 +130,7 @@ async function runLoop(s: RunState, o: CommonOptions, totalSteps: number): Promi
   const startStep = s.step;
   await store?.appendMetrics({ event: s.step === 0 ? 'start' : 'resume', step: s.step, totalSteps, config: s.rawConfig, backend: tf.getBackend(), time: new Date().toISOString() });
   try {
-    while (s.step < totalSteps) {
+    while (s.step < totalSteps && !o.signal?.aborted) {
       const step = s.step + 1;
       ctx.step = step;
       const critic: LossValues[] = [];
@@ -149,10 +154,11 @@ async function runLoop(s: RunState, o: CommonOptions, totalSteps: number): Promi
       const info = { step, totalSteps, losses, stepsPerSecond: (step - startStep) / Math.max(seconds, 1e-9) };
       progress.step(info);
       await cb.onStep?.(info);
-      if (store && (step % config.logEvery === 0 || step === totalSteps)) {
+      const last = step === totalSteps || o.signal?.aborted === true;
+      if (store && (step % config.logEvery === 0 || last)) {
         await store.appendMetrics({ step, ...losses, stepsPerSecond: info.stepsPerSecond, seconds });
       }
-      if (fixed && (step % config.sampleEvery === 0 || step === totalSteps)) {
+      if (fixed && (step % config.sampleEvery === 0 || last)) {
         const sampler = s.ema && s.emaGenerator ? (s.ema.copyTo(s.emaGenerator), s.emaGenerator) : s.generator;
         const images = tf.tidy(() => {
           const out = runGenerator(sampler, fixed.z, fixed.labels, false);
@@ -165,10 +171,11 @@ async function runLoop(s: RunState, o: CommonOptions, totalSteps: number): Promi
           images.dispose();
         }
       }
-      if (store && ((config.checkpointEvery > 0 && step % config.checkpointEvery === 0) || step === totalSteps)) {
+      if (store && ((config.checkpointEvery > 0 && step % config.checkpointEvery === 0) || last)) {
         const location = await store.saveCheckpoint(await makeCheckpoint(s, totalSteps, losses), config.keepCheckpoints);
         await cb.onCheckpoint?.({ step, location });
       }
+      if (last) break;
     }
   } catch (err) {
     progress.message(`training stopped: ${(err as Error).message}`);
@@ -179,9 +186,11 @@ async function runLoop(s: RunState, o: CommonOptions, totalSteps: number): Promi
     fixed?.z.dispose();
     fixed?.labels?.dispose();
   }
+  const stopped = s.step < totalSteps;
+  if (stopped) progress.message(`training stopped at step ${s.step} of ${totalSteps}`);
   await cb.onEnd?.({ step: s.step });
   if (s.ema && s.emaGenerator) s.ema.copyTo(s.emaGenerator);
-  return { generator: s.generator, discriminator: s.discriminator, emaGenerator: s.emaGenerator, step: s.step, losses, rngState: s.rng.state() };
+  return { generator: s.generator, discriminator: s.discriminator, emaGenerator: s.emaGenerator, step: s.step, stopped, losses, rngState: s.rng.state() };
 }
 
 /** Trains G and D for `steps` generator steps (each after `criticSteps` critic steps). */

@@ -86,6 +86,8 @@ export interface TrainResult {
   /** a copy of G carrying the EMA weights (when emaDecay is set) */
   emaGenerator?: tfl.LayersModel;
   step: number;
+  /** true when an AbortSignal ended the run before `steps` */
+  stopped: boolean;
   /** losses of the last step */
   losses: LossValues;
   rngState: RngState;
