@@ -68,12 +68,30 @@ export function forward(net: DenseNet, x: Float64Array, rows: number): ForwardTr
   return { rows, inputs, preActivations: pre, output: h };
 }
 
+// out = x W + b. Rows are taken four at a time so that each weight loaded serves four rows.
 function affine(layer: DenseLayer, x: Float64Array, rows: number): Float64Array {
   const { inputs: n, outputs: m, w, b } = layer;
   const out = new Float64Array(rows * m);
-  for (let i = 0; i < rows; i++) {
+  for (let i = 0; i < rows; i++) out.set(b, i * m);
+  let i = 0;
+  for (; i + 4 <= rows; i += 4) {
+    const o0 = i * m, o1 = o0 + m, o2 = o1 + m, o3 = o2 + m;
+    const r0 = i * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
+    for (let k = 0; k < n; k++) {
+      const x0 = x[r0 + k], x1 = x[r1 + k], x2 = x[r2 + k], x3 = x[r3 + k];
+      if (x0 === 0 && x1 === 0 && x2 === 0 && x3 === 0) continue;
+      const wk = k * m;
+      for (let j = 0; j < m; j++) {
+        const wv = w[wk + j];
+        out[o0 + j] += x0 * wv;
+        out[o1 + j] += x1 * wv;
+        out[o2 + j] += x2 * wv;
+        out[o3 + j] += x3 * wv;
+      }
+    }
+  }
+  for (; i < rows; i++) {
     const o = i * m;
-    for (let j = 0; j < m; j++) out[o + j] = b[j];
     for (let k = 0; k < n; k++) {
       const xv = x[i * n + k];
       if (xv === 0) continue;
@@ -100,36 +118,78 @@ export function backward(net: DenseNet, trace: ForwardTrace, dOutput: Float64Arr
       for (let k = 0; k < dy.length; k++) if (!(a[k] > 0)) dy[k] = 0;
     }
     const x = trace.inputs[l];
-    if (weights) {
-      const gw = new Float64Array(n * m);
-      const gb = new Float64Array(m);
-      for (let i = 0; i < rows; i++) {
-        const oy = i * m;
-        for (let j = 0; j < m; j++) gb[j] += dy[oy + j];
-        for (let k = 0; k < n; k++) {
-          const xv = x[i * n + k];
-          if (xv === 0) continue;
-          const wk = k * m;
-          for (let j = 0; j < m; j++) gw[wk + j] += xv * dy[oy + j];
-        }
-      }
-      grads[l] = { w: gw, b: gb };
-    }
-    if (l > 0 || o.wantInput) {
-      const dx = new Float64Array(rows * n);
-      for (let i = 0; i < rows; i++) {
-        const oy = i * m;
-        for (let k = 0; k < n; k++) {
-          const wk = k * m;
-          let s = 0;
-          for (let j = 0; j < m; j++) s += dy[oy + j] * w[wk + j];
-          dx[i * n + k] = s;
-        }
-      }
-      dy = dx;
-    }
+    if (weights) grads[l] = weightGradients(x, dy, rows, n, m);
+    if (l > 0 || o.wantInput) dy = inputGradient(dy, w, rows, n, m);
   }
   return { grads, dInput: o.wantInput ? dy : undefined };
+}
+
+// gW = x^T dy, gb = column sums of dy; four rows per pass over gW.
+function weightGradients(x: Float64Array, dy: Float64Array, rows: number, n: number, m: number): DenseGrads {
+  const gw = new Float64Array(n * m);
+  const gb = new Float64Array(m);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < m; j++) gb[j] += dy[i * m + j];
+  let i = 0;
+  for (; i + 4 <= rows; i += 4) {
+    const o0 = i * m, o1 = o0 + m, o2 = o1 + m, o3 = o2 + m;
+    const r0 = i * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
+    for (let k = 0; k < n; k++) {
+      const x0 = x[r0 + k], x1 = x[r1 + k], x2 = x[r2 + k], x3 = x[r3 + k];
+      if (x0 === 0 && x1 === 0 && x2 === 0 && x3 === 0) continue;
+      const wk = k * m;
+      // Accumulated row by row, in the same order as one row at a time, so results do not depend on the blocking.
+      for (let j = 0; j < m; j++) {
+        let g = gw[wk + j];
+        g += x0 * dy[o0 + j];
+        g += x1 * dy[o1 + j];
+        g += x2 * dy[o2 + j];
+        g += x3 * dy[o3 + j];
+        gw[wk + j] = g;
+      }
+    }
+  }
+  for (; i < rows; i++) {
+    const oy = i * m;
+    for (let k = 0; k < n; k++) {
+      const xv = x[i * n + k];
+      if (xv === 0) continue;
+      const wk = k * m;
+      for (let j = 0; j < m; j++) gw[wk + j] += xv * dy[oy + j];
+    }
+  }
+  return { w: gw, b: gb };
+}
+
+// dx = dy W^T; four rows share each weight row.
+function inputGradient(dy: Float64Array, w: Float64Array, rows: number, n: number, m: number): Float64Array {
+  const dx = new Float64Array(rows * n);
+  let i = 0;
+  for (; i + 4 <= rows; i += 4) {
+    const o0 = i * m, o1 = o0 + m, o2 = o1 + m, o3 = o2 + m;
+    const r0 = i * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
+    for (let k = 0; k < n; k++) {
+      const wk = k * m;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let j = 0; j < m; j++) {
+        const wv = w[wk + j];
+        s0 += dy[o0 + j] * wv;
+        s1 += dy[o1 + j] * wv;
+        s2 += dy[o2 + j] * wv;
+        s3 += dy[o3 + j] * wv;
+      }
+      dx[r0 + k] = s0; dx[r1 + k] = s1; dx[r2 + k] = s2; dx[r3 + k] = s3;
+    }
+  }
+  for (; i < rows; i++) {
+    const oy = i * m;
+    for (let k = 0; k < n; k++) {
+      const wk = k * m;
+      let s = 0;
+      for (let j = 0; j < m; j++) s += dy[oy + j] * w[wk + j];
+      dx[i * n + k] = s;
+    }
+  }
+  return dx;
 }
 
 /** Adam (Kingma & Ba 2015) over a DenseNet's weights. */
