@@ -49,6 +49,7 @@ const { values: args } = parseArgs({
   options: {
     normal: { type: 'string', default: 'A' },
     seeds: { type: 'string', default: '5' },
+    'first-seed': { type: 'string', default: '0' },
     iterations: { type: 'string', default: '3000' },
     report: { type: 'boolean', default: false },
   },
@@ -75,7 +76,8 @@ if (args.report) {
   if (normalRows.length === 0) throw new Error(`no rows with lettr = ${JSON.stringify(normal)}`);
   const otherRows = letters.flatMap((l, i) => (l === normal ? [] : [i]));
   mkdirSync(runsDir, { recursive: true });
-  for (let seed = 0; seed < Number(args.seeds); seed++) {
+  const first = Number(args['first-seed']);
+  for (let seed = first; seed < first + Number(args.seeds); seed++) {
     const perm = permutation(createRng(500 + seed), normalRows.length);
     const cut = Math.floor(0.8 * normalRows.length);
     const train = selectRows(features, Array.from(perm.subarray(0, cut), (p) => normalRows[p]));
