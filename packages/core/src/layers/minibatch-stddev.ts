@@ -46,7 +46,7 @@ export class MinibatchStdDev extends tfl.layers.Layer {
       const std = tf.sqrt(tf.add(tf.mean(tf.square(centred), 0), 1e-8));
       const perGroup = tf.mean(std, rest.map((_, i) => i + 1)); // [n / g]
       const featureShape = [...rest.slice(0, -1), 1];
-      const tiled = tf.tile(tf.reshape(perGroup, [1, n / g, ...featureShape]), [g, 1, ...featureShape.map(() => 1)]);
+      const tiled = tf.tile(tf.reshape(perGroup, [1, n / g, ...rest.map(() => 1)]), [g, 1, ...featureShape]);
       return tf.concat([x, tf.reshape(tiled, [n, ...featureShape])], rest.length);
     });
   }
