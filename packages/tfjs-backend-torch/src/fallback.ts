@@ -3,7 +3,7 @@
 // tfjs op set working while making performance cliffs visible (counts, warnings, or errors).
 import {
   backend_util, findBackend, getKernel, getKernelsForBackend, registerKernel,
-  type BackendValues, type KernelBackend, type KernelConfig, type KernelFunc, type NamedTensorInfoMap, type TensorInfo,
+  type BackendValues, type DataId, type DataType, type KernelBackend, type KernelConfig, type KernelFunc, type NamedTensorInfoMap, type TensorInfo,
 } from '@tensorflow/tfjs-core';
 
 import type { TorchBackend } from './backend.js';
@@ -54,23 +54,43 @@ function cpuBackend(): KernelBackend {
   return cpu;
 }
 
+// cpu kernels sometimes read .rank, which Tensor inputs have and bare TensorInfos lack.
+function cpuInfo(dataId: DataId, shape: number[], dtype: DataType): TensorInfo {
+  return { dataId, shape, dtype, rank: shape.length } as TensorInfo;
+}
+
 function toCpu(torch: TorchBackend, cpu: KernelBackend, info: TensorInfo, temps: TensorInfo[]): TensorInfo {
   const values = torch.readSync(info.dataId);
   if (info.dtype === 'complex64') {
     const { real, imag } = backend_util.splitRealAndImagArrays(values as Float32Array);
-    const realInfo = { dataId: cpu.write(real, info.shape, 'float32'), shape: info.shape, dtype: 'float32' as const };
-    const imagInfo = { dataId: cpu.write(imag, info.shape, 'float32'), shape: info.shape, dtype: 'float32' as const };
+    const realInfo = cpuInfo(cpu.write(real, info.shape, 'float32'), info.shape, 'float32');
+    const imagInfo = cpuInfo(cpu.write(imag, info.shape, 'float32'), info.shape, 'float32');
     const complexKernel = getKernel('Complex', 'cpu');
     if (complexKernel == null) throw new Error('torch backend: cpu has no Complex kernel');
     const complex = complexKernel.kernelFunc({ inputs: { real: realInfo, imag: imagInfo }, backend: cpu, attrs: {} }) as TensorInfo;
     cpu.disposeData(realInfo.dataId);
     cpu.disposeData(imagInfo.dataId);
     temps.push(complex);
-    return complex;
+    return cpuInfo(complex.dataId, complex.shape, complex.dtype);
   }
-  const moved = { dataId: cpu.write(values, info.shape, info.dtype), shape: info.shape, dtype: info.dtype };
+  const moved = cpuInfo(cpu.write(values, info.shape, info.dtype), info.shape, info.dtype);
   temps.push(moved);
   return moved;
+}
+
+/** Kernel inputs are a named map, an array (Concat, Pack, AddN, Einsum), or hold arrays (Ragged*). */
+type InputValue = TensorInfo | TensorInfo[] | undefined | null;
+
+function inputsToCpu(torch: TorchBackend, cpu: KernelBackend, inputs: unknown, temps: TensorInfo[]): NamedTensorInfoMap {
+  const move = (value: InputValue): InputValue => {
+    if (value == null) return value;
+    if (Array.isArray(value)) return value.map((t) => toCpu(torch, cpu, t, temps));
+    return toCpu(torch, cpu, value, temps);
+  };
+  if (Array.isArray(inputs)) return (inputs as TensorInfo[]).map((t) => toCpu(torch, cpu, t, temps)) as unknown as NamedTensorInfoMap;
+  const out: Record<string, InputValue> = {};
+  for (const [name, value] of Object.entries(inputs as Record<string, InputValue>)) out[name] = move(value);
+  return out as NamedTensorInfoMap;
 }
 
 function fromCpu(torch: TorchBackend, cpu: KernelBackend, info: TensorInfo): TensorInfo {
@@ -86,10 +106,7 @@ function forwarder(kernelName: string, cpuKernelFunc: KernelFunc): KernelFunc {
     const temps: TensorInfo[] = [];
     const outputs: TensorInfo[] = [];
     try {
-      const cpuInputs: NamedTensorInfoMap = {};
-      for (const [name, info] of Object.entries(inputs)) {
-        if (info != null) cpuInputs[name] = toCpu(torch, cpu, info, temps);
-      }
+      const cpuInputs = inputsToCpu(torch, cpu, inputs, temps);
       const result = cpuKernelFunc({ inputs: cpuInputs, attrs, backend: cpu });
       outputs.push(...(Array.isArray(result) ? result : [result]));
       const moved = outputs.map((o) => fromCpu(torch, cpu, o));

@@ -2,6 +2,8 @@
 // cumulative sums/products, argmax/argmin. Integer and bool inputs reduce to int32 as in tfjs.
 #include "ops_common.h"
 
+#include <limits>
+
 namespace gantry {
 namespace {
 
@@ -19,6 +21,13 @@ at::Tensor Cumulative(const at::Tensor& x, int64_t axis, bool exclusive, bool re
   }
   at::Tensor out = product ? at::cumprod(in, axis, type) : at::cumsum(in, axis, type);
   return reverse ? at::flip(out, {axis}) : out;
+}
+
+// NaN replaced by the value that never wins the arg-reduction.
+at::Tensor WithoutNaN(const at::Tensor& x, bool for_min) {
+  if (!at::isFloatingType(x.scalar_type())) return x;
+  const double never = for_min ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity();
+  return at::where(at::isnan(x), at::full({}, never, x.options()), x);
 }
 
 }  // namespace
@@ -55,9 +64,9 @@ GANTRY_LAMBDA_OP("any", at::Tensor out = TensorArg(info, 0).to(at::kBool);
                    for (int64_t axis : axes) out = out.squeeze(axis);
                  }
                  return ReturnTensor(info, out););
-// (x, axis) -> int32 index of the first extreme value.
-GANTRY_LAMBDA_OP("argMax", return ReturnTensor(info, at::argmax(TensorArg(info, 0), IntArg(info, 1)).to(at::kInt)););
-GANTRY_LAMBDA_OP("argMin", return ReturnTensor(info, at::argmin(TensorArg(info, 0), IntArg(info, 1)).to(at::kInt)););
+// (x, axis) -> int32 index of the first extreme value; tfjs skips NaNs (ATen would pick them).
+GANTRY_LAMBDA_OP("argMax", return ReturnTensor(info, at::argmax(WithoutNaN(TensorArg(info, 0), false), IntArg(info, 1)).to(at::kInt)););
+GANTRY_LAMBDA_OP("argMin", return ReturnTensor(info, at::argmin(WithoutNaN(TensorArg(info, 0), true), IntArg(info, 1)).to(at::kInt)););
 // (x, axis, exclusive, reverse)
 GANTRY_LAMBDA_OP("cumsum", return ReturnTensor(info, Cumulative(TensorArg(info, 0), IntArg(info, 1), BoolArg(info, 2),
                                                                 BoolArg(info, 3), false)););

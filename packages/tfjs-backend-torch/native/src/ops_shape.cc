@@ -44,6 +44,15 @@ at::Tensor UnsortedSegmentSum(const at::Tensor& x, const at::Tensor& segment_ids
 }
 
 at::Tensor Gather(const at::Tensor& x, const at::Tensor& indices, int64_t axis) {
+  if (indices.numel() > 0) {
+    // tfjs' message for a bad index (ATen's would not say which index).
+    const int64_t low = indices.min().item<int64_t>(), high = indices.max().item<int64_t>();
+    const int64_t bad = low < 0 ? low : high >= x.size(axis) ? high : 0;
+    if (low < 0 || high >= x.size(axis)) {
+      throw std::invalid_argument("GatherV2: the index value " + std::to_string(bad) + " is not in [0, " +
+                                  std::to_string(x.size(axis) - 1) + "]");
+    }
+  }
   std::vector<int64_t> out_shape(x.sizes().begin(), x.sizes().begin() + axis);
   out_shape.insert(out_shape.end(), indices.sizes().begin(), indices.sizes().end());
   out_shape.insert(out_shape.end(), x.sizes().begin() + axis + 1, x.sizes().end());

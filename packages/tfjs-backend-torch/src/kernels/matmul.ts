@@ -1,5 +1,5 @@
 // BatchMatMul and _FusedMatMul (bias and activation fused natively, applied in place).
-import { type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
+import { util, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import { nativeOrFallback, op, torch } from './util.js';
 
@@ -11,6 +11,15 @@ const ACTIVATION_CODES: Record<string, number> = {
 };
 
 const batchMatMulOp = op('batchMatMul');
+
+/** tfjs' own checks: rank >= 2 and matching inner dimensions. */
+function assertMatMulShapes(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): void {
+  const innerA = transposeA ? a.shape[a.shape.length - 2] : a.shape[a.shape.length - 1];
+  const innerB = transposeB ? b.shape[b.shape.length - 1] : b.shape[b.shape.length - 2];
+  util.assert(a.shape.length >= 2 && b.shape.length >= 2 && innerA === innerB,
+    () => `Error in matMul: inner shapes (${innerA}) and (${innerB}) of Tensors with shapes ${a.shape} and ` +
+      `${b.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`);
+}
 const fusedMatMulOp = op('fusedMatMul');
 
 function floatInputs(inputs: Inputs): boolean {
@@ -21,6 +30,7 @@ const batchMatMul = nativeOrFallback('BatchMatMul',
   (args) => floatInputs(args.inputs as Inputs),
   (args) => {
     const { a, b } = args.inputs as Record<string, TensorInfo>;
+    assertMatMulShapes(a, b, Boolean(args.attrs?.transposeA), Boolean(args.attrs?.transposeB));
     const backend = torch(args);
     const handle = batchMatMulOp(backend.handleOf(a), backend.handleOf(b), Boolean(args.attrs?.transposeA), Boolean(args.attrs?.transposeB));
     return backend.makeOutputNativeShape(handle, 'float32');
@@ -31,6 +41,7 @@ const fusedMatMul = nativeOrFallback('_FusedMatMul',
   (args) => {
     const { a, b, bias, preluActivationWeights } = args.inputs as Inputs;
     const attrs = args.attrs ?? {};
+    assertMatMulShapes(a as TensorInfo, b as TensorInfo, Boolean(attrs.transposeA), Boolean(attrs.transposeB));
     const backend = torch(args);
     const handle = fusedMatMulOp(
       backend.handleOf(a as TensorInfo), backend.handleOf(b as TensorInfo),

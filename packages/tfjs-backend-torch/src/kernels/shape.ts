@@ -59,6 +59,7 @@ const concat = nativeOrFallback('Concat',
     const inputs = args.inputs as unknown as TensorInfo[];
     const backend = torch(args);
     const axis = util.parseAxisParam(args.attrs?.axis as number, inputs[0].shape)[0];
+    backend_util.assertParamsConsistent(inputs.map((t) => t.shape), axis);
     const shape = backend_util.computeOutShape(inputs.map((t) => t.shape), axis);
     const nonEmpty = inputs.filter((t) => util.sizeFromShape(t.shape) > 0);
     if (nonEmpty.length === 0) return backend.makeTensorInfo(shape, inputs[0].dtype, util.getTypedArrayFromDType(inputs[0].dtype as 'float32', 0));
@@ -115,6 +116,10 @@ const pack = nativeOrFallback('Pack',
   (args) => allNative(args.inputs as unknown as TensorInfo[]),
   (args) => {
     const inputs = args.inputs as unknown as TensorInfo[];
+    for (const t of inputs) {
+      util.assertShapesMatch(inputs[0].shape, t.shape, 'All tensors passed to stack must have matching shapes');
+      util.assert(inputs[0].dtype === t.dtype, () => 'All tensors passed to stack must have matching dtypes');
+    }
     const backend = torch(args);
     const axis = args.attrs?.axis as number;
     const rank = inputs[0].shape.length;
@@ -234,19 +239,22 @@ const oneHot = nativeOrFallback('OneHot',
   });
 
 // Range is small and computed from attributes alone; written as JS values (uploaded if used natively).
+// Semantics follow tfjs cpu: empty for an impossible direction (a decreasing range needs step < 0 or
+// exactly 1, which is then flipped to -1), values accumulated step by step in the output dtype.
 const range = kernel('Range', (args) => {
   const a = args.attrs ?? {};
-  const start = a.start as number, stop = a.stop as number, step = a.step as number;
+  const start = a.start as number, stop = a.stop as number;
+  let step = a.step as number;
   const dtype = a.dtype as 'float32' | 'int32';
   const backend = torch(args);
-  if (start === stop) return backend.makeTensorInfo([0], dtype, util.getTypedArrayFromDType(dtype, 0));
-  const count = Math.ceil(Math.abs((stop - start) / step));
+  const empty = start === stop || (start < stop && step < 0) || (stop < start && step > 1);
+  const count = empty ? 0 : Math.abs(Math.ceil((stop - start) / step));
   const values = util.getTypedArrayFromDType(dtype, count);
-  const signedStep = stop < start && step > 0 ? -step : step;
-  for (let i = 0; i < count; i++) values[i] = start + i * signedStep;
+  if (stop < start && step === 1) step = -1;
+  if (count > 0) values[0] = start;
+  for (let i = 1; i < count; i++) values[i] = values[i - 1] + step;
   return backend.makeTensorInfo([count], dtype, values);
 });
-
 
 export const shapeKernels: KernelConfig[] = [
   reshape, expandDims, identityKernel, transpose, concat, slice, stridedSlice, splitV, pack, unpack, tile, padV2, reverse,
