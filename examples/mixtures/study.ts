@@ -2,7 +2,10 @@
 // per run to --out (runs already there are skipped, so an interrupted study resumes); report.ts turns the
 // lines into docs/mode-collapse.md.
 //
-//   node --import tsx examples/mixtures/study.ts --backend wasm --seeds 5 --ring-steps 500 --grid-steps 500
+// Every run gets the same number of discriminator (critic) updates, --critic-updates; objectives with
+// 5 critic steps per generator step (WGAN, WGAN-GP) therefore take 1/5 as many generator steps.
+//
+//   node --import tsx examples/mixtures/study.ts --backend wasm --seeds 5 --critic-updates 600
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
@@ -55,6 +58,10 @@ function loopConfig(name: StudyConfigName, s: StudySettings): { loop: LoopConfig
   }
 }
 
+export function criticStepsOf(name: StudyConfigName): number {
+  return name === 'wgan' || name === 'wgan-gp' ? optimizerPreset(name).criticSteps : 1;
+}
+
 export function runOne(name: StudyConfigName, data: GaussianMixture2D, seed: number, steps: number, settings: StudySettings): RunResult {
   const start = Date.now();
   const rng = createRng(seed * 7919 + (data.name === 'ring8' ? 1 : 2));
@@ -88,8 +95,7 @@ async function main(): Promise<void> {
     options: {
       backend: { type: 'string', default: 'wasm' },
       seeds: { type: 'string', default: '5' },
-      'ring-steps': { type: 'string', default: '500' },
-      'grid-steps': { type: 'string', default: '500' },
+      'critic-updates': { type: 'string', default: '600' },
       lr: { type: 'string', default: '1e-3' },
       hidden: { type: 'string', default: '64,64' },
       batch: { type: 'string', default: '100' },
@@ -107,8 +113,8 @@ async function main(): Promise<void> {
   const configs = (values.only?.split(',') ?? [...CONFIG_NAMES]) as StudyConfigName[];
   for (const c of configs) if (!CONFIG_NAMES.includes(c)) throw new Error(`unknown config '${c}'; expected ${CONFIG_NAMES.join(', ')}`);
   const datasets = values.datasets!.split(',').map((d) => {
-    if (d === 'ring8') return { data: ring8(), steps: Number(values['ring-steps']) };
-    if (d === 'grid25') return { data: grid25(), steps: Number(values['grid-steps']) };
+    if (d === 'ring8') return ring8();
+    if (d === 'grid25') return grid25();
     throw new Error(`unknown dataset '${d}'; expected ring8 or grid25`);
   });
   const out = values.out!;
@@ -116,8 +122,9 @@ async function main(): Promise<void> {
   const done = new Set(existsSync(out)
     ? readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => runKey(JSON.parse(l) as RunResult)) : []);
   for (let seed = 0; seed < seeds; seed++) {
-    for (const { data, steps } of datasets) {
+    for (const data of datasets) {
       for (const config of configs) {
+        const steps = Math.round(Number(values['critic-updates']) / criticStepsOf(config));
         if (done.has(runKey({ config, dataset: data.name, seed, steps }))) continue;
         const r = runOne(config, data, seed, steps, settings);
         appendFileSync(out, JSON.stringify(r) + '\n');
