@@ -1,6 +1,8 @@
 // "Sample now" in the studio: draws from the newest checkpoint of a run, server-side with core.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+// the cpu backend for server-side sampling (tfjs-core alone has none)
+import '@tensorflow/tfjs-backend-cpu';
 import { encodePng, fileRunStore, modelFromBlob, sample, tileImages } from '@gantry/core/node';
 
 interface RunConfigLike {

@@ -1,0 +1,128 @@
+// The studio in a real browser (Debian chromium driven by playwright-core): the run list, a loss curve
+// that grows while a training run writes metrics, and the 2D playground training until G's points move
+// toward the real ones. Plus the server's security: token required, no file outside the run dirs.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startStudio, type Studio } from '../src/server.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const repo = fileURLToPath(new URL('../../..', import.meta.url));
+const docsImg = join(repo, 'docs', 'img');
+const work = mkdtempSync(join(tmpdir(), 'gantry-studio-'));
+const runs = join(work, 'runs');
+mkdirSync(runs);
+const SECRET = 'top-secret-outside-the-runs';
+writeFileSync(join(work, 'secret.txt'), SECRET);
+
+let studio: Studio | undefined;
+const children: ChildProcess[] = [];
+after(async () => {
+  for (const c of children) c.kill('SIGKILL');
+  await studio?.close();
+});
+
+async function getStudio(): Promise<Studio> {
+  studio ??= await startStudio({ runsDir: runs, port: 0 });
+  return studio;
+}
+
+function trainInBackground(name: string, steps: number): ChildProcess {
+  const child = spawn(process.execPath, [join(repo, 'packages/cli/bin/gantry.mjs'), 'train', '--data', 'ring8', '--steps', String(steps), '--batch', '32',
+    '--hidden', '16,16', '--sample-every', '20', '--checkpoint-every', '20', '--progress', 'off', '--out', join(runs, name)],
+  { env: { ...process.env, GANTRY_BACKEND: 'cpu' }, stdio: 'ignore' });
+  children.push(child);
+  return child;
+}
+
+async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+test('requests without the token are refused; paths never leave the run directories', async () => {
+  const s = await getStudio();
+  const base = `http://127.0.0.1:${s.port}`;
+  mkdirSync(join(runs, 'sec', 'samples'), { recursive: true });
+  writeFileSync(join(runs, 'sec', 'config.json'), '{}');
+  symlinkSync(join(work, 'secret.txt'), join(runs, 'sec', 'samples', 'step-000001.png'));
+  for (const path of ['/', '/api/runs', '/assets/app.js', '/api/runs/sec']) {
+    assert.equal((await fetch(base + path)).status, 401, path);
+    assert.equal((await fetch(base + path, { headers: { cookie: 'gantry_studio_token=wrong' } })).status, 401, path);
+    assert.equal((await fetch(`${base}${path}?token=${'0'.repeat(s.token.length)}`, { redirect: 'manual' })).status, 401, path);
+  }
+  const auth = { headers: { authorization: `Bearer ${s.token}` } };
+  assert.equal((await fetch(`${base}/api/runs/sec`, auth)).status, 200);
+  const attempts = [
+    '/api/runs/../secret.txt', '/api/runs/..%2fsecret.txt/metrics', '/api/runs/%2e%2e/metrics', '/api/runs/%2e%2e%2fsecret.txt/samples/x',
+    '/api/runs/sec/samples/..%2f..%2f..%2fsecret.txt', '/api/runs/sec/samples/%2e%2e%2f%2e%2e%2fsecret.txt',
+    `/api/runs/${encodeURIComponent(join(work, 'secret.txt'))}`, `/api/runs/sec/samples/${encodeURIComponent(join(work, 'secret.txt'))}`,
+    '/api/runs/sec/samples/step-000001.png', // a symlink pointing outside
+    '/assets/..%2f..%2fpackage.json', '/assets/%2e%2e/server.ts', '//etc/passwd', '/api/runs/sec/samples/%00.png',
+  ];
+  for (const path of attempts) {
+    const url = new URL(base);
+    const r = await fetch(`${url.origin}${path}`, auth);
+    const body = await r.text();
+    assert.ok(r.status === 404 || r.status === 400, `${path}: status ${r.status}`);
+    assert.ok(!body.includes(SECRET) && !body.includes('root:'), `${path} leaked a file`);
+  }
+});
+
+const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install -y chromium)`;
+
+test('browser: run list, live loss curve while training, sample now; 2D playground learns', { skip, timeout: 240_000 }, async () => {
+  const { chromium } = await import('playwright-core');
+  const s = await getStudio();
+  const child = trainInBackground('live', 400);
+  await waitFor('the run directory', () => existsSync(join(runs, 'live', 'metrics.jsonl')), 60_000);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(s.url);
+    assert.equal(new URL(page.url()).searchParams.get('token'), null, 'the token is traded for a cookie');
+    await page.waitForSelector('#run-list li[data-run="live"]');
+    await page.click('#run-list li[data-run="live"]');
+    const count = () => page.evaluate(() => (window as unknown as { __studio: { records: unknown[] } }).__studio.records.length);
+    await waitFor('first metrics', async () => (await count()) > 1, 60_000);
+    const before = await count();
+    await waitFor('the loss curve to grow', async () => (await count()) > before + 3, 90_000);
+    await waitFor('a sample grid', async () => (await page.locator('#grid-img').getAttribute('src')) !== null, 60_000);
+    await page.click('#sample-now');
+    await page.waitForFunction(() => !['', 'sampling...'].includes(document.querySelector('#sample-label')?.textContent ?? ''), null, { timeout: 60_000 });
+    assert.match(await page.locator('#sample-label').innerText(), /^from the checkpoint at step \d+/);
+    assert.ok(await page.locator('#sample-plot').isVisible());
+    mkdirSync(docsImg, { recursive: true });
+    await page.screenshot({ path: join(docsImg, 'studio-runs.png') });
+    child.kill('SIGKILL');
+
+    await page.goto(`http://127.0.0.1:${s.port}/playground`);
+    await page.waitForFunction(() => (window as unknown as { __ready?: boolean }).__ready === true, null, { timeout: 60_000 });
+    const distance = () => page.evaluate(() => (window as unknown as { __playground: { distance(): number } }).__playground.distance());
+    const d0 = await distance();
+    await page.click('#play');
+    await page.waitForFunction(() => (window as unknown as { __playground: { steps: number } }).__playground.steps >= 300, null, { timeout: 150_000, polling: 500 });
+    await page.click('#pause');
+    const d1 = await distance();
+    const backend = await page.evaluate(() => (window as unknown as { __playground: { backend(): string } }).__playground.backend());
+    console.log(`playground on ${backend}: distance generated<->real ${d0.toFixed(3)} -> ${d1.toFixed(3)}`);
+    assert.ok(d1 < 0.6 * d0, `generated points did not move toward the real ones: ${d0} -> ${d1}`);
+    await page.screenshot({ path: join(docsImg, 'studio-playground.png') });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
