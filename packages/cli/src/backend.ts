@@ -24,6 +24,8 @@ export async function selectBackend(want = process.env.GANTRY_BACKEND): Promise<
       if (want === 'torch') throw new Error(`the torch backend is not available: ${(e as Error).message} (build it with npm run build:native)`);
     }
   }
+  // IS_TEST only silences tfjs-backend-cpu's "install tfjs-node" banner, which would mislead here
+  tf.env().set('IS_TEST', true);
   await tf.setBackend('cpu');
   return 'cpu';
 }
