@@ -10,7 +10,14 @@ import type { TorchBackend } from './backend.js';
 
 export type FallbackPolicy = 'allow' | 'warn' | 'throw';
 
-let policy: FallbackPolicy = (process.env.GANTRY_FALLBACK as FallbackPolicy | undefined) ?? 'allow';
+function policyFromEnv(): FallbackPolicy {
+  const value = process.env.GANTRY_FALLBACK;
+  if (value === undefined || value === '') return 'allow';
+  if (value === 'allow' || value === 'warn' || value === 'throw') return value;
+  throw new Error(`GANTRY_FALLBACK must be 'allow', 'warn' or 'throw', got '${value}'`);
+}
+
+let policy: FallbackPolicy = policyFromEnv();
 const counts = new Map<string, number>();
 const announced = new Set<string>();
 

@@ -115,6 +115,38 @@ test('shape and data-movement kernels match cpu', async () => {
   }
 });
 
+test('gatherNd, scatterNd and linspace match cpu', async () => {
+  for (let trial = 0; trial < 3; trial++) {
+    const shape = randomShape(rand, 3, 4).map((d) => d + 1);
+    const x = fixture(shape);
+    const tuples = Array.from({ length: 5 }, () => [Math.floor(rand() * shape[0]), Math.floor(rand() * shape[1])]);
+    const indices = () => tf.tensor2d(tuples, [5, 2], 'int32');
+    const updates = fixture([5, shape[2]]);
+    await assertSameAsCpu(`gatherNd [${shape}]`, () => tf.gatherND(x(), indices()));
+    await assertSameAsCpu(`scatterNd [${shape}] (duplicates add)`, () => tf.scatterND(indices(), updates(), shape), 1e-5);
+  }
+  await assertSameAsCpu('linspace', () => tf.linspace(-1.5, 2.25, 7));
+});
+
+test('edge semantics follow tfjs: NaN handling, int32 division, empty ranges', async () => {
+  const withNaN = () => tf.tensor1d([1, NaN, 7, 3]);
+  await assertSameAsCpu('argMax skips NaN', () => tf.argMax(withNaN()));
+  await assertSameAsCpu('argMin skips NaN', () => tf.argMin(withNaN()));
+  await assertSameAsCpu('max propagates NaN', () => tf.max(withNaN()));
+  await assertSameAsCpu('sign of NaN', () => tf.sign(withNaN()));
+  await assertSameAsCpu('step of NaN', () => tf.step(withNaN(), 0.5));
+  const ints = () => tf.tensor1d([7, -7, 5, 0], 'int32');
+  const divisors = () => tf.tensor1d([2, 2, 0, 0], 'int32');
+  await assertSameAsCpu('int32 floorDiv by zero', () => tf.floorDiv(ints(), divisors()));
+  await assertSameAsCpu('int32 realDiv', () => tf.engine().runKernel('RealDiv', { a: ints(), b: divisors() }) as tf.Tensor);
+  await assertSameAsCpu('cast NaN to int32', () => tf.cast(withNaN(), 'int32'));
+  await assertSameAsCpu('empty range', () => tf.range(5, 1, 2));
+  await assertSameAsCpu('decreasing range with step 1', () => tf.range(5, 1, 1));
+  await tf.setBackend('torch');
+  assert.throws(() => tf.tidy(() => tf.gather(tf.tensor1d([1, 2]), tf.tensor1d([100], 'int32'))),
+    /GatherV2: the index value 100 is not in \[0, 1\]/);
+});
+
 test('matMul and fused matMul (bias, activations, transposes, batches) match cpu', async () => {
   for (let trial = 0; trial < 4; trial++) {
     const [m, k, n] = randomShape(rand, 3, 9);

@@ -5,6 +5,7 @@ import { registerKernel, type KernelConfig, type KernelFunc, type TensorInfo } f
 import { convKernels } from './conv.js';
 import { elementwiseKernels } from './elementwise.js';
 import { imageKernels } from './image.js';
+import { indexingKernels } from './indexing.js';
 import { matmulKernels } from './matmul.js';
 import { normKernels } from './norm.js';
 import { poolKernels } from './pool.js';
@@ -16,7 +17,7 @@ export { BACKEND_NAME } from './util.js';
 
 export function nativeKernelConfigs(): KernelConfig[] {
   return [
-    ...elementwiseKernels, ...reduceKernels, ...shapeKernels, ...matmulKernels,
+    ...elementwiseKernels, ...reduceKernels, ...shapeKernels, ...indexingKernels, ...matmulKernels,
     ...convKernels, ...poolKernels, ...normKernels, ...imageKernels,
   ];
 }
