@@ -48,12 +48,15 @@ async function waitFor(what: string, check: () => Promise<boolean> | boolean, ti
   throw new Error(`timed out waiting for ${what}`);
 }
 
-test('requests without the token are refused; paths never leave the run directories', async () => {
-  const s = await getStudio();
+test('requests without the token are refused; paths never leave the run directories', async (t) => {
+  // a runs directory of its own, so that the browser test's run list stays clean
+  const root = join(work, 'security-runs');
+  mkdirSync(join(root, 'sec', 'samples'), { recursive: true });
+  writeFileSync(join(root, 'sec', 'config.json'), '{}');
+  symlinkSync(join(work, 'secret.txt'), join(root, 'sec', 'samples', 'step-000001.png'));
+  const s = await startStudio({ runsDir: root, port: 0 });
+  t.after(() => s.close());
   const base = `http://127.0.0.1:${s.port}`;
-  mkdirSync(join(runs, 'sec', 'samples'), { recursive: true });
-  writeFileSync(join(runs, 'sec', 'config.json'), '{}');
-  symlinkSync(join(work, 'secret.txt'), join(runs, 'sec', 'samples', 'step-000001.png'));
   for (const path of ['/', '/api/runs', '/assets/app.js', '/api/runs/sec']) {
     assert.equal((await fetch(base + path)).status, 401, path);
     assert.equal((await fetch(base + path, { headers: { cookie: 'gantry_studio_token=wrong' } })).status, 401, path);
