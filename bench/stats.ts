@@ -1,0 +1,34 @@
+// Shared result shape and the few statistics the benchmark reports.
+
+export interface BenchResult {
+  workload: string;
+  backend: string;
+  threads: number;
+  status: 'ok' | 'n/a' | 'error';
+  reason?: string;
+  msPerStep: number | null;
+  steps: number;
+  lastLoss?: number;
+  numTensors?: number;
+  fallbackCounts?: Record<string, number>;
+}
+
+export function median(values: number[]): number {
+  if (values.length === 0) throw new Error('median of an empty list');
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Speed relative to PyTorch: > 1 means faster than PyTorch. */
+export function speedVsPyTorch(ms: number | null, pytorchMs: number | null): number | null {
+  if (ms == null || pytorchMs == null || ms <= 0) return null;
+  return pytorchMs / ms;
+}
+
+/** A fixed-width markdown table (readable in a terminal and in docs). */
+export function markdownTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}

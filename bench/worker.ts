@@ -1,0 +1,103 @@
+// Runs one workload on one tfjs backend in this process and prints one JSON line (BenchResult).
+//   node --import tsx bench/worker.ts --workload dcgan28 --backend torch --steps 20 --warmup 3 --threads 2
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import * as tf from '@tensorflow/tfjs-core';
+
+import { installGradientFixes } from '@gantry/core';
+
+import { median, type BenchResult } from './stats.js';
+import { buildWorkload, REQUIRED_KERNELS, WORKLOADS, type WorkloadName } from './workloads.js';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+interface WorkerArgs {
+  workload: WorkloadName;
+  backend: string;
+  steps: number;
+  warmup: number;
+  threads: number;
+  budgetSeconds: number;
+}
+
+function parseArgs(argv: string[]): WorkerArgs {
+  const get = (flag: string): string | undefined => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const workload = get('--workload') as WorkloadName;
+  if (!WORKLOADS.includes(workload)) throw new Error(`--workload must be one of ${WORKLOADS.join(', ')}`);
+  const backend = get('--backend') ?? 'torch';
+  const int = (flag: string, fallback: number): number => {
+    const v = Number(get(flag) ?? fallback);
+    if (!Number.isFinite(v) || v < 0) throw new Error(`${flag} must be a non-negative number`);
+    return v;
+  };
+  return {
+    workload, backend, steps: int('--steps', 20), warmup: int('--warmup', 3),
+    threads: int('--threads', 1), budgetSeconds: int('--budget', 120),
+  };
+}
+
+async function setUpBackend(name: string, threads: number): Promise<number> {
+  if (name === 'torch') {
+    const torch = await import('@gantry/tfjs-backend-torch') as { setNumThreads?(n: number): void; numThreads?(): number };
+    torch.setNumThreads?.(threads);
+    await tf.setBackend('torch');
+    return torch.numThreads?.() ?? threads;
+  }
+  if (name === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    wasm.setThreadsCount(threads);
+    if (!(await tf.setBackend('wasm'))) throw new Error('wasm backend failed to initialise');
+    return wasm.getThreadsCount();
+  }
+  if (name === 'cpu') {
+    await import('@tensorflow/tfjs-backend-cpu');
+    await tf.setBackend('cpu');
+    return 1; // the cpu backend is single-threaded JavaScript
+  }
+  throw new Error(`unknown backend ${name}: expected torch, wasm or cpu`);
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  // Zero gradients for comparisons and recomputing gradients: needed by the gradient penalty.
+  installGradientFixes();
+  const threads = await setUpBackend(args.backend, args.threads);
+  const missing = REQUIRED_KERNELS[args.workload].filter((k) => tf.getKernel(k, args.backend) == null);
+  const base = { workload: args.workload, backend: args.backend, threads };
+  if (missing.length > 0) {
+    print({ ...base, status: 'n/a', reason: `backend lacks ${missing.join(', ')}`, msPerStep: null, steps: 0 });
+    return;
+  }
+  tf.randomNormal([1]).dispose(); // seed-independent warm of the random path
+  const { step } = buildWorkload(args.workload, repoRoot);
+  const started = performance.now();
+  let loss = NaN;
+  for (let i = 0; i < args.warmup; i++) loss = await step();
+  const times: number[] = [];
+  for (let i = 0; i < args.steps; i++) {
+    const t0 = performance.now();
+    loss = await step();
+    times.push(performance.now() - t0);
+    if ((performance.now() - started) / 1000 > args.budgetSeconds && times.length >= 1) break;
+  }
+  const torch = args.backend === 'torch'
+    ? (await import('@gantry/tfjs-backend-torch')) as { fallbackCounts?(): Record<string, number> }
+    : undefined;
+  print({
+    ...base, status: 'ok', msPerStep: median(times), steps: times.length, lastLoss: loss,
+    numTensors: tf.memory().numTensors, fallbackCounts: torch?.fallbackCounts?.(),
+  });
+}
+
+function print(result: BenchResult): void {
+  console.log(JSON.stringify(result));
+}
+
+main().then(() => process.exit(0), (err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
