@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import {
   auxiliaryClassLoss, hingeLoss, leastSquaresLoss, lossByName, minimaxLoss, nonSaturating, nonSaturatingLoss,
-  smoothRealLabels, wassersteinLoss, type GanLoss,
+  optimizerPreset, smoothRealLabels, wassersteinLoss, type GanLoss,
 } from '../src/index.js';
 
 await tf.setBackend('cpu');
@@ -90,4 +90,17 @@ test('auxiliaryClassLoss is the mean softmax cross-entropy, for [N] and [N, 1] l
   close(value(() => auxiliaryClassLoss(tf.tensor2d(logits), tf.tensor1d(labels, 'int32'))), expected, 'aux [N]');
   close(value(() => auxiliaryClassLoss(tf.tensor2d(logits), tf.tensor2d(labels, [2, 1], 'int32'))), expected, 'aux [N,1]');
   assert.throws(() => auxiliaryClassLoss(tf.tensor2d(logits), tf.tensor1d([0, 1, 2], 'int32')), /labels must be \[2\]/);
+});
+
+test('optimizer presets carry the papers\' settings', () => {
+  const dcgan = optimizerPreset('dcgan');
+  const adam = dcgan.generator().getConfig();
+  assert.deepEqual([adam.learningRate, adam.beta1, dcgan.criticSteps, dcgan.clip], [2e-4, 0.5, 1, undefined]);
+  const wgan = optimizerPreset('wgan');
+  assert.equal(wgan.discriminator().getClassName(), 'RMSProp');
+  assert.deepEqual([wgan.discriminator().getConfig().learningRate, wgan.criticSteps, wgan.clip], [5e-5, 5, 0.01]);
+  const gp = optimizerPreset('wgan-gp');
+  const gpAdam = gp.discriminator().getConfig();
+  assert.deepEqual([gpAdam.learningRate, gpAdam.beta1, gpAdam.beta2, gp.criticSteps, gp.gradientPenalty], [1e-4, 0, 0.9, 5, 10]);
+  assert.throws(() => optimizerPreset('sgd' as never), /unknown optimizer preset 'sgd'/);
 });
