@@ -14,6 +14,7 @@ options:
   --iterations <n>      GAIN training iterations (default 10000, as in the paper)
   --batch-size <n>      default 128
   --hint-rate <p>       default 0.9
+  --hint code|paper     hint as in the authors' code (default) or as in the paper's Section 4
   --alpha <x>           weight of the reconstruction loss, default 100
   --delimiter <c>       field delimiter, default ","
   --no-header           the first line is data; columns are named c0, c1, ...
@@ -36,6 +37,17 @@ function number(v: string | undefined, name: string, fallback: number): number {
 
 class UsageError extends Error {}
 
+function batchSize(v: string | undefined): number {
+  const n = positiveInteger(v, 'batch-size', 128);
+  if (n === 0) throw new UsageError('--batch-size must be at least 1');
+  return n;
+}
+
+function hintForm(v: string | undefined): 'code' | 'paper' {
+  if (v === undefined || v === 'code' || v === 'paper') return v ?? 'code';
+  throw new UsageError(`--hint must be "code" or "paper", got ${JSON.stringify(v)}`);
+}
+
 export const imputeCommand = {
   name: 'impute',
   summary: 'fill missing cells of a CSV file with GAIN (keeps observed cells exactly)',
@@ -51,6 +63,7 @@ export const imputeCommand = {
           iterations: { type: 'string' },
           'batch-size': { type: 'string' },
           'hint-rate': { type: 'string' },
+          hint: { type: 'string' },
           alpha: { type: 'string' },
           delimiter: { type: 'string' },
           'no-header': { type: 'boolean', default: false },
@@ -72,7 +85,8 @@ export const imputeCommand = {
         source: input,
         seed: number(values.seed, 'seed', 0),
         iterations,
-        batchSize: positiveInteger(values['batch-size'], 'batch-size', 128) || 128,
+        batchSize: batchSize(values['batch-size']),
+        hint: hintForm(values.hint),
         hintRate: number(values['hint-rate'], 'hint-rate', 0.9),
         alpha: number(values.alpha, 'alpha', 100),
         delimiter: values.delimiter,
