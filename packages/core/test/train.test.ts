@@ -131,3 +131,10 @@ test('an AbortSignal stops after the current step, which still gets its checkpoi
   assert.equal(result.stopped, true);
   assert.equal(JSON.parse(readFileSync(join(runDir, 'latest.json'), 'utf8')).step, 3);
 });
+
+test('a timer-driven AbortSignal (AbortSignal.timeout) stops a long run', async () => {
+  const result = await trainGan({ ...models(10), data: gaussianSource({ mean: 0, std: 1 }), config: base, steps: 1_000_000, progress: 'off',
+    signal: AbortSignal.timeout(300) });
+  assert.equal(result.stopped, true);
+  assert.ok(result.step > 0 && result.step < 1_000_000);
+});

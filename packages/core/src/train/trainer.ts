@@ -28,8 +28,8 @@ interface CommonOptions {
   store?: RunStore;
   /** optimizers built by the caller; not saved in the config, so a resume must pass them again */
   optimizers?: { generator: tf.Optimizer; discriminator: tf.Optimizer };
-  /** default 'auto': a bar on a terminal, periodic lines otherwise */
-  progress?: ProgressMode;
+  /** default 'auto': a bar on a terminal, periodic lines otherwise; or a reporter from createProgress() */
+  progress?: ProgressMode | ProgressReporter;
   /**
    * Stops training after the current step when aborted (Ctrl-C, a stop button, a time budget); that
    * step still gets its metrics line, sample grid and checkpoint, so resumeGan continues from it.
@@ -111,7 +111,7 @@ function checkSteps(steps: number): void {
 async function runLoop(s: RunState, o: CommonOptions, totalSteps: number): Promise<TrainResult> {
   const { config, store } = s;
   const cb = o.callbacks ?? {};
-  const progress: ProgressReporter = createProgress(o.progress ?? 'auto');
+  const progress: ProgressReporter = typeof o.progress === 'object' ? o.progress : createProgress(o.progress ?? 'auto');
   // Shapes are checked on a batch from a throwaway stream so the training stream is untouched.
   const probe = o.data.sampleBatch(createRng(config.seed + 7919), Math.min(config.batchSize, 2));
   try {
@@ -128,6 +128,7 @@ async function runLoop(s: RunState, o: CommonOptions, totalSteps: number): Promi
   let losses: LossValues = {};
   const started = performance.now();
   const startStep = s.step;
+  let lastYield = started;
   await store?.appendMetrics({ event: s.step === 0 ? 'start' : 'resume', step: s.step, totalSteps, config: s.rawConfig, backend: tf.getBackend(), time: new Date().toISOString() });
   try {
     while (s.step < totalSteps && !o.signal?.aborted) {
@@ -154,6 +155,12 @@ async function runLoop(s: RunState, o: CommonOptions, totalSteps: number): Promi
       const info = { step, totalSteps, losses, stepsPerSecond: (step - startStep) / Math.max(seconds, 1e-9) };
       progress.step(info);
       await cb.onStep?.(info);
+      // Awaiting only resolved promises never lets timers, signals or a browser's UI run: yield to the
+      // event loop now and then so that an AbortSignal from a timeout or a stop button can fire.
+      if (performance.now() - lastYield > 50) {
+        await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        lastYield = performance.now();
+      }
       const last = step === totalSteps || o.signal?.aborted === true;
       if (store && (step % config.logEvery === 0 || last)) {
         await store.appendMetrics({ step, ...losses, stepsPerSecond: info.stepsPerSecond, seconds });
