@@ -218,3 +218,12 @@ test('installGradientFixes is idempotent', () => {
   const expected = (ref(1.3 + 1e-6) - ref(1.3 - 1e-6)) / 2e-6;
   assert.ok(Math.abs(g.dataSync()[0] - expected) <= 1e-4 * Math.abs(expected));
 });
+
+test('grad-of-grad through max and min reductions (their masks use Equal, now with a zero gradient)', () => {
+  const x = tf.tensor1d([0.3, 1.7, -0.4]);
+  for (const op of [(t: tf.Tensor) => tf.max(t), (t: tf.Tensor) => tf.min(t)]) {
+    // d/dx_i op(w x) = w at the selected element, so sum of squares = w^2 and its derivative 2w
+    const g = tf.grad((w: tf.Tensor) => tf.sum(tf.square(tf.grad((xx: tf.Tensor) => op(tf.mul(w, xx)))(x))))(tf.scalar(1.5));
+    assert.ok(Math.abs(g.dataSync()[0] - 3) < 1e-5, `got ${g.dataSync()[0]}`);
+  }
+});
