@@ -55,7 +55,7 @@ async function run(argv: string[]): Promise<void> {
     `samples     ${s.samples} grids in ${join(s.run, 'samples')}`,
   ];
   for (const e of s.evaluations) {
-    lines.push(`eval        step ${e.step}: ${Object.entries(e).filter(([k]) => !['event', 'step', 'time', 'floor'].includes(k)).map(([k, v]) => `${k} ${typeof v === 'number' ? v.toFixed(4) : v}`).join('  ')}`);
+    lines.push(`eval        step ${e.step}: ${Object.entries(e).filter(([k]) => !['event', 'step', 'time', 'floor'].includes(k)).map(([k, v]) => `${k} ${typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(4) : v}`).join('  ')}`);
   }
   if (s.lastError) lines.push(`last error  ${s.lastError}`);
   console.log(lines.join('\n'));
