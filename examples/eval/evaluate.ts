@@ -4,8 +4,9 @@
 //   node --import tsx examples/eval/evaluate.ts --dataset fashion-mnist --run runs/my-dcgan [--ema]
 //   node --import tsx examples/eval/evaluate.ts --dataset fashion-mnist --samples runs/torch-dcgan/samples.idx
 //
-// Options: --n <count> (default 2000: generated, real and reference each), --seed <s> (default 0),
+// Options: --n <count> (default 2000: generated, real and reference each; KID subsets of min(1000, n/2)), --seed <s> (default 0),
 // --kid-subsets <k> (default 20), --labels (conditional generators: class i % numClasses), --json <out>.
+// --run and --samples may repeat; the real/reference features and the floor are computed once.
 // --run loads the newest checkpoint of a gantry run directory (written by trainGan with runDir).
 // --samples reads an IDX file of float32 or uint8 images [N, 28, 28] or [N, 28, 28, 1] (float32 in [-1, 1]).
 import { writeFileSync } from 'node:fs';
@@ -14,15 +15,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import {
   createRng, evaluateSamples, formatEvaluation, modelFromBlob, blobToTensors, sample, subsetDataset, permutation,
-  type ArrayDataset,
+  type ArrayDataset, type SampleMetrics,
 } from '@gantry/core';
 import { fileRunStore, loadFashionMnist, loadMnistPackage, loadFeatureExtractor, readIdxFile } from '@gantry/core/node';
 
 const { values: args } = parseArgs({
   options: {
     dataset: { type: 'string', default: 'fashion-mnist' },
-    run: { type: 'string' },
-    samples: { type: 'string' },
+    run: { type: 'string', multiple: true },
+    samples: { type: 'string', multiple: true },
     ema: { type: 'boolean', default: false },
     labels: { type: 'boolean', default: false },
     n: { type: 'string', default: '2000' },
@@ -34,9 +35,12 @@ const { values: args } = parseArgs({
 });
 const dataset = args.dataset === 'mnist' ? 'mnist' : args.dataset === 'fashion-mnist' ? 'fashion-mnist' : undefined;
 if (!dataset) throw new Error(`--dataset must be mnist or fashion-mnist, got ${args.dataset}`);
-if (!args.run === !args.samples) throw new Error('give exactly one of --run <dir> or --samples <file.idx>');
+const sources = [...(args.run ?? []).map((r) => ({ run: r })), ...(args.samples ?? []).map((s) => ({ samples: s }))];
+if (sources.length === 0) throw new Error('give at least one --run <dir> or --samples <file.idx> (each may repeat)');
 const n = Number(args.n);
 const seed = Number(args.seed);
+// gantry's LibTorch backend, when asked for (its addon builds on first import).
+if (args.backend === 'torch') await import('@gantry/tfjs-backend-torch');
 await tf.setBackend(args.backend);
 
 const started = Date.now();
@@ -48,20 +52,20 @@ const pick = (ds: ArrayDataset, count: number, s: number) => {
 const real = pick(load('test'), n, seed + 101);
 const reference = pick(load('train'), n, seed + 202);
 
-async function generatedImages(): Promise<{ images: tf.Tensor4D; source: string }> {
-  if (args.samples) {
-    const idx = readIdxFile(args.samples);
+async function generatedImages(from: { run?: string; samples?: string }): Promise<{ images: tf.Tensor4D; source: string }> {
+  if (from.samples) {
+    const idx = readIdxFile(from.samples);
     const [count, h, w, c = 1] = idx.shape;
-    if (count < n) throw new Error(`${args.samples}: ${count} images, --n asks for ${n}`);
+    if (count < n) throw new Error(`${from.samples}: ${count} images, --n asks for ${n}`);
     const scale = idx.dtype === 'uint8' ? (v: number) => v / 127.5 - 1 : (v: number) => v;
     const values = Float32Array.from(idx.data.subarray(0, n * h * w * c), scale);
-    return { images: tf.tensor4d(values, [n, h, w, c]), source: args.samples };
+    return { images: tf.tensor4d(values, [n, h, w, c]), source: from.samples };
   }
-  const checkpoint = await fileRunStore(args.run!).loadLatestCheckpoint();
-  if (!checkpoint) throw new Error(`${args.run}: no complete checkpoint`);
+  const checkpoint = await fileRunStore(from.run!).loadLatestCheckpoint();
+  if (!checkpoint) throw new Error(`${from.run}: no complete checkpoint`);
   const generator = await modelFromBlob(checkpoint.generator);
   if (args.ema) {
-    if (!checkpoint.ema) throw new Error(`${args.run}: --ema given but the checkpoint has no EMA weights`);
+    if (!checkpoint.ema) throw new Error(`${from.run}: --ema given but the checkpoint has no EMA weights`);
     generator.setWeights(blobToTensors(checkpoint.ema, 'ema').map((t) => t.tensor));
   }
   const numClasses = checkpoint.state.config.numClasses;
@@ -76,21 +80,27 @@ async function generatedImages(): Promise<{ images: tf.Tensor4D; source: string 
   tf.dispose(parts);
   // MLP generators emit flat rows; the extractor wants [N, 28, 28, 1].
   const images = (joined.rank === 2 ? tf.reshape(joined, [n, 28, 28, 1]) : joined) as tf.Tensor4D;
-  return { images, source: `${args.run} step ${checkpoint.state.step}${args.ema ? ' (EMA)' : ''}` };
+  return { images, source: `${from.run} step ${checkpoint.state.step}${args.ema ? ' (EMA)' : ''}` };
 }
 
-const { images, source } = await generatedImages();
 const extractor = loadFeatureExtractor(dataset);
-const gen = extractor.extract(images);
 const realOut = extractor.extract(real);
 const refOut = extractor.extract(reference);
-images.dispose();
-const evaluation = evaluateSamples(
-  { generated: gen.features, real: realOut.features, reference: refOut.features, generatedLogits: gen.logits, referenceLogits: refOut.logits },
-  { seed, kidSubsets: Number(args['kid-subsets']) },
-);
-console.log(`generated: ${source}`);
 console.log(`features: ${dataset} classifier (penultimate layer, 128-d); real = ${n} test images, floor = ${n} train images vs the same test images`);
-console.log(formatEvaluation(evaluation, { model: 'generated vs test', floor: 'train vs test (floor)' }));
-console.log(`(${((Date.now() - started) / 1000).toFixed(0)} s)`);
-if (args.json) writeFileSync(args.json, JSON.stringify({ source, dataset, n, seed, ...evaluation }, null, 1));
+const results = [];
+let floor: SampleMetrics | undefined;
+for (const from of sources) {
+  const { images, source } = await generatedImages(from);
+  const gen = extractor.extract(images);
+  images.dispose();
+  const evaluation = evaluateSamples(
+    { generated: gen.features, real: realOut.features, reference: refOut.features, generatedLogits: gen.logits, referenceLogits: refOut.logits },
+    { seed, kidSubsets: Number(args['kid-subsets']), kidSubsetSize: Math.min(1000, Math.floor(n / 2)), floor },
+  );
+  floor = evaluation.floor;
+  console.log(`\ngenerated: ${source}`);
+  console.log(formatEvaluation(evaluation, { model: 'generated vs test', floor: 'train vs test (floor)' }));
+  results.push({ source, ...evaluation });
+}
+console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s)`);
+if (args.json) writeFileSync(args.json, JSON.stringify({ dataset, n, seed, results }, null, 1));

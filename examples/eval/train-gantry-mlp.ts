@@ -17,6 +17,8 @@ const { values: args } = parseArgs({
     backend: { type: 'string', default: 'cpu' },
   },
 });
+// gantry's LibTorch backend, when asked for (its addon builds on first import).
+if (args.backend === 'torch') await import('@gantry/tfjs-backend-torch');
 await tf.setBackend(args.backend);
 const seed = Number(args.seed);
 const steps = Number(args.steps);
@@ -27,6 +29,6 @@ const discriminator = mlpDiscriminator({ inputDim: 784, hidden: [256, 256], hidd
 const started = Date.now();
 await trainGan({
   generator, discriminator, data, steps, runDir: args.run, progress: 'lines',
-  config: { loss: 'nonsaturating', latentDim: 64, seed, batchSize: 64, preset: 'dcgan', checkpointEvery: 500, logEvery: 100 },
+  config: { loss: 'nonsaturating', latentDim: 64, seed, batchSize: 64, preset: 'dcgan', checkpointEvery: 50, logEvery: 100 },
 });
 console.log(`trained ${steps} steps in ${((Date.now() - started) / 1000).toFixed(0)} s on ${tf.getBackend()}; checkpoints in ${args.run}`);

@@ -26,6 +26,8 @@ export interface EvaluationOptions {
   kidSubsetSize?: number;
   seed?: number;
   isSplits?: number;
+  /** a floor computed earlier for the same real/reference sets and count (skips recomputing it) */
+  floor?: SampleMetrics;
 }
 
 export interface Evaluation {
@@ -77,9 +79,12 @@ export function evaluateSamples(
     reference = featureRows(reference, pick);
     if (referenceLogits) referenceLogits = featureRows(referenceLogits, pick);
   }
+  if (options.floor && options.floor.count !== generated.rows) {
+    throw new Error(`evaluateSamples: the given floor was computed for ${options.floor.count} samples, not ${generated.rows}`);
+  }
   return {
     model: metricsBetween(generated, real, input.generatedLogits, options),
-    floor: metricsBetween(reference, real, referenceLogits, options),
+    floor: options.floor ?? metricsBetween(reference, real, referenceLogits, options),
   };
 }
 
