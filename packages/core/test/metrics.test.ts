@@ -51,6 +51,11 @@ test('metrics: evaluateSamples reports the real-data floor beside the model figu
   assert.ok(e.model.coverage < e.floor.coverage);
   // The floor's FD is the FD between the reference subsample and the real set, nothing else.
   assert.ok(e.floor.fid > 0 && e.floor.fid < frechetDistance(reference, real) * 3);
+  // A floor computed once can be reused for further models of the same count, and only then.
+  const again = evaluateSamples({ generated: randomFeatures(54, 150, 6), real, reference }, { kidSubsets: 5, kidSubsetSize: 100, floor: e.floor });
+  assert.equal(again.floor, e.floor);
+  assert.ok(again.model.fid < e.model.fid, 'an unshifted sample scores better than the shifted one');
+  assert.throws(() => evaluateSamples({ generated: randomFeatures(55, 120, 6), real, reference }, { floor: e.floor }), /floor was computed for 150 samples, not 120/);
   const table = formatEvaluation(e);
   assert.match(table, /\| metric\s+\| model\s+\| real-data floor \|/);
   assert.match(table, new RegExp(`FD \\(lower is better\\)\\s+\\| ${e.model.fid.toFixed(4)}\\s+\\| ${e.floor.fid.toFixed(4)}`));
