@@ -14,20 +14,23 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   createRng, grid25, minimaxLoss, mlpDiscriminator, mlpGenerator, modeMetrics, nonSaturatingLoss,
-  optimizerPreset, randomNormal, ring8, wassersteinLoss, type GaussianMixture2D,
+  optimizerPreset, randomNormal, ring8, trainGan, wassersteinLoss, type GaussianMixture2D, type LossName,
 } from '../../packages/core/src/index.js';
 import { trainSteps, type LoopConfig } from './loop.js';
 
 export const CONFIG_NAMES = ['minimax', 'nonsaturating', 'wgan', 'wgan-gp', 'nonsaturating+mbd'] as const;
 export type StudyConfigName = typeof CONFIG_NAMES[number];
 
-export interface RunResult {
+export interface RunResult extends StudySettings {
   config: StudyConfigName; dataset: string; seed: number; steps: number; backend: string;
-  hidden: number[]; learningRate: number; batchSize: number;
   modesCovered: number; modes: number; highQualityFraction: number; klToUniform: number; seconds: number;
 }
 
-export interface StudySettings { hidden: number[]; learningRate: number; batchSize: number }
+export interface StudySettings {
+  hidden: number[]; learningRate: number; batchSize: number;
+  /** 'loop': the minimal loop in loop.ts; 'gantry': @gantry/core's trainGan with the same objective and optimizers */
+  trainer?: 'loop' | 'gantry';
+}
 
 const LATENT_DIM = 2;
 /** VEEGAN and PacGAN evaluate 2500 samples per trained generator. */
@@ -62,7 +65,11 @@ export function criticStepsOf(name: StudyConfigName): number {
   return name === 'wgan' || name === 'wgan-gp' ? optimizerPreset(name).criticSteps : 1;
 }
 
-export function runOne(name: StudyConfigName, data: GaussianMixture2D, seed: number, steps: number, settings: StudySettings): RunResult {
+const LOSS_OF: Record<StudyConfigName, LossName> = {
+  minimax: 'minimax', nonsaturating: 'nonsaturating', wgan: 'wgan', 'wgan-gp': 'wgan-gp', 'nonsaturating+mbd': 'nonsaturating',
+};
+
+export async function runOne(name: StudyConfigName, data: GaussianMixture2D, seed: number, steps: number, settings: StudySettings): Promise<RunResult> {
   const start = Date.now();
   const rng = createRng(seed * 7919 + (data.name === 'ring8' ? 1 : 2));
   const { loop, mbd } = loopConfig(name, settings);
@@ -71,7 +78,19 @@ export function runOne(name: StudyConfigName, data: GaussianMixture2D, seed: num
     inputDim: 2, hidden: settings.hidden, seed: seed * 2 + 2,
     minibatchDiscrimination: mbd ? { kernels: 5, dims: 3 } : undefined,
   });
-  trainSteps(generator, discriminator, data, loop, steps, rng);
+  if (settings.trainer === 'gantry') {
+    await trainGan({
+      generator, discriminator, data, steps, progress: 'off',
+      optimizers: { generator: loop.generatorOptimizer, discriminator: loop.discriminatorOptimizer },
+      config: {
+        loss: LOSS_OF[name], latentDim: LATENT_DIM, seed: seed * 7919 + (data.name === 'ring8' ? 1 : 2), batchSize: loop.batchSize,
+        criticSteps: loop.criticSteps, clip: loop.clip,
+        penalty: loop.gradientPenaltyWeight ? { kind: 'gp', weight: loop.gradientPenaltyWeight } : undefined,
+      },
+    });
+  } else {
+    trainSteps(generator, discriminator, data, loop, steps, rng);
+  }
   const samples = tf.tidy(() => generator.apply(randomNormal(rng, [EVAL_SAMPLES, LATENT_DIM])) as tf.Tensor);
   const m = modeMetrics(samples, data);
   samples.dispose();
@@ -86,8 +105,8 @@ export function runOne(name: StudyConfigName, data: GaussianMixture2D, seed: num
   };
 }
 
-function runKey(r: Pick<RunResult, 'config' | 'dataset' | 'seed' | 'steps'>): string {
-  return `${r.config}|${r.dataset}|${r.seed}|${r.steps}`;
+function runKey(r: Pick<RunResult, 'config' | 'dataset' | 'seed' | 'steps' | 'trainer'>): string {
+  return `${r.config}|${r.dataset}|${r.seed}|${r.steps}|${r.trainer ?? 'loop'}`;
 }
 
 async function main(): Promise<void> {
@@ -99,6 +118,7 @@ async function main(): Promise<void> {
       lr: { type: 'string', default: '1e-3' },
       hidden: { type: 'string', default: '64,64' },
       batch: { type: 'string', default: '100' },
+      trainer: { type: 'string', default: 'loop' },
       only: { type: 'string' },
       datasets: { type: 'string', default: 'ring8,grid25' },
       out: { type: 'string', default: 'runs/mixtures/results.jsonl' },
@@ -109,7 +129,9 @@ async function main(): Promise<void> {
   const seeds = Number(values.seeds);
   const settings: StudySettings = {
     hidden: values.hidden!.split(',').map(Number), learningRate: Number(values.lr), batchSize: Number(values.batch),
+    trainer: values.trainer === 'gantry' ? 'gantry' : 'loop',
   };
+  if (values.trainer !== 'gantry' && values.trainer !== 'loop') throw new Error(`--trainer must be 'loop' or 'gantry', got '${values.trainer}'`);
   const configs = (values.only?.split(',') ?? [...CONFIG_NAMES]) as StudyConfigName[];
   for (const c of configs) if (!CONFIG_NAMES.includes(c)) throw new Error(`unknown config '${c}'; expected ${CONFIG_NAMES.join(', ')}`);
   const datasets = values.datasets!.split(',').map((d) => {
@@ -125,8 +147,8 @@ async function main(): Promise<void> {
     for (const data of datasets) {
       for (const config of configs) {
         const steps = Math.round(Number(values['critic-updates']) / criticStepsOf(config));
-        if (done.has(runKey({ config, dataset: data.name, seed, steps }))) continue;
-        const r = runOne(config, data, seed, steps, settings);
+        if (done.has(runKey({ config, dataset: data.name, seed, steps, trainer: settings.trainer }))) continue;
+        const r = await runOne(config, data, seed, steps, settings);
         appendFileSync(out, JSON.stringify(r) + '\n');
         console.log(`${r.dataset} ${r.config} seed ${seed}: modes ${r.modesCovered}/${r.modes}, ` +
           `high quality ${(100 * r.highQualityFraction).toFixed(1)}%, KL ${r.klToUniform.toFixed(3)} (${r.seconds.toFixed(0)} s)`);
