@@ -29,6 +29,26 @@ function typedArrayFor(values: BackendValues, dtype: NativeDtype): Float32Array 
   return values instanceof Uint8Array ? values : new Uint8Array(values as ArrayLike<number>);
 }
 
+let shapeChecks = process.env.GANTRY_CHECK_SHAPES === '1';
+
+/**
+ * Verify every native kernel output against the shape and dtype the kernel reports (a debugging
+ * aid: a mismatch means the kernel's JS shape logic and its ATen result disagree). Off by default;
+ * also enabled by GANTRY_CHECK_SHAPES=1.
+ */
+export function setShapeChecks(enabled: boolean): void {
+  shapeChecks = enabled;
+}
+
+function checkOutput(handle: number, shape: number[], dtype: DataType): void {
+  const nativeShape = addon.shapeOf(handle);
+  const nativeDtype = (['float32', 'int32', 'bool'] as const)[addon.dtypeOf(handle)];
+  if (nativeShape.join(',') !== shape.join(',') || nativeDtype !== dtype) {
+    addon.release(handle);
+    throw new Error(`torch backend: kernel output is ${nativeDtype}[${nativeShape}] but was reported as ${dtype}[${shape}]`);
+  }
+}
+
 export class TorchBackend extends KernelBackend {
   private readonly data: DataStorage<TensorData>;
 
@@ -57,6 +77,7 @@ export class TorchBackend extends KernelBackend {
 
   /** Wraps a fresh native handle (owned from now on by the returned dataId) as a kernel output. */
   makeOutput(handle: number, shape: number[], dtype: DataType): TensorInfo {
+    if (shapeChecks) checkOutput(handle, shape, dtype);
     const dataId = {};
     this.data.set(dataId, { handle, values: null, shape, dtype, refCount: 1 });
     return { dataId, shape, dtype };

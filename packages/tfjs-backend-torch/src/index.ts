@@ -8,7 +8,7 @@ import { TorchBackend } from './backend.js';
 import { registerFallbacks } from './fallback.js';
 import { BACKEND_NAME, registerNativeKernels } from './kernels/index.js';
 
-export { TorchBackend } from './backend.js';
+export { setShapeChecks, TorchBackend } from './backend.js';
 export { fallbackCounts, getFallbackPolicy, resetFallbackCounts, setFallbackPolicy, type FallbackPolicy } from './fallback.js';
 export { BACKEND_NAME } from './kernels/index.js';
 

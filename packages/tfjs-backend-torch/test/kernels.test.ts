@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers'; // registers the gradients
 
-import { fallbackCounts, resetFallbackCounts, setFallbackPolicy } from '@gantry/tfjs-backend-torch';
+import { fallbackCounts, resetFallbackCounts, setFallbackPolicy, setShapeChecks } from '@gantry/tfjs-backend-torch';
 import { assertSameAsCpu, randomShape, randomValues, seededRandom } from './engine-helpers.js';
 
 const rand = seededRandom(20261123);
@@ -25,7 +25,8 @@ function intFixture(shape: number[], low: number, high: number): () => tf.Tensor
   return () => tf.tensor(values, shape, 'int32');
 }
 
-// Every native kernel must run without the cpu fallback.
+// Every native kernel must run without the cpu fallback, and report exactly the shape ATen produced.
+setShapeChecks(true);
 test.beforeEach(() => { setFallbackPolicy('throw'); });
 test.afterEach(() => { setFallbackPolicy('allow'); });
 

@@ -9,6 +9,11 @@ namespace {
 // (finalShapeSparse); element k of dimension d is begin[d] + k * strides[d]. Strides may be negative.
 at::Tensor StridedSlice(const at::Tensor& x, const std::vector<int64_t>& begin, const std::vector<int64_t>& strides,
                         const std::vector<int64_t>& counts) {
+  const size_t rank = static_cast<size_t>(x.dim());
+  if (begin.size() != rank || strides.size() != rank || counts.size() != rank) {
+    throw std::invalid_argument("stridedSlice: begin, strides and counts need one entry per input dimension (" +
+                                std::to_string(rank) + ")");
+  }
   at::Tensor out = x;
   for (int64_t d = 0; d < x.dim(); ++d) {
     const int64_t b = begin[d], s = strides[d], n = counts[d];
@@ -26,6 +31,7 @@ at::Tensor StridedSlice(const at::Tensor& x, const std::vector<int64_t>& begin, 
 
 at::Tensor UnsortedSegmentSum(const at::Tensor& x, const at::Tensor& segment_ids, int64_t num_segments) {
   const int64_t id_rank = segment_ids.dim();
+  if (id_rank > x.dim()) throw std::invalid_argument("unsortedSegmentSum: segmentIds has a higher rank than x");
   std::vector<int64_t> row_shape(x.sizes().begin() + id_rank, x.sizes().end());
   std::vector<int64_t> out_shape{num_segments};
   out_shape.insert(out_shape.end(), row_shape.begin(), row_shape.end());
@@ -44,6 +50,7 @@ at::Tensor UnsortedSegmentSum(const at::Tensor& x, const at::Tensor& segment_ids
 }
 
 at::Tensor Gather(const at::Tensor& x, const at::Tensor& indices, int64_t axis) {
+  if (axis < 0 || axis >= x.dim()) throw std::invalid_argument("gather: axis " + std::to_string(axis) + " out of range");
   if (indices.numel() > 0) {
     // tfjs' message for a bad index (ATen's would not say which index).
     const int64_t low = indices.min().item<int64_t>(), high = indices.max().item<int64_t>();
@@ -76,6 +83,9 @@ GANTRY_LAMBDA_OP("concat", return ReturnTensor(info, at::cat(TensorListArg(info,
 // (x, begin[], size[])
 GANTRY_LAMBDA_OP("slice", at::Tensor out = TensorArg(info, 0);
                  const std::vector<int64_t> begin = IntListArg(info, 1), size = IntListArg(info, 2);
+                 if (begin.size() != size.size() || begin.size() > static_cast<size_t>(out.dim())) {
+                   throw std::invalid_argument("slice: begin and size need one entry per dimension");
+                 }
                  for (size_t d = 0; d < begin.size(); ++d) out = out.narrow(static_cast<int64_t>(d), begin[d], size[d]);
                  return ReturnTensor(info, out););
 // (x, begin[], strides[], finalShapeSparse[], finalShape[])
