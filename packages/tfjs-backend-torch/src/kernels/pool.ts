@@ -28,6 +28,23 @@ function poolInfo(x: TensorInfo, attrs: NamedAttrMap | undefined): backend_util.
     a.strides, 1, a.pad, a.dimRoundingMode);
 }
 
+// tfjs's maxPool/avgPool gradients drop dimRoundingMode, so the window recomputed from the attrs can
+// disagree with dy. dy is the truth: take the rounding mode that reproduces its shape.
+function gradInfo(kernel: string, x: TensorInfo, dy: TensorInfo, attrs: NamedAttrMap | undefined): backend_util.Conv2DInfo {
+  const given = attrs as unknown as PoolAttrs;
+  for (const dimRoundingMode of [given.dimRoundingMode, 'floor', 'ceil', 'round'] as const) {
+    let info: backend_util.Conv2DInfo;
+    try {
+      info = poolInfo(x, { ...attrs, dimRoundingMode } as unknown as NamedAttrMap);
+    } catch {
+      continue;  // rounding modes are refused with 'same'/'valid' pads
+    }
+    if (info.outHeight === dy.shape[1] && info.outWidth === dy.shape[2]) return info;
+  }
+  throw new Error(`${kernel}: dy shape [${dy.shape.join(', ')}] does not match any pooling window of input ` +
+    `[${x.shape.join(', ')}] with these attrs`);
+}
+
 function pool(kernel: string, op: 'maxPool' | 'avgPool'): KernelFunc {
   const run = ({ inputs, attrs, backend }: Args): TensorInfo => {
     const x = need(inputs, 'x', kernel);
@@ -42,7 +59,7 @@ function poolGrad(kernel: string, op: 'maxPoolGrad' | 'avgPoolGrad'): KernelFunc
   const run = ({ inputs, attrs, backend }: Args): TensorInfo => {
     const dy = need(inputs, 'dy', kernel);
     const x = need(inputs, 'input', kernel);
-    const info = poolInfo(x, attrs);
+    const info = gradInfo(kernel, x, dy, attrs);
     const handle = nativeOp(op)(backend.handleOf(dy), backend.handleOf(x), windowGeometry(info));
     return backend.makeOutput(handle, [...x.shape], 'float32');
   };
