@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { dcganDiscriminator, dcganGenerator, mlpDiscriminator, mlpGenerator } from '../src/index.js';
+import {
+  createRng, dcganDiscriminator, dcganGenerator, gradientPenalty, mlpDiscriminator, mlpGenerator, nonSaturatingLoss,
+} from '../src/index.js';
 
 await tf.setBackend('cpu');
 
@@ -63,3 +65,21 @@ for (const imageSize of [28, 32, 64] as const) {
     assert.deepEqual((plain.apply(img) as tf.Tensor).shape, [4, 1]);
   });
 }
+
+test('a critic update with every custom layer and a gradient penalty leaks no tensors', () => {
+  const d = mlpDiscriminator({ inputDim: 2, hidden: [4], minibatchDiscrimination: { kernels: 2, dims: 2 }, minibatchStddev: true, spectralNorm: true, seed: 4 });
+  const vars = d.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+  const opt: tf.Optimizer = tf.train.adam(1e-3);
+  const rng = createRng(1);
+  const step = () => tf.tidy(() => {
+    const real = tf.randomNormal([4, 2], 0, 1, 'float32', 1), fake = tf.randomNormal([4, 2], 0, 1, 'float32', 2);
+    const critic = (x: tf.Tensor) => d.apply(x, { training: true }) as tf.Tensor;
+    const { grads } = tf.variableGrads(() => tf.add(nonSaturatingLoss.discriminator(critic(real), critic(fake)),
+      gradientPenalty(critic, real, fake, rng)) as tf.Scalar, vars);
+    opt.applyGradients(grads);
+  });
+  step(); // optimizer slots are created on the first update
+  const before = tf.memory().numTensors;
+  step(); step();
+  assert.equal(tf.memory().numTensors, before);
+});
