@@ -2,7 +2,7 @@
 // @tensorflow/tfjs; resume; usage errors and exit codes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,22 +90,41 @@ test('a YAML config file gives the same run as the same flags', () => {
   assert.ok(weights(join(work, 'yaml')).equals(weights(join(work, 'flags'))));
 });
 
-test('usage errors exit 2 and say what is accepted; runtime failures exit 1', () => {
+/** Runs main() in this process, capturing what it prints (spawning costs seconds per call). */
+async function inProcess(...args: string[]) {
+  const { main } = await import('../src/main.js');
+  const out: string[] = []; const err: string[] = [];
+  const [log, error] = [console.log, console.error];
+  console.log = (...a: unknown[]) => { out.push(a.join(' ')); };
+  console.error = (...a: unknown[]) => { err.push(a.join(' ')); };
+  try {
+    return { code: await main(args), out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    console.log = log; console.error = error;
+  }
+}
+
+test('usage errors exit 2 and say what is accepted; runtime failures exit 1', async () => {
+  // the exit code as a shell sees it
   const unknown = gantry('train', '--data', 'grid25', '--bogus', '1');
   assert.equal(unknown.code, 2);
   assert.match(unknown.err, /--bogus.*accepted: .*--data/);
-  const loss = gantry('train', '--data', 'grid25', '--loss', 'nope');
+  const loss = await inProcess('train', '--data', 'grid25', '--loss', 'nope');
   assert.equal(loss.code, 2);
   assert.match(loss.err, /minimax, nonsaturating, wgan, wgan-gp, hinge, lsgan/);
-  const steps = gantry('train', '--data', 'grid25', '--steps', '2.5');
+  const steps = await inProcess('train', '--data', 'grid25', '--steps', '2.5');
   assert.equal(steps.code, 2);
   assert.match(steps.err, /--steps must be an integer >= 1/);
-  const data = gantry('train', '--data', 'no-such-thing');
+  const data = await inProcess('train', '--data', 'no-such-thing');
   assert.equal(data.code, 2);
   assert.match(data.err, /ring8, grid25, swissroll, moons, mnist, fashion-mnist/);
-  assert.equal(gantry('nonsense').code, 2);
-  assert.equal(gantry('sample', join(work, 'missing-run'), '--out', 'x.png').code, 2);
-  assert.equal(gantry('sample', run, '--out', 'x.jpg').code, 2);
+  assert.equal((await inProcess('nonsense')).code, 2);
+  assert.equal((await inProcess('sample', join(work, 'missing-run'), '--out', 'x.png')).code, 2);
+  assert.equal((await inProcess('sample', run, '--out', 'x.jpg')).code, 2);
+  assert.equal((await inProcess('eval', run, '--metrics', 'fid,is')).code, 2);
+  assert.equal((await inProcess('export', run, '--format', 'onnx')).code, 2);
+  assert.equal((await inProcess('train', '--resume', run, '--loss', 'hinge')).code, 2);
+  assert.equal((await inProcess('train', '--data', 'grid25', '--out', run)).code, 2, 'an existing run is not overwritten');
   const corrupt = join(work, 'corrupt');
   gantry('train', '--data', 'ring8', '--steps', '2', '--batch', '8', '--hidden', '4', '--progress', 'off', '--out', corrupt);
   writeFileSync(join(corrupt, 'latest.json'), '{"checkpoint": "checkpoints/step-999999"}');
@@ -113,9 +132,52 @@ test('usage errors exit 2 and say what is accepted; runtime failures exit 1', ()
   assert.equal(broken.code, 1);
   assert.match(broken.err, /cannot read/);
   for (const cmd of ['train', 'sample', 'eval', 'export', 'info', 'studio']) {
-    const h = gantry(cmd, '--help');
+    const h = await inProcess(cmd, '--help');
     assert.equal(h.code, 0);
     assert.match(h.out, /usage: gantry/);
     assert.match(h.out, /examples:/);
+  }
+});
+
+test('a CSV table trains and samples back in its own units, under its own column names', () => {
+  const rng = (() => { let s = 12345; return () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648); })();
+  const rows = ['height,"weight, kg",age'];
+  for (let i = 0; i < 200; i++) rows.push(`${(170 + 10 * (rng() - 0.5)).toFixed(1)},${(70 + 8 * (rng() - 0.5)).toFixed(1)},${Math.floor(20 + 40 * rng())}`);
+  const csvPath = join(work, 'people.csv');
+  writeFileSync(csvPath, `${rows.join('\n')}\n`);
+  const t = gantry('train', '--data', csvPath, '--steps', '5', '--batch', '32', '--hidden', '8', '--progress', 'off', '--out', join(work, 'table'));
+  assert.equal(t.code, 0, t.err);
+  const out = join(work, 'people-synth.csv');
+  assert.equal(gantry('sample', join(work, 'table'), '--n', '200', '--out', out).code, 0);
+  const lines = readFileSync(out, 'utf8').trim().split('\n');
+  assert.equal(lines[0], 'height,"weight, kg",age');
+  const cols = [0, 1, 2].map((c) => lines.slice(1).map((l) => Number(l.split(',')[c])));
+  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  // an untrained generator is roughly standard normal in standardised units; mapped back it must sit
+  // near each column's mean, far from the other columns' scales
+  assert.ok(Math.abs(mean(cols[0]) - 170) < 15, `height mean ${mean(cols[0])}`);
+  assert.ok(Math.abs(mean(cols[1]) - 70) < 15, `weight mean ${mean(cols[1])}`);
+  assert.ok(Math.abs(mean(cols[2]) - 40) < 25, `age mean ${mean(cols[2])}`);
+  assert.equal(gantry('sample', join(work, 'table'), '--out', join(work, 'x.png')).code, 2);
+});
+
+test('gantry studio prints a token URL and serves only with the token', async () => {
+  const child = spawn(process.execPath, [bin, 'studio', '--runs', work, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const url = await new Promise<string>((resolveUrl, reject) => {
+      let text = '';
+      const timer = setTimeout(() => reject(new Error(`no URL printed: ${text}`)), 60_000);
+      child.stdout.on('data', (d: Buffer) => {
+        text += d.toString();
+        const m = /http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/.exec(text);
+        if (m) { clearTimeout(timer); resolveUrl(m[0]); }
+      });
+    });
+    const u = new URL(url);
+    assert.equal((await fetch(`${u.origin}/api/runs`)).status, 401);
+    const runs = await (await fetch(`${u.origin}/api/runs`, { headers: { authorization: `Bearer ${u.searchParams.get('token')}` } })).json() as { name: string }[];
+    assert.ok(runs.some((r) => r.name === 'grid'));
+  } finally {
+    child.kill('SIGTERM');
   }
 });
