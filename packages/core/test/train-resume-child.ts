@@ -13,7 +13,7 @@ await trainGan({
   callbacks: {
     onCheckpoint: async ({ step }) => {
       process.stdout.write(`checkpoint ${step}\n`);
-      await new Promise((r) => setTimeout(r, 150));
+      await new Promise((r) => setTimeout(r, 300));
     },
   },
 });
