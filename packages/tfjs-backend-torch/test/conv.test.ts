@@ -192,3 +192,11 @@ test('conv outputs are ordinary NHWC data (a DCGAN-sized step runs natively end 
     return [up, down, tf.reshape(down, [4, -1])];
   }, TOLERANCE, 'dcgan chain', ['Conv2D', 'Conv2DBackpropInput']);
 });
+
+test('NCHW convolutions still work (through the counted cpu fallback)', async () => {
+  const rand = makeRng(16);
+  const xv = randomValues(rand, [2, 3, 7, 6]);
+  const fv = randomValues(rand, [3, 3, 3, 4]);
+  await compareBackends(() => tf.conv2d(tf.tensor4d(xv, [2, 3, 7, 6]), tf.tensor4d(fv, [3, 3, 3, 4]), 2, 'same', 'NCHW'),
+    TOLERANCE, 'conv2d NCHW');
+});

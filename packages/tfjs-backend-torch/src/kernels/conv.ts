@@ -6,6 +6,7 @@ import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensor
 
 import { nativeOp } from '../addon.js';
 import type { TorchBackend } from '../backend.js';
+import { cpuFallback } from '../fallback.js';
 
 export const BACKEND_NAME = 'torch';
 export const NO_TENSOR = -1;
@@ -20,10 +21,14 @@ export function windowGeometry(info: ConvInfo): number[] {
     info.outHeight, info.outWidth];
 }
 
-export function requireNhwc(kernel: string, dataFormat: unknown): void {
-  if (dataFormat !== undefined && dataFormat !== 'NHWC' && dataFormat !== 'channelsLast') {
-    throw new Error(`${kernel} on the torch backend supports dataFormat NHWC only, got ${String(dataFormat)}`);
-  }
+const isNchw = (attrs: NamedAttrMap | undefined): boolean =>
+  attrs?.dataFormat === 'NCHW' || attrs?.dataFormat === 'channelsFirst';
+
+// NCHW data (only direct tf.conv2d(..., 'NCHW') calls make it; tfjs-layers converts to NHWC) goes
+// to the cpu kernel through the counted fallback rather than a second native layout.
+function nhwcOrFallback(kernelName: string, native: KernelFunc): KernelFunc {
+  const fallback = cpuFallback(kernelName);
+  return (args) => (isNchw(args.attrs) ? fallback(args) : native(args));
 }
 
 function optionalHandle(backend: TorchBackend, t: TensorInfo | undefined | null): number {
@@ -50,7 +55,6 @@ interface ConvAttrs {
 function forward(kernel: string, depthwise: boolean, fused: boolean): KernelFunc {
   const run = ({ inputs, attrs, backend }: Args): TensorInfo => {
     const a = attrs as unknown as ConvAttrs;
-    requireNhwc(kernel, a.dataFormat);
     const x = need(inputs, 'x', kernel);
     const filter = need(inputs, 'filter', kernel);
     const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number],
@@ -70,7 +74,6 @@ function forward(kernel: string, depthwise: boolean, fused: boolean): KernelFunc
 function backpropInput(kernel: string, depthwise: boolean): KernelFunc {
   const run = ({ inputs, attrs, backend }: Args): TensorInfo => {
     const a = attrs as unknown as ConvAttrs;
-    requireNhwc(kernel, a.dataFormat);
     const dy = need(inputs, 'dy', kernel);
     const filter = need(inputs, 'filter', kernel);
     const inputShape = a.inputShape;
@@ -88,7 +91,6 @@ function backpropInput(kernel: string, depthwise: boolean): KernelFunc {
 function backpropFilter(kernel: string, depthwise: boolean): KernelFunc {
   const run = ({ inputs, attrs, backend }: Args): TensorInfo => {
     const a = attrs as unknown as ConvAttrs;
-    requireNhwc(kernel, a.dataFormat);
     const x = need(inputs, 'x', kernel);
     const dy = need(inputs, 'dy', kernel);
     const filterShape = a.filterShape;
@@ -103,7 +105,7 @@ function backpropFilter(kernel: string, depthwise: boolean): KernelFunc {
 }
 
 const kernel = (kernelName: string, kernelFunc: KernelFunc): KernelConfig =>
-  ({ kernelName, backendName: BACKEND_NAME, kernelFunc });
+  ({ kernelName, backendName: BACKEND_NAME, kernelFunc: nhwcOrFallback(kernelName, kernelFunc) });
 
 export const convKernels: KernelConfig[] = [
   kernel('Conv2D', forward('Conv2D', false, false)),
