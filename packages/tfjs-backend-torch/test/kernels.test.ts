@@ -104,6 +104,8 @@ test('shape and data-movement kernels match cpu', async () => {
       ['stack', () => tf.stack([x(), x()], 1)], ['unstack', () => tf.unstack(x(), 2)],
       ['tile', () => tf.tile(x(), [2, 1, 3])], ['pad', () => tf.pad(x(), [[1, 0], [0, 2], [1, 1]], 0.5)],
       ['reverse', () => tf.reverse(x(), [0, 2])],
+      ['mirrorPad reflect', () => tf.mirrorPad(x(), [[1, 1], [0, 1], [1, 0]], 'reflect')],
+      ['mirrorPad symmetric', () => tf.mirrorPad(x(), [[2, 1], [1, 2], [0, 0]], 'symmetric')],
       ['gather', () => tf.gather(x(), tf.tensor1d([shape[1] - 1, 0, 1], 'int32'), 1)],
       ['unsortedSegmentSum', () => tf.unsortedSegmentSum(x(), tf.tensor1d(Array.from({ length: shape[0] }, (_, i) => i % 2), 'int32'), 3)],
       ['zerosLike/onesLike', () => [tf.zerosLike(x()), tf.onesLike(x())]],
@@ -141,6 +143,8 @@ test('edge semantics follow tfjs: NaN handling, int32 division, empty ranges', a
   await assertSameAsCpu('int32 floorDiv by zero', () => tf.floorDiv(ints(), divisors()));
   await assertSameAsCpu('int32 realDiv', () => tf.engine().runKernel('RealDiv', { a: ints(), b: divisors() }) as tf.Tensor);
   await assertSameAsCpu('cast NaN to int32', () => tf.cast(withNaN(), 'int32'));
+  await assertSameAsCpu('int32 clipByValue keeps int32', () => tf.clipByValue(ints(), -2.5, 3.5));
+  await assertSameAsCpu('int32 relu/abs/neg/square keep int32', () => [tf.relu(ints()), tf.abs(ints()), tf.neg(ints()), tf.square(ints())]);
   await assertSameAsCpu('empty range', () => tf.range(5, 1, 2));
   await assertSameAsCpu('decreasing range with step 1', () => tf.range(5, 1, 1));
   await tf.setBackend('torch');
@@ -192,11 +196,11 @@ test('fallback counter and policy', async () => {
   setFallbackPolicy('allow');
   resetFallbackCounts();
   const x = tf.tensor1d([1, 2, 3]);
-  tf.tidy(() => tf.mirrorPad(tf.reshape(x, [1, 3]), [[0, 0], [1, 1]], 'reflect'));
-  assert.equal(fallbackCounts().MirrorPad, 1);
+  tf.tidy(() => tf.topk(x, 2));
+  assert.equal(fallbackCounts().TopK, 1);
   tf.tidy(() => tf.add(x, x));
   assert.equal(fallbackCounts().Add, undefined);
   setFallbackPolicy('throw');
-  assert.throws(() => tf.tidy(() => tf.mirrorPad(tf.reshape(x, [1, 3]), [[0, 0], [1, 1]], 'reflect')), /MirrorPad.*fallback/);
+  assert.throws(() => tf.tidy(() => tf.topk(x, 2)), /TopK.*fallback/);
   x.dispose();
 });

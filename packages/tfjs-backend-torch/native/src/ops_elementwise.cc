@@ -105,8 +105,9 @@ GANTRY_UNARY_OP("tanh", at::tanh(x));
 GANTRY_UNARY_OP("softplus", at::softplus(x, 1, 13.942385152878742));
 GANTRY_LAMBDA_OP("leakyRelu", return ReturnTensor(info, LeakyRelu(TensorArg(info, 0), DoubleArg(info, 1))););
 GANTRY_LAMBDA_OP("step", return ReturnTensor(info, Step(TensorArg(info, 0), DoubleArg(info, 1))););
-GANTRY_LAMBDA_OP("clipByValue",
-                 return ReturnTensor(info, at::clamp(TensorArg(info, 0), DoubleArg(info, 1), DoubleArg(info, 2))););
+// ATen promotes int32 clamped by double bounds to float; tfjs keeps int32 (truncating).
+GANTRY_LAMBDA_OP("clipByValue", const at::Tensor& x = TensorArg(info, 0);
+                 return ReturnTensor(info, at::clamp(x, DoubleArg(info, 1), DoubleArg(info, 2)).to(x.scalar_type())););
 GANTRY_BINARY_OP("prelu", Prelu(a, b));
 // eluGrad(dy, y): dy where y >= 0, else dy * (y + 1)
 GANTRY_BINARY_OP("eluGrad", at::where(b >= 0, a, a * (b + 1)));

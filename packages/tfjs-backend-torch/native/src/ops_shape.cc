@@ -74,8 +74,29 @@ at::Tensor OneHot(const at::Tensor& indices, int64_t depth, double on, double of
   return at::where(hit, at::full({}, on, options), at::full({}, off, options));
 }
 
+// tfjs MirrorPad: pads = [before0, after0, before1, after1, ...]; offset 1 = reflect (edge not
+// repeated), 0 = symmetric (edge repeated). Each padded dimension is one index_select.
+at::Tensor MirrorPad(const at::Tensor& x, const std::vector<int64_t>& pads, int64_t offset) {
+  if (pads.size() != 2 * static_cast<size_t>(x.dim())) {
+    throw std::invalid_argument("mirrorPad: need a [before, after] pair per dimension");
+  }
+  at::Tensor out = x;
+  for (int64_t d = 0; d < x.dim(); ++d) {
+    const int64_t before = pads[2 * d], after = pads[2 * d + 1], n = x.size(d);
+    if (before == 0 && after == 0) continue;
+    std::vector<int64_t> index(before + n + after);
+    for (int64_t o = 0; o < static_cast<int64_t>(index.size()); ++o) {
+      const int64_t src = o - before;
+      index[o] = src < 0 ? -src - 1 + offset : src >= n ? 2 * n - 1 - offset - src : src;
+    }
+    out = out.index_select(d, at::tensor(index, at::TensorOptions().dtype(at::kLong)));
+  }
+  return out;
+}
+
 }  // namespace
 
+GANTRY_LAMBDA_OP("mirrorPad", return ReturnTensor(info, MirrorPad(TensorArg(info, 0), IntListArg(info, 1), IntArg(info, 2))););
 GANTRY_LAMBDA_OP("reshape", return ReturnTensor(info, TensorArg(info, 0).reshape(IntListArg(info, 1))););
 GANTRY_LAMBDA_OP("transpose", return ReturnTensor(info, TensorArg(info, 0).permute(IntListArg(info, 1))););
 // (handles[], axis)

@@ -1,5 +1,5 @@
 // Data-movement kernels: Reshape (an ATen view), Identity (shared data), Transpose, Concat, Slice,
-// StridedSlice, SplitV, Pack/Unpack, Tile, PadV2, Reverse, GatherV2, UnsortedSegmentSum, fills,
+// StridedSlice, SplitV, Pack/Unpack, Tile, PadV2, MirrorPad, Reverse, GatherV2, UnsortedSegmentSum, fills,
 // OneHot, Range.
 import {
   backend_util, slice_util, util,
@@ -165,6 +165,18 @@ const padV2 = nativeOrFallback('PadV2',
     return backend.makeOutput(padOp(backend.handleOf(x), atenPads, value), shape, x.dtype);
   });
 
+const mirrorPadOp = op('mirrorPad');
+const mirrorPad = nativeOrFallback('MirrorPad',
+  (args) => isNative((args.inputs as Inputs).x.dtype),
+  (args) => {
+    const x = (args.inputs as Inputs).x;
+    const paddings = args.attrs?.paddings as Array<[number, number]>;
+    const offset = args.attrs?.mode === 'reflect' ? 1 : 0;
+    const backend = torch(args);
+    const shape = x.shape.map((s, i) => paddings[i][0] + s + paddings[i][1]);
+    return backend.makeOutput(mirrorPadOp(backend.handleOf(x), paddings.flat(), offset), shape, x.dtype);
+  });
+
 const reverseOp = op('reverse');
 const reverse = nativeOrFallback('Reverse',
   (args) => isNative((args.inputs as Inputs).x.dtype),
@@ -257,7 +269,7 @@ const range = kernel('Range', (args) => {
 });
 
 export const shapeKernels: KernelConfig[] = [
-  reshape, expandDims, identityKernel, transpose, concat, slice, stridedSlice, splitV, pack, unpack, tile, padV2, reverse,
+  reshape, expandDims, identityKernel, transpose, concat, slice, stridedSlice, splitV, pack, unpack, tile, padV2, mirrorPad, reverse,
   gatherV2, unsortedSegmentSum, likeKernel('ZerosLike', 'zerosLike'), likeKernel('OnesLike', 'onesLike'),
   fill, oneHot, range,
 ];
