@@ -3,6 +3,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 
+import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
 import { nativeTensorCount, numThreads, setNumThreads } from '@gantry/tfjs-backend-torch';
 import { addon, DTYPE_CODE } from '../src/addon.js';
 import { seededRandom } from './engine-helpers.js';
@@ -79,4 +83,13 @@ test('thread count is configurable', () => {
   setNumThreads(original);
   assert.equal(numThreads(), original);
   assert.throws(() => setNumThreads(0), /at least 1/);
+});
+
+test('threads default to all cores and GANTRY_TORCH_THREADS overrides', () => {
+  const binary = fileURLToPath(new URL('../native/build/Release/gantry_torch.node', import.meta.url));
+  const threadsIn = (env: Record<string, string>) => Number(execFileSync(process.execPath,
+    ['-e', `console.log(require(${JSON.stringify(binary)}).numThreads())`],
+    { env: { ...process.env, GANTRY_TORCH_THREADS: '', ...env }, encoding: 'utf8' }).trim());
+  assert.equal(threadsIn({}), availableParallelism());
+  assert.equal(threadsIn({ GANTRY_TORCH_THREADS: '3' }), 3);
 });

@@ -9,6 +9,10 @@
 #include <stdexcept>
 #include <thread>
 
+#ifdef __linux__
+#include <sched.h>
+#endif
+
 namespace gantry {
 namespace {
 
@@ -113,8 +117,17 @@ Napi::Value NumThreads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), at::get_num_threads());
 }
 
+// Cores this process may run on (respects taskset/cgroup affinity, unlike hardware_concurrency).
+int UsableCores() {
+#ifdef __linux__
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) return CPU_COUNT(&set);
+#endif
+  return static_cast<int>(std::thread::hardware_concurrency());
+}
+
 void InitThreads() {
-  int threads = static_cast<int>(std::thread::hardware_concurrency());
+  int threads = UsableCores();
   if (const char* env = std::getenv("GANTRY_TORCH_THREADS")) {
     const int requested = std::atoi(env);
     if (requested > 0) threads = requested;
