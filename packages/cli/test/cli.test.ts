@@ -73,6 +73,17 @@ test('train -> info -> sample -> export -> tfjs load; resume continues', async (
   const out = (model.predict(tfjs.tensor(z.dataSync() as Float32Array, z.shape)) as tfjs.Tensor).arraySync() as number[][];
   out.forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs(v - rows[i][j]) < 1e-4, `sample ${i},${j}: ${v} vs ${rows[i][j]}`)));
 
+  // eval: a 20-step generator is far from grid25, two real samples are close; the record lands in the log
+  const ev = await inProcess('eval', run, '--metrics', 'fid,pr', '--n', '300', '--json');
+  assert.equal(ev.code, 0, ev.err);
+  const record = JSON.parse(ev.out);
+  assert.equal(record.step, 20);
+  assert.ok(record.fid > 10 * record.floor.fid, `FD ${record.fid} vs floor ${record.floor.fid}`);
+  assert.ok(record.floor.precision > 0.8 && record.floor.recall > 0.8);
+  assert.equal(record.kid, undefined);
+  const logged = readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(logged.filter((m) => m.event === 'eval').map((m) => m.fid), [record.fid]);
+
   const r = gantry('train', '--resume', run, '--steps', '30', '--progress', 'lines');
   assert.equal(r.code, 0, r.err);
   assert.equal(JSON.parse(gantry('info', run, '--json').out).step, 30);
