@@ -26,7 +26,7 @@ export function appPage(): string {
 export function playgroundPage(): string {
   return page('gantry studio: 2D playground', `<main class="row"><div>
 <canvas id="plot" width="480" height="480"></canvas>
-<p class="small">grey: real points, orange: generated, background: D's output (green = "real"), lines: G's image of a grid of z. In "draw" mode click or drag to add points.</p></div>
+<p class="small">grey: real points, orange: generated, background: D's output (green = "real", purple = "fake"), lines: G's image of a grid of z. In "draw" mode click or drag to add points.</p></div>
 <div><div class="panel"><label>data <select id="dist"><option>ring</option><option>grid</option><option>moons</option><option>draw</option></select></label>
 <button id="clear">clear drawing</button></div>
 <div class="panel"><label>loss <select id="loss"><option>nonsaturating</option><option>minimax</option><option>wgan-gp</option><option>hinge</option><option>lsgan</option><option>wgan</option></select></label>

@@ -151,8 +151,10 @@ function render(s: Session): void {
   const cw = SIZE / HEAT;
   for (let k = 0; k < logits.length; k++) {
     const p = s.wasserstein ? (logits[k] - lo) / (hi - lo || 1) : 1 / (1 + Math.exp(-logits[k]));
-    const g = Math.round(255 - 90 * p); const b = Math.round(255 - 90 * (1 - p));
-    ctx.fillStyle = `rgb(${Math.round(255 - 60 * (1 - p))},${g + Math.round(90 * p * 0.6)},${b})`;
+    // white at p = 0.5, green towards "real" (1), purple towards "fake" (0)
+    const t = Math.min(1, Math.abs(p - 0.5) * 2);
+    const [cr, cg, cb] = p >= 0.5 ? [129, 199, 132] : [206, 147, 216];
+    ctx.fillStyle = `rgb(${Math.round(255 + (cr - 255) * t)},${Math.round(255 + (cg - 255) * t)},${Math.round(255 + (cb - 255) * t)})`;
     ctx.fillRect((k % HEAT) * cw, Math.floor(k / HEAT) * cw, cw + 1, cw + 1);
   }
   // G's image of a grid of z
