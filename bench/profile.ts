@@ -1,7 +1,7 @@
 // Where does a workload's step time go on one backend? Runs a few steps under tf.profile and
 // prints time per kernel name (sum of kernelMs, count), the kernels' share of the wall time (the
 // rest is tfjs engine and JavaScript overhead) and the cpu fallbacks used.
-//   node --import tsx bench/profile.ts --workload dcgan28 --backend torch --steps 3
+//   node --import tsx bench/profile.ts --workload dcgan28 --backend torch --steps 3 [--threads 1]
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,10 +24,14 @@ async function main(): Promise<void> {
   if (!WORKLOADS.includes(workload)) throw new Error(`--workload must be one of ${WORKLOADS.join(', ')}`);
   const backend = arg('--backend', 'torch');
   const steps = Number(arg('--steps', '3'));
+  const threads = Number(arg('--threads', '1'));
   installGradientFixes();
   let fallbackCounts: (() => Record<string, number>) | undefined;
   if (backend === 'torch') {
-    const torch = await import('@gantry/tfjs-backend-torch') as { fallbackCounts(): Record<string, number>; resetFallbackCounts?(): void };
+    const torch = await import('@gantry/tfjs-backend-torch') as {
+      fallbackCounts(): Record<string, number>; resetFallbackCounts?(): void; setNumThreads?(n: number): void;
+    };
+    torch.setNumThreads?.(threads);
     fallbackCounts = torch.fallbackCounts;
     torch.resetFallbackCounts?.();
   } else if (backend === 'wasm') {
