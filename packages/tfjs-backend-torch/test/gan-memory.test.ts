@@ -75,3 +75,41 @@ test('a conditional GAN trains without fallback and without leaking tensors', as
     setFallbackPolicy('allow');
   }
 });
+
+test('a DCGAN-style step (conv, transposed conv, batch norm, upsampling, pooling) runs natively without leaks', async () => {
+  await tf.setBackend('torch');
+  setFallbackPolicy('throw');
+  resetFallbackCounts();
+  try {
+    const generator = tfl.sequential({ layers: [
+      tfl.layers.dense({ inputShape: [16], units: 7 * 7 * 8 }), tfl.layers.batchNormalization(), tfl.layers.leakyReLU({ alpha: 0.2 }),
+      tfl.layers.reshape({ targetShape: [7, 7, 8] }), tfl.layers.upSampling2d({ size: [2, 2] }),
+      tfl.layers.conv2dTranspose({ filters: 8, kernelSize: 5, strides: 2, padding: 'same' }), tfl.layers.batchNormalization(),
+      tfl.layers.leakyReLU({ alpha: 0.2 }), tfl.layers.conv2d({ filters: 1, kernelSize: 3, padding: 'same', activation: 'tanh' }),
+    ] });
+    const discriminator = tfl.sequential({ layers: [
+      tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 5, strides: 2, padding: 'same' }),
+      tfl.layers.leakyReLU({ alpha: 0.2 }), tfl.layers.dropout({ rate: 0.3 }), tfl.layers.maxPooling2d({ poolSize: 2 }),
+      tfl.layers.flatten(), tfl.layers.dense({ units: 1 }),
+    ] });
+    const optimizer = tf.train.adam(1e-3, 0.5);
+    const step = (seed: number): number => {
+      const loss = optimizer.minimize(() => {
+        const fake = generator.apply(tf.randomNormal([8, 16], 0, 1, 'float32', seed), { training: true }) as tf.Tensor;
+        return tf.mean(tf.square(discriminator.apply(fake, { training: true }) as tf.Tensor)) as tf.Scalar;
+      }, true) as tf.Scalar;
+      const value = loss.dataSync()[0];
+      loss.dispose();
+      return value;
+    };
+    for (let i = 0; i < 3; i++) step(i);
+    const tensorsAfterWarmup = tf.memory().numTensors;
+    const nativeAfterWarmup = nativeTensorCount();
+    for (let i = 3; i < 8; i++) assert.ok(Number.isFinite(step(i)));
+    assert.equal(tf.memory().numTensors, tensorsAfterWarmup, 'JS tensors leak');
+    assert.equal(nativeTensorCount(), nativeAfterWarmup, 'native tensors leak');
+    assert.deepEqual(fallbackCounts(), {});
+  } finally {
+    setFallbackPolicy('allow');
+  }
+});
