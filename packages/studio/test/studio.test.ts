@@ -124,6 +124,23 @@ test('browser: run list, live loss curve while training, sample now; 2D playgrou
     console.log(`playground on ${backend}: distance generated<->real ${d0.toFixed(3)} -> ${d1.toFixed(3)}`);
     assert.ok(d1 < 0.6 * d0, `generated points did not move toward the real ones: ${d0} -> ${d1}`);
     await page.screenshot({ path: join(docsImg, 'studio-playground.png') });
+
+    // the wasm fallback runs the same core code: a gradient-penalty step gives the losses the cpu backend gives
+    const lossesOn = async (backend: string) => {
+      await page.goto(`http://127.0.0.1:${s.port}/playground?backend=${backend}`);
+      await page.waitForFunction(() => (window as unknown as { __ready?: boolean }).__ready === true, null, { timeout: 60_000 });
+      await page.selectOption('#loss', 'wgan-gp');
+      for (let i = 0; i < 3; i++) await page.click('#step');
+      return page.evaluate(() => {
+        const p = (window as unknown as { __playground: { backend(): string; losses: Record<string, number> } }).__playground;
+        return { backend: p.backend(), losses: p.losses };
+      });
+    };
+    const wasm = await lossesOn('wasm');
+    const cpu = await lossesOn('cpu');
+    assert.equal(wasm.backend, 'wasm');
+    assert.deepEqual(Object.keys(wasm.losses).sort(), ['d/adversarial', 'd/gp', 'g/adversarial']);
+    for (const [k, v] of Object.entries(cpu.losses)) assert.ok(Math.abs(wasm.losses[k] - v) <= 1e-3 * Math.max(1, Math.abs(v)), `${k}: wasm ${wasm.losses[k]} cpu ${v}`);
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();

@@ -240,6 +240,7 @@ for (const id of ['dist', 'loss', 'penalty', 'lrg', 'lrd', 'batch']) $(id).oncha
 (window as unknown as { __playground: unknown }).__playground = {
   get steps() { return session?.steps ?? 0; },
   get playing() { return playing; },
+  get losses() { return session?.losses ?? {}; },
   backend: () => tf.getBackend(),
   distance: () => (session ? chamfer(session) : NaN),
 };
