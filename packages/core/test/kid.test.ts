@@ -30,5 +30,6 @@ print(json.dumps({"full": mmd(x, y), "same": mmd(x[:60], x[60:]),
   assertRelClose(kid.mean, mean, 1e-9, 'mean');
   assertRelClose(kid.std, std, 1e-9, 'std');
   for (const s of subsets) assert.equal(new Set(s.x).size, 40);
+  assert.equal(kernelInceptionDistance(x, y, { subsets: 2 }).subsetSize, 45, 'default: half the smaller set');
   assert.throws(() => kernelInceptionDistance(x, y, { subsetSize: 100 }), /subset size 100 must be in \[2, min\(120, 90\)\]/);
 });

@@ -34,7 +34,7 @@ export function mmd2Unbiased(x: FeatureInput, y: FeatureInput): number {
 export interface KidOptions {
   /** number of random subsets (default 100) */
   subsets?: number;
-  /** subset size (default min(1000, samples on either side)) */
+  /** subset size (default min(1000, half the smaller sample), so that subsets differ and the std means something) */
   subsetSize?: number;
   /** seed for subset draws (default 0), or an Rng */
   seed?: number;
@@ -69,7 +69,7 @@ export function kernelInceptionDistance(x: FeatureInput, y: FeatureInput, option
   checkSameWidth(a, b, 'kid');
   checkFinite(a, 'kid x');
   checkFinite(b, 'kid y');
-  const size = options.subsetSize ?? Math.min(1000, a.rows, b.rows);
+  const size = options.subsetSize ?? Math.min(1000, Math.max(2, Math.floor(Math.min(a.rows, b.rows) / 2)));
   if (size < 2 || size > a.rows || size > b.rows) {
     throw new Error(`kid: subset size ${size} must be in [2, min(${a.rows}, ${b.rows})]`);
   }
