@@ -2,7 +2,7 @@
 // against one backend, the way tfjs-backend-cpu and tfjs-node run it: one test env via
 // jasmine_util.setTestEnvs, specs filtered to that env, excluded specs listed in excluded.json.
 //
-//   node --import tsx packages/tfjs-backend-torch/test/conformance/run.ts <cpu|torch>
+//   node --import tsx packages/tfjs-backend-torch/test/conformance/run.ts [torch|cpu]
 //        [--json <file>] [--grep <substring>] [--skip-file <names.txt>] [--quiet]
 //
 // Prints jasmine's summary and writes a JSON summary (counts, failed specs with their errors,
@@ -73,9 +73,10 @@ function parseArgs(argv: string[]): RunArgs {
     else if (arg.startsWith('--')) throw new Error(`conformance: unknown flag ${arg}`);
     else positional.push(arg);
   }
-  const backend = positional[0];
+  // `npm run test:conformance` runs torch; `npm run test:conformance -- cpu` gives the baseline.
+  const backend = positional[0] ?? 'torch';
   if (backend !== 'cpu' && backend !== 'torch') {
-    throw new Error(`conformance: first argument must be the backend, 'cpu' or 'torch' (got ${String(backend)})`);
+    throw new Error(`conformance: the backend argument must be 'cpu' or 'torch' (got ${backend})`);
   }
   return { backend, json: json ?? join(repoRoot, 'runs', 'conformance', `${backend}.json`), grep, skipFile, quiet };
 }
