@@ -66,20 +66,30 @@ export function renderReport(results: RunResult[], commands: string[]): string {
       '  on two CPU cores shared with seven other jobs.', '');
   }
   lines.push('## Our runs', '');
-  lines.push('mean ± sample std over seeds; "steps" are generator steps.', '');
-  lines.push('| objective | dataset | seeds | steps | modes covered | high quality % | KL(p ‖ uniform) |');
-  lines.push('|---|---|---|---|---|---|---|');
+  lines.push('mean ± sample std over seeds; "steps" are generator steps. "loop.ts" is the study\'s minimal loop (the main',
+    'study, 5 seeds, equal budget of 600 discriminator updates); "trainGan" rows are longer runs through @gantry/core\'s',
+    'trainer (same models, objective and optimizer), added at the end with the time that was left.', '');
+  lines.push('| objective | dataset | trainer | seeds | steps | modes covered | high quality % | KL(p ‖ uniform) |');
+  lines.push('|---|---|---|---|---|---|---|---|');
   for (const dataset of datasets) {
     for (const config of CONFIG_NAMES) {
       const rs = cell(config, dataset);
-      if (rs.length === 0) { lines.push(`| ${config} | ${dataset} | 0 | - | not run | | |`); continue; }
-      lines.push(`| ${config} | ${dataset} | ${rs.length} | ${[...new Set(rs.map((r) => r.steps))].join(', ')} | ` +
-        `${fmt(rs.map((r) => r.modesCovered), 1)} / ${rs[0].modes} | ${fmt(rs.map((r) => r.highQualityFraction), 1, 100)} | ` +
-        `${fmt(rs.map((r) => r.klToUniform), 2)} |`);
+      if (rs.length === 0) { lines.push(`| ${config} | ${dataset} | | 0 | - | not run | | |`); continue; }
+      // one row per budget and trainer, so runs of different lengths are never averaged together
+      const groups = [...new Set(rs.map((r) => `${r.trainer ?? 'loop'}|${r.steps}`))].sort();
+      for (const key of groups) {
+        const g = rs.filter((r) => `${r.trainer ?? 'loop'}|${r.steps}` === key);
+        lines.push(`| ${config} | ${dataset} | ${g[0].trainer === 'gantry' ? 'trainGan' : 'loop.ts'} | ${g.length} | ${g[0].steps} | ` +
+          `${fmt(g.map((r) => r.modesCovered), 1)} / ${g[0].modes} | ${fmt(g.map((r) => r.highQualityFraction), 1, 100)} | ` +
+          `${fmt(g.map((r) => r.klToUniform), 2)} |`);
+      }
     }
   }
   lines.push('');
-  const best = (dataset: string) => CONFIG_NAMES.map((c) => ({ c, rs: cell(c, dataset) })).filter((x) => x.rs.length > 0)
+  const best = (dataset: string) => CONFIG_NAMES.flatMap((c) => {
+    const rs = cell(c, dataset);
+    return [...new Set(rs.map((r) => r.steps))].map((steps) => ({ c: `${c} (${steps} steps)`, rs: rs.filter((r) => r.steps === steps) }));
+  }).filter((x) => x.rs.length > 0)
     .map((x) => ({ c: x.c, modes: meanStd(x.rs.map((r) => r.modesCovered))[0], hq: meanStd(x.rs.map((r) => r.highQualityFraction))[0] }))
     .sort((a, b) => b.modes - a.modes || b.hq - a.hq)[0];
   const br = best('ring8'), bg = best('grid25');
@@ -114,11 +124,17 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (files.length === 0) throw new Error('usage: report.ts <results.jsonl>...');
   const results = files.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as RunResult));
   const commands = [
+    '# main study: 5 objectives x 5 seeds x 2 mixtures, 600 discriminator updates each',
     'for d in ring8 grid25; do',
     '  node --import tsx examples/mixtures/study.ts --backend wasm --seeds 5 --critic-updates 600 \\',
     '    --datasets $d --out runs/mixtures/$d.jsonl &',
     'done; wait',
-    'node --import tsx examples/mixtures/report.ts runs/mixtures/ring8.jsonl runs/mixtures/grid25.jsonl',
+    '# longer non-saturating runs through trainGan',
+    'for d in ring8 grid25; do',
+    '  node --import tsx examples/mixtures/study.ts --backend wasm --trainer gantry --only nonsaturating --seeds 2 \\',
+    '    --critic-updates 3000 --datasets $d --out runs/mixtures/long-$d.jsonl &',
+    'done; wait',
+    `node --import tsx examples/mixtures/report.ts ${files.join(' ')}`,
   ];
   writeFileSync('docs/mode-collapse.md', renderReport(results, commands));
   console.log(`wrote docs/mode-collapse.md from ${results.length} runs`);
