@@ -200,3 +200,19 @@ test('NCHW convolutions still work (through the counted cpu fallback)', async ()
   await compareBackends(() => tf.conv2d(tf.tensor4d(xv, [2, 3, 7, 6]), tf.tensor4d(fv, [3, 3, 3, 4]), 2, 'same', 'NCHW'),
     TOLERANCE, 'conv2d NCHW');
 });
+
+test('backward kernels read only the output extent of a larger dy, as tfjs kernels do', async () => {
+  const rand = makeRng(17);
+  const dyv = randomValues(rand, [1, 8, 8, 3]);
+  const fv = randomValues(rand, [3, 3, 2, 3]);
+  const xv = randomValues(rand, [1, 4, 4, 2]);
+  await compareBackends(() => {
+    const dy = tf.tensor4d(dyv, [1, 8, 8, 3]);
+    const attrs = { strides: 1, pad: 'same', dataFormat: 'NHWC' };
+    return [
+      tf.conv2dTranspose(dy, tf.tensor4d(fv, [3, 3, 2, 3]), [1, 4, 4, 2], 1, 'same'),
+      tf.engine().runKernel('Conv2DBackpropFilter', { x: tf.tensor4d(xv, [1, 4, 4, 2]), dy },
+        { ...attrs, filterShape: [3, 3, 2, 3] }) as tf.Tensor,
+    ];
+  }, TOLERANCE, 'large dy', ['Conv2DBackpropInput', 'Conv2DBackpropFilter']);
+});

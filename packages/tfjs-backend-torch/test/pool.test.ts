@@ -65,3 +65,13 @@ test('maxPool gradient goes to the first maximum of a window with ties, as on cp
     tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, 3, 2, 'same'), tf.tensor4d(rv, [2, 4, 3, 3]))))(tf.tensor4d(xv, shape)),
   TOLERANCE, 'maxPool ties', ['MaxPoolGrad']);
 });
+
+test('maxPool skips NaN like the cpu backend, and a 1x1 pool passes NaN through', async () => {
+  const xv = Float32Array.from([1, 2, 3, 4, 5, 6, 7, NaN, 9, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN]);
+  const rv = Float32Array.from([1, -2, 3, 0.5, 1, 1, 1, 1]);
+  await compareBackends(() => {
+    const x = tf.tensor4d(xv, [2, 3, 3, 1]);
+    return [tf.maxPool(x, 2, 1, 'valid'), tf.maxPool(x, 1, 1, 'valid'),
+      tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, 2, 1, 'valid'), tf.tensor4d(rv, [2, 2, 2, 1]))))(x)];
+  }, TOLERANCE, 'maxPool NaN', ['MaxPool', 'MaxPoolGrad']);
+});

@@ -86,6 +86,18 @@ Napi::Value Conv2d(const Napi::CallbackInfo& info) {
   return ReturnTensor(info, Activate(y, activation, prelu, leaky_alpha));
 }
 
+// tfjs kernels read dy only over the window's output extent (a larger dy, which tfjs's own
+// conv2dTranspose tests pass, is cut to it); a smaller dy is an error.
+at::Tensor FitDy(const at::Tensor& dy, const Window2d& g) {
+  if (dy.size(2) < g.out_h || dy.size(3) < g.out_w) {
+    throw std::invalid_argument("dy is " + std::to_string(dy.size(2)) + "x" + std::to_string(dy.size(3)) +
+                                " but the convolution's output is " + std::to_string(g.out_h) + "x" +
+                                std::to_string(g.out_w));
+  }
+  if (dy.size(2) == g.out_h && dy.size(3) == g.out_w) return dy;
+  return dy.narrow(2, 0, g.out_h).narrow(3, 0, g.out_w).contiguous(at::MemoryFormat::ChannelsLast);
+}
+
 // conv2dBackpropInput(dy, filter, inputShape [N,H,W,C], window, depthwise): the adjoint of the
 // forward convolution, i.e. a transposed convolution cropped back to the input size.
 Napi::Value Conv2dBackpropInput(const Napi::CallbackInfo& info) {
@@ -95,6 +107,7 @@ Napi::Value Conv2dBackpropInput(const Napi::CallbackInfo& info) {
   const Window2d g = WindowArg(info, 3);
   const bool depthwise = BoolArg(info, 4);
   if (in_shape.size() != 4) throw std::invalid_argument("inputShape must have 4 entries");
+  dy = FitDy(dy, g);
   const int64_t h = in_shape[1], w = in_shape[2];
   const int64_t groups = depthwise ? in_shape[3] : 1;
   if (g.SymmetricFits(h, w)) {
@@ -120,6 +133,7 @@ Napi::Value Conv2dBackpropFilter(const Napi::CallbackInfo& info) {
   const Window2d g = WindowArg(info, 3);
   const bool depthwise = BoolArg(info, 4);
   if (filter_shape.size() != 4) throw std::invalid_argument("filterShape must have 4 entries");
+  dy = FitDy(dy, g);
   const int64_t h = input.size(2), w = input.size(3);
   const int64_t groups = Groups(input, depthwise);
   // convolution_backward reads only the weight's sizes when computing the weight gradient.

@@ -22,10 +22,23 @@ bool AtenPaddingFits(const Window2d& g, int64_t h, int64_t w, bool average) {
   return g.top <= g.EffKh() / 2 && g.left <= g.EffKw() / 2;
 }
 
+// tfjs's max pooling skips NaN (a NaN is never greater than the running maximum); ATen's
+// propagates it. Mapping NaN to -inf reproduces tfjs, and costs a pass only when NaN is present.
+at::Tensor WithoutNaN(const at::Tensor& x) {
+  if (!x.isnan().any().item<bool>()) return x;
+  const double inf = std::numeric_limits<double>::infinity();
+  return at::nan_to_num(x, -inf, inf, -inf);
+}
+
 // maxPool(x, window)
 Napi::Value MaxPool(const Napi::CallbackInfo& info) {
-  at::Tensor input = NchwView(TensorArg(info, 0));
+  const at::Tensor& x = TensorArg(info, 0);
   const Window2d g = WindowArg(info, 1);
+  // tfjs returns a 1x1 pool that keeps the shape unchanged as is (NaN included).
+  if (g.kh == 1 && g.kw == 1 && g.out_h == x.size(1) && g.out_w == x.size(2)) {
+    return ReturnTensor(info, x.clone());
+  }
+  at::Tensor input = NchwView(WithoutNaN(x));
   const int64_t h = input.size(2), w = input.size(3);
   at::Tensor y;
   if (AtenPaddingFits(g, h, w, false)) {
@@ -40,13 +53,16 @@ Napi::Value MaxPool(const Napi::CallbackInfo& info) {
 // maxPoolGrad(dy, x, window): dy goes to the first maximum of each window, as tfjs's cpu kernel.
 Napi::Value MaxPoolGrad(const Napi::CallbackInfo& info) {
   at::Tensor dy = NchwView(TensorArg(info, 0));
-  at::Tensor input = NchwView(TensorArg(info, 1));
+  at::Tensor input = NchwView(WithoutNaN(TensorArg(info, 1)));
   const Window2d g = WindowArg(info, 2);
   const int64_t h = input.size(2), w = input.size(3);
   const bool direct = AtenPaddingFits(g, h, w, false);
   at::Tensor source = direct ? input : PadOrCrop(input, g.PadSpec(h, w), kNegInf);
   std::vector<int64_t> padding = direct ? g.Padding() : std::vector<int64_t>{0, 0};
   auto pooled = at::max_pool2d_with_indices(source, g.Kernel(), g.Stride(), padding, g.Dilation(), false);
+  // A window with no value above -inf (all -inf or NaN) has no maximum for tfjs: its dy is dropped.
+  at::Tensor empty_window = std::get<0>(pooled) == kNegInf;
+  if (empty_window.any().item<bool>()) dy = dy.masked_fill(empty_window, 0);
   at::Tensor dx = at::max_pool2d_with_indices_backward(dy, source, g.Kernel(), g.Stride(), padding,
                                                        g.Dilation(), false, std::get<1>(pooled));
   if (!direct) dx = PadOrCrop(dx, g.CropSpec(h, w));
