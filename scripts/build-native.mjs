@@ -1,4 +1,4 @@
-// Builds the LibTorch addon with node-gyp when its sources are newer than the binary.
+// Builds the LibTorch addon with node-gyp when a source is newer than its object (or the binary).
 // LIBTORCH=/path/to/libtorch (official zip layout: include/, lib/) overrides Debian's copy.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -10,22 +10,29 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const nativeDir = join(root, 'packages/tfjs-backend-torch/native');
 const binary = join(nativeDir, 'build/Release/gantry_torch.node');
 
-function newestSourceTime(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'build') continue;
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSourceTime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
 const force = process.argv.includes('--force');
 const stamp = join(nativeDir, 'build/libtorch-path.txt');
 const libtorch = process.env.LIBTORCH ?? '';
-const upToDate = existsSync(binary) && statSync(binary).mtimeMs >= newestSourceTime(nativeDir) &&
-  existsSync(stamp) && readFileSync(stamp, 'utf8') === libtorch;
-if (upToDate && !force) {
+const objectDir = join(nativeDir, 'build/Release/obj.target/gantry_torch/src');
+// Up to date when every .cc has an object at least as new as itself and no header is newer than
+// the binary. (Comparing sources with the binary alone races with a build already under way: its
+// binary can land after a source edited meanwhile.)
+function upToDate() {
+  if (!existsSync(binary) || !existsSync(stamp) || readFileSync(stamp, 'utf8') !== libtorch) return false;
+  const binaryTime = statSync(binary).mtimeMs;
+  if (statSync(join(nativeDir, 'binding.gyp')).mtimeMs > binaryTime) return false;
+  for (const name of readdirSync(join(nativeDir, 'src'))) {
+    const sourceTime = statSync(join(nativeDir, 'src', name)).mtimeMs;
+    if (name.endsWith('.cc')) {
+      const object = join(objectDir, name.replace(/\.cc$/, '.o'));
+      if (!existsSync(object) || statSync(object).mtimeMs < sourceTime || statSync(object).mtimeMs > binaryTime) return false;
+    } else if (sourceTime > binaryTime) {
+      return false;
+    }
+  }
+  return true;
+}
+if (upToDate() && !force) {
   process.exit(0);
 }
 const require = createRequire(import.meta.url);

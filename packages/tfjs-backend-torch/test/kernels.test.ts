@@ -84,6 +84,8 @@ test('reductions, argmax and cumulative ops match cpu', async () => {
       ['cumsum', () => tf.cumsum(x(), axis)], ['cumsum exclusive reverse', () => tf.cumsum(x(), axis, true, true)],
       ['int sum', () => tf.sum(tf.cast(tf.mul(x(), 10), 'int32'), axis)], ['bool sum', () => tf.sum(tf.greater(x(), 0))],
       ['logSumExp', () => tf.logSumExp(x(), axis)],
+      ['topk', () => { const r = tf.topk(x(), Math.min(2, shape[rank - 1])); return [r.values, r.indices]; }],
+      ['topk with ties', () => { const r = tf.topk(tf.round(x()), shape[rank - 1]); return [r.values, r.indices]; }],
     ];
     for (const [name, fn] of ops) await assertSameAsCpu(`${name} [${shape}] axis ${axis}`, fn, 2e-5);
   }
@@ -196,11 +198,11 @@ test('fallback counter and policy', async () => {
   setFallbackPolicy('allow');
   resetFallbackCounts();
   const x = tf.tensor1d([1, 2, 3]);
-  tf.tidy(() => tf.topk(x, 2));
-  assert.equal(fallbackCounts().TopK, 1);
+  tf.tidy(() => tf.multinomial(tf.reshape(x, [1, 3]), 2, 7));
+  assert.equal(fallbackCounts().Multinomial, 1);
   tf.tidy(() => tf.add(x, x));
   assert.equal(fallbackCounts().Add, undefined);
   setFallbackPolicy('throw');
-  assert.throws(() => tf.tidy(() => tf.topk(x, 2)), /TopK.*fallback/);
+  assert.throws(() => tf.tidy(() => tf.multinomial(tf.reshape(x, [1, 3]), 2, 7)), /Multinomial.*fallback/);
   x.dispose();
 });

@@ -67,6 +67,13 @@ GANTRY_LAMBDA_OP("any", at::Tensor out = TensorArg(info, 0).to(at::kBool);
 // (x, axis) -> int32 index of the first extreme value; tfjs skips NaNs (ATen would pick them).
 GANTRY_LAMBDA_OP("argMax", return ReturnTensor(info, at::argmax(WithoutNaN(TensorArg(info, 0), false), IntArg(info, 1)).to(at::kInt)););
 GANTRY_LAMBDA_OP("argMin", return ReturnTensor(info, at::argmin(WithoutNaN(TensorArg(info, 0), true), IntArg(info, 1)).to(at::kInt)););
+// topK(x, k) -> [values, int32 indices] along the last axis; a stable descending sort keeps the
+// lower index first among equal values, as tfjs does.
+GANTRY_LAMBDA_OP("topK", const at::Tensor& x = TensorArg(info, 0);
+                 const int64_t k = IntArg(info, 1);
+                 auto sorted = at::sort(x, /*stable=*/true, /*dim=*/-1, /*descending=*/true);
+                 return ReturnTensors(info, {std::get<0>(sorted).narrow(-1, 0, k),
+                                             std::get<1>(sorted).narrow(-1, 0, k).to(at::kInt)}););
 // (x, axis, exclusive, reverse)
 GANTRY_LAMBDA_OP("cumsum", return ReturnTensor(info, Cumulative(TensorArg(info, 0), IntArg(info, 1), BoolArg(info, 2),
                                                                 BoolArg(info, 3), false)););

@@ -1,7 +1,7 @@
-// Reductions (Sum, Mean, Prod, Max, Min, All, Any, ArgMax, ArgMin) and cumulative sums/products.
+// Reductions (Sum, Mean, Prod, Max, Min, All, Any, ArgMax, ArgMin), cumulative sums/products, TopK.
 import { backend_util, upcastType, util, type DataType, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
 
-import { identity, isNative, nativeOrFallback, op, torch, type KernelArgs } from './util.js';
+import { identity, isNative, multiOp, nativeOrFallback, op, torch, type KernelArgs } from './util.js';
 
 type Inputs = Record<string, TensorInfo>;
 
@@ -56,6 +56,21 @@ function cumulative(kernelName: string, opName: string): KernelConfig {
     });
 }
 
+const topKOp = multiOp('topK');
+const topK = nativeOrFallback('TopK',
+  (args) => { const d = (args.inputs as Inputs).x.dtype; return d === 'float32' || d === 'int32'; },
+  (args: KernelArgs) => {
+    const x = (args.inputs as Inputs).x;
+    const k = args.attrs?.k as number;
+    const last = x.shape[x.shape.length - 1];
+    util.assert(x.shape.length > 0, () => 'topk() expects the input to be of rank 1 or higher');
+    util.assert(k >= 0 && k <= last, () => `'k' passed to topk() must be >= 0 and <= the last dimension (${last}) but got ${k}`);
+    const backend = torch(args);
+    const shape = [...x.shape.slice(0, -1), k];
+    const [values, indices] = topKOp(backend.handleOf(x), k);
+    return [backend.makeOutput(values, shape, x.dtype), backend.makeOutput(indices, shape, 'int32')];
+  });
+
 const toInt = (d: DataType): DataType => upcastType(d, 'int32');
 const same = (d: DataType): DataType => d;
 
@@ -71,4 +86,5 @@ export const reduceKernels: KernelConfig[] = [
   argReduction('ArgMin', 'argMin'),
   cumulative('Cumsum', 'cumsum'),
   cumulative('Cumprod', 'cumprod'),
+  topK,
 ];
