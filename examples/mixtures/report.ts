@@ -118,6 +118,16 @@ export function renderReport(results: RunResult[], commands: string[]): string {
       '  PacGAN\'s GANs. Generators spread their mass over the region of the modes and cover many of them, but with at most a few',
       '  thousand steps they have not contracted to within 3 std (0.06 on the ring, 0.15 on the grid) of the centres;',
       '  the papers train for ~10^5 steps.',
+      ...datasets.flatMap((d) => {
+        const short = results.filter((r) => r.config === 'nonsaturating' && r.dataset === d && r.trainer !== 'gantry');
+        const long = results.filter((r) => r.config === 'nonsaturating' && r.dataset === d && r.trainer === 'gantry');
+        if (short.length === 0 || long.length === 0) return [];
+        const m = (rs: RunResult[], f: (r: RunResult) => number) => meanStd(rs.map(f))[0];
+        return [`- More steps help: non-saturating on ${d} went from ${m(short, (r) => r.modesCovered).toFixed(1)} modes and ` +
+          `${(100 * m(short, (r) => r.highQualityFraction)).toFixed(1)}% high quality at ${short[0].steps} steps to ` +
+          `${m(long, (r) => r.modesCovered).toFixed(1)} modes and ${(100 * m(long, (r) => r.highQualityFraction)).toFixed(1)}% ` +
+          `at ${long[0].steps} steps (trainGan, ${long.length} seeds).`];
+      }),
       '- Mode counts at this budget mostly measure how far training got, not mode collapse in the papers\' sense:',
       '  WGAN with clipping and WGAN-GP get 1/5 of the generator steps under the equal-critic-update budget, and',
       '  minibatch discrimination slowed the generator down in several seeds (see "Every run"; rerunning ring8 seed 1',
@@ -159,7 +169,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     ...(results.some((r) => r.trainer === 'gantry') ? [
       '# longer non-saturating runs through trainGan',
       'for d in ring8 grid25; do',
-      '  node --import tsx examples/mixtures/study.ts --backend wasm --trainer gantry --only nonsaturating --seeds 2 \\',
+      '  node --import tsx examples/mixtures/study.ts --backend wasm --trainer gantry --only nonsaturating --seeds 5 \\',
       '    --critic-updates 3000 --datasets $d --out runs/mixtures/long-$d.jsonl &',
       'done; wait',
     ] : []),
