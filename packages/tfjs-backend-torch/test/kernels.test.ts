@@ -76,7 +76,7 @@ test('reductions, argmax and cumulative ops match cpu', async () => {
     const shape = randomShape(rand, rank);
     const x = fixture(shape);
     const axis = Math.floor(rand() * rank);
-    const ops: Array<[string, () => tf.Tensor]> = [
+    const ops: Array<[string, () => tf.Tensor | tf.Tensor[]]> = [
       ['sum', () => tf.sum(x(), axis)], ['sum all', () => tf.sum(x())], ['mean keepDims', () => tf.mean(x(), axis, true)],
       ['max', () => tf.max(x(), axis)], ['min', () => tf.min(x(), [0, rank - 1])], ['prod', () => tf.prod(x(), axis)],
       ['argMax', () => tf.argMax(x(), axis)], ['argMin', () => tf.argMin(x(), axis)],
@@ -198,11 +198,11 @@ test('fallback counter and policy', async () => {
   setFallbackPolicy('allow');
   resetFallbackCounts();
   const x = tf.tensor1d([1, 2, 3]);
-  tf.tidy(() => tf.multinomial(tf.reshape(x, [1, 3]), 2, 7));
+  tf.tidy(() => tf.multinomial(tf.reshape(x, [1, 3]) as tf.Tensor2D, 2, 7));
   assert.equal(fallbackCounts().Multinomial, 1);
   tf.tidy(() => tf.add(x, x));
   assert.equal(fallbackCounts().Add, undefined);
   setFallbackPolicy('throw');
-  assert.throws(() => tf.tidy(() => tf.multinomial(tf.reshape(x, [1, 3]), 2, 7)), /Multinomial.*fallback/);
+  assert.throws(() => tf.tidy(() => tf.multinomial(tf.reshape(x, [1, 3]) as tf.Tensor2D, 2, 7)), /Multinomial.*fallback/);
   x.dispose();
 });
