@@ -133,7 +133,9 @@ export function dcganDiscriminator(o: DcganDiscriminatorOptions): tfl.LayersMode
     if (i > 0 && normalization === 'batch') h = apply(tfl.layers.batchNormalization({ name: `d_bn${i}` }), h);
     if (i > 0 && normalization === 'layer') h = apply(tfl.layers.layerNormalization({ axis: [1, 2, 3], name: `d_ln${i}` }), h);
     h = apply(tfl.layers.leakyReLU({ alpha: 0.2, name: `d_lrelu${i}` }), h);
-    if (o.dropout) h = apply(tfl.layers.dropout({ rate: o.dropout, seed: init.next(), name: `d_dropout${i}` }), h);
+    // No fixed seed: tfjs reuses one mask for every call when a dropout layer has a seed; the trainer
+    // makes the masks reproducible by seeding Math.random during its steps (train/seeded-math-random.ts).
+    if (o.dropout) h = apply(tfl.layers.dropout({ rate: o.dropout, name: `d_dropout${i}` }), h);
   }
   if (o.minibatchStddev) h = apply(new MinibatchStdDev({ name: 'd_minibatch_stddev' }), h);
   const features = apply(tfl.layers.flatten({ name: 'd_features' }), h);

@@ -114,7 +114,8 @@ export function mlpDiscriminator(o: MlpDiscriminatorOptions): tfl.LayersModel {
   hidden.forEach((units, i) => {
     h = dense(units, `d_dense${i}`).apply(h) as tfl.SymbolicTensor;
     h = activation(hiddenAct, `d_act${i}`).apply(h) as tfl.SymbolicTensor;
-    if (o.dropout) h = tfl.layers.dropout({ rate: o.dropout, seed: init.next(), name: `d_dropout${i}` }).apply(h) as tfl.SymbolicTensor;
+    // No fixed seed: a seeded tfjs dropout layer draws the same mask on every call (see dcgan.ts).
+    if (o.dropout) h = tfl.layers.dropout({ rate: o.dropout, name: `d_dropout${i}` }).apply(h) as tfl.SymbolicTensor;
   });
   if (o.minibatchDiscrimination) {
     const { kernels, dims } = o.minibatchDiscrimination;
