@@ -63,14 +63,19 @@ function mlp2d(): Workload {
       tfl.layers.dense({ units: 1 }),
     ],
   });
+  return nonSaturatingWorkload(g, d, () => tf.randomNormal([batch, 2]), [batch, 16]);
+}
+
+// One D and one G update per step with the non-saturating loss and Adam(2e-4, 0.5): mlp2d and dcgan28.
+function nonSaturatingWorkload(g: tfl.LayersModel, d: tfl.LayersModel, realBatch: () => tf.Tensor, zShape: number[]): Workload {
   const gOpt = tf.train.adam(2e-4, 0.5, 0.999);
   const dOpt = tf.train.adam(2e-4, 0.5, 0.999);
   const gVars = trainableOf(g);
   const dVars = trainableOf(d);
   const step: Step = async () => {
-    const real = tf.randomNormal([batch, 2]);
-    const z1 = tf.randomNormal([batch, 16]);
-    const z2 = tf.randomNormal([batch, 16]);
+    const real = realBatch();
+    const z1 = tf.randomNormal(zShape);
+    const z2 = tf.randomNormal(zShape);
     await minimizeAndRead(dOpt, () => {
       const fake = g.apply(z1, { training: true }) as tf.Tensor;
       return tf.add(bceWithLogits(d.apply(real, { training: true }) as tf.Tensor, 1),
@@ -118,25 +123,7 @@ function dcgan28(): Workload {
   const batch = 64;
   const g = imageGenerator();
   const d = imageDiscriminator();
-  const gOpt = tf.train.adam(2e-4, 0.5, 0.999);
-  const dOpt = tf.train.adam(2e-4, 0.5, 0.999);
-  const gVars = trainableOf(g);
-  const dVars = trainableOf(d);
-  const step: Step = async () => {
-    const real = tf.randomUniform([batch, 28, 28, 1], -1, 1);
-    const z1 = tf.randomNormal([batch, 100]);
-    const z2 = tf.randomNormal([batch, 100]);
-    await minimizeAndRead(dOpt, () => {
-      const fake = g.apply(z1, { training: true }) as tf.Tensor;
-      return tf.add(bceWithLogits(d.apply(real, { training: true }) as tf.Tensor, 1),
-        bceWithLogits(d.apply(fake, { training: true }) as tf.Tensor, 0));
-    }, dVars);
-    const gLoss = await minimizeAndRead(gOpt, () =>
-      bceWithLogits(d.apply(g.apply(z2, { training: true }) as tf.Tensor, { training: true }) as tf.Tensor, 1), gVars);
-    tf.dispose([real, z1, z2]);
-    return gLoss;
-  };
-  return { step, generator: g, discriminator: d };
+  return nonSaturatingWorkload(g, d, () => tf.randomUniform([batch, 28, 28, 1], -1, 1), [batch, 100]);
 }
 
 // ---------------------------------------------------------------- wgangp28
