@@ -99,30 +99,34 @@ at::Tensor FitDy(const at::Tensor& dy, const Window2d& g) {
 }
 
 // conv2dBackpropInput(dy, filter, inputShape [N,H,W,C], window, depthwise): the adjoint of the
-// forward convolution, i.e. a transposed convolution cropped back to the input size.
+// forward convolution. Computed as that convolution's input gradient (convolution_backward) rather
+// than as a transposed convolution: on channels_last data libtorch 1.13's transposed convolution is
+// about 3x slower for the same result.
 Napi::Value Conv2dBackpropInput(const Napi::CallbackInfo& info) {
   at::Tensor dy = NchwView(TensorArg(info, 0));
-  at::Tensor weight = AtenWeight(TensorArg(info, 1), BoolArg(info, 4));
+  const bool depthwise = BoolArg(info, 4);
+  at::Tensor weight = AtenWeight(TensorArg(info, 1), depthwise);
   const std::vector<int64_t> in_shape = IntListArg(info, 2);
   const Window2d g = WindowArg(info, 3);
-  const bool depthwise = BoolArg(info, 4);
   if (in_shape.size() != 4) throw std::invalid_argument("inputShape must have 4 entries");
   dy = FitDy(dy, g);
-  const int64_t h = in_shape[1], w = in_shape[2];
-  const int64_t groups = depthwise ? in_shape[3] : 1;
-  if (g.SymmetricFits(h, w)) {
-    const int64_t op_h = h - ((g.out_h - 1) * g.sh - 2 * g.top + g.EffKh());
-    const int64_t op_w = w - ((g.out_w - 1) * g.sw - 2 * g.left + g.EffKw());
-    if (op_h >= 0 && op_w >= 0 && op_h < std::max(g.sh, g.dh) && op_w < std::max(g.sw, g.dw)) {
-      at::Tensor dx = at::convolution(dy, weight, c10::nullopt, g.Stride(), g.Padding(), g.Dilation(),
-                                      true, {op_h, op_w}, groups);
-      return ReturnTensor(info, NhwcView(dx));
-    }
-  }
-  // Full transposed convolution covers the padded input exactly; crop (or zero-fill) back.
-  at::Tensor full = at::convolution(dy, weight, c10::nullopt, g.Stride(), {0, 0}, g.Dilation(), true,
-                                    {0, 0}, groups);
-  return ReturnTensor(info, NhwcView(PadOrCrop(full, g.CropSpec(h, w))));
+  const int64_t n = in_shape[0], h = in_shape[1], w = in_shape[2], c = in_shape[3];
+  const int64_t groups = depthwise ? c : 1;
+  // Asymmetric padding, or rows/columns no window reaches: differentiate the explicitly padded
+  // (or cropped) input instead and crop (or zero-fill) back, as the weight gradient does.
+  const bool exact_cover = g.BottomFor(h) == g.bottom && g.RightFor(w) == g.right;
+  const bool direct = g.SymmetricFits(h, w) && exact_cover;
+  const int64_t hp = direct ? h : h + g.top + g.BottomFor(h);
+  const int64_t wp = direct ? w : w + g.left + g.RightFor(w);
+  // convolution_backward reads only the input's sizes and memory format for the input gradient.
+  at::Tensor input_like =
+      at::empty({n, c, hp, wp}, dy.options().memory_format(at::MemoryFormat::ChannelsLast));
+  auto grads = at::convolution_backward(dy, input_like, weight, c10::nullopt, g.Stride(),
+                                        direct ? g.Padding() : std::vector<int64_t>{0, 0}, g.Dilation(),
+                                        false, {0, 0}, groups, {true, false, false});
+  at::Tensor dx = std::get<0>(grads);
+  if (!direct) dx = PadOrCrop(dx, g.CropSpec(h, w));
+  return ReturnTensor(info, NhwcView(dx));
 }
 
 // conv2dBackpropFilter(x, dy, filterShape [kh,kw,ci,co|mult], window, depthwise)
