@@ -1,11 +1,12 @@
 // Max/average pooling and their gradients on ATen via the native addon; geometry from tfjs's
 // computePool2DInfo so that 'same', 'valid', explicit pads and rounding modes match tfjs.
-import { backend_util } from '@tensorflow/tfjs-core';
+import { backend_util, util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 
 import { nativeOp } from '../addon.js';
 import type { TorchBackend } from '../backend.js';
 import { BACKEND_NAME, windowGeometry } from './conv.js';
+import { identity } from './util.js';
 
 type Inputs = Record<string, TensorInfo | undefined>;
 interface Args { inputs: Inputs; attrs?: NamedAttrMap; backend: TorchBackend }
@@ -49,6 +50,11 @@ function pool(kernel: string, op: 'maxPool' | 'avgPool'): KernelFunc {
   const run = ({ inputs, attrs, backend }: Args): TensorInfo => {
     const x = need(inputs, 'x', kernel);
     const info = poolInfo(x, attrs);
+    // tfjs's cpu kernels return x itself for a 1x1 window that keeps the shape, even where the
+    // padding and stride would put every window in the padding (avg would be 0/0 there).
+    if (info.filterHeight === 1 && info.filterWidth === 1 && util.arraysEqual(info.inShape, info.outShape)) {
+      return identity({ inputs, attrs: attrs ?? {}, backend }, x);
+    }
     const handle = nativeOp(op)(backend.handleOf(x), windowGeometry(info));
     return backend.makeOutput(handle, info.outShape, 'float32');
   };
