@@ -10,6 +10,7 @@
 #include <thread>
 
 #ifdef __linux__
+#include <dlfcn.h>
 #include <sched.h>
 #endif
 
@@ -126,6 +127,25 @@ int UsableCores() {
   return static_cast<int>(std::thread::hardware_concurrency());
 }
 
+// OpenBLAS (Debian's libblas.so.3) keeps its own pthread pool beside ATen's OpenMP threads; on a
+// machine with few cores the two pools spin against each other (mlp2d, measured on 2 cores with
+// OMP_NUM_THREADS=2: 46 ms/step with OpenBLAS's default pool, 21 ms with one BLAS thread). Our
+// matrices are GAN-sized, so BLAS runs on one thread unless GANTRY_BLAS_THREADS says otherwise;
+// convolutions go through oneDNN and keep ATen's threads.
+void InitBlasThreads() {
+#ifdef __linux__
+  using SetThreads = void (*)(int);
+  auto set_threads = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+  if (set_threads == nullptr) return;
+  int blas_threads = 1;
+  if (const char* env = std::getenv("GANTRY_BLAS_THREADS")) {
+    const int requested = std::atoi(env);
+    if (requested > 0) blas_threads = requested;
+  }
+  set_threads(blas_threads);
+#endif
+}
+
 void InitThreads() {
   int threads = UsableCores();
   if (const char* env = std::getenv("GANTRY_TORCH_THREADS")) {
@@ -133,6 +153,7 @@ void InitThreads() {
     if (requested > 0) threads = requested;
   }
   if (threads > 0) at::set_num_threads(threads);
+  InitBlasThreads();
 }
 
 // Store functions get the same error wrapping as ops.
