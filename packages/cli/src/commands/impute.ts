@@ -1,7 +1,7 @@
 // gantry impute: fill the missing cells of a CSV file with GAIN, keeping everything else as written.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { imputeCsvText } from '@gantry/core';
+import { command, parseFlags, UsageError } from '../args.js';
 
 const usage = `usage: gantry impute <data.csv> --out <filled.csv> [options]
 
@@ -35,8 +35,6 @@ function number(v: string | undefined, name: string, fallback: number): number {
   return n;
 }
 
-class UsageError extends Error {}
-
 function batchSize(v: string | undefined): number {
   const n = positiveInteger(v, 'batch-size', 128);
   if (n === 0) throw new UsageError('--batch-size must be at least 1');
@@ -48,63 +46,48 @@ function hintForm(v: string | undefined): 'code' | 'paper' {
   throw new UsageError(`--hint must be "code" or "paper", got ${JSON.stringify(v)}`);
 }
 
-export const imputeCommand = {
-  name: 'impute',
-  summary: 'fill missing cells of a CSV file with GAIN (keeps observed cells exactly)',
-  usage,
-  async run(argv: string[]): Promise<number> {
-    try {
-      const { values, positionals } = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-          out: { type: 'string' },
-          seed: { type: 'string' },
-          iterations: { type: 'string' },
-          'batch-size': { type: 'string' },
-          'hint-rate': { type: 'string' },
-          hint: { type: 'string' },
-          alpha: { type: 'string' },
-          delimiter: { type: 'string' },
-          'no-header': { type: 'boolean', default: false },
-          missing: { type: 'string' },
-          quiet: { type: 'boolean', default: false },
-          help: { type: 'boolean', short: 'h', default: false },
-        },
-      });
-      if (values.help) { console.log(usage); return 0; }
-      if (positionals.length !== 1) throw new UsageError(`expected one input CSV file, got ${positionals.length}`);
-      if (!values.out) throw new UsageError('--out <filled.csv> is required');
-      const input = positionals[0];
-      if (values.out === input) throw new UsageError('--out must differ from the input file (the input is never overwritten)');
-      let text: string;
-      try { text = readFileSync(input, 'utf8'); } catch (e) { throw new Error(`cannot read ${input}: ${(e as Error).message}`); }
-      const iterations = positiveInteger(values.iterations, 'iterations', 10000);
-      const started = performance.now();
-      const result = imputeCsvText(text, {
-        source: input,
-        seed: number(values.seed, 'seed', 0),
-        iterations,
-        batchSize: batchSize(values['batch-size']),
-        hint: hintForm(values.hint),
-        hintRate: number(values['hint-rate'], 'hint-rate', 0.9),
-        alpha: number(values.alpha, 'alpha', 100),
-        delimiter: values.delimiter,
-        header: !values['no-header'],
-        missingTokens: values.missing?.split(','),
-        progressEvery: Math.max(1, Math.floor(iterations / 10)),
-        onProgress: values.quiet ? undefined : (p) => console.error(`impute: iteration ${p.iteration + 1}/${iterations}  D loss ${p.discriminatorLoss.toFixed(4)}  reconstruction MSE ${p.reconstructionMse.toFixed(5)}`),
-      });
-      writeFileSync(values.out, result.text);
-      if (!values.quiet) console.error(`impute: filled ${result.filled} of ${result.rows * result.columns} cells (${result.rows} rows, ${result.columns} columns) in ${((performance.now() - started) / 1000).toFixed(1)} s -> ${values.out}`);
-      return 0;
-    } catch (e) {
-      const err = e as Error;
-      console.error(`gantry impute: ${err.message}`);
-      if (e instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) { console.error(usage); return 2; }
-      return 1;
-    }
-  },
-};
+const summary = 'fill missing cells of a CSV file with GAIN (keeps observed cells exactly)';
+
+export const imputeCommand = command('impute', summary, usage, async (argv) => {
+  const parsed = parseFlags(argv, {
+    out: { type: 'string' },
+    seed: { type: 'string' },
+    iterations: { type: 'string' },
+    'batch-size': { type: 'string' },
+    'hint-rate': { type: 'string' },
+    hint: { type: 'string' },
+    alpha: { type: 'string' },
+    delimiter: { type: 'string' },
+    'no-header': { type: 'boolean' },
+    missing: { type: 'string' },
+    quiet: { type: 'boolean' },
+  }, Infinity);
+  const values = parsed.values as Record<string, string | undefined> & { 'no-header'?: boolean; quiet?: boolean };
+  const positionals = parsed.positionals;
+  if (positionals.length !== 1) throw new UsageError(`expected one input CSV file, got ${positionals.length}`);
+  if (!values.out) throw new UsageError('--out <filled.csv> is required');
+  const input = positionals[0];
+  if (values.out === input) throw new UsageError('--out must differ from the input file (the input is never overwritten)');
+  let text: string;
+  try { text = readFileSync(input, 'utf8'); } catch (e) { throw new Error(`cannot read ${input}: ${(e as Error).message}`); }
+  const iterations = positiveInteger(values.iterations, 'iterations', 10000);
+  const started = performance.now();
+  const result = imputeCsvText(text, {
+    source: input,
+    seed: number(values.seed, 'seed', 0),
+    iterations,
+    batchSize: batchSize(values['batch-size']),
+    hint: hintForm(values.hint),
+    hintRate: number(values['hint-rate'], 'hint-rate', 0.9),
+    alpha: number(values.alpha, 'alpha', 100),
+    delimiter: values.delimiter,
+    header: !values['no-header'],
+    missingTokens: values.missing?.split(','),
+    progressEvery: Math.max(1, Math.floor(iterations / 10)),
+    onProgress: values.quiet ? undefined : (p) => console.error(`impute: iteration ${p.iteration + 1}/${iterations}  D loss ${p.discriminatorLoss.toFixed(4)}  reconstruction MSE ${p.reconstructionMse.toFixed(5)}`),
+  });
+  writeFileSync(values.out, result.text);
+  if (!values.quiet) console.error(`impute: filled ${result.filled} of ${result.rows * result.columns} cells (${result.rows} rows, ${result.columns} columns) in ${((performance.now() - started) / 1000).toFixed(1)} s -> ${values.out}`);
+});
 
 export default imputeCommand;
