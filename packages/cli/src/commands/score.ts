@@ -1,7 +1,7 @@
 // gantry score: anomaly scores from a GAN trained on normal rows (see @gantry/core trainAnomalyGan).
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { parseCsv, trainAnomalyGan, type CsvTable, type NumericMatrix } from '@gantry/core';
+import { command, parseFlags, UsageError } from '../args.js';
 
 const usage = `usage: gantry score --normal <normal.csv> <data.csv> --out <scores.csv> [options]
 
@@ -17,8 +17,6 @@ options:
   --iterations <n>      GAN training iterations (default 3000)
   --seed <n>            random seed (default 0)
   --quiet               no summary line`;
-
-class UsageError extends Error {}
 
 function readTable(path: string): CsvTable {
   let text: string;
@@ -38,55 +36,41 @@ function toMatrix(table: CsvTable, names: string[]): NumericMatrix {
   return { rows: table.numRows, cols: cols.length, values, names };
 }
 
-export const scoreCommand = {
-  name: 'score',
-  summary: 'anomaly scores for CSV rows from a GAN trained on normal rows',
-  usage,
-  async run(argv: string[]): Promise<number> {
-    try {
-      const { values, positionals } = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-          normal: { type: 'string' },
-          out: { type: 'string' },
-          drop: { type: 'string' },
-          iterations: { type: 'string' },
-          seed: { type: 'string' },
-          quiet: { type: 'boolean', default: false },
-          help: { type: 'boolean', short: 'h', default: false },
-        },
-      });
-      if (values.help) { console.log(usage); return 0; }
-      if (!values.normal) throw new UsageError('--normal <normal.csv> is required');
-      if (!values.out) throw new UsageError('--out <scores.csv> is required');
-      if (positionals.length !== 1) throw new UsageError(`expected one data CSV file to score, got ${positionals.length}`);
-      const iterations = Number(values.iterations ?? 3000);
-      if (!Number.isInteger(iterations) || iterations < 0) throw new UsageError(`--iterations must be a non-negative integer, got ${JSON.stringify(values.iterations)}`);
-      const seed = Number(values.seed ?? 0);
-      if (!Number.isFinite(seed)) throw new UsageError(`--seed must be a number, got ${JSON.stringify(values.seed)}`);
-      const drop = new Set((values.drop ?? '').split(',').filter(Boolean));
-      const normal = readTable(values.normal);
-      const data = readTable(positionals[0]);
-      for (const d of drop) if (!normal.columns.some((c) => c.name === d)) throw new UsageError(`--drop names ${JSON.stringify(d)}, which is not a column of ${values.normal}`);
-      const names = normal.columns.map((c) => c.name).filter((n) => !drop.has(n));
-      if (names.length === 0) throw new UsageError('no columns left to score on');
-      const train = toMatrix(normal, names);
-      const target = toMatrix(data, names);
-      const scorer = trainAnomalyGan(train, { seed, iterations });
-      const d = scorer.discriminatorScore(target);
-      const r = scorer.featureResidual(target);
-      const lines = ['row,discriminator_score,feature_residual'];
-      for (let i = 0; i < target.rows; i++) lines.push(`${i + 1},${d[i]},${r[i]}`);
-      writeFileSync(values.out, lines.join('\n') + '\n');
-      if (!values.quiet) console.error(`score: ${target.rows} rows scored on ${names.length} columns -> ${values.out}`);
-      return 0;
-    } catch (e) {
-      console.error(`gantry score: ${(e as Error).message}`);
-      if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) { console.error(usage); return 2; }
-      return 1;
-    }
-  },
-};
+const summary = 'anomaly scores for CSV rows from a GAN trained on normal rows';
+
+export const scoreCommand = command('score', summary, usage, async (argv) => {
+  const parsed = parseFlags(argv, {
+    normal: { type: 'string' },
+    out: { type: 'string' },
+    drop: { type: 'string' },
+    iterations: { type: 'string' },
+    seed: { type: 'string' },
+    quiet: { type: 'boolean' },
+  }, Infinity);
+  const values = parsed.values as Record<string, string | undefined> & { quiet?: boolean };
+  const positionals = parsed.positionals;
+  if (!values.normal) throw new UsageError('--normal <normal.csv> is required');
+  if (!values.out) throw new UsageError('--out <scores.csv> is required');
+  if (positionals.length !== 1) throw new UsageError(`expected one data CSV file to score, got ${positionals.length}`);
+  const iterations = Number(values.iterations ?? 3000);
+  if (!Number.isInteger(iterations) || iterations < 0) throw new UsageError(`--iterations must be a non-negative integer, got ${JSON.stringify(values.iterations)}`);
+  const seed = Number(values.seed ?? 0);
+  if (!Number.isFinite(seed)) throw new UsageError(`--seed must be a number, got ${JSON.stringify(values.seed)}`);
+  const drop = new Set((values.drop ?? '').split(',').filter(Boolean));
+  const normal = readTable(values.normal);
+  const data = readTable(positionals[0]);
+  for (const d of drop) if (!normal.columns.some((c) => c.name === d)) throw new UsageError(`--drop names ${JSON.stringify(d)}, which is not a column of ${values.normal}`);
+  const names = normal.columns.map((c) => c.name).filter((n) => !drop.has(n));
+  if (names.length === 0) throw new UsageError('no columns left to score on');
+  const train = toMatrix(normal, names);
+  const target = toMatrix(data, names);
+  const scorer = trainAnomalyGan(train, { seed, iterations });
+  const d = scorer.discriminatorScore(target);
+  const r = scorer.featureResidual(target);
+  const lines = ['row,discriminator_score,feature_residual'];
+  for (let i = 0; i < target.rows; i++) lines.push(`${i + 1},${d[i]},${r[i]}`);
+  writeFileSync(values.out, lines.join('\n') + '\n');
+  if (!values.quiet) console.error(`score: ${target.rows} rows scored on ${names.length} columns -> ${values.out}`);
+});
 
 export default scoreCommand;
