@@ -7,3 +7,4 @@ export * from './gain.js';
 export * from './dense-net.js';
 export * from './impute-csv.js';
 export * from './anomaly.js';
+export * from './classifier.js';
