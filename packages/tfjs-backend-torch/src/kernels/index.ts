@@ -8,6 +8,7 @@ import { imageKernels } from './image.js';
 import { indexingKernels } from './indexing.js';
 import { matmulKernels } from './matmul.js';
 import { normKernels } from './norm.js';
+import { optimKernels } from './optim.js';
 import { poolKernels } from './pool.js';
 import { reduceKernels } from './reduce.js';
 import { shapeKernels } from './shape.js';
@@ -18,7 +19,7 @@ export { BACKEND_NAME } from './util.js';
 export function nativeKernelConfigs(): KernelConfig[] {
   return [
     ...elementwiseKernels, ...reduceKernels, ...shapeKernels, ...indexingKernels, ...matmulKernels,
-    ...convKernels, ...poolKernels, ...normKernels, ...imageKernels,
+    ...convKernels, ...poolKernels, ...normKernels, ...imageKernels, ...optimKernels,
   ];
 }
 
