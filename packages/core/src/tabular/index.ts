@@ -8,3 +8,4 @@ export * from './dense-net.js';
 export * from './impute-csv.js';
 export * from './anomaly.js';
 export * from './classifier.js';
+export * from './synth/index.js';
