@@ -10,7 +10,7 @@
 // <run-dir>/final.png, <run-dir>/class-<k>.png for --class k, metrics.jsonl and checkpoints/.
 import { parseArgs } from 'node:util';
 import { existsSync, rmSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import {
@@ -69,11 +69,11 @@ function loadData(name: string, limit?: number): ArrayDataset {
     const ds = loadMnistPackage(limit ? { limitPerDigit: Math.ceil(limit / 10) } : {});
     return ds;
   }
-  if (name === 'fashion') return loadFashionMnist({ limit: limit ?? 20000 });
-  throw new Error(`--dataset must be mnist or fashion, got ${name}`);
+  if (name === 'fashion' || name === 'fashion-mnist') return loadFashionMnist({ limit: limit ?? 20000 });
+  throw new Error(`--dataset must be mnist or fashion (fashion-mnist), got ${name}`);
 }
 
-const dataset = a.dataset!;
+const dataset = a.dataset === 'fashion-mnist' ? 'fashion' : a.dataset!;
 const modelKind = a.model!;
 if (modelKind !== 'dcgan' && modelKind !== 'mlp') throw new Error(`--model must be dcgan or mlp, got ${modelKind}`);
 const loss = a.loss as LossName;
@@ -84,7 +84,7 @@ if (chosenClass !== undefined && (!conditional || chosenClass > 9)) throw new Er
 const seed = int('seed', a.seed);
 const latentDim = int('latent-dim', a['latent-dim'], 1);
 const baseFilters = int('base-filters', a['base-filters'], 1);
-const runDir = join(repoRoot, a['run-dir'] ?? join('runs', 'mnist', `${dataset}-${modelKind}${conditional ? (a.acgan ? '-acgan' : '-cgan') : ''}`));
+const runDir = resolve(repoRoot, a['run-dir'] ?? join('runs', 'mnist', `${dataset}-${modelKind}${conditional ? (a.acgan ? '-acgan' : '-cgan') : ''}`));
 
 const backend = await useBackend(a.backend!);
 const progress = createProgress('auto');
