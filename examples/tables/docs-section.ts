@@ -21,3 +21,23 @@ export function meanStd(xs: number[], digits = 4): string {
   const sd = Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, xs.length - 1));
   return `${m.toFixed(digits)} ± ${sd.toFixed(digits)}`;
 }
+
+/**
+ * The fastest tfjs backend here: the LibTorch one when its addon is built (GANTRY_BACKEND=cpu forces cpu).
+ * Same rule as the CLI's backend choice.
+ */
+export async function useFastestBackend(): Promise<string> {
+  const tf = await import('@tensorflow/tfjs-core');
+  await import('@tensorflow/tfjs-backend-cpu');
+  if (process.env.GANTRY_BACKEND !== 'cpu') {
+    try {
+      await import('@gantry/tfjs-backend-torch');
+      if (await tf.setBackend('torch')) return 'torch';
+    } catch (e) {
+      if (process.env.GANTRY_BACKEND === 'torch') throw e;
+    }
+  }
+  tf.env().set('IS_TEST', true); // silences tfjs-backend-cpu's "install tfjs-node" banner
+  await tf.setBackend('cpu');
+  return 'cpu';
+}

@@ -2,27 +2,30 @@
 // entries completely at random, impute, report RMSE on the removed entries in min-max normalised units,
 // mean +- std over seeds; beside it column-mean and MICE-style chained-regression imputation.
 //
-//   node --import tsx examples/tables/gain-benchmark.ts --dataset letter --seeds 10 --iterations 10000
+//   GANTRY_TORCH_THREADS=1 node --import tsx examples/tables/gain-benchmark.ts --dataset letter --seeds 10
+//   node --import tsx examples/tables/gain-benchmark.ts --dataset spam --seeds 2 --alpha 10 --iterations 4000
 //   node --import tsx examples/tables/gain-benchmark.ts --report      # rewrites the table in docs/tables.md
 //
-// Each run appends one JSON line per seed to runs/tables/gain-<dataset>-<iterations>.jsonl.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+// Each seed appends one JSON line (settings, backend, RMSEs, seconds) to runs/tables/gain-runs.jsonl; the
+// report groups lines by data set and settings.
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   chainedRegressionImpute, createRng, imputationRmse, meanImpute, removeCompletelyAtRandom, trainGain, type NumericMatrix,
 } from '@gantry/core';
 import { readCsvFile } from '@gantry/core/node';
-import { meanStd, repoRoot, runsDir, writeDocsSection } from './docs-section.js';
+import { meanStd, repoRoot, runsDir, useFastestBackend, writeDocsSection } from './docs-section.js';
 
 const datasets: Record<string, { file: string; label: string }> = {
   letter: { file: 'letter.csv', label: 'lettr' },
   spam: { file: 'spam.csv', label: 'type' },
 };
-// Yoon et al. 2018, Table 2 (RMSE, mean +- std), GAIN row, as printed in the paper.
+// Yoon et al. 2018, Table 2 (RMSE, mean +- std), GAIN row; see docs/tables.md for where this was checked.
 const paperGain: Record<string, string> = { letter: '.1198 ± .0005', spam: '.0513 ± .0016' };
 
-interface SeedResult { dataset: string; seed: number; iterations: number; hint?: 'code' | 'paper'; mean: number; chained: number; gain: number; gainSeconds: number; chainedSeconds: number }
+interface Settings { iterations: number; batchSize: number; hint: 'code' | 'paper'; hintRate: number; alpha: number; hiddenDim?: number; learningRate: number }
+interface SeedResult extends Settings { dataset: string; seed: number; backend: string; mean: number; chained: number; gain: number; gainSeconds: number }
 
 export function loadFeatures(name: string): NumericMatrix {
   const spec = datasets[name];
@@ -34,34 +37,40 @@ export function loadFeatures(name: string): NumericMatrix {
   return { rows: table.numRows, cols: keep.length, values, names: keep.map((c) => c.name) };
 }
 
-function runSeed(name: string, truth: NumericMatrix, seed: number, iterations: number, hint: 'code' | 'paper'): SeedResult {
+function runSeed(name: string, truth: NumericMatrix, seed: number, s: Settings, backend: string): SeedResult {
   const amputation = removeCompletelyAtRandom(truth, 0.2, createRng(1000 + seed));
   const mean = imputationRmse(truth, meanImpute(amputation.data), amputation.removed);
-  let t = performance.now();
   const chained = imputationRmse(truth, chainedRegressionImpute(amputation.data), amputation.removed);
-  const chainedSeconds = (performance.now() - t) / 1000;
-  t = performance.now();
-  const imputer = trainGain(amputation.data, { seed, iterations, hint });
+  const t = performance.now();
+  const imputer = trainGain(amputation.data, { seed, ...s });
   const gain = imputationRmse(truth, imputer.impute(amputation.data), amputation.removed);
-  return { dataset: name, seed, iterations, hint, mean, chained, gain, gainSeconds: (performance.now() - t) / 1000, chainedSeconds };
+  imputer.dispose();
+  return { dataset: name, seed, ...s, backend, mean, chained, gain, gainSeconds: (performance.now() - t) / 1000 };
 }
 
-function report(): string {
-  const rows: string[] = [];
-  const files = existsSync(runsDir) ? readdirSync(runsDir).filter((f) => /^gain-.*\.jsonl$/.test(f)).sort() : [];
-  for (const f of files) {
-    const results: SeedResult[] = readFileSync(join(runsDir, f), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
-    // The latest result per seed counts (a rerun replaces an earlier one).
-    const bySeed = new Map(results.map((r) => [r.seed, r]));
-    const rs = [...bySeed.values()].sort((a, b) => a.seed - b.seed);
-    if (rs.length === 0) continue;
-    const ds = rs[0].dataset;
-    const secs = rs.reduce((a, r) => a + r.gainSeconds, 0) / rs.length;
-    rows.push(`| ${ds} | ${rs[0].hint ?? 'code'} | ${rs[0].iterations} | ${rs.length} (${rs.map((r) => r.seed).join(',')}) | **${meanStd(rs.map((r) => r.gain))}** | ${paperGain[ds] ?? '-'} | ${meanStd(rs.map((r) => r.mean))} | ${meanStd(rs.map((r) => r.chained))} | ${secs.toFixed(0)} |`);
+const settingsKey = (r: SeedResult) => JSON.stringify([r.dataset, r.iterations, r.batchSize, r.hint, r.hintRate, r.alpha, r.hiddenDim ?? null, r.learningRate]);
+
+function report(file: string): string {
+  const results: SeedResult[] = existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+  const groups = new Map<string, Map<number, SeedResult>>();
+  // The latest result per seed counts (a rerun replaces an earlier one).
+  for (const r of results) {
+    const g = groups.get(settingsKey(r)) ?? new Map<number, SeedResult>();
+    g.set(r.seed, r);
+    groups.set(settingsKey(r), g);
   }
+  const rows = [...groups.values()].map((g) => [...g.values()].sort((a, b) => a.seed - b.seed))
+    .sort((a, b) => a[0].dataset.localeCompare(b[0].dataset) || b.length - a.length)
+    .map((rs) => {
+      const r = rs[0];
+      const secs = rs.reduce((a, x) => a + x.gainSeconds, 0) / rs.length;
+      const width = r.hiddenDim === undefined ? 'd' : String(r.hiddenDim);
+      const backends = [...new Set(rs.map((x) => x.backend))].join(',');
+      return `| ${r.dataset} | ${r.iterations} | ${r.batchSize} | ${r.hint} | ${r.hintRate} | ${r.alpha} | ${width} | ${r.learningRate} | ${rs.length} | **${meanStd(rs.map((x) => x.gain))}** | ${paperGain[r.dataset] ?? '-'} | ${meanStd(rs.map((x) => x.mean))} | ${meanStd(rs.map((x) => x.chained))} | ${secs.toFixed(0)} (${backends}) |`;
+    });
   return [
-    '| data | GAIN hint | GAIN iterations | seeds | GAIN (ours) | GAIN (paper, Table 2) | column mean | chained regression (MICE-style) | s per GAIN run |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| data | iterations | batch | hint form | hint rate | alpha | width | lr | seeds | GAIN (ours) | GAIN (paper, Table 2) | column mean | chained regression (MICE-style) | s per GAIN run (backend) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
 }
@@ -72,26 +81,36 @@ const { values: args } = parseArgs({
     seeds: { type: 'string', default: '10' },
     'first-seed': { type: 'string', default: '0' },
     iterations: { type: 'string', default: '10000' },
+    batch: { type: 'string', default: '128' },
     hint: { type: 'string', default: 'code' },
+    'hint-rate': { type: 'string', default: '0.9' },
+    alpha: { type: 'string', default: '100' },
+    width: { type: 'string' },
+    lr: { type: 'string', default: '0.001' },
+    out: { type: 'string', default: join(runsDir, 'gain-runs.jsonl') },
     report: { type: 'boolean', default: false },
   },
 });
 if (args.report) {
-  const table = report();
+  const table = report(args.out!);
   writeDocsSection('gain-benchmark', table);
   console.log(table);
 } else {
   const name = args.dataset!;
-  const iterations = Number(args.iterations);
   const hint = args.hint as 'code' | 'paper';
   if (hint !== 'code' && hint !== 'paper') throw new Error(`--hint must be code or paper, got ${args.hint}`);
+  const settings: Settings = {
+    iterations: Number(args.iterations), batchSize: Number(args.batch), hint, hintRate: Number(args['hint-rate']),
+    alpha: Number(args.alpha), learningRate: Number(args.lr), ...(args.width ? { hiddenDim: Number(args.width) } : {}),
+  };
+  const backend = await useFastestBackend();
   const truth = loadFeatures(name);
   mkdirSync(runsDir, { recursive: true });
-  const out = join(runsDir, `gain-${name}-${iterations}${hint === 'paper' ? '-paper-hint' : ''}.jsonl`);
   const first = Number(args['first-seed']);
+  console.log(`${name}, ${JSON.stringify(settings)}, backend ${backend}`);
   for (let seed = first; seed < first + Number(args.seeds); seed++) {
-    const r = runSeed(name, truth, seed, iterations, hint);
-    appendFileSync(out, JSON.stringify(r) + '\n');
+    const r = runSeed(name, truth, seed, settings, backend);
+    appendFileSync(args.out!, JSON.stringify(r) + '\n');
     console.log(`${name} seed ${seed}: GAIN ${r.gain.toFixed(4)} (${r.gainSeconds.toFixed(0)} s), mean ${r.mean.toFixed(4)}, chained ${r.chained.toFixed(4)}`);
   }
 }

@@ -1,64 +1,33 @@
-// CPU time per GAIN iteration: gantry's dense-net trainer vs the same networks, losses and Adam written with
-// tfjs ops on the tfjs cpu backend. CPU time (process.cpuUsage), so that other jobs on a shared machine
-// distort it less than wall time.
+// Wall and CPU time per GAIN iteration (trainGain's step: one D and one G update, batch 128) on each tfjs
+// backend available here, for letter's and spam's widths. On a shared machine only the ratios mean much.
 //
-//   node --import tsx examples/tables/gain-speed.ts [--iterations 100]
+//   GANTRY_TORCH_THREADS=1 node --import tsx examples/tables/gain-speed.ts [--iterations 200] [--backends cpu,torch]
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
-import { createRng, removeCompletelyAtRandom, trainGain } from '@gantry/core';
+import { createGainTrainer, createRng, removeCompletelyAtRandom } from '@gantry/core';
 
-const { values: args } = parseArgs({ options: { iterations: { type: 'string', default: '100' } } });
+const { values: args } = parseArgs({ options: { iterations: { type: 'string', default: '200' }, backends: { type: 'string', default: 'cpu,torch' } } });
 const iterations = Number(args.iterations);
-await tf.setBackend('cpu');
-
-function cpuMsPerIteration(run: () => void): number {
-  const start = process.cpuUsage();
-  run();
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1000 / iterations;
-}
-
-function tfjsGain(cols: number, batch: number): void {
-  const rng = createRng(1);
-  const dense = (i: number, o: number) => [tf.variable(tf.randomNormal([i, o], 0, Math.sqrt(2 / i))), tf.variable(tf.zeros([o]))];
-  const g = [...dense(2 * cols, cols), ...dense(cols, cols), ...dense(cols, cols)];
-  const d = [...dense(2 * cols, cols), ...dense(cols, cols), ...dense(cols, cols)];
-  const net = (v: tf.Variable[], x: tf.Tensor) => {
-    let h = x;
-    for (let l = 0; l < 6; l += 2) {
-      h = tf.add(tf.matMul(h as tf.Tensor2D, v[l] as tf.Tensor2D), v[l + 1]);
-      if (l < 4) h = tf.relu(h);
-    }
-    return h;
-  };
-  const optG = tf.train.adam(1e-3);
-  const optD = tf.train.adam(1e-3);
-  for (let it = 0; it < iterations; it++) {
-    tf.tidy(() => {
-      const m = Float32Array.from({ length: batch * cols }, () => (rng.next() < 0.8 ? 1 : 0));
-      const X = tf.tensor2d(Float32Array.from(m, (v) => (v ? rng.next() : 0.01 * rng.next())), [batch, cols]);
-      const M = tf.tensor2d(m, [batch, cols]);
-      const H = tf.tensor2d(Float32Array.from(m, (v) => (rng.next() < 0.9 ? v : 0)), [batch, cols]);
-      const notM = tf.sub(1, M);
-      const gen = () => tf.sigmoid(net(g, tf.concat([X, M], 1)));
-      const disc = (out: tf.Tensor) => net(d, tf.concat([tf.add(tf.mul(X, M), tf.mul(out, notM)), H], 1));
-      optD.minimize(() => { const l = disc(gen()); return tf.mean(tf.add(tf.mul(M, tf.softplus(tf.neg(l))), tf.mul(notM, tf.softplus(l)))) as tf.Scalar; }, false, d);
-      optG.minimize(() => {
-        const out = gen();
-        const adv = tf.mean(tf.mul(notM, tf.softplus(tf.neg(disc(out)))));
-        const mse = tf.div(tf.mean(tf.square(tf.sub(tf.mul(M, X), tf.mul(M, out)))), tf.mean(M));
-        return tf.add(adv, tf.mul(100, mse)) as tf.Scalar;
-      }, false, g);
-    });
+for (const backend of args.backends!.split(',')) {
+  if (backend === 'torch') await import('@gantry/tfjs-backend-torch');
+  // IS_TEST only silences tfjs-backend-cpu's banner; it also turns on per-kernel leak checks, so cpu only
+  tf.env().set('IS_TEST', backend === 'cpu');
+  if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not initialise`);
+  for (const cols of [16, 57]) {
+    const rng = createRng(2);
+    const values = Float64Array.from({ length: 2000 * cols }, () => rng.next());
+    const data = removeCompletelyAtRandom({ rows: 2000, cols, values }, 0.2, rng).data;
+    const trainer = createGainTrainer(data, { seed: 1 });
+    for (let i = 0; i < 10; i++) trainer.step(); // warm-up
+    trainer.step(true);
+    const cpu = process.cpuUsage();
+    const t = performance.now();
+    for (let i = 0; i < iterations; i++) trainer.step();
+    trainer.step(true); // waits for the device
+    const wall = (performance.now() - t) / (iterations + 1);
+    const used = process.cpuUsage(cpu);
+    trainer.dispose();
+    console.log(`${backend}: ${cols} columns (letter 16, spam 57), batch 128: ${wall.toFixed(2)} ms/iteration wall, ${((used.user + used.system) / 1000 / (iterations + 1)).toFixed(2)} ms CPU; ${tf.memory().numTensors} tensors left`);
   }
-}
-
-for (const cols of [16, 57]) {
-  const rng = createRng(2);
-  const values = Float64Array.from({ length: 2000 * cols }, () => rng.next());
-  const data = removeCompletelyAtRandom({ rows: 2000, cols, values }, 0.2, rng).data;
-  const ours = cpuMsPerIteration(() => trainGain(data, { seed: 1, iterations }));
-  const tfjs = cpuMsPerIteration(() => tfjsGain(cols, 128));
-  console.log(`${cols} columns (letter: 16, spam: 57), batch 128: dense-net ${ours.toFixed(1)} ms CPU/iteration, tfjs cpu backend ${tfjs.toFixed(1)} ms CPU/iteration`);
 }

@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
 import { createRng, rocAuc, trainAnomalyGan } from '../src/index.js';
+
+// GAIN and the anomaly GAN train through tfjs: the cpu backend here (the CLI picks torch when built).
+tf.env().set('IS_TEST', true);
+await tf.setBackend('cpu');
 
 test('rocAuc equals the pairwise count of correctly ordered (positive, negative) pairs, ties counting one half', () => {
   const rng = createRng(7);

@@ -1,10 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng, imputeCsvText, splitCsvRecords } from '../src/index.js';
 import { imputeCommand } from '../../cli/src/commands/impute.js';
+
+// GAIN and the anomaly GAN train through tfjs: the cpu backend here (the CLI picks torch when built).
+tf.env().set('IS_TEST', true);
+await tf.setBackend('cpu');
 
 // A small table with text, integer, decimal, quoted and padded cells, some of them missing.
 function messyCsv(rows: number, seed: number, eol = '\n'): string {

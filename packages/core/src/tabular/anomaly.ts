@@ -3,9 +3,10 @@
 //  - discriminator score: -logit D(x) (low "realness" = anomalous);
 //  - feature residual: squared distance of D's last hidden features of x from their mean over the normal
 //    training rows (feature matching, Salimans et al. 2016, used as a residual as in AnoGAN's discrimination loss).
+import * as tf from '@tensorflow/tfjs-core';
 import { createRng, forkRng, type Rng } from '../random.js';
-import { Adam, backward, createDenseNet, forward, type DenseNet } from './dense-net.js';
 import { checkMatrix, columnName, type NumericMatrix } from './matrix.js';
+import { createMlp, disposeMlp, mlpForward, mlpForwardWithFeatures, mlpVariables, type Mlp } from './mlp.js';
 import { fitMinMax, scaleMinMax, type MinMaxScaler } from './scaling.js';
 
 export interface AnomalyGanOptions {
@@ -19,8 +20,6 @@ export interface AnomalyGanOptions {
   beta1?: number;
 }
 
-const sigmoid = (v: number) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
-
 function requireComplete(m: NumericMatrix, what: string): void {
   for (let k = 0; k < m.values.length; k++) {
     if (!Number.isFinite(m.values[k])) {
@@ -29,48 +28,55 @@ function requireComplete(m: NumericMatrix, what: string): void {
   }
 }
 
+/** The trained discriminator plus the scaling and the normal rows' mean features. Holds tfjs variables: dispose() it. */
 export class AnomalyScorer {
   constructor(
-    readonly discriminator: DenseNet,
+    readonly discriminator: Mlp,
     readonly scaler: MinMaxScaler,
-    private readonly featureMean: Float64Array,
+    private readonly featureMean: Float32Array,
   ) {}
 
-  private run(m: NumericMatrix) {
+  private input(m: NumericMatrix): tf.Tensor2D {
     checkMatrix(m, 'AnomalyScorer');
     if (m.cols !== this.scaler.min.length) throw new Error(`AnomalyScorer: trained on ${this.scaler.min.length} columns, got ${m.cols}`);
     requireComplete(m, 'AnomalyScorer');
-    return forward(this.discriminator, scaleMinMax(this.scaler, m).values, m.rows);
+    return tf.tensor2d(Float32Array.from(scaleMinMax(this.scaler, m).values), [m.rows, m.cols]);
+  }
+
+  private read(f: () => tf.Tensor): Float64Array {
+    const t = tf.tidy(f);
+    const out = Float64Array.from(t.dataSync());
+    t.dispose();
+    return out;
   }
 
   /** Per row: -logit D(x). Higher = more anomalous. */
   discriminatorScore(m: NumericMatrix): Float64Array {
-    return this.run(m).output.map((l) => -l);
+    return this.read(() => tf.reshape(tf.neg(mlpForward(this.discriminator, this.input(m))), [m.rows]));
   }
 
   /** Per row: ||phi(x) - mean phi(normal)||^2 over D's last hidden layer. Higher = more anomalous. */
   featureResidual(m: NumericMatrix): Float64Array {
-    const trace = this.run(m);
-    return residuals(trace.inputs[trace.inputs.length - 1], m.rows, this.featureMean);
+    return this.read(() => {
+      const { features } = mlpForwardWithFeatures(this.discriminator, this.input(m));
+      return tf.sum(tf.square(tf.sub(features, tf.tensor1d(this.featureMean))), 1);
+    });
+  }
+
+  dispose(): void {
+    disposeMlp(this.discriminator);
   }
 }
 
-function residuals(features: Float64Array, rows: number, mean: Float64Array): Float64Array {
-  const width = mean.length;
-  const out = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) {
-    let s = 0;
-    for (let j = 0; j < width; j++) { const d = features[i * width + j] - mean[j]; s += d * d; }
-    out[i] = s;
-  }
-  return out;
-}
-
-function latent(rng: Rng, rows: number, dim: number): Float64Array {
-  const z = new Float64Array(rows * dim);
+function latent(rng: Rng, rows: number, dim: number): tf.Tensor2D {
+  const z = new Float32Array(rows * dim);
   for (let k = 0; k < z.length; k++) z[k] = rng.normal();
-  return z;
+  return tf.tensor2d(z, [rows, dim]);
 }
+
+// -log sigmoid(l) = softplus(-l); -log(1 - sigmoid(l)) = softplus(l).
+const realLoss = (logits: tf.Tensor): tf.Scalar => tf.mean(tf.softplus(tf.neg(logits)));
+const fakeLoss = (logits: tf.Tensor): tf.Scalar => tf.mean(tf.softplus(logits));
 
 /** Trains a non-saturating GAN (Goodfellow et al. 2014) on complete normal rows scaled to [0, 1]. */
 export function trainAnomalyGan(normal: NumericMatrix, options: AnomalyGanOptions): AnomalyScorer {
@@ -83,40 +89,44 @@ export function trainAnomalyGan(normal: NumericMatrix, options: AnomalyGanOption
   const rng = createRng(options.seed);
   const initRng = forkRng(rng);
   const scaler = fitMinMax(normal);
-  const data = scaleMinMax(scaler, normal).values;
+  const data = Float32Array.from(scaleMinMax(scaler, normal).values);
   const dim = normal.cols;
-  const generator = createDenseNet(initRng, [latentDim, ...hidden, dim]);
-  const discriminator = createDenseNet(initRng, [dim, ...hidden, 1]);
+  const generator: Mlp = createMlp(initRng, [latentDim, ...hidden, dim]);
+  const discriminator = createMlp(initRng, [dim, ...hidden, 1]);
   const lr = options.learningRate ?? 2e-4;
   const beta1 = options.beta1 ?? 0.5;
-  const optG = new Adam(generator, lr, beta1);
-  const optD = new Adam(discriminator, lr, beta1);
-  const real = new Float64Array(batchSize * dim);
-  for (let it = 0; it < iterations; it++) {
-    for (let r = 0; r < batchSize; r++) {
-      const row = rng.int(normal.rows);
-      real.set(data.subarray(row * dim, (row + 1) * dim), r * dim);
+  const optG = tf.train.adam(lr, beta1, 0.999, 1e-8);
+  const optD = tf.train.adam(lr, beta1, 0.999, 1e-8);
+  const gVars = mlpVariables(generator);
+  const dVars = mlpVariables(discriminator);
+  const generate = (z: tf.Tensor2D) => tf.sigmoid(mlpForward(generator, z));
+  const realBuf = new Float32Array(batchSize * dim);
+  try {
+    for (let it = 0; it < iterations; it++) {
+      for (let r = 0; r < batchSize; r++) {
+        const row = rng.int(normal.rows);
+        realBuf.set(data.subarray(row * dim, (row + 1) * dim), r * dim);
+      }
+      const real = tf.tensor2d(realBuf, [batchSize, dim]);
+      const z = latent(rng, batchSize, latentDim);
+      // D step on G's current fakes (a constant for D), then the non-saturating G step on the same z.
+      const fake = tf.tidy(() => generate(z));
+      optD.minimize(() => tf.add(realLoss(mlpForward(discriminator, real)), fakeLoss(mlpForward(discriminator, fake))), false, dVars);
+      optG.minimize(() => realLoss(mlpForward(discriminator, generate(z))), false, gVars);
+      tf.dispose([real, z, fake]);
     }
-    const gTrace = forward(generator, latent(rng, batchSize, latentDim), batchSize);
-    const fake = gTrace.output.map(sigmoid);
-    // D step: softplus(-l_real) + softplus(l_fake), batch means.
-    const realTrace = forward(discriminator, real, batchSize);
-    const realGrads = backward(discriminator, realTrace, realTrace.output.map((l) => -sigmoid(-l) / batchSize)).grads;
-    const fakeTrace = forward(discriminator, fake, batchSize);
-    const fakeGrads = backward(discriminator, fakeTrace, fakeTrace.output.map((l) => sigmoid(l) / batchSize)).grads;
-    optD.step(realGrads.map((g, l) => ({ w: g.w.map((v, i) => v + fakeGrads[l].w[i]), b: g.b.map((v, i) => v + fakeGrads[l].b[i]) })));
-    // G step (non-saturating): softplus(-D(G(z))).
-    const dTrace = forward(discriminator, fake, batchSize);
-    const { dInput } = backward(discriminator, dTrace, dTrace.output.map((l) => -sigmoid(-l) / batchSize), { weights: false, wantInput: true });
-    const dPre = dInput!.map((d, k) => d * fake[k] * (1 - fake[k]));
-    optG.step(backward(generator, gTrace, dPre).grads);
+    const featureMean = tf.tidy(() => tf.mean(mlpForwardWithFeatures(discriminator, tf.tensor2d(data, [normal.rows, dim])).features, 0));
+    const scorer = new AnomalyScorer(discriminator, scaler, featureMean.dataSync() as Float32Array);
+    featureMean.dispose();
+    return scorer;
+  } catch (e) {
+    disposeMlp(discriminator);
+    throw e;
+  } finally {
+    disposeMlp(generator);
+    optG.dispose();
+    optD.dispose();
   }
-  const trace = forward(discriminator, data, normal.rows);
-  const features = trace.inputs[trace.inputs.length - 1];
-  const width = features.length / normal.rows;
-  const mean = new Float64Array(width);
-  for (let i = 0; i < normal.rows; i++) for (let j = 0; j < width; j++) mean[j] += features[i * width + j] / normal.rows;
-  return new AnomalyScorer(discriminator, scaler, mean);
 }
 
 /**

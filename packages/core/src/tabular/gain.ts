@@ -6,10 +6,11 @@
 // U(0, 0.01) noise, both networks 3 dense layers of width = number of columns (ReLU, ReLU, sigmoid), Xavier
 // normal initialisation, Adam (lr 1e-3), one D step then one G step per iteration, hint H = B * M with
 // B ~ Bernoulli(hintRate) (as in the authors' code), discrete columns rounded after imputation.
-// The networks run on dense-net.ts (plain TypeScript with analytic gradients; see there for why).
+// Runs on tfjs (tf ops, tf.variableGrads through optimizer.minimize, tfjs Adam), so on any tfjs backend.
+import * as tf from '@tensorflow/tfjs-core';
 import { createRng, forkRng, type Rng } from '../random.js';
-import { Adam, backward, createDenseNet, forward, type DenseGrads, type DenseNet, type ForwardTrace } from './dense-net.js';
 import { checkMatrix, requireEveryColumnObserved, type NumericMatrix } from './matrix.js';
+import { createMlp, disposeMlp, mlpForward, mlpVariables, type Mlp } from './mlp.js';
 import { discreteColumns, fitMinMax, roundColumns, scaleMinMax, unscaleMinMax, type MinMaxScaler } from './scaling.js';
 
 export interface GainOptions {
@@ -29,6 +30,7 @@ export interface GainOptions {
   hint?: 'code' | 'paper';
   /** Hidden width; default = number of columns. */
   hiddenDim?: number;
+  /** Adam step size of both networks (default 1e-3, the reference's TF default). */
   learningRate?: number;
   /** Columns rounded after imputation; default: discreteColumns() of the training data. */
   roundColumns?: readonly boolean[];
@@ -49,115 +51,121 @@ export interface GainBatch {
   rows: number;
   cols: number;
   /** Observed values, U(0, 0.01) noise where missing. */
-  x: Float64Array;
+  x: ArrayLike<number>;
   /** 1 = observed. */
-  mask: Float64Array;
-  hint: Float64Array;
+  mask: ArrayLike<number>;
+  hint: ArrayLike<number>;
   /**
    * Optional per-entry weights of the adversarial losses (normalised by their sum). Absent: every entry
    * counts (the authors' code). The paper's form scores only the entries whose mask the hint hides.
    */
-  lossWeight?: Float64Array;
+  lossWeight?: ArrayLike<number>;
 }
 
-function lossWeights(b: GainBatch, n: number): { w: (k: number) => number; total: number } {
-  const lw = b.lossWeight;
-  if (!lw) return { w: () => 1, total: n };
-  let total = 0;
-  for (let k = 0; k < n; k++) total += lw[k];
-  return { w: (k) => lw[k], total: Math.max(total, 1e-12) };
+/**
+ * A batch as the tensors the losses use. The loss normalisations are folded into per-entry weights computed
+ * once per batch, so each loss is a weighted sum: fewer kernels per step.
+ */
+export interface GainBatchTensors {
+  /** [x | m], G's input. */
+  generatorInput: tf.Tensor2D;
+  /** m * x: the observed part of x-hat. */
+  observed: tf.Tensor2D;
+  notMask: tf.Tensor2D;
+  mask: tf.Tensor2D;
+  hint: tf.Tensor2D;
+  /** w / sum(w): D's cross-entropy weights (1 / n each in the code form). */
+  discriminatorWeight: tf.Tensor2D;
+  /** (1 - m) w / sum(w): G's adversarial weights. */
+  adversarialWeight: tf.Tensor2D;
+  /** m / sum(m): mean((m x - m G)^2) / mean(m) as a weighted sum. */
+  reconstructionWeight: tf.Tensor2D;
 }
 
-const softplus = (v: number) => (v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v)));
-const sigmoid = (v: number) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
-
-function concatColumns(a: Float64Array, b: Float64Array, rows: number, cols: number): Float64Array {
-  const out = new Float64Array(rows * 2 * cols);
-  for (let i = 0; i < rows; i++) {
-    out.set(a.subarray(i * cols, (i + 1) * cols), i * 2 * cols);
-    out.set(b.subarray(i * cols, (i + 1) * cols), i * 2 * cols + cols);
+export function gainBatchTensors(b: GainBatch): GainBatchTensors {
+  const { rows, cols } = b;
+  const n = rows * cols;
+  for (const [name, a] of [['x', b.x], ['mask', b.mask], ['hint', b.hint], ['lossWeight', b.lossWeight ?? b.x]] as const) {
+    if (a.length !== n) throw new Error(`GainBatch.${name} has ${a.length} entries, expected ${rows} x ${cols}`);
   }
-  return out;
+  const input = new Float32Array(2 * n);
+  const observed = new Float32Array(n);
+  const notMask = new Float32Array(n);
+  const dW = new Float32Array(n);
+  const advW = new Float32Array(n);
+  const recW = new Float32Array(n);
+  let weightSum = 0;
+  let observedCount = 0;
+  for (let k = 0; k < n; k++) {
+    weightSum += b.lossWeight ? b.lossWeight[k] : 1;
+    observedCount += b.mask[k];
+  }
+  weightSum = Math.max(weightSum, 1e-12);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      const k = i * cols + j;
+      const m = b.mask[k];
+      const w = (b.lossWeight ? b.lossWeight[k] : 1) / weightSum;
+      input[i * 2 * cols + j] = b.x[k];
+      input[i * 2 * cols + cols + j] = m;
+      observed[k] = m * b.x[k];
+      notMask[k] = 1 - m;
+      dW[k] = w;
+      advW[k] = (1 - m) * w;
+      recW[k] = observedCount > 0 ? m / observedCount : 0;
+    }
+  }
+  const t = (v: ArrayLike<number>, c = cols) => tf.tensor2d(v instanceof Float32Array ? v : Float32Array.from(v), [rows, c]);
+  return {
+    generatorInput: t(input, 2 * cols), observed: t(observed), notMask: t(notMask), mask: t(b.mask), hint: t(b.hint),
+    discriminatorWeight: t(dW), adversarialWeight: t(advW), reconstructionWeight: t(recW),
+  };
 }
 
-/** G's output and the trace its gradients need. */
-export interface Generated { trace: ForwardTrace; g: Float64Array }
+export function disposeGainBatch(t: GainBatchTensors): void {
+  tf.dispose(Object.values(t));
+}
 
 /** G(x, m) in [0, 1]. */
-export function gainGenerate(generator: DenseNet, x: Float64Array, mask: Float64Array, rows: number, cols: number): Generated {
-  const trace = forward(generator, concatColumns(x, mask, rows, cols), rows);
-  const g = trace.output.map(sigmoid);
-  return { trace, g };
+export function gainGenerate(generator: Mlp, t: Pick<GainBatchTensors, 'generatorInput'>): tf.Tensor2D {
+  return tf.sigmoid(mlpForward(generator, t.generatorInput));
 }
 
-function combine(b: GainBatch, g: Float64Array): Float64Array {
-  const hat = new Float64Array(g.length);
-  for (let k = 0; k < g.length; k++) hat[k] = b.mask[k] ? b.x[k] : g[k];
-  return hat;
+// D's logits for x-hat = m x + (1 - m) G, with the hint.
+function discriminatorLogits(discriminator: Mlp, t: GainBatchTensors, generated: tf.Tensor2D): tf.Tensor2D {
+  const xHat: tf.Tensor2D = tf.add(t.observed, tf.mul(t.notMask, generated));
+  return mlpForward(discriminator, tf.concat([xHat, t.hint], 1));
 }
 
-/** Discriminator loss mean(M softplus(-l) + (1-M) softplus(l)) = cross-entropy of D's mask guess, and its gradients. */
-export function gainDiscriminatorGradients(generator: DenseNet, discriminator: DenseNet, b: GainBatch, generated?: Generated): { loss: number; grads: DenseGrads[] } {
-  const { g } = generated ?? gainGenerate(generator, b.x, b.mask, b.rows, b.cols);
-  const trace = forward(discriminator, concatColumns(combine(b, g), b.hint, b.rows, b.cols), b.rows);
-  const l = trace.output;
-  const n = l.length;
-  const { w, total } = lossWeights(b, n);
-  const dl = new Float64Array(n);
-  let loss = 0;
-  for (let k = 0; k < n; k++) {
-    const wk = w(k);
-    if (wk === 0) continue;
-    loss += wk * (b.mask[k] ? softplus(-l[k]) : softplus(l[k]));
-    dl[k] = (wk * (sigmoid(l[k]) - b.mask[k])) / total;
-  }
-  return { loss: loss / total, grads: backward(discriminator, trace, dl).grads };
+/**
+ * D's loss: the cross-entropy of its mask guess, -mean(m log D + (1 - m) log(1 - D)), computed from the logits
+ * l as sum(w (softplus(l) - m l)) (softplus(-l) = softplus(l) - l), which is exact where log(sigmoid) underflows.
+ */
+export function gainDiscriminatorLoss(discriminator: Mlp, t: GainBatchTensors, generated: tf.Tensor2D): tf.Scalar {
+  const l = discriminatorLogits(discriminator, t, generated);
+  return tf.sum(tf.mul(t.discriminatorWeight, tf.sub(tf.softplus(l), tf.mul(t.mask, l))));
 }
 
-/** Generator loss mean((1-M) softplus(-l)) + alpha * mean((M x - M g)^2) / mean(M), and its gradients. */
-export function gainGeneratorGradients(generator: DenseNet, discriminator: DenseNet, b: GainBatch, alpha: number, generated?: Generated): { adversarial: number; mse: number; grads: DenseGrads[] } {
-  const { trace: gTrace, g } = generated ?? gainGenerate(generator, b.x, b.mask, b.rows, b.cols);
-  const dTrace = forward(discriminator, concatColumns(combine(b, g), b.hint, b.rows, b.cols), b.rows);
-  const l = dTrace.output;
-  const n = l.length;
-  let maskMean = 0;
-  for (let k = 0; k < n; k++) maskMean += b.mask[k];
-  maskMean /= n;
-  if (maskMean === 0) throw new Error('gainGeneratorGradients: the batch has no observed entry');
-  const { w, total } = lossWeights(b, n);
-  const dl = new Float64Array(n);
-  let adversarial = 0;
-  let sse = 0;
-  for (let k = 0; k < n; k++) {
-    const wk = w(k);
-    if (!b.mask[k] && wk !== 0) {
-      adversarial += wk * softplus(-l[k]);
-      dl[k] = (-wk * sigmoid(-l[k])) / total;
-    }
-  }
-  const { dInput } = backward(discriminator, dTrace, dl, { weights: false, wantInput: true });
-  const dPre = new Float64Array(n);
-  const cols = b.cols;
-  for (let k = 0; k < n; k++) {
-    const i = Math.floor(k / cols);
-    const j = k - i * cols;
-    let dg: number;
-    if (b.mask[k]) {
-      const e = g[k] - b.x[k];
-      sse += e * e;
-      dg = (alpha * 2 * e) / (n * maskMean);
-    } else {
-      dg = dInput![i * 2 * cols + j];
-    }
-    dPre[k] = dg * g[k] * (1 - g[k]);
-  }
-  return { adversarial: adversarial / total, mse: sse / n / maskMean, grads: backward(generator, gTrace, dPre).grads };
+export interface GainGeneratorLoss {
+  /** -mean((1 - m) log D): G wants its fills taken for observed values. */
+  adversarial: tf.Scalar;
+  /** mean((m x - m G)^2) / mean(m). */
+  reconstruction: tf.Scalar;
+  /** adversarial + alpha * reconstruction. */
+  total: tf.Scalar;
 }
 
-/** A trained GAIN generator plus the scaling it was trained with. */
+export function gainGeneratorLoss(discriminator: Mlp, t: GainBatchTensors, generated: tf.Tensor2D, alpha: number): GainGeneratorLoss {
+  const l = discriminatorLogits(discriminator, t, generated);
+  const adversarial: tf.Scalar = tf.sum(tf.mul(t.adversarialWeight, tf.softplus(tf.neg(l))));
+  const reconstruction: tf.Scalar = tf.sum(tf.mul(t.reconstructionWeight, tf.square(tf.sub(generated, t.observed))));
+  return { adversarial, reconstruction, total: tf.add(adversarial, tf.mul(alpha, reconstruction)) as tf.Scalar };
+}
+
+/** A trained GAIN generator plus the scaling it was trained with. Holds tfjs variables: dispose() it. */
 export class GainImputer {
   constructor(
-    readonly generator: DenseNet,
+    readonly generator: Mlp,
     readonly scaler: MinMaxScaler,
     readonly rounded: readonly boolean[],
     private readonly rng: Rng,
@@ -171,22 +179,34 @@ export class GainImputer {
     if (data.cols !== this.columns) throw new Error(`GainImputer.impute: model has ${this.columns} columns, data has ${data.cols}`);
     const scaled = scaleMinMax(this.scaler, data).values;
     const filled = new Float64Array(data.values.length);
+    const cols = data.cols;
     for (let start = 0; start < data.rows; start += chunkRows) {
       const n = Math.min(chunkRows, data.rows - start);
-      const { x, mask } = noisyInputs(scaled.subarray(start * data.cols, (start + n) * data.cols), this.rng);
-      filled.set(gainGenerate(this.generator, x, mask, n, data.cols).g, start * data.cols);
+      const { x, mask } = noisyInputs(scaled.subarray(start * cols, (start + n) * cols), this.rng);
+      const input = new Float32Array(2 * n * cols);
+      for (let i = 0; i < n; i++) {
+        input.set(x.subarray(i * cols, (i + 1) * cols), 2 * i * cols);
+        input.set(mask.subarray(i * cols, (i + 1) * cols), 2 * i * cols + cols);
+      }
+      const out = tf.tidy(() => gainGenerate(this.generator, { generatorInput: tf.tensor2d(input, [n, 2 * cols]) }));
+      filled.set(out.dataSync(), start * cols);
+      out.dispose();
     }
     const generated = roundColumns(unscaleMinMax(this.scaler, { ...data, values: filled }), this.rounded);
     const result = Float64Array.from(data.values);
     for (let k = 0; k < result.length; k++) if (Number.isNaN(result[k])) result[k] = generated.values[k];
     return { ...data, values: result };
   }
+
+  dispose(): void {
+    disposeMlp(this.generator);
+  }
 }
 
 // GAIN's generator input: observed values where present, U(0, 0.01) noise where missing, plus the mask.
-function noisyInputs(scaled: ArrayLike<number>, rng: Rng): { x: Float64Array; mask: Float64Array } {
-  const x = new Float64Array(scaled.length);
-  const mask = new Float64Array(scaled.length);
+function noisyInputs(scaled: ArrayLike<number>, rng: Rng): { x: Float32Array; mask: Float32Array } {
+  const x = new Float32Array(scaled.length);
+  const mask = new Float32Array(scaled.length);
   for (let k = 0; k < scaled.length; k++) {
     const v = scaled[k];
     if (Number.isNaN(v)) { x[k] = 0.01 * rng.next(); } else { x[k] = v; mask[k] = 1; }
@@ -194,20 +214,42 @@ function noisyInputs(scaled: ArrayLike<number>, rng: Rng): { x: Float64Array; ma
   return { x, mask };
 }
 
-/** Trains GAIN on data with NaN for missing entries. Every column needs at least one observed value. */
-export function trainGain(data: NumericMatrix, options: GainOptions): GainImputer {
-  checkMatrix(data, 'trainGain');
-  requireEveryColumnObserved(data, 'trainGain');
-  const iterations = options.iterations ?? 10000;
+/** GAIN training in progress: one iteration per step(), then finish() for the imputer. */
+export interface GainTrainer {
+  /** Iterations done so far. */
+  readonly iteration: number;
+  /** One D update then one G update on a fresh batch. With read, also returns the losses (a device sync). */
+  step(read?: boolean): GainProgress | undefined;
+  /** Releases D and the optimizers; the returned imputer owns G. */
+  finish(): GainImputer;
+  /** Releases everything (training abandoned). */
+  dispose(): void;
+}
+
+interface ResolvedGainOptions { batchSize: number; hintRate: number; alpha: number; hidden: number; paperHint: boolean; learningRate: number }
+
+function resolveOptions(data: NumericMatrix, options: GainOptions, what: string): ResolvedGainOptions {
   const batchSize = options.batchSize ?? 128;
   const hintRate = options.hintRate ?? 0.9;
   const alpha = options.alpha ?? 100;
+  const hidden = options.hiddenDim ?? data.cols;
+  const learningRate = options.learningRate ?? 1e-3;
+  const hintForm = options.hint ?? 'code';
+  if (!Number.isInteger(batchSize) || batchSize <= 0) throw new Error(`${what}: batchSize must be a positive integer, got ${batchSize}`);
+  if (!(hintRate >= 0 && hintRate <= 1)) throw new Error(`${what}: hintRate must lie in [0, 1], got ${hintRate}`);
+  if (!(alpha >= 0)) throw new Error(`${what}: alpha must be >= 0, got ${alpha}`);
+  if (!Number.isInteger(hidden) || hidden <= 0) throw new Error(`${what}: hiddenDim must be a positive integer, got ${hidden}`);
+  if (!(learningRate > 0)) throw new Error(`${what}: learningRate must be > 0, got ${learningRate}`);
+  if (hintForm !== 'code' && hintForm !== 'paper') throw new Error(`${what}: hint must be 'code' or 'paper', got ${JSON.stringify(hintForm)}`);
+  return { batchSize, hintRate, alpha, hidden, paperHint: hintForm === 'paper', learningRate };
+}
+
+/** Starts GAIN training on data with NaN for missing entries. Every column needs at least one observed value. */
+export function createGainTrainer(data: NumericMatrix, options: GainOptions): GainTrainer {
+  checkMatrix(data, 'trainGain');
+  requireEveryColumnObserved(data, 'trainGain');
+  const o = resolveOptions(data, options, 'trainGain');
   const dim = data.cols;
-  const hidden = options.hiddenDim ?? dim;
-  if (!Number.isInteger(iterations) || iterations < 0) throw new Error(`trainGain: iterations must be a non-negative integer, got ${iterations}`);
-  if (!Number.isInteger(batchSize) || batchSize <= 0) throw new Error(`trainGain: batchSize must be a positive integer, got ${batchSize}`);
-  if (!(hintRate >= 0 && hintRate <= 1)) throw new Error(`trainGain: hintRate must lie in [0, 1], got ${hintRate}`);
-  if (!(alpha >= 0)) throw new Error(`trainGain: alpha must be >= 0, got ${alpha}`);
   const rounded = options.roundColumns ?? discreteColumns(data);
   if (rounded.length !== dim) throw new Error(`trainGain: roundColumns has ${rounded.length} entries for ${dim} columns`);
 
@@ -215,46 +257,105 @@ export function trainGain(data: NumericMatrix, options: GainOptions): GainImpute
   const initRng = forkRng(rng);
   const scaler = fitMinMax(data);
   const scaled = scaleMinMax(scaler, data).values;
-  const generator = createDenseNet(initRng, [2 * dim, hidden, hidden, dim]);
-  const discriminator = createDenseNet(initRng, [2 * dim, hidden, hidden, dim]);
-  const lr = options.learningRate ?? 1e-3;
-  const optG = new Adam(generator, lr);
-  const optD = new Adam(discriminator, lr);
-  const every = options.progressEvery ?? 1000;
-  const hintForm = options.hint ?? 'code';
-  if (hintForm !== 'code' && hintForm !== 'paper') throw new Error(`trainGain: hint must be 'code' or 'paper', got ${JSON.stringify(hintForm)}`);
-  const paperHint = hintForm === 'paper';
+  const generator = createMlp(initRng, [2 * dim, o.hidden, o.hidden, dim]);
+  const discriminator = createMlp(initRng, [2 * dim, o.hidden, o.hidden, dim]);
+  // tfjs Adam differs from TF1's (the reference's) only in where epsilon enters: eps * sqrt(1 - beta2^t) vs eps.
+  const optG = tf.train.adam(o.learningRate, 0.9, 0.999, 1e-8);
+  const optD = tf.train.adam(o.learningRate, 0.9, 0.999, 1e-8);
+  const gVars = mlpVariables(generator);
+  const dVars = mlpVariables(discriminator);
+  const rowsBuf = new Float64Array(o.batchSize * dim);
+  let iteration = 0;
+  let done = false;
 
-  const rowsBuf = new Float64Array(batchSize * dim);
-  for (let it = 0; it < iterations; it++) {
-    for (let r = 0; r < batchSize; r++) {
+  const sampleBatch = (): GainBatch & { mask: Float32Array } => {
+    for (let r = 0; r < o.batchSize; r++) {
       const row = rng.int(data.rows);
       rowsBuf.set(scaled.subarray(row * dim, (row + 1) * dim), r * dim);
     }
     const { x, mask } = noisyInputs(rowsBuf, rng);
-    const hint = new Float64Array(mask.length);
-    const lossWeight = paperHint ? new Float64Array(mask.length) : undefined;
+    const hint = new Float32Array(mask.length);
+    const lossWeight = o.paperHint ? new Float32Array(mask.length) : undefined;
     for (let k = 0; k < hint.length; k++) {
-      const revealed = rng.next() < hintRate;
-      if (paperHint) {
+      const revealed = rng.next() < o.hintRate;
+      if (lossWeight) {
         hint[k] = revealed ? mask[k] : 0.5;
-        lossWeight![k] = revealed ? 0 : 1;
+        lossWeight[k] = revealed ? 0 : 1;
       } else {
         hint[k] = revealed ? mask[k] : 0;
       }
     }
-    const batch: GainBatch = { rows: batchSize, cols: dim, x, mask, hint, lossWeight };
-    // The D step leaves G unchanged, so both steps share one generator pass.
-    const generated = gainGenerate(generator, x, mask, batchSize, dim);
-    const d = gainDiscriminatorGradients(generator, discriminator, batch, generated);
-    optD.step(d.grads);
+    return { rows: o.batchSize, cols: dim, x, mask, hint, lossWeight };
+  };
+
+  const step = (read = false): GainProgress | undefined => {
+    if (done) throw new Error('GainTrainer: step() after finish() or dispose()');
+    const batch = sampleBatch();
+    const t = gainBatchTensors(batch);
+    // The D step leaves G unchanged, so G's output is computed once outside D's gradient.
+    const generated = tf.tidy(() => gainGenerate(generator, t));
+    const dCost = optD.minimize(() => gainDiscriminatorLoss(discriminator, t, generated), read, dVars);
+    generated.dispose();
+    let parts: tf.Scalar[] = [];
     // A batch of only missing entries has no reconstruction target; skip the generator update for it.
-    if (!mask.some((v) => v === 1)) continue;
-    const g = gainGeneratorGradients(generator, discriminator, batch, alpha, generated);
-    optG.step(g.grads);
-    if (options.onProgress && (it % every === 0 || it === iterations - 1)) {
-      options.onProgress({ iteration: it, discriminatorLoss: d.loss, generatorAdversarialLoss: g.adversarial, reconstructionMse: g.mse });
+    if (batch.mask.some((v) => v === 1)) {
+      optG.minimize(() => {
+        const loss = gainGeneratorLoss(discriminator, t, gainGenerate(generator, t), o.alpha);
+        if (read) parts = [tf.keep(loss.adversarial), tf.keep(loss.reconstruction)];
+        return loss.total;
+      }, false, gVars);
     }
+    disposeGainBatch(t);
+    iteration++;
+    if (!read) return undefined;
+    const progress: GainProgress = {
+      iteration: iteration - 1,
+      discriminatorLoss: dCost!.dataSync()[0],
+      generatorAdversarialLoss: parts.length ? parts[0].dataSync()[0] : NaN,
+      reconstructionMse: parts.length ? parts[1].dataSync()[0] : NaN,
+    };
+    tf.dispose([dCost!, ...parts]);
+    return progress;
+  };
+
+  const release = (): void => {
+    done = true;
+    disposeMlp(discriminator);
+    optD.dispose();
+    optG.dispose();
+  };
+
+  return {
+    get iteration() { return iteration; },
+    step,
+    finish: () => {
+      if (done) throw new Error('GainTrainer: finish() called twice or after dispose()');
+      release();
+      return new GainImputer(generator, scaler, rounded, forkRng(rng));
+    },
+    dispose: () => {
+      if (done) return;
+      release();
+      disposeMlp(generator);
+    },
+  };
+}
+
+/** Trains GAIN on data with NaN for missing entries. Every column needs at least one observed value. */
+export function trainGain(data: NumericMatrix, options: GainOptions): GainImputer {
+  const iterations = options.iterations ?? 10000;
+  if (!Number.isInteger(iterations) || iterations < 0) throw new Error(`trainGain: iterations must be a non-negative integer, got ${iterations}`);
+  const trainer = createGainTrainer(data, options);
+  const every = options.progressEvery ?? 1000;
+  try {
+    for (let it = 0; it < iterations; it++) {
+      const read = options.onProgress !== undefined && (it % every === 0 || it === iterations - 1);
+      const p = trainer.step(read);
+      if (p) options.onProgress!(p);
+    }
+  } catch (e) {
+    trainer.dispose();
+    throw e;
   }
-  return new GainImputer(generator, scaler, rounded, forkRng(rng));
+  return trainer.finish();
 }

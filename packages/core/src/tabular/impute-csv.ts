@@ -81,6 +81,7 @@ export function imputeCsvText(text: string, options: ImputeCsvOptions): ImputeCs
 
   const imputer = trainGain(data, { ...options, roundColumns: rounded });
   const filledMatrix = imputer.impute(data).values;
+  imputer.dispose();
 
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const endsWithNewline = text.endsWith('\n');

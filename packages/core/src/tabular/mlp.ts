@@ -1,0 +1,70 @@
+// Small fully connected networks as tfjs variables, for the tabular GANs (GAIN, anomaly scores).
+//
+// Weights are drawn from a gantry Rng rather than tfjs initializers so that a run is reproducible from its
+// seed on every backend. These networks are a few dozen units wide, so a step costs the number of kernels
+// dispatched, not the arithmetic: each layer is matMul, add, relu (tf.fused.matMul was measured to dispatch
+// more kernels per training step, forward reshapes included: 53 vs 46 for a 3-layer gradient on tfjs 4.22).
+import * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '../random.js';
+// Registers tfjs's gradients (through tfjs-layers) and gantry's fixes, so training works without other imports.
+import '../tfjs-fixes/index.js';
+
+export interface MlpLayer {
+  /** inputs x outputs. */
+  readonly w: tf.Variable<tf.Rank.R2>;
+  readonly b: tf.Variable<tf.Rank.R1>;
+}
+
+/** Hidden layers use ReLU; the last layer is linear (callers apply their own output nonlinearity). */
+export interface Mlp { readonly layers: readonly MlpLayer[] }
+
+/** Xavier normal as in the GAIN reference code: std = 1 / sqrt(fanIn / 2), zero biases. */
+export function createMlp(rng: Rng, sizes: readonly number[]): Mlp {
+  if (sizes.length < 2) throw new Error(`createMlp needs at least an input and an output size, got [${sizes.join(', ')}]`);
+  for (const s of sizes) {
+    if (!Number.isInteger(s) || s <= 0) throw new Error(`createMlp: layer sizes must be positive integers, got [${sizes.join(', ')}]`);
+  }
+  const layers: MlpLayer[] = [];
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const [inputs, outputs] = [sizes[l], sizes[l + 1]];
+    const std = 1 / Math.sqrt(inputs / 2);
+    const w = new Float32Array(inputs * outputs);
+    for (let i = 0; i < w.length; i++) w[i] = std * rng.normal();
+    const [w0, b0] = [tf.tensor2d(w, [inputs, outputs]), tf.zeros([outputs]) as tf.Tensor1D];
+    layers.push({ w: tf.variable(w0), b: tf.variable(b0) });
+    tf.dispose([w0, b0]);
+  }
+  return { layers };
+}
+
+export function mlpVariables(net: Mlp): tf.Variable[] {
+  return net.layers.flatMap((l) => [l.w, l.b]);
+}
+
+export function disposeMlp(net: Mlp): void {
+  for (const v of mlpVariables(net)) v.dispose();
+}
+
+/** The last layer's linear output and the last hidden layer's activations (the network's features). */
+export interface MlpOutput { output: tf.Tensor2D; features: tf.Tensor2D }
+
+export function mlpForwardWithFeatures(net: Mlp, x: tf.Tensor2D): MlpOutput {
+  const last = net.layers.length - 1;
+  let h = x;
+  let features = x;
+  net.layers.forEach((layer, l) => {
+    if (l === last) features = h;
+    h = tf.add(tf.matMul(h, layer.w), layer.b);
+    if (l !== last) h = tf.relu(h);
+  });
+  return { output: h, features };
+}
+
+export function mlpForward(net: Mlp, x: tf.Tensor2D): tf.Tensor2D {
+  return mlpForwardWithFeatures(net, x).output;
+}
+
+/** Copies the weights out, as plain arrays (for checks and serialisation). */
+export function mlpWeights(net: Mlp): { w: Float32Array; b: Float32Array; inputs: number; outputs: number }[] {
+  return net.layers.map((l) => ({ w: l.w.dataSync() as Float32Array, b: l.b.dataSync() as Float32Array, inputs: l.w.shape[0], outputs: l.w.shape[1] }));
+}
