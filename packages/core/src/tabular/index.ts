@@ -4,7 +4,7 @@ export * from './scaling.js';
 export * from './missingness.js';
 export * from './baselines.js';
 export * from './gain.js';
-export * from './dense-net.js';
+export * from './mlp.js';
 export * from './impute-csv.js';
 export * from './anomaly.js';
 export * from './classifier.js';
