@@ -9,3 +9,4 @@ export * from './impute-csv.js';
 export * from './anomaly.js';
 export * from './classifier.js';
 export * from './synth/index.js';
+export * from './radialgan/index.js';
