@@ -31,14 +31,16 @@ function dense(rng: Rng, inputs: number, outputs: number): Dense {
   for (let i = 0; i < w.length; i++) w[i] = bound * (2 * rng.next() - 1);
   const b = new Float32Array(outputs);
   for (let i = 0; i < b.length; i++) b[i] = bound * (2 * rng.next() - 1);
-  return { w: tf.variable(tf.tensor2d(w, [inputs, outputs])), b: tf.variable(tf.tensor1d(b)) };
+  // tidy frees the initial values; the variables survive it.
+  return tf.tidy(() => ({ w: tf.variable(tf.tensor2d(w, [inputs, outputs])), b: tf.variable(tf.tensor1d(b)) }));
 }
 
 export function createGenerator(rng: Rng, inputs: number, hidden: readonly number[], outputs: number): Generator {
   const blocks: ResidualBlock[] = [];
   let width = inputs;
   for (const h of hidden) {
-    blocks.push({ fc: dense(rng, width, h), gamma: tf.variable(tf.ones([h])), beta: tf.variable(tf.zeros([h])) });
+    const fc = dense(rng, width, h);
+    blocks.push(tf.tidy(() => ({ fc, gamma: tf.variable(tf.ones([h])), beta: tf.variable(tf.zeros([h])) })));
     width += h;
   }
   return { blocks, out: dense(rng, width, outputs) };

@@ -185,7 +185,7 @@ export class TabularSynthesizer {
       if (w.shape.length !== v.shape.length || w.shape.some((d, i) => d !== v.shape[i])) {
         throw new Error(`saved synthesizer weight ${k} has shape [${w.shape.join(', ')}], expected [${v.shape.join(', ')}]`);
       }
-      v.assign(tf.tensor(Float32Array.from(w.values), v.shape));
+      tf.tidy(() => v.assign(tf.tensor(Float32Array.from(w.values), v.shape)));
     });
     return new TabularSynthesizer(layout, generator, architecture, restoreRng(json.rng), json.training);
   }
