@@ -1,5 +1,7 @@
 // Fully connected generator and discriminator, for 2D mixtures and tabular data.
+import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { positiveInteger, single, singleShape, type Shape } from '../layers/common.js';
 import { MinibatchDiscrimination } from '../layers/minibatch-discrimination.js';
 import { MinibatchStdDev } from '../layers/minibatch-stddev.js';
 import { SNDense } from '../layers/spectral-norm.js';
@@ -42,9 +44,88 @@ export interface MlpDiscriminatorOptions {
   /** ACGAN: adds a second output with logits over this many classes. */
   auxClasses?: number;
   hiddenActivation?: HiddenActivation;
+  /**
+   * Maxout units (Goodfellow et al. 2013) with this many linear pieces each, instead of hiddenActivation
+   * (PacGAN's 2D discriminator uses 5).
+   */
+  maxout?: number;
+  /**
+   * PacGAN packing (Lin et al. 2018): D judges `pack` samples at once, concatenated into one input of
+   * pack * inputDim values, and returns one logit per pack. Batches must be divisible by pack.
+   */
+  pack?: number;
   seed?: number;
   name?: string;
 }
+
+/** Maxout: [N, units * pieces] -> [N, units], the largest of each unit's `pieces` consecutive inputs. */
+export class Maxout extends tfl.layers.Layer {
+  static className = 'Maxout';
+  readonly pieces: number;
+
+  constructor(args: { pieces: number; name?: string }) {
+    super({ name: args.name });
+    this.pieces = positiveInteger(args.pieces, 'Maxout pieces');
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const shape = singleShape(inputShape, this.name);
+    const width = shape[shape.length - 1];
+    if (shape.length !== 2 || width === null || width % this.pieces !== 0) {
+      throw new Error(`Maxout with ${this.pieces} pieces needs [N, F] input with F divisible by ${this.pieces}, got [${shape.join(', ')}]`);
+    }
+    return [shape[0], width / this.pieces];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = single(inputs, this.name);
+      const [n, width] = x.shape;
+      return tf.max(tf.reshape(x, [n, width / this.pieces, this.pieces]), 2);
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), pieces: this.pieces };
+  }
+}
+
+/**
+ * PacGAN packing: [N, F] -> [N / pack, pack * F], rows i*pack .. i*pack+pack-1 side by side. The batch
+ * shrinks, so a packed D returns one logit per pack of samples (losses average over packs).
+ */
+export class PackSamples extends tfl.layers.Layer {
+  static className = 'PackSamples';
+  readonly pack: number;
+
+  constructor(args: { pack: number; name?: string }) {
+    super({ name: args.name });
+    this.pack = positiveInteger(args.pack, 'PackSamples pack');
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const shape = singleShape(inputShape, this.name);
+    const width = shape[shape.length - 1];
+    if (shape.length !== 2 || width === null) throw new Error(`PackSamples needs [N, F] input, got [${shape.join(', ')}]`);
+    return [null, width * this.pack];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    const x = single(inputs, this.name);
+    const [n, width] = x.shape;
+    if (n % this.pack !== 0) {
+      throw new Error(`PackSamples: a batch of ${n} samples cannot be split into packs of ${this.pack}; use a batch size divisible by ${this.pack}`);
+    }
+    return tf.reshape(x, [n / this.pack, width * this.pack]);
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), pack: this.pack };
+  }
+}
+
+tf.serialization.registerClass(Maxout);
+tf.serialization.registerClass(PackSamples);
 
 function checkHidden(hidden: number[], what: string): number[] {
   if (!Array.isArray(hidden)) throw new Error(`${what} must be an array of layer widths`);
@@ -95,6 +176,9 @@ export function mlpDiscriminator(o: MlpDiscriminatorOptions): tfl.LayersModel {
   const hiddenAct = requireOneOf(o.hiddenActivation, HIDDEN_ACTIVATIONS, 'leakyRelu', 'mlpDiscriminator hiddenActivation');
   if (o.dropout !== undefined && !(o.dropout >= 0 && o.dropout < 1)) throw new Error(`mlpDiscriminator dropout must lie in [0, 1), got ${o.dropout}`);
   if (o.conditioning !== undefined && numClasses === undefined) throw new Error('mlpDiscriminator conditioning needs numClasses');
+  const maxout = optionalPositiveInteger(o.maxout, 'mlpDiscriminator maxout');
+  const pack = optionalPositiveInteger(o.pack, 'mlpDiscriminator pack');
+  if (pack !== undefined && pack > 1 && numClasses !== undefined) throw new Error('mlpDiscriminator pack does not support class-conditional discriminators');
   const init = new SeededInit(o.seed);
   const dense = (units: number, name: string): tfl.layers.Layer => o.spectralNorm
     ? new SNDense({ units, seed: init.next(), name })
@@ -104,6 +188,7 @@ export function mlpDiscriminator(o: MlpDiscriminatorOptions): tfl.LayersModel {
   const inputs: tfl.SymbolicTensor[] = [x];
   let label: tfl.SymbolicTensor | undefined;
   let h: tfl.SymbolicTensor = x;
+  if (pack !== undefined && pack > 1) h = new PackSamples({ pack, name: 'd_pack' }).apply(h) as tfl.SymbolicTensor;
   if (numClasses !== undefined) {
     label = labelInput('label');
     inputs.push(label);
@@ -112,8 +197,13 @@ export function mlpDiscriminator(o: MlpDiscriminatorOptions): tfl.LayersModel {
     }
   }
   hidden.forEach((units, i) => {
-    h = dense(units, `d_dense${i}`).apply(h) as tfl.SymbolicTensor;
-    h = activation(hiddenAct, `d_act${i}`).apply(h) as tfl.SymbolicTensor;
+    if (maxout !== undefined && maxout > 1) {
+      h = dense(units * maxout, `d_dense${i}`).apply(h) as tfl.SymbolicTensor;
+      h = new Maxout({ pieces: maxout, name: `d_maxout${i}` }).apply(h) as tfl.SymbolicTensor;
+    } else {
+      h = dense(units, `d_dense${i}`).apply(h) as tfl.SymbolicTensor;
+      h = activation(hiddenAct, `d_act${i}`).apply(h) as tfl.SymbolicTensor;
+    }
     // No fixed seed: a seeded tfjs dropout layer draws the same mask on every call (see dcgan.ts).
     if (o.dropout) h = tfl.layers.dropout({ rate: o.dropout, name: `d_dropout${i}` }).apply(h) as tfl.SymbolicTensor;
   });
