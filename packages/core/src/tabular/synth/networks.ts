@@ -40,7 +40,8 @@ export function createGenerator(rng: Rng, inputs: number, hidden: readonly numbe
   let width = inputs;
   for (const h of hidden) {
     const fc = dense(rng, width, h);
-    blocks.push(tf.tidy(() => ({ fc, gamma: tf.variable(tf.ones([h])), beta: tf.variable(tf.zeros([h])) })));
+    const [gamma, beta] = tf.tidy(() => [tf.variable(tf.ones([h])), tf.variable(tf.zeros([h]))]) as tf.Variable<tf.Rank.R1>[];
+    blocks.push({ fc, gamma, beta });
     width += h;
   }
   return { blocks, out: dense(rng, width, outputs) };
