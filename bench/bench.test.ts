@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 
-import { markdownTable, median, speedVsPyTorch, type BenchResult } from './stats.js';
+import { markdownTable, median, preservedSections, speedVsPyTorch, type BenchResult } from './stats.js';
 import { buildWorkload, trainableParameterCount, WORKLOADS } from './workloads.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,6 +24,12 @@ test('median and speed ratio', () => {
   assert.equal(speedVsPyTorch(50, 100), 2);
   assert.equal(speedVsPyTorch(null, 100), null);
   assert.match(markdownTable(['a', 'bb'], [['xyz', '1']]), /^\| a {3}\| bb \|\n\|-----\|----\|\n\| xyz \| 1 {2}\|$/);
+});
+
+test('regenerating the benchmarks doc keeps its Memory section', () => {
+  const doc = '# Benchmarks\n\n| a |\n\n## Workloads\n\ntext\n\n## Memory\n\nCommand: x\n\n| step | RSS |\n';
+  assert.equal(preservedSections(doc), '\n## Memory\n\nCommand: x\n\n| step | RSS |\n');
+  assert.equal(preservedSections('# Benchmarks\n\nno memory table; ## Memory mid-line\n'), '');
 });
 
 test('tfjs workloads and PyTorch peers have the same trainable parameter counts', { skip: !existsSync(PYTHON) }, async () => {

@@ -12,7 +12,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { markdownTable, speedVsPyTorch, type BenchResult } from './stats.js';
+import { markdownTable, preservedSections, speedVsPyTorch, type BenchResult } from './stats.js';
 import { WORKLOADS, type WorkloadName } from './workloads.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -142,6 +142,11 @@ ${notes.length > 0 ? `\nNot run:\n\n${notes.map((n) => `- ${n}`).join('\n')}\n` 
 - **gain16**: GAIN on letter.csv's 16 columns (scaled to [0,1], 20% missing completely at random),
   batch 128, hint rate 0.9, alpha 100; G and D are three-layer MLPs of width 16 on 32 inputs; Adam(1e-3).
 
+Optimizers: the tfjs side uses @gantry/core's \`adam()\` (tf.AdamOptimizer's state and math; on the
+torch backend its update is one fused native kernel call for all variables, bit-identical to
+tf.train.adam on cpu; on wasm and cpu it runs tfjs Adam's own ops). The PyTorch side uses
+\`torch.optim.Adam\` (its default single-tensor implementation). Each is its framework's Adam.
+
 Each (workload, backend) runs in its own process. tfjs steps end with a read-back of the loss
 (\`await loss.data()\`), PyTorch steps with \`loss.item()\`. The cpu backend is single-threaded
 JavaScript; wasm runs with the thread count it reports. Where a backend lacks a kernel a workload
@@ -165,7 +170,8 @@ function main(): void {
     for (const backend of opts.backends) {
       const r = runOne(workload, backend, opts);
       results.push(r);
-      const ms = r.msPerStep == null ? r.status : `${r.msPerStep.toFixed(1)} ms/step`;
+      const ms = r.msPerStep == null ? r.status
+        : `${r.msPerStep.toFixed(1)} ms/step${r.cpuMsPerStep == null ? '' : ` (${r.cpuMsPerStep.toFixed(1)} ms CPU)`}`;
       console.log(`  ${workload} ${backend}: ${ms}${r.reason ? ` (${r.reason})` : ''}` +
         `${r.fallbackCounts && Object.keys(r.fallbackCounts).length > 0 ? ` fallbacks ${JSON.stringify(r.fallbackCounts)}` : ''}`);
     }
@@ -191,7 +197,8 @@ function main(): void {
   const fallbacks = results.filter((r) => r.fallbackCounts && Object.keys(r.fallbackCounts).length > 0)
     .map((r) => `${r.workload}/${r.backend}: ${JSON.stringify(r.fallbackCounts)}`);
   if (opts.doc != null) {
-    writeFileSync(opts.doc, benchmarkDoc(`${header}\n\n${loadNote}`, process.argv.slice(2), table, notes, fallbacks));
+    const kept = existsSync(opts.doc) ? preservedSections(readFileSync(opts.doc, 'utf8')) : '';
+    writeFileSync(opts.doc, benchmarkDoc(`${header}\n\n${loadNote}`, process.argv.slice(2), table, notes, fallbacks) + kept);
     console.log(`markdown -> ${opts.doc}`);
   }
   mkdirSync(dirname(opts.json), { recursive: true });

@@ -7,6 +7,8 @@ export interface BenchResult {
   status: 'ok' | 'n/a' | 'error';
   reason?: string;
   msPerStep: number | null;
+  /** Process CPU time per step (all threads; median): steadier than wall time on a busy machine. */
+  cpuMsPerStep?: number;
   steps: number;
   lastLoss?: number;
   numTensors?: number;
@@ -31,4 +33,13 @@ export function markdownTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+/**
+ * The part of an existing benchmarks doc from its "## Memory" heading on (written from
+ * bench/memory.ts's output, not by this runner): kept when the timing table is regenerated.
+ */
+export function preservedSections(existing: string): string {
+  const at = existing.search(/^## Memory\b/m);
+  return at < 0 ? '' : `\n${existing.slice(at).trimEnd()}\n`;
 }

@@ -78,17 +78,21 @@ async function main(): Promise<void> {
   let loss = NaN;
   for (let i = 0; i < args.warmup; i++) loss = await step();
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   for (let i = 0; i < args.steps; i++) {
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     loss = await step();
     times.push(performance.now() - t0);
+    const cpu = process.cpuUsage(cpu0);
+    cpuTimes.push((cpu.user + cpu.system) / 1000);
     if ((performance.now() - started) / 1000 > args.budgetSeconds && times.length >= 1) break;
   }
   const torch = args.backend === 'torch'
     ? (await import('@gantry/tfjs-backend-torch')) as { fallbackCounts?(): Record<string, number> }
     : undefined;
   print({
-    ...base, status: 'ok', msPerStep: median(times), steps: times.length, lastLoss: loss,
+    ...base, status: 'ok', msPerStep: median(times), cpuMsPerStep: median(cpuTimes), steps: times.length, lastLoss: loss,
     numTensors: tf.memory().numTensors, fallbackCounts: torch?.fallbackCounts?.(),
   });
 }

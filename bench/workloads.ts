@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
+import { adam } from '@gantry/core';
+
 /** One training step; resolves once its results are computed (the loss is read back). */
 export type Step = () => Promise<number>;
 
@@ -68,8 +70,8 @@ function mlp2d(): Workload {
 
 // One D and one G update per step with the non-saturating loss and Adam(2e-4, 0.5): mlp2d and dcgan28.
 function nonSaturatingWorkload(g: tfl.LayersModel, d: tfl.LayersModel, realBatch: () => tf.Tensor, zShape: number[]): Workload {
-  const gOpt = tf.train.adam(2e-4, 0.5, 0.999);
-  const dOpt = tf.train.adam(2e-4, 0.5, 0.999);
+  const gOpt = adam(2e-4, 0.5, 0.999);
+  const dOpt = adam(2e-4, 0.5, 0.999);
   const gVars = trainableOf(g);
   const dVars = trainableOf(d);
   const step: Step = async () => {
@@ -133,8 +135,8 @@ function wgangp28(): Workload {
   const lambda = 10;
   const g = imageGenerator();
   const d = imageDiscriminator();
-  const gOpt = tf.train.adam(1e-4, 0, 0.9);
-  const dOpt = tf.train.adam(1e-4, 0, 0.9);
+  const gOpt = adam(1e-4, 0, 0.9);
+  const dOpt = adam(1e-4, 0, 0.9);
   const gVars = trainableOf(g);
   const dVars = trainableOf(d);
   const critic = (x: tf.Tensor): tf.Tensor => d.apply(x, { training: true }) as tf.Tensor;
@@ -201,8 +203,8 @@ function gain16(repoRoot: string): Workload {
   });
   const g = mlp('sigmoid');
   const d = mlp('sigmoid');
-  const gOpt = tf.train.adam();
-  const dOpt = tf.train.adam();
+  const gOpt = adam();
+  const dOpt = adam();
   const gVars = trainableOf(g);
   const dVars = trainableOf(d);
   const logEps = (t: tf.Tensor): tf.Tensor => tf.log(tf.add(t, 1e-8));
