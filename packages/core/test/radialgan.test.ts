@@ -1,0 +1,102 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import { latentCycleLoss, reconstructionLoss, trainRadialGan, translateInto, type RadialDomain } from '../src/tabular/radialgan/index.js';
+import { createRng } from '../src/random.js';
+
+tf.env().set('IS_TEST', true);
+await tf.setBackend('cpu');
+
+// A shared world: two latent factors whose means move with the class (3 classes), seen through four features;
+// each domain observes its own subset of the features.
+function domain(columns: number[], rows: number, seed: number): RadialDomain & { features: Float64Array } {
+  const rng = createRng(seed);
+  const features = new Float64Array(rows * 4);
+  const labels = new Int32Array(rows);
+  const x = new Float64Array(rows * columns.length);
+  for (let i = 0; i < rows; i++) {
+    const c = rng.int(3);
+    labels[i] = c;
+    const a = 2 * c + 0.5 * rng.normal();
+    const b = -3 * c + 0.5 * rng.normal();
+    features.set([a, b, a + b, 10 + a - b], i * 4);
+    columns.forEach((j, k) => { x[i * columns.length + k] = features[i * 4 + j]; });
+  }
+  return { x: { rows, cols: columns.length, values: x }, labels, features };
+}
+
+const small = { hidden: 16, latentDim: 4, batchSize: 16 };
+
+test('cycle and reconstruction losses are mean squared row distances', () => {
+  const a = [[1, 2, 3], [0, -1, 4]];
+  const b = [[1, 0, 3], [2, -1, 1]];
+  // Row distances squared: 4 and 4 + 9 = 13 -> mean 8.5.
+  const [ta, tb] = [tf.tensor2d(a), tf.tensor2d(b)];
+  assert.ok(Math.abs(latentCycleLoss(ta, tb).dataSync()[0] - 8.5) < 1e-6);
+  assert.ok(Math.abs(reconstructionLoss(ta, tb).dataSync()[0] - 8.5) < 1e-6);
+  assert.throws(() => latentCycleLoss(ta, tf.tensor2d([[1, 2]])), /same shape/);
+});
+
+test('translation: right shape and range, deterministic per seed, label-aware after training, no leaks', () => {
+  const domains = [domain([0, 1, 2], 300, 1), domain([1, 2, 3], 300, 2)];
+  const before = tf.memory().numTensors;
+  const train = (seed: number) => trainRadialGan(domains, { ...small, seed, steps: 150 });
+  const gan = train(7);
+  const out = gan.translate(1, domains[1].x, domains[1].labels, 0);
+  assert.equal(out.rows, 300);
+  assert.equal(out.cols, 3);
+  // Decoders end in a sigmoid over min-max scaled columns, so every value lies within the target's range.
+  for (let j = 0; j < 3; j++) {
+    let [lo, hi] = [Infinity, -Infinity];
+    for (let i = 0; i < 300; i++) { lo = Math.min(lo, domains[0].x.values[i * 3 + j]); hi = Math.max(hi, domains[0].x.values[i * 3 + j]); }
+    for (let i = 0; i < 300; i++) {
+      const v = out.values[i * 3 + j];
+      assert.ok(v >= lo - 1e-3 && v <= hi + 1e-3, `column ${j}: ${v} outside [${lo}, ${hi}]`);
+    }
+  }
+  // The per-class means of translated rows track the target's real per-class means far better than one overall
+  // mean does (the classes move column 0 by 2 and column 1 by -3 per class step).
+  let errClass = 0;
+  let errPooled = 0;
+  for (let j = 0; j < 3; j++) {
+    const pooled = domains[0].x.values.filter((_, k) => k % 3 === j).reduce((s, v) => s + v, 0) / 300;
+    for (let c = 0; c < 3; c++) {
+      const mean = (m: Float64Array, labels: ArrayLike<number>) => {
+        let [s, n] = [0, 0];
+        for (let i = 0; i < labels.length; i++) if (labels[i] === c) { s += m[i * 3 + j]; n++; }
+        return s / n;
+      };
+      const real = mean(domains[0].x.values, domains[0].labels);
+      errClass += (mean(out.values, domains[1].labels) - real) ** 2;
+      errPooled += (pooled - real) ** 2;
+    }
+  }
+  assert.ok(errClass < 0.25 * errPooled, `per-class mean error ${errClass.toFixed(3)} vs pooled ${errPooled.toFixed(3)}`);
+  const aug = translateInto(gan, domains, 0);
+  assert.equal(aug.x.rows, 300);
+  assert.deepEqual(Array.from(aug.labels), Array.from(domains[1].labels));
+  assert.deepEqual(Array.from(aug.x.values), Array.from(out.values));
+  gan.dispose();
+
+  const again = trainRadialGan(domains, { ...small, seed: 7, steps: 3 });
+  const twice = trainRadialGan(domains, { ...small, seed: 7, steps: 3 });
+  assert.deepEqual(Array.from(again.translate(0, domains[0].x, domains[0].labels, 1).values), Array.from(twice.translate(0, domains[0].x, domains[0].labels, 1).values));
+  again.dispose();
+  twice.dispose();
+  assert.equal(tf.memory().numTensors, before, 'training and dispose leave no tensors');
+});
+
+test('bad input names the problem', () => {
+  const a = domain([0, 1], 20, 1);
+  const b = domain([2, 3], 20, 2);
+  assert.throws(() => trainRadialGan([a], { seed: 1 }), /at least two domains/);
+  const holed = { ...b, name: 'B', x: { ...b.x, values: Float64Array.from(b.x.values, (v, i) => (i === 5 ? NaN : v)) } };
+  assert.throws(() => trainRadialGan([a, holed], { seed: 1, steps: 1 }), /\(B\): row 3, column "c1" is NaN/);
+  assert.throws(() => trainRadialGan([a, { ...b, labels: Array.from(b.labels).slice(1) }], { seed: 1 }), /19 labels for 20 rows/);
+  const gan = trainRadialGan([a, b], { ...small, seed: 1, steps: 1 });
+  assert.throws(() => gan.translate(0, b.x, b.labels, 2), /no domain 2/);
+  assert.throws(() => gan.translate(0, { rows: 1, cols: 3, values: new Float64Array(3) }, [0], 1), /has 2 columns, got 3/);
+  assert.throws(() => gan.translate(0, a.x, Array.from(a.labels, () => 5), 1), /outside \[0, 3\)/);
+  gan.dispose();
+});
