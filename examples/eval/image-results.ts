@@ -197,7 +197,8 @@ function evaluate(): void {
         finals.push({ framework, evaluation, step: d.step });
         if (imgDir) {
           const path = join(imgDir, `eval-${data}-${loss}-${framework}.png`);
-          writeImageGrid(path, { data: values.subarray(0, 64 * 784), shape: [64, 28, 28, 1] }, { columns: 8, scale: 2, range: 'tanh' });
+          const shown = Math.min(64, sampleCount);
+          writeImageGrid(path, { data: values.subarray(0, shown * 784), shape: [shown, 28, 28, 1] }, { columns: 8, scale: 2, range: 'tanh' });
         }
       }
     }
