@@ -68,6 +68,35 @@ export interface SynthSampleOptions {
   seed?: number;
 }
 
+/**
+ * Finds a sampling condition's column and category code among a table's columns (a CsvTable's, or a trained
+ * layout's), or throws an error that names the column and the value and lists what is accepted. Callers can check a
+ * condition against the data before spending minutes on training.
+ */
+export function resolveCondition(
+  columns: readonly { name: string; type: 'numeric' | 'categorical'; categories?: readonly string[] }[],
+  condition: { column: string; value: string },
+  what = 'condition',
+): { column: number; code: number } {
+  const names = columns.map((c) => c.name);
+  const categorical = columns.filter((c) => c.type === 'categorical').map((c) => c.name);
+  const column = names.indexOf(condition.column);
+  if (column < 0) {
+    throw new Error(`${what}: unknown column ${JSON.stringify(condition.column)} in the condition (columns: ${names.join(', ')}; categorical ones can be conditioned on: ${categorical.join(', ') || 'none'})`);
+  }
+  const c = columns[column];
+  if (c.type !== 'categorical') {
+    throw new Error(`${what}: column ${JSON.stringify(condition.column)} is numeric; a condition needs a categorical column (${categorical.join(', ') || 'this table has none'})`);
+  }
+  const categories = c.categories ?? [];
+  const code = categories.indexOf(condition.value);
+  if (code < 0) {
+    const shown = categories.length > 40 ? `${categories.slice(0, 40).join(', ')}, ... (${categories.length} in all)` : categories.join(', ');
+    throw new Error(`${what}: column ${JSON.stringify(condition.column)} has no category ${JSON.stringify(condition.value)} (accepted: ${shown})`);
+  }
+  return { column, code };
+}
+
 interface Architecture {
   embeddingDim: number;
   generatorDims: number[];
@@ -142,20 +171,8 @@ export class TabularSynthesizer {
   }
 
   private resolveCondition(c: { column: string; value: string }): { condColumn: number; slot: number; tableColumn: number } {
-    const tableColumn = this.layout.columns.findIndex((l) => l.name === c.column);
-    const categorical = this.layout.columns.filter((l) => l.kind === 'categorical').map((l) => l.name);
-    if (tableColumn < 0) {
-      throw new Error(`sample: unknown column ${JSON.stringify(c.column)} in the condition (columns: ${this.columnNames.join(', ')}; categorical ones can be conditioned on: ${categorical.join(', ') || 'none'})`);
-    }
-    const layout = this.layout.columns[tableColumn];
-    if (layout.kind !== 'categorical') {
-      throw new Error(`sample: column ${JSON.stringify(c.column)} is numeric; a condition needs a categorical column (${categorical.join(', ') || 'this table has none'})`);
-    }
-    const slot = layout.categories.indexOf(c.value);
-    if (slot < 0) {
-      const shown = layout.categories.length > 40 ? `${layout.categories.slice(0, 40).join(', ')}, ... (${layout.categories.length} in all)` : layout.categories.join(', ');
-      throw new Error(`sample: column ${JSON.stringify(c.column)} has no category ${JSON.stringify(c.value)} (accepted: ${shown})`);
-    }
+    const { column: tableColumn, code: slot } = resolveCondition(
+      this.layout.columns.map((l) => ({ name: l.name, type: l.kind, categories: l.kind === 'categorical' ? l.categories : undefined })), c, 'sample');
     return { condColumn: this.cond.columns.findIndex((cc) => cc.column === tableColumn), slot, tableColumn };
   }
 
