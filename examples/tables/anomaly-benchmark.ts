@@ -1,16 +1,16 @@
 // Anomaly detection with a GAN's discriminator on letter: train on one letter (the normal class) only, then
 // score held-out rows of that letter (negatives) against all other letters (positives); ROC AUC per seed.
 //
-//   node --import tsx examples/tables/anomaly-benchmark.ts --normal A --seeds 5
+//   GANTRY_TORCH_THREADS=1 node --import tsx examples/tables/anomaly-benchmark.ts --normal A --seeds 5 --iterations 1000
 //   node --import tsx examples/tables/anomaly-benchmark.ts --report      # rewrites the table in docs/tables.md
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRng, permutation, rocAuc, selectRows, trainAnomalyGan, type NumericMatrix } from '@gantry/core';
 import { readCsvFile } from '@gantry/core/node';
-import { meanStd, repoRoot, runsDir, writeDocsSection } from './docs-section.js';
+import { meanStd, repoRoot, runsDir, useFastestBackend, writeDocsSection } from './docs-section.js';
 
-interface SeedResult { normal: string; seed: number; iterations: number; discriminator: number; featureResidual: number; distanceToMean: number; seconds: number }
+interface SeedResult { normal: string; seed: number; iterations: number; backend: string; discriminator: number; featureResidual: number; distanceToMean: number; seconds: number }
 
 function loadLetter(): { features: NumericMatrix; letters: string[] } {
   const table = readCsvFile(join(repoRoot, '..', 'shared', 'datasets', 'letter.csv'));
@@ -54,7 +54,7 @@ const { values: args } = parseArgs({
     report: { type: 'boolean', default: false },
   },
 });
-const out = join(runsDir, 'anomaly.jsonl');
+const out = join(runsDir, 'anomaly-runs.jsonl');
 if (args.report) {
   const results: SeedResult[] = existsSync(out) ? readFileSync(out, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
   const groups = new Map<string, SeedResult[]>();
@@ -64,11 +64,12 @@ if (args.report) {
     g.push(r);
     groups.set(key, g);
   }
-  const rows = [...groups.values()].map((rs) => `| ${rs[0].normal} | ${rs[0].iterations} | ${rs.length} | ${meanStd(rs.map((r) => r.discriminator), 3)} | ${meanStd(rs.map((r) => r.featureResidual), 3)} | ${meanStd(rs.map((r) => r.distanceToMean), 3)} |`);
-  const table = ['| normal letter | GAN iterations | seeds | ROC AUC: D score | ROC AUC: D-feature residual | ROC AUC: distance to normal mean (no GAN) |', '|---|---|---|---|---|---|', ...rows].join('\n');
+  const rows = [...groups.values()].map((rs) => `| ${rs[0].normal} | ${rs[0].iterations} | ${rs.length} (${[...new Set(rs.map((r) => r.backend))].join(',')}) | ${meanStd(rs.map((r) => r.discriminator), 3)} | ${meanStd(rs.map((r) => r.featureResidual), 3)} | ${meanStd(rs.map((r) => r.distanceToMean), 3)} |`);
+  const table = ['| normal letter | GAN iterations | seeds (backend) | ROC AUC: D score | ROC AUC: D-feature residual | ROC AUC: distance to normal mean (no GAN) |', '|---|---|---|---|---|---|', ...rows].join('\n');
   writeDocsSection('anomaly-benchmark', table);
   console.log(table);
 } else {
+  const backend = await useFastestBackend();
   const { features, letters } = loadLetter();
   const normal = args.normal!;
   const iterations = Number(args.iterations);
@@ -87,12 +88,13 @@ if (args.report) {
     const t = performance.now();
     const scorer = trainAnomalyGan(train, { seed, iterations });
     const r: SeedResult = {
-      normal, seed, iterations,
+      normal, seed, iterations, backend,
       discriminator: rocAuc(scorer.discriminatorScore(test), labels),
       featureResidual: rocAuc(scorer.featureResidual(test), labels),
       distanceToMean: rocAuc(distanceToMean(train, test), labels),
       seconds: (performance.now() - t) / 1000,
     };
+    scorer.dispose();
     appendFileSync(out, JSON.stringify(r) + '\n');
     console.log(`normal ${normal} seed ${seed}: AUC D ${r.discriminator.toFixed(3)}, residual ${r.featureResidual.toFixed(3)}, distance-to-mean ${r.distanceToMean.toFixed(3)} (${r.seconds.toFixed(0)} s)`);
   }

@@ -42,7 +42,10 @@ function runSeed(name: string, truth: NumericMatrix, seed: number, s: Settings, 
   const mean = imputationRmse(truth, meanImpute(amputation.data), amputation.removed);
   const chained = imputationRmse(truth, chainedRegressionImpute(amputation.data), amputation.removed);
   const t = performance.now();
-  const imputer = trainGain(amputation.data, { seed, ...s });
+  const progress = process.env.GAIN_PROGRESS
+    ? { onProgress: (p: { iteration: number; reconstructionMse: number }) => console.log(`  iteration ${p.iteration}: reconstruction MSE ${p.reconstructionMse.toFixed(5)}, ${((performance.now() - t) / 1000).toFixed(0)} s`) }
+    : {};
+  const imputer = trainGain(amputation.data, { seed, ...s, ...progress });
   const gain = imputationRmse(truth, imputer.impute(amputation.data), amputation.removed);
   imputer.dispose();
   return { dataset: name, seed, ...s, backend, mean, chained, gain, gainSeconds: (performance.now() - t) / 1000 };
@@ -95,6 +98,13 @@ if (args.report) {
   const table = report(args.out!);
   writeDocsSection('gain-benchmark', table);
   console.log(table);
+  // Settings tried on one or two seeds before the main runs (written with --out runs/tables/gain-explore.jsonl).
+  const explore = join(runsDir, 'gain-explore.jsonl');
+  if (existsSync(explore)) {
+    const t = report(explore);
+    writeDocsSection('gain-explore', t);
+    console.log(t);
+  }
 } else {
   const name = args.dataset!;
   const hint = args.hint as 'code' | 'paper';

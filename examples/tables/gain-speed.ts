@@ -1,14 +1,18 @@
 // Wall and CPU time per GAIN iteration (trainGain's step: one D and one G update, batch 128) on each tfjs
 // backend available here, for letter's and spam's widths. On a shared machine only the ratios mean much.
 //
-//   GANTRY_TORCH_THREADS=1 node --import tsx examples/tables/gain-speed.ts [--iterations 200] [--backends cpu,torch]
+//   GANTRY_TORCH_THREADS=1 node --import tsx examples/tables/gain-speed.ts [--iterations 200] [--backends cpu,torch] [--docs]
+//
+// --docs writes the command and its output into docs/tables.md (section gain-speed).
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
 import { createGainTrainer, createRng, removeCompletelyAtRandom } from '@gantry/core';
+import { writeDocsSection } from './docs-section.js';
 
-const { values: args } = parseArgs({ options: { iterations: { type: 'string', default: '200' }, backends: { type: 'string', default: 'cpu,torch' } } });
+const { values: args } = parseArgs({ options: { iterations: { type: 'string', default: '200' }, backends: { type: 'string', default: 'cpu,torch' }, docs: { type: 'boolean', default: false } } });
 const iterations = Number(args.iterations);
+const lines: string[] = [];
 for (const backend of args.backends!.split(',')) {
   if (backend === 'torch') await import('@gantry/tfjs-backend-torch');
   // IS_TEST only silences tfjs-backend-cpu's banner; it also turns on per-kernel leak checks, so cpu only
@@ -28,6 +32,12 @@ for (const backend of args.backends!.split(',')) {
     const wall = (performance.now() - t) / (iterations + 1);
     const used = process.cpuUsage(cpu);
     trainer.dispose();
-    console.log(`${backend}: ${cols} columns (letter 16, spam 57), batch 128: ${wall.toFixed(2)} ms/iteration wall, ${((used.user + used.system) / 1000 / (iterations + 1)).toFixed(2)} ms CPU; ${tf.memory().numTensors} tensors left`);
+    lines.push(`${backend}: ${cols} columns (letter 16, spam 57), batch 128: ${wall.toFixed(2)} ms/iteration wall, ${((used.user + used.system) / 1000 / (iterations + 1)).toFixed(2)} ms CPU; ${tf.memory().numTensors} tensors left`);
+    console.log(lines[lines.length - 1]);
   }
+}
+
+if (args.docs) {
+  const command = `GANTRY_TORCH_THREADS=${process.env.GANTRY_TORCH_THREADS ?? ''} node --import tsx examples/tables/gain-speed.ts --iterations ${iterations} --backends ${args.backends}`;
+  writeDocsSection('gain-speed', ['```', `$ ${command}`, ...lines, '```'].join('\n'));
 }

@@ -218,6 +218,8 @@ function noisyInputs(scaled: ArrayLike<number>, rng: Rng): { x: Float32Array; ma
 export interface GainTrainer {
   /** Iterations done so far. */
   readonly iteration: number;
+  readonly generator: Mlp;
+  readonly discriminator: Mlp;
   /** One D update then one G update on a fresh batch. With read, also returns the losses (a device sync). */
   step(read?: boolean): GainProgress | undefined;
   /** Releases D and the optimizers; the returned imputer owns G. */
@@ -327,6 +329,8 @@ export function createGainTrainer(data: NumericMatrix, options: GainOptions): Ga
 
   return {
     get iteration() { return iteration; },
+    generator,
+    discriminator,
     step,
     finish: () => {
       if (done) throw new Error('GainTrainer: finish() called twice or after dispose()');
