@@ -1,5 +1,5 @@
 // BatchMatMul and _FusedMatMul (bias and activation fused natively, applied in place).
-import { util, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
+import { backend_util, util, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import { nativeOrFallback, op, torch } from './util.js';
 
@@ -22,6 +22,16 @@ function assertMatMulShapes(a: TensorInfo, b: TensorInfo, transposeA: boolean, t
 }
 const fusedMatMulOp = op('fusedMatMul');
 
+/** Broadcast batch dimensions, then [rows of op(a), columns of op(b)] (what ATen's matmul returns). */
+function matMulShape(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): number[] {
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  const rows = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
+  const cols = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+  if (ra === 2 && rb === 2) return [rows, cols];
+  return [...backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2)), rows, cols];
+}
+
 function floatInputs(inputs: Inputs): boolean {
   return Object.values(inputs).every((t) => t == null || t.dtype === 'float32');
 }
@@ -32,8 +42,10 @@ const batchMatMul = nativeOrFallback('BatchMatMul',
     const { a, b } = args.inputs as Record<string, TensorInfo>;
     assertMatMulShapes(a, b, Boolean(args.attrs?.transposeA), Boolean(args.attrs?.transposeB));
     const backend = torch(args);
-    const handle = batchMatMulOp(backend.handleOf(a), backend.handleOf(b), Boolean(args.attrs?.transposeA), Boolean(args.attrs?.transposeB));
-    return backend.makeOutputNativeShape(handle, 'float32');
+    const transposeA = Boolean(args.attrs?.transposeA);
+    const transposeB = Boolean(args.attrs?.transposeB);
+    const handle = batchMatMulOp(backend.handleOf(a), backend.handleOf(b), transposeA, transposeB);
+    return backend.makeOutput(handle, matMulShape(a, b, transposeA, transposeB), 'float32');
   });
 
 const fusedMatMul = nativeOrFallback('_FusedMatMul',
@@ -50,7 +62,10 @@ const fusedMatMul = nativeOrFallback('_FusedMatMul',
       ACTIVATION_CODES[(attrs.activation as string | undefined) ?? 'linear'],
       preluActivationWeights != null ? backend.handleOf(preluActivationWeights) : -1,
       (attrs.leakyreluAlpha as number | undefined) ?? 0.2);
-    return backend.makeOutputNativeShape(handle, 'float32');
+    let shape = matMulShape(a as TensorInfo, b as TensorInfo, Boolean(attrs.transposeA), Boolean(attrs.transposeB));
+    // bias and prelu weights broadcast against the product (as tfjs' add and prelu do)
+    for (const t of [bias, preluActivationWeights]) if (t != null) shape = backend_util.assertAndGetBroadcastShape(shape, t.shape);
+    return backend.makeOutput(handle, shape, 'float32');
   });
 
 export const matmulKernels: KernelConfig[] = [batchMatMul, fusedMatMul];

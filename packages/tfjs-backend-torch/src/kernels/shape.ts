@@ -25,6 +25,8 @@ const reshape = kernel('Reshape', (args) => {
   const shape = util.inferFromImplicitShape(args.attrs?.shape as number[], util.sizeFromShape(x.shape));
   util.assert(util.sizeFromShape(shape) === util.sizeFromShape(x.shape),
     () => `Reshape: cannot reshape [${x.shape}] into [${shape}]`);
+  // tfjs' ops reshape to the same shape often (gradients of broadcasting ops): share the data.
+  if (shape.length === x.shape.length && shape.every((d, i) => d === x.shape[i])) return identity(args, x);
   return reshapeTo(args, x, shape);
 });
 
