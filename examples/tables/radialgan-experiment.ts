@@ -28,6 +28,8 @@ const range = (a: number, b: number): number[] => Array.from({ length: b - a }, 
 const datasets: Record<string, DatasetSpec> = {
   // 16 features: A 0-11, B 4-15, C 0-7 + 12-15.
   letter: { file: 'letter.csv', label: 'lettr', domainColumns: [range(0, 12), range(4, 16), [...range(0, 8), ...range(12, 16)]] },
+  // 57 features, the same pattern: A 0-39, B 17-56, C 0-22 + 40-56.
+  spam: { file: 'spam.csv', label: 'type', domainColumns: [range(0, 40), range(17, 57), [...range(0, 23), ...range(40, 57)]] },
 };
 
 const { values: args } = parseArgs({
@@ -80,10 +82,10 @@ function splitDomains(data: Loaded, spec: DatasetSpec, seed: number) {
   const targetRows = Number(args['target-rows']);
   const testRows = Number(args['test-rows']);
   const sourceRows = Number(args['source-rows']);
-  const part = (rows: number[], cols: number[]) => ({
-    x: selectColumns(selectRows(data.x, rows), cols),
-    labels: Int32Array.from(rows, (i) => data.y[i]),
-  });
+  const part = (rows: number[], cols: number[]) => {
+    const full = selectRows(data.x, rows);
+    return { x: selectColumns(full, cols), labels: Int32Array.from(rows, (i) => data.y[i]), full };
+  };
   const cols = spec.domainColumns;
   return {
     train: [part(pools[0].slice(0, targetRows), cols[0]), ...pools.slice(1).map((p, j) => part(p.slice(0, sourceRows), cols[j + 1]))],
@@ -125,10 +127,47 @@ function stack(parts: { x: NumericMatrix; labels: ArrayLike<number> }[]): { x: N
 }
 
 interface Scores { accuracy: number; macroF1: number; rows: number }
+/**
+ * How close RadialGAN's translations of the source rows come to the true values (letter rows have all
+ * columns, so the truth is known), as RMSE in units of each target column's std on the target's training
+ * rows: on the columns a source shares with the target, and on the ones it lacks (beside filling those
+ * with the target's column means).
+ */
+interface TranslationError { sharedRmse: number; missingRmse: number; meanFillMissingRmse: number }
+
+function translationError(
+  sources: { full: NumericMatrix }[], translated: NumericMatrix[], sourceCols: number[][], targetCols: number[], target: NumericMatrix,
+): TranslationError {
+  const means = columnMeans(target);
+  const std = targetCols.map((_, c) => {
+    let v = 0;
+    for (let i = 0; i < target.rows; i++) v += (target.values[i * target.cols + c] - means[c]) ** 2;
+    return Math.sqrt(v / target.rows) || 1;
+  });
+  const acc = { shared: [0, 0], missing: [0, 0], mean: [0, 0] };
+  sources.forEach((src, j) => {
+    const t = translated[j];
+    for (let i = 0; i < t.rows; i++) {
+      targetCols.forEach((col, c) => {
+        const truth = src.full.values[i * src.full.cols + col];
+        const e = ((t.values[i * t.cols + c] - truth) / std[c]) ** 2;
+        if (sourceCols[j].includes(col)) {
+          acc.shared[0] += e; acc.shared[1]++;
+        } else {
+          acc.missing[0] += e; acc.missing[1]++;
+          acc.mean[0] += ((means[c] - truth) / std[c]) ** 2; acc.mean[1]++;
+        }
+      });
+    }
+  });
+  const rmse = ([s, n]: number[]) => Math.sqrt(s / n);
+  return { sharedRmse: rmse(acc.shared), missingRmse: rmse(acc.missing), meanFillMissingRmse: rmse(acc.mean) };
+}
+
 interface SeedResult {
   dataset: string; seed: number; backend: string; targetRows: number; sourceRows: number[]; testRows: number;
   ganSteps: number; ganSeconds: number; classifierSteps: number;
-  own: Scores; meanImputed: Scores; radial: Scores; radialFill: Scores;
+  own: Scores; meanImputed: Scores; radial: Scores; radialFill: Scores; translationError: TranslationError;
 }
 
 function evaluate(train: { x: NumericMatrix; labels: ArrayLike<number> }, test: { x: NumericMatrix; labels: Int32Array }, numClasses: number, seed: number): Scores {
@@ -159,17 +198,25 @@ async function runSeed(name: string, spec: DatasetSpec, data: Loaded, seed: numb
   });
   const ganSeconds = (performance.now() - t) / 1000;
   const translated = translateInto(gan, train, 0);
+  const perSource = train.slice(1).map((d, j) => gan.translate(j + 1, d.x, d.labels, 0));
   const filled = stack([train[0], ...train.slice(1).map((d, j) => {
-    const t = gan.translate(j + 1, d.x, d.labels, 0);
+    const t = perSource[j];
     return { x: intoTargetColumns(d, cols[j + 1], cols[0], (i, c) => t.values[i * t.cols + c]), labels: d.labels };
   })]);
+  const errors = translationError(train.slice(1), perSource, cols.slice(1), cols[0], train[0].x);
   gan.dispose();
   const radial = evaluate(stack([train[0], translated]), test, numClasses, 100 + seed);
   const radialFill = evaluate(filled, test, numClasses, 100 + seed);
   return {
     dataset: name, seed, backend, targetRows: train[0].x.rows, sourceRows: train.slice(1).map((d) => d.x.rows), testRows: test.x.rows,
     ganSteps: steps, ganSeconds, classifierSteps: Number(args['classifier-steps']), own, meanImputed, radial, radialFill,
+    translationError: errors,
   };
+}
+
+function errors3(r: SeedResult): string {
+  const e = r.translationError;
+  return `${e.sharedRmse.toFixed(3)} missing ${e.missingRmse.toFixed(3)} (mean fill ${e.meanFillMissingRmse.toFixed(3)})`;
 }
 
 function report(name: string): string {
@@ -198,6 +245,11 @@ function report(name: string): string {
     '',
     `Accuracy change against own rows only (per seed, then mean ± std): mean-imputed ${gain((r) => r.meanImputed)}, ` +
       `RadialGAN-translated ${gain((r) => r.radial)}, RadialGAN-filled ${gain((r) => r.radialFill)}.`,
+    '',
+    'Translation error of the source rows against their true values (RMSE in target-column stds, mean ± std over seeds): ' +
+      `columns the source shares with the target ${meanStd(rs.map((r) => r.translationError.sharedRmse), 3)}; ` +
+      `columns it lacks ${meanStd(rs.map((r) => r.translationError.missingRmse), 3)} (filling them with the target's column means: ` +
+      `${meanStd(rs.map((r) => r.translationError.meanFillMissingRmse), 3)}).`,
   ].join('\n');
 }
 
@@ -226,7 +278,7 @@ if (args.report) {
   for (let seed = first; seed < first + Number(args.seeds); seed++) {
     const r = await runSeed(name, spec, data, seed, backend);
     appendFileSync(join(runsDir, `radialgan-${name}.jsonl`), JSON.stringify(r) + '\n');
-    console.log(`seed ${seed}: own ${r.own.accuracy.toFixed(4)}  +imputed ${r.meanImputed.accuracy.toFixed(4)}  +radial ${r.radial.accuracy.toFixed(4)}  +fill ${r.radialFill.accuracy.toFixed(4)}  (GAN ${r.ganSeconds.toFixed(0)} s)`);
+    console.log(`seed ${seed}: own ${r.own.accuracy.toFixed(4)}  +imputed ${r.meanImputed.accuracy.toFixed(4)}  +radial ${r.radial.accuracy.toFixed(4)}  +fill ${r.radialFill.accuracy.toFixed(4)}  translation RMSE shared ${errors3(r)}  (GAN ${r.ganSeconds.toFixed(0)} s)`);
   }
   console.log(report(name));
 }
