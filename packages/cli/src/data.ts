@@ -9,6 +9,7 @@ import {
   type ArrayDataset, type DataSource,
 } from '@gantry/core/node';
 import { UsageError } from './args.js';
+import { codedWidth, completeRows, encodeRows, fitCoding, type ColumnCoding } from './table-coding.js';
 
 export const BUILTIN_DATA = ['ring8', 'grid25', 'swissroll', 'moons', 'mnist', 'fashion-mnist'] as const;
 const MIXTURES: Record<string, () => DataSource> = { ring8, grid25, swissroll, moons };
@@ -23,10 +24,12 @@ export interface DataInfo {
   itemShape: number[];
   numClasses?: number;
   classNames?: string[];
-  /** tables: column names and the standardisation applied (x - mean) / std */
+  /** CSV data: column names; for 2D points also the standardisation applied (x - mean) / std */
   columns?: string[];
   mean?: number[];
   std?: number[];
+  /** tables: how each CSV column maps to the model's features (standardised numbers, one-hot categories) */
+  coding?: ColumnCoding[];
   /** examples available (Infinity for the 2D mixtures is stored as null) */
   count: number | null;
 }
@@ -68,29 +71,17 @@ function fromDataset(spec: string, kind: DataKind, train: ArrayDataset, test?: A
 
 function loadCsv(path: string): LoadedData {
   const table = readCsvFile(path);
-  const categorical = table.columns.filter((c) => c.type !== 'numeric');
-  if (categorical.length) {
-    throw new Error(`${path}: column "${categorical[0].name}" is categorical; gantry train takes numeric columns only ` +
-      '(drop it, or use "gantry synth" for mixed tables)');
-  }
-  const cols = table.numColumns;
-  const rows: number[] = [];
-  for (let r = 0; r < table.numRows; r++) {
-    let complete = true;
-    for (let c = 0; c < cols; c++) if (Number.isNaN(table.matrix[r * cols + c])) complete = false;
-    if (complete) rows.push(r);
-  }
+  const rows = completeRows(table);
   if (rows.length < 2) throw new Error(`${path}: fewer than 2 rows without missing cells`);
-  const mean = new Array<number>(cols).fill(0);
-  const std = new Array<number>(cols).fill(0);
-  for (const r of rows) for (let c = 0; c < cols; c++) mean[c] += table.matrix[r * cols + c] / rows.length;
-  for (const r of rows) for (let c = 0; c < cols; c++) std[c] += (table.matrix[r * cols + c] - mean[c]) ** 2 / rows.length;
-  for (let c = 0; c < cols; c++) std[c] = Math.sqrt(std[c]) || 1;
-  const values = new Float32Array(rows.length * cols);
-  rows.forEach((r, i) => { for (let c = 0; c < cols; c++) values[i * cols + c] = (table.matrix[r * cols + c] - mean[c]) / std[c]; });
-  const ds: ArrayDataset = { name: path, itemShape: [cols], count: rows.length, values };
-  const isPoints = cols === 2;
-  return fromDataset(path, isPoints ? 'points' : 'table', ds, undefined, { columns: table.columns.map((c) => c.name), mean, std });
+  const coding = fitCoding(table, rows);
+  const ds: ArrayDataset = { name: path, itemShape: [codedWidth(coding)], count: rows.length, values: encodeRows(table, rows, coding) };
+  const columns = coding.map((c) => c.name);
+  if (coding.length === 2 && coding.every((c) => c.type === 'numeric')) {
+    // two numeric columns are 2D points: plotted, and written back through mean/std
+    const numeric = coding as Extract<ColumnCoding, { type: 'numeric' }>[];
+    return fromDataset(path, 'points', ds, undefined, { columns, mean: numeric.map((c) => c.mean), std: numeric.map((c) => c.std) });
+  }
+  return fromDataset(path, 'table', ds, undefined, { columns, coding });
 }
 
 function loadIdx(path: string): LoadedData {

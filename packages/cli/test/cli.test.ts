@@ -172,6 +172,26 @@ test('a CSV table trains and samples back in its own units, under its own column
   assert.equal(gantry('sample', join(work, 'table'), '--out', join(work, 'x.png')).code, 2);
 });
 
+test('a table with a categorical column trains and samples back categories and integers', () => {
+  const rows = ['grade,score,passed'];
+  for (let i = 0; i < 120; i++) rows.push(`${'ABC'[i % 3]},${40 + (i * 7) % 60},${i % 3 === 2 ? 'no' : 'yes'}`);
+  const csvPath = join(work, 'grades.csv');
+  writeFileSync(csvPath, `${rows.join('\n')}\n`);
+  const t = gantry('train', '--data', csvPath, '--steps', '5', '--batch', '32', '--hidden', '8', '--progress', 'off', '--out', join(work, 'grades'));
+  assert.equal(t.code, 0, t.err);
+  const out = join(work, 'grades-synth.csv');
+  assert.equal(gantry('sample', join(work, 'grades'), '--n', '50', '--out', out).code, 0);
+  const lines = readFileSync(out, 'utf8').trim().split('\n');
+  assert.equal(lines[0], 'grade,score,passed');
+  assert.equal(lines.length, 51);
+  for (const line of lines.slice(1)) {
+    const [grade, score, passed] = line.split(',');
+    assert.ok(['A', 'B', 'C'].includes(grade), line);
+    assert.ok(Number.isInteger(Number(score)), line);
+    assert.ok(['yes', 'no'].includes(passed), line);
+  }
+});
+
 test('gantry studio prints a token URL and serves only with the token', async () => {
   const child = spawn(process.execPath, [bin, 'studio', '--runs', work, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   try {

@@ -49,6 +49,7 @@ async function run(argv: string[]): Promise<void> {
     columns: config.data.columns ?? null,
     mean: config.data.mean ?? null,
     std: config.data.std ?? null,
+    coding: config.data.coding ?? null,
   }, null, 2)}\n`);
   console.error(`gantry export: generator at step ${checkpoint.state.step} -> ${out}/model.json`);
 }

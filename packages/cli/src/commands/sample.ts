@@ -6,6 +6,7 @@ import { sample, writeImageGrid } from '@gantry/core/node';
 import { command, integerFlag, parseFlags, stringFlag, UsageError } from '../args.js';
 import { selectBackend } from '../backend.js';
 import { toOriginalScale } from '../data.js';
+import { decodeRows } from '../table-coding.js';
 import { FAKE_RGB, plotRangeOf, scatterPng } from '../plot.js';
 import { asItems, loadGenerator, readRunConfig } from '../run.js';
 
@@ -69,7 +70,10 @@ async function run(argv: string[]): Promise<void> {
       } else {
         const header = config.data.columns ?? Array.from({ length: features }, (_, i) => (features === 2 ? ['x', 'y'][i] : `c${i}`));
         const lines = [header.map(csvCell).join(',')];
-        for (let r = 0; r < n; r++) lines.push(values.slice(r * features, (r + 1) * features).map((x) => String(x)).join(','));
+        const cells = config.data.coding
+          ? decodeRows(config.data.coding, (await output.data()) as Float32Array, n)
+          : Array.from({ length: n }, (_, r) => values.slice(r * features, (r + 1) * features).map((x) => String(x)));
+        for (const row of cells) lines.push(row.map(csvCell).join(','));
         writeFileSync(out, `${lines.join('\n')}\n`);
       }
     }

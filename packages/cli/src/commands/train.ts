@@ -33,7 +33,8 @@ const usage = `usage: gantry train --data <name|path> [options]
 Trains a GAN and writes a run directory: config.json, metrics.jsonl, checkpoints/, samples/.
 
 options:
-  --data <d>            ${BUILTIN_DATA.join(', ')}; or a .csv file (numeric columns),
+  --data <d>            ${BUILTIN_DATA.join(', ')}; or a .csv file (numeric columns standardised,
+                        categorical ones one-hot; rows with missing cells skipped),
                         an IDX file, or a folder of images (subfolders = classes)
   --model <m>           ${MODEL_PRESETS.join(', ')} (default: dcgan for 28/32/64 px images when available, else mlp)
   --loss <l>            ${LOSSES.join(', ')} (default nonsaturating)
