@@ -4,6 +4,7 @@
 //  - feature residual: squared distance of D's last hidden features of x from their mean over the normal
 //    training rows (feature matching, Salimans et al. 2016, used as a residual as in AnoGAN's discrimination loss).
 import * as tf from '@tensorflow/tfjs-core';
+import { adam } from '../optimizers.js';
 import { createRng, forkRng, type Rng } from '../random.js';
 import { checkMatrix, columnName, type NumericMatrix } from './matrix.js';
 import { createMlp, disposeMlp, mlpForward, mlpForwardWithFeatures, mlpVariables, type Mlp } from './mlp.js';
@@ -95,8 +96,8 @@ export function trainAnomalyGan(normal: NumericMatrix, options: AnomalyGanOption
   const discriminator = createMlp(initRng, [dim, ...hidden, 1]);
   const lr = options.learningRate ?? 2e-4;
   const beta1 = options.beta1 ?? 0.5;
-  const optG = tf.train.adam(lr, beta1, 0.999, 1e-8);
-  const optD = tf.train.adam(lr, beta1, 0.999, 1e-8);
+  const optG = adam(lr, beta1, 0.999, 1e-8);
+  const optD = adam(lr, beta1, 0.999, 1e-8);
   const gVars = mlpVariables(generator);
   const dVars = mlpVariables(discriminator);
   const generate = (z: tf.Tensor2D) => tf.sigmoid(mlpForward(generator, z));
