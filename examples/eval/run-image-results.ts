@@ -2,7 +2,7 @@
 // by gantry and by its PyTorch twin, then evaluates each pair as soon as both of its trainings are done;
 // at most --parallel (default 2) processes at a time, one ATen thread each. Logs: <out>/<data>-<loss>/*.log.
 //
-//   nice -n 5 node --import tsx examples/eval/run-image-results.ts --ns-steps 300 --wgan-steps 75 --img-dir docs/img
+//   nice -n 5 node --import tsx examples/eval/run-image-results.ts --ns-steps 300 --wgan-steps 50 --img-dir docs/img
 //
 // Each piece is one examples/eval/image-results.ts command (printed before it starts), so any result can be
 // rerun alone; --only mnist-wgan-gp,fashion-mnist-nonsaturating picks configurations.
@@ -15,7 +15,7 @@ const repoRoot = new URL('../..', import.meta.url).pathname;
 const { values: a } = parseArgs({
   options: {
     'ns-steps': { type: 'string', default: '300' },
-    'wgan-steps': { type: 'string', default: '75' },
+    'wgan-steps': { type: 'string', default: '50' },
     checkpoints: { type: 'string', default: '6' },
     samples: { type: 'string', default: '2000' },
     seed: { type: 'string', default: '1' },
