@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
-  grid25, mlpDiscriminator, mlpGenerator, modeMetrics, ring8, sample, trainGan,
+  adam, grid25, mlpDiscriminator, mlpGenerator, modeMetrics, ring8, sample, trainGan,
   type GanConfig, type GaussianMixture2D, type LossName, type ModeMetrics,
 } from '../../packages/core/src/index.js';
 
@@ -160,7 +160,7 @@ export async function trainMixture(spec: RunSpec, data: GaussianMixture2D, seed:
   const config = ganConfig(spec, seed);
   const evalEvery = hooks.evalEvery ?? 0;
   // The trainer builds its optimizers from config.optimizers; the decay needs them, so build the same here.
-  const build = (lr: number): WithLearningRate => (spec.rmsprop ? tf.train.rmsprop(lr) : tf.train.adam(lr, spec.beta1, spec.beta2)) as unknown as WithLearningRate;
+  const build = (lr: number): WithLearningRate => (spec.rmsprop ? tf.train.rmsprop(lr) : adam(lr, spec.beta1, spec.beta2)) as unknown as WithLearningRate;
   const dScale = spec.dLrScale ?? 1;
   const optimizers = { generator: build(spec.lr), discriminator: build(spec.lr * dScale) };
   const result = await trainGan({

@@ -4,7 +4,8 @@
 //
 //   node --import tsx examples/mixtures/report.ts runs/mixtures/best.jsonl runs/mixtures/baselines.jsonl ...
 import { readFileSync, writeFileSync } from 'node:fs';
-import { specFlags } from './recipe.js';
+import { parseArgs } from 'node:util';
+import { specFlags, type RunSpec } from './recipe.js';
 import { OBJECTIVES, type RunResult, type Scores } from './study.js';
 
 // Published figures, transcribed from the papers' tables and checked against the images of those tables
@@ -44,6 +45,11 @@ function recipeText(r: RunResult): string {
 
 type Group = { label: string; objective: string; dataset: string; runs: RunResult[] };
 
+function cpuText(runs: RunResult[]): string {
+  const cpu = runs.map((r) => r.cpuSeconds).filter((x): x is number => x !== undefined);
+  return cpu.length === runs.length ? mean(cpu).toFixed(0) : 'not recorded';
+}
+
 function groups(results: RunResult[]): Group[] {
   const out = new Map<string, Group>();
   for (const r of results) {
@@ -60,7 +66,92 @@ function meetsTarget(ring: Scores[], grid: Scores[]): boolean {
     mean(ring.map((s) => s.highQualityFraction)) >= 0.9 && mean(grid.map((s) => s.highQualityFraction)) >= 0.9;
 }
 
-export function renderReport(results: RunResult[], files: string[]): string {
+/** One line of tune.ts --log: a one-seed exploration run with its printed evaluations. */
+export interface TuneRun { spec: RunSpec; data: string; seed: number; rows: string[]; seconds: number }
+
+function explorationSection(tune: TuneRun[], tuneFile: string): string[] {
+  if (tune.length === 0) return [];
+  const lines = ['## Exploration (one seed each, `examples/mixtures/tune.ts`)', '',
+    'Short single-seed runs that chose the recipe; each block is the command and its printed output, read back from',
+    `\`${tuneFile}\`. "G" scores G's weights, "EMA" the EMA copy. Runs logged before tune.ts printed the distance`,
+    'quantiles (how far samples lie from their nearest mode, in units of the mode\'s std) or CPU time lack them. The',
+    'wall seconds come from a machine shared with other jobs.', ''];
+  for (const t of tune) {
+    const spec = { ...t.spec, dLrScale: t.spec.dLrScale ?? 1, r1: t.spec.r1 ?? 0 };
+    lines.push('```', `$ GANTRY_TORCH_THREADS=1 nice -n 10 node --import tsx examples/mixtures/tune.ts --data ${t.data} --seed ${t.seed} \\`,
+      `    ${specFlags(spec)} --eval-every ${evalEveryOf(t)}`, ...t.rows, '```', '');
+  }
+  return lines;
+}
+
+/** A run of the previous study (examples/mixtures at commit 2d857e0: loop.ts or trainGan, wasm backend). */
+export interface PreviousRun {
+  config: string; dataset: string; seed: number; steps: number; backend: string; hidden: number[]; learningRate: number;
+  batchSize: number; trainer?: 'loop' | 'gantry'; modesCovered: number; modes: number; highQualityFraction: number; klToUniform: number;
+}
+
+function previousSection(previous: PreviousRun[], files: string[]): string[] {
+  if (previous.length === 0) return [];
+  const lines = ['## The five objectives at the previous study\'s budget', '',
+    'The 5-objective x 5-seed x 2-mixture table was not rerun at the new budget: on this shared 2-core machine the',
+    'recipe above took all the experiment time there was. These are the previous session\'s runs, rendered from its',
+    `result files (${files.map((f) => `\`${f}\``).join(', ')}): MLPs ${previous[0].hidden.join('-')}, batch ${previous[0].batchSize}, ` +
+    `Adam/RMSProp lr ${previous[0].learningRate} without decay or EMA, tfjs ${previous[0].backend} backend, an equal budget of`,
+    'discriminator updates per objective (WGAN and WGAN-GP make 1/5 as many generator steps). "loop.ts" is a minimal',
+    'training loop from the same @gantry/core losses and penalties; "trainGan" the library\'s trainer. Reproduce with',
+    '`git show 2d857e0:examples/mixtures/study.ts` (and `loop.ts`, `report.ts`) and the commands in `git show 2d857e0:docs/mode-collapse.md`.', '',
+    '| objective | dataset | trainer | seeds | G steps | modes covered | high quality % | KL(p ‖ uniform) |', '|---|---|---|---|---|---|---|---|'];
+  const keys = [...new Set(previous.map((r) => `${r.dataset}|${r.config}|${r.trainer ?? 'loop'}|${r.steps}`))];
+  for (const key of keys) {
+    const g = previous.filter((r) => `${r.dataset}|${r.config}|${r.trainer ?? 'loop'}|${r.steps}` === key);
+    lines.push(`| ${g[0].config} | ${g[0].dataset} | ${g[0].trainer === 'gantry' ? 'trainGan' : 'loop.ts'} | ${g.length} | ${g[0].steps} | ` +
+      `${fmt(g.map((r) => r.modesCovered), 1)} / ${g[0].modes} | ${fmt(g.map((r) => r.highQualityFraction), 1, 100)} | ${fmt(g.map((r) => r.klToUniform), 2)} |`);
+  }
+  lines.push('');
+  return lines;
+}
+
+/** Observations computed from the runs, so that no number in the prose is typed by hand. */
+function readingSection(results: RunResult[]): string[] {
+  const lines = ['## Reading the results', ''];
+  for (const label of [...new Set(results.map((r) => r.label))]) {
+    for (const dataset of ['ring8', 'grid25']) {
+      const rs = results.filter((r) => r.label === label && r.dataset === dataset && r.objective === 'nonsaturating');
+      if (rs.length === 0) continue;
+      const hq = rs.map((r) => 100 * r.scores.highQualityFraction);
+      const modes = rs.map((r) => r.scores.modesCovered);
+      lines.push(`- ${label}, ${dataset}: ${rs.length} seeds, modes covered ${Math.min(...modes)} to ${Math.max(...modes)} of ${rs[0].scores.modes}, ` +
+        `high quality ${Math.min(...hq).toFixed(1)}% to ${Math.max(...hq).toFixed(1)}%.`);
+    }
+  }
+  lines.push('- The learning-rate decay at the end is what contracts the generated clusters onto the modes: in the first',
+    '  exploration run below (ring8), the high-quality share climbs step by step once the decay starts. Sampling the EMA',
+    '  copy of G (decay 0.999) was far worse than G itself in that run; our reading (not tested further) is that at',
+    '  lr 1e-3 G moves too far within the EMA\'s ~1000-step window, so the average mixes different generators.',
+    '- What is left on ring8 is the bridges between neighbouring modes (see docs/img/mixtures-*-ring8.png): a',
+    '  continuous G maps the connected latent Gaussian onto all 8 modes, and the samples on the way count as low',
+    '  quality. They thin out with more steps at a small learning rate.',
+    '- grid25 needs far more than the few thousand steps affordable here: its samples stay spread between the modes',
+    '  (see the distance quantiles in the exploration), while the papers train ~400,000 steps with much larger nets.', '');
+  return lines;
+}
+
+function evalEveryOf(t: TuneRun): number {
+  const m = /step (\d+)/.exec(t.rows[0] ?? '');
+  return m ? Number(m[1]) : 0;
+}
+
+export interface ReportInputs {
+  results: RunResult[];
+  /** the arguments report.ts was called with, for the reproduce section */
+  args: string[];
+  tune?: TuneRun[];
+  tuneFile?: string;
+  previous?: PreviousRun[];
+  previousFiles?: string[];
+}
+
+export function renderReport({ results, args, tune = [], tuneFile = '', previous = [], previousFiles = [] }: ReportInputs): string {
   const lines: string[] = [];
   const gs = groups(results);
   const labels = [...new Set(results.map((r) => r.label))];
@@ -93,15 +184,15 @@ export function renderReport(results: RunResult[], files: string[]): string {
   }
   lines.push('', '## Our runs', '');
   lines.push('mean ± sample std over seeds. "G steps" are generator steps; "D updates" discriminator updates.', '');
-  lines.push('| recipe | objective | dataset | seeds | G steps | D updates | modes covered | high quality % | KL(p ‖ uniform) | G only: high quality % | seconds per run |');
-  lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
+  lines.push('| recipe | objective | dataset | seeds | G steps | D updates | modes covered | high quality % | KL(p ‖ uniform) | G only: high quality % | wall s per run | CPU s per run |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const g of gs) {
     const s = g.runs.map((r) => r.scores);
     const spec = g.runs[0].spec;
     lines.push(`| ${g.label} | ${g.objective} | ${g.dataset} | ${g.runs.length} | ${spec.steps} | ${spec.steps * (spec.criticSteps ?? 1)} | ` +
       `${fmt(s.map((x) => x.modesCovered), 1)} / ${s[0].modes} | ${fmt(s.map((x) => x.highQualityFraction), 1, 100)} | ` +
       `${fmt(s.map((x) => x.klToUniform), 2)} | ${fmt(g.runs.map((r) => r.generatorScores.highQualityFraction), 1, 100)} | ` +
-      `${mean(g.runs.map((r) => r.seconds)).toFixed(0)} |`);
+      `${mean(g.runs.map((r) => r.seconds)).toFixed(0)} | ${cpuText(g.runs)} |`);
   }
   lines.push('');
   lines.push('Target of issue 3 (all 8 ring modes and >= 24.5 of 25 grid modes on average, >= 90% high-quality samples, 5 seeds):', '');
@@ -118,6 +209,9 @@ export function renderReport(results: RunResult[], files: string[]): string {
     }
   }
   lines.push('');
+  lines.push(...readingSection(results));
+  lines.push(...previousSection(previous, previousFiles));
+  lines.push(...explorationSection(tune, tuneFile));
   lines.push('## Published figures (for comparison; from the papers, not rerun here)', '');
   lines.push('VEEGAN (Srivastava et al., "VEEGAN: Reducing Mode Collapse in GANs using Implicit Variational Learning",',
     'NeurIPS 2017), Table 1, 2D Ring and 2D Grid columns. Checked against the image of Table 1 (`tab.png`) in the',
@@ -146,7 +240,7 @@ export function renderReport(results: RunResult[], files: string[]): string {
       `  --objectives ${objectives.join(',')} --first-seed ${seeds[0]} --seeds ${seeds.length} ${specFlags(base)} \\`,
       `  --out runs/mixtures/${r.label}.jsonl`);
   }
-  lines.push(`node --import tsx examples/mixtures/report.ts ${files.join(' ')}`, '```', '');
+  lines.push(`node --import tsx examples/mixtures/report.ts ${args.join(' ')}`, '```', '');
   lines.push('## Every run', '', '| recipe | dataset | objective | seed | G steps | modes | high quality % | KL | G only: modes, high quality % | seconds |',
     '|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
@@ -158,10 +252,17 @@ export function renderReport(results: RunResult[], files: string[]): string {
   return lines.join('\n');
 }
 
+const readLines = <T>(f: string): T[] => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const files = process.argv.slice(2);
-  if (files.length === 0) throw new Error('usage: report.ts <results.jsonl>...');
-  const results = files.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as RunResult));
-  writeFileSync('docs/mode-collapse.md', renderReport(results, files));
+  const args = process.argv.slice(2);
+  const { values, positionals: files } = parseArgs({ options: { tune: { type: 'string' }, previous: { type: 'string', multiple: true } }, allowPositionals: true });
+  if (files.length === 0) throw new Error('usage: report.ts [--tune runs/mixtures/tune.jsonl] [--previous old.jsonl ...] <results.jsonl>...');
+  const results = files.flatMap((f) => readLines<RunResult>(f));
+  const previousFiles = values.previous ?? [];
+  writeFileSync('docs/mode-collapse.md', renderReport({
+    results, args, tune: values.tune ? readLines<TuneRun>(values.tune) : [], tuneFile: values.tune,
+    previous: previousFiles.flatMap((f) => readLines<PreviousRun>(f)), previousFiles,
+  }));
   console.log(`wrote docs/mode-collapse.md from ${results.length} runs`);
 }

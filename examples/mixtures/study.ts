@@ -16,6 +16,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { writeScatterPng } from '../../packages/core/src/node.js';
 import { evalSamples, evaluateRun, mixtureByName, parseRunSpec, RUN_SPEC_OPTIONS, trainMixture, type RunSpec } from './recipe.js';
 
 export const OBJECTIVES = ['minimax', 'nonsaturating', 'wgan', 'wgan-gp', 'nonsaturating+mbd'] as const;
@@ -37,6 +38,8 @@ export interface RunResult {
   /** G's own weights, for comparison with the EMA copy */
   generatorScores: Scores;
   seconds: number;
+  /** CPU seconds of the training (one ATen thread): about its wall time on an otherwise idle core */
+  cpuSeconds?: number;
 }
 
 const CRITIC_STEPS = 5;
@@ -58,18 +61,25 @@ function scoresOf(m: Scores): Scores {
   return { modesCovered: m.modesCovered, modes: m.modes, highQualityFraction: m.highQualityFraction, klToUniform: m.klToUniform };
 }
 
-export async function runOne(label: string, objective: Objective, dataset: string, seed: number, base: RunSpec): Promise<RunResult> {
+/** pngPath: where to draw the evaluated samples with the modes as rings (docs/img/mixtures-*.png) */
+export async function runOne(label: string, objective: Objective, dataset: string, seed: number, base: RunSpec, pngPath?: string): Promise<RunResult> {
   const data = mixtureByName(dataset);
   const spec = specFor(objective, base);
+  const cpu = process.cpuUsage();
   const trained = await trainMixture(spec, data, seed);
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
   try {
-    const score = (model: typeof trained.generator) => {
+    const score = (model: typeof trained.generator, png?: string) => {
       const s = evalSamples(model, seed);
-      try { return scoresOf(evaluateRun(s, data)); } finally { s.dispose(); }
+      try {
+        if (png) writeScatterPng(png, s, { references: data.means, extent: dataset === 'ring8' ? 3 : 5.5 });
+        return scoresOf(evaluateRun(s, data));
+      } finally { s.dispose(); }
     };
     return {
       label, objective, dataset, seed, spec, backend: tf.getBackend(), sampler: spec.ema > 0 ? 'EMA' : 'G',
-      scores: score(trained.sampler), generatorScores: score(trained.generator), seconds: trained.seconds,
+      scores: score(trained.sampler, pngPath), generatorScores: score(trained.generator), seconds: trained.seconds, cpuSeconds,
     };
   } finally {
     trained.dispose();
@@ -89,6 +99,8 @@ async function main(): Promise<void> {
       'first-seed': { type: 'string', default: '0' },
       backend: { type: 'string', default: 'torch' },
       out: { type: 'string', default: 'runs/mixtures/study.jsonl' },
+      /** draw seed 0's samples to <dir>/mixtures-<label>-<objective>-<dataset>.png */
+      'png-dir': { type: 'string' },
     },
   });
   if (values.backend === 'torch') await import('@gantry/tfjs-backend-torch');
@@ -108,7 +120,8 @@ async function main(): Promise<void> {
     for (const dataset of datasets) {
       for (const objective of objectives) {
         if (done.has(runKey({ label: values.label!, objective, dataset, seed }))) continue;
-        const r = await runOne(values.label!, objective, dataset, seed, base);
+        const png = values['png-dir'] && seed === first ? `${values['png-dir']}/mixtures-${values.label}-${objective.replace('+', '-')}-${dataset}.png` : undefined;
+        const r = await runOne(values.label!, objective, dataset, seed, base, png);
         appendFileSync(out, JSON.stringify(r) + '\n');
         const pct = (x: number) => (100 * x).toFixed(1);
         console.log(`${r.label} ${r.dataset} ${r.objective} seed ${seed}: ${r.sampler} modes ${r.scores.modesCovered}/${r.scores.modes}, ` +

@@ -9,7 +9,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { GaussianMixture2D } from '../../packages/core/src/index.js';
-import { evaluateRun, mixtureByName, parseRunSpec, RUN_SPEC_OPTIONS, trainMixture } from './recipe.js';
+import { writeScatterPng } from '../../packages/core/src/node.js';
+import { evalSamples, evaluateRun, mixtureByName, parseRunSpec, RUN_SPEC_OPTIONS, trainMixture } from './recipe.js';
 
 /** Quantiles of each sample's distance to its nearest mode, in units of the mixture's std: wide clusters or bridges? */
 function nearestModeDistanceQuantiles(samples: tf.Tensor, data: GaussianMixture2D, qs: number[]): number[] {
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '0' },
     'eval-every': { type: 'string', default: '0' },
     log: { type: 'string' },
+    png: { type: 'string' },
   },
 });
 if (values.backend === 'torch') await import('@gantry/tfjs-backend-torch');
@@ -52,5 +54,15 @@ const report = (label: string, samples: tf.Tensor, step: number): void => {
   console.log(line);
 };
 const result = await trainMixture(spec, data, seed, { evalEvery, onEval: report });
-if (values.log) appendFileSync(values.log, JSON.stringify({ spec, data: data.name, seed, rows, seconds: (Date.now() - started) / 1000 }) + '\n');
+if (values.png) {
+  const s = evalSamples(result.sampler, seed);
+  writeScatterPng(values.png, s, { references: data.means, extent: data.name === 'ring8' ? 3 : 5.5 });
+  s.dispose();
+}
+// CPU seconds of this process (one ATen thread): about the wall time on an otherwise idle core.
+const cpuSeconds = (process.cpuUsage().user + process.cpuUsage().system) / 1e6;
+const done = `trained and evaluated in ${((Date.now() - started) / 1000).toFixed(0)} s wall, ${cpuSeconds.toFixed(0)} s CPU (whole process)`;
+rows.push(done);
+console.log(done);
+if (values.log) appendFileSync(values.log, JSON.stringify({ spec, data: data.name, seed, rows, seconds: (Date.now() - started) / 1000, cpuSeconds }) + '\n');
 result.dispose();
