@@ -162,8 +162,9 @@ test('the cond vector steers the generator: after training, asking for b gives b
   const hit = Array.from({ length: 400 }, (_, i) => asked.matrix[i * 3 + 2]).filter((v) => v === 1).length / 400;
   const meanX = Array.from({ length: 400 }, (_, i) => asked.matrix[i * 3]).reduce((p, v) => p + v, 0) / 400;
   s.dispose();
-  // b is 22% of the data (standard error of a 400-row share ~0.02); x is around 10 for b and 0 for a, 2.5 overall.
-  assert.ok(hit > 0.35, `asked for b, got it in ${hit} of rows`);
+  // b is 22% of the data; x is around 10 for b and 0 for a, 2.5 overall. (With batch statistics at sampling time
+  // the same run gave 0.43: a batch that asks every row for b has a constant cond vector, which batch norm removes.)
+  assert.ok(hit > 0.6, `asked for b, got it in ${hit} of rows`);
   assert.ok(meanX > 4, `mean x of rows asked to be b: ${meanX}`);
 });
 

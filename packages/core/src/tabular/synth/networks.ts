@@ -1,8 +1,10 @@
 // CTGAN's networks as tfjs variables with explicit forward functions (any backend).
 //
 // Generator: residual blocks h -> [relu(batchnorm(fc(h))), h] (each block concatenates its output to its
-// input, as in CTGAN), then a linear layer to the transformed row's width. Batch norm always uses the
-// batch's own statistics (no running averages): sampling therefore runs in full batches.
+// input, as in CTGAN), then a linear layer to the transformed row's width. Batch norm normalises with the
+// batch's statistics during training and keeps running averages (momentum 0.1, as PyTorch) that sampling uses.
+// Why not batch statistics at sampling time too: a conditional batch asks every row for the same category, so
+// the cond vector is constant over the batch and batch norm would subtract its whole effect.
 // Discriminator: fc -> leaky ReLU (0.2) -> dropout (0.5) per hidden layer, then one linear output, applied to
 // PacGAN packs (pac rows concatenated into one input). Dropout masks are given by the caller (drawn from a
 // seeded Rng) so a step is reproducible, and one mask serves the real, fake and interpolated packs of a step.
@@ -20,6 +22,9 @@ export interface ResidualBlock {
   fc: Dense;
   gamma: tf.Variable<tf.Rank.R1>;
   beta: tf.Variable<tf.Rank.R1>;
+  /** Not trained: running averages of the batch mean and (unbiased) variance, for sampling. */
+  runningMean: tf.Variable<tf.Rank.R1>;
+  runningVar: tf.Variable<tf.Rank.R1>;
 }
 
 export interface Generator { blocks: ResidualBlock[]; out: Dense }
@@ -40,8 +45,10 @@ export function createGenerator(rng: Rng, inputs: number, hidden: readonly numbe
   let width = inputs;
   for (const h of hidden) {
     const fc = dense(rng, width, h);
-    const [gamma, beta] = tf.tidy(() => [tf.variable(tf.ones([h])), tf.variable(tf.zeros([h]))]) as tf.Variable<tf.Rank.R1>[];
-    blocks.push({ fc, gamma, beta });
+    const [gamma, beta, runningMean, runningVar] = tf.tidy(() => [
+      tf.variable(tf.ones([h])), tf.variable(tf.zeros([h])), tf.variable(tf.zeros([h]), false), tf.variable(tf.ones([h]), false),
+    ]) as tf.Variable<tf.Rank.R1>[];
+    blocks.push({ fc, gamma, beta, runningMean, runningVar });
     width += h;
   }
   return { blocks, out: dense(rng, width, outputs) };
@@ -58,6 +65,11 @@ export function generatorVariables(g: Generator): tf.Variable[] {
   return [...g.blocks.flatMap((b) => [b.fc.w, b.fc.b, b.gamma, b.beta]), g.out.w, g.out.b];
 }
 
+/** Everything a trained generator needs for sampling: its variables, then the running batch-norm statistics. */
+export function generatorState(g: Generator): tf.Variable[] {
+  return [...generatorVariables(g), ...g.blocks.flatMap((b) => [b.runningMean, b.runningVar])];
+}
+
 export function discriminatorVariables(d: Discriminator): tf.Variable[] {
   return [...d.hidden.flatMap((l) => [l.w, l.b]), d.out.w, d.out.b];
 }
@@ -66,12 +78,26 @@ function affine(x: tf.Tensor2D, l: Dense): tf.Tensor2D {
   return tf.add(tf.matMul(x, l.w), l.b);
 }
 
-/** The generator's raw outputs (before tanh / softmax) for inputs [z | cond]. */
-export function generatorLogits(g: Generator, input: tf.Tensor2D): tf.Tensor2D {
+/**
+ * The generator's raw outputs (before tanh / softmax) for inputs [z | cond]. 'batch': batch norm with the batch's
+ * statistics (training); with updateRunning it also moves the running averages (call it outside gradient tapes).
+ * 'running': with the running averages (sampling).
+ */
+export function generatorLogits(g: Generator, input: tf.Tensor2D, statistics: 'batch' | 'running' = 'batch', updateRunning = false): tf.Tensor2D {
   let h = input;
+  const rows = input.shape[0];
   for (const block of g.blocks) {
     const y = affine(h, block.fc);
-    const { mean, variance } = tf.moments(y, 0);
+    let mean: tf.Tensor = block.runningMean;
+    let variance: tf.Tensor = block.runningVar;
+    if (statistics === 'batch') {
+      ({ mean, variance } = tf.moments(y, 0));
+      if (updateRunning) {
+        const unbiased = tf.mul(variance, rows / Math.max(1, rows - 1));
+        block.runningMean.assign(tf.add(tf.mul(block.runningMean, 0.9), tf.mul(mean, 0.1)));
+        block.runningVar.assign(tf.add(tf.mul(block.runningVar, 0.9), tf.mul(unbiased, 0.1)));
+      }
+    }
     const normed = tf.add(tf.mul(tf.div(tf.sub(y, mean), tf.sqrt(tf.add(variance, 1e-5))), block.gamma), block.beta);
     h = tf.concat([tf.relu(normed) as tf.Tensor2D, h], 1);
   }

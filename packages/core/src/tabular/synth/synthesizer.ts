@@ -14,7 +14,7 @@ import { createRng, forkRng, permutation, randomNormal, restoreRng, type Rng, ty
 import { buildCondSpace, fixedCondBatch, indexRowsBySlot, matchingRows, sampleCondBatch, type CondBatch, type CondSpace } from './conditional.js';
 import {
   activateOutputs, createDiscriminator, createGenerator, discriminatorScores, discriminatorVariables, dropoutMasks, generatorLogits,
-  generatorVariables, gumbelNoise, outputPlan, pack, type Discriminator, type Generator, type OutputPlan,
+  generatorState, generatorVariables, gumbelNoise, outputPlan, pack, type Discriminator, type Generator, type OutputPlan,
 } from './networks.js';
 import { fitTableLayout, inverseTransform, transformTable, type TableLayout } from './transformer.js';
 
@@ -110,7 +110,7 @@ export interface SynthesizerJson {
   version: 1;
   layout: TableLayout;
   architecture: Architecture;
-  /** Generator weights in generatorVariables() order. */
+  /** Generator weights and running batch-norm statistics in generatorState() order. */
   weights: { shape: number[]; values: number[] }[];
   rng: RngState;
   training: { steps: number; seconds: number; seed: number };
@@ -147,14 +147,13 @@ export class TabularSynthesizer {
     const { batchSize, embeddingDim, temperature } = this.architecture;
     const rows = new Float32Array(n * this.layout.width);
     for (let start = 0; start < n; start += batchSize) {
-      // Full batches even for the last few rows: batch norm normalises with the batch's statistics.
       const batch: CondBatch = fixed
         ? fixedCondBatch(this.cond, batchSize, fixed.condColumn, fixed.slot)
         : sampleCondBatch(this.cond, batchSize, rng, 'frequency');
       const out = tf.tidy(() => {
         const z = randomNormal(rng, [batchSize, embeddingDim]) as tf.Tensor2D;
         const input = this.cond.width > 0 ? tf.concat([z, tf.tensor2d(batch.vectors, [batchSize, this.cond.width])], 1) : z;
-        return activateOutputs(this.plan, generatorLogits(this.generator, input), temperature, gumbelNoise(rng, batchSize, this.layout.width));
+        return activateOutputs(this.plan, generatorLogits(this.generator, input, 'running'), temperature, gumbelNoise(rng, batchSize, this.layout.width));
       });
       const values = out.dataSync() as Float32Array;
       out.dispose();
@@ -182,7 +181,7 @@ export class TabularSynthesizer {
       version: 1,
       layout: this.layout,
       architecture: this.architecture,
-      weights: generatorVariables(this.generator).map((v) => ({ shape: [...v.shape], values: Array.from(v.dataSync()) })),
+      weights: generatorState(this.generator).map((v) => ({ shape: [...v.shape], values: Array.from(v.dataSync()) })),
       rng: this.rng.state(),
       training: this.training,
     };
@@ -195,7 +194,7 @@ export class TabularSynthesizer {
     const { layout, architecture } = json;
     const condWidth = buildCondSpace(layout).width;
     const generator = createGenerator(createRng(0), architecture.embeddingDim + condWidth, architecture.generatorDims, layout.width);
-    const vars = generatorVariables(generator);
+    const vars = generatorState(generator);
     if (vars.length !== json.weights.length) throw new Error(`saved synthesizer has ${json.weights.length} weight tensors, the architecture needs ${vars.length}`);
     vars.forEach((v, k) => {
       const w = json.weights[k];
@@ -208,7 +207,7 @@ export class TabularSynthesizer {
   }
 
   dispose(): void {
-    for (const v of generatorVariables(this.generator)) v.dispose();
+    for (const v of generatorState(this.generator)) v.dispose();
   }
 }
 
@@ -239,10 +238,10 @@ function withCond(x: tf.Tensor2D, cond: tf.Tensor2D | undefined): tf.Tensor2D {
   return cond ? tf.concat([x, cond], 1) : x;
 }
 
-function fakeRows(t: Training, batch: CondBatch): { logits: tf.Tensor2D; rows: tf.Tensor2D; cond?: tf.Tensor2D } {
+function fakeRows(t: Training, batch: CondBatch, updateRunning = false): { logits: tf.Tensor2D; rows: tf.Tensor2D; cond?: tf.Tensor2D } {
   const cond = t.cond.width > 0 ? condTensor(t, batch) : undefined;
   const z = randomNormal(t.rng, [t.batchSize, t.embeddingDim]) as tf.Tensor2D;
-  const logits = generatorLogits(t.generator, withCond(z, cond));
+  const logits = generatorLogits(t.generator, withCond(z, cond), 'batch', updateRunning);
   const rows = activateOutputs(t.plan, logits, t.temperature, gumbelNoise(t.rng, t.batchSize, t.layout.width));
   return { logits, rows, cond };
 }
@@ -259,7 +258,8 @@ export function conditionLoss(cond: CondSpace, logits: tf.Tensor2D, condVectors:
 function criticStep(t: Training, read: boolean): { critic: number; penalty: number } | undefined {
   return tf.tidy(() => {
     const batch = sampleCondBatch(t.cond, t.batchSize, t.rng, 'log-frequency');
-    const fake = fakeRows(t, batch);
+    // The critic's fake batch (off the generator's tape) also moves batch norm's running statistics.
+    const fake = fakeRows(t, batch, true);
     // Real rows answer a shuffled copy of the same conditions (CTGAN), so the critic cannot pair rows by position.
     const perm = permutation(t.rng, t.batchSize);
     const shuffled: CondBatch = {
@@ -367,7 +367,7 @@ export function fitSynthesizer(table: CsvTable, options: SynthesizerOptions): Ta
       }
     }
   } catch (e) {
-    tf.dispose(generatorVariables(generator));
+    tf.dispose(generatorState(generator));
     throw e;
   } finally {
     tf.dispose(discriminatorVariables(discriminator));
