@@ -12,7 +12,7 @@ import { ring8 } from '../../packages/core/src/index.js';
 await tf.setBackend('cpu');
 
 const base: RunSpec = {
-  loss: 'nonsaturating', steps: 10, gHidden: [8, 8], dHidden: [8], gBatchNorm: false, maxout: 0, pack: 1, batch: 16,
+  loss: 'nonsaturating', steps: 10, gHidden: [8, 8], dHidden: [8], gBatchNorm: false, maxout: 0, pack: 1, scale: 1, batch: 16,
   latentDim: 2, lr: 1e-3, dLrScale: 2, r1: 0, beta1: 0.5, beta2: 0.999, ema: 0, decay: 0.4,
 };
 
@@ -24,7 +24,7 @@ test('the learning rate stays constant, then falls linearly to 0 over the last `
 });
 
 test('specFlags writes flags that parseRunSpec reads back into the same recipe', () => {
-  const spec: RunSpec = { ...base, gBatchNorm: true, maxout: 5, pack: 2, r1: 0.5, ema: 0.99 };
+  const spec: RunSpec = { ...base, gBatchNorm: true, maxout: 5, pack: 2, scale: 2.5, r1: 0.5, ema: 0.99 };
   const { values } = parseArgs({ args: specFlags(spec).split(' '), options: RUN_SPEC_OPTIONS });
   assert.deepEqual(parseRunSpec(values), spec);
 });

@@ -17,6 +17,8 @@ export interface RunSpec {
   gBatchNorm: boolean;
   /** maxout pieces per discriminator unit (PacGAN's D uses 5); 0 or 1: leaky ReLU */
   maxout: number;
+  /** G's output is multiplied by this and D's input divided by it, so both nets work at unit scale; default 1 */
+  scale?: number;
   /** PacGAN packing degree: D judges this many samples at once (1: no packing) */
   pack: number;
   batch: number;
@@ -51,6 +53,7 @@ export const RUN_SPEC_OPTIONS = {
   bn: { type: 'boolean', default: false },
   maxout: { type: 'string', default: '0' },
   pack: { type: 'string', default: '1' },
+  scale: { type: 'string', default: '1' },
   batch: { type: 'string', default: '256' },
   latent: { type: 'string', default: '2' },
   lr: { type: 'string', default: '2e-4' },
@@ -78,7 +81,7 @@ export function parseRunSpec(v: Record<string, string | boolean | undefined>): R
   const s = (k: string) => v[k] as string | undefined;
   return {
     loss: s('loss') as LossName, steps: num(s('steps'), 'steps'), gHidden: widths(s('g'), 'g'), dHidden: widths(s('d'), 'd'),
-    gBatchNorm: v.bn === true, maxout: num(s('maxout'), 'maxout'), pack: num(s('pack'), 'pack'), batch: num(s('batch'), 'batch'),
+    gBatchNorm: v.bn === true, maxout: num(s('maxout'), 'maxout'), pack: num(s('pack'), 'pack'), scale: num(s('scale'), 'scale'), batch: num(s('batch'), 'batch'),
     latentDim: num(s('latent'), 'latent'), lr: num(s('lr'), 'lr'),
     dLrScale: num(s('d-lr-scale'), 'd-lr-scale'), r1: num(s('r1'), 'r1'), beta1: num(s('beta1'), 'beta1'), beta2: num(s('beta2'), 'beta2'),
     ema: num(s('ema'), 'ema'), decay: num(s('decay'), 'decay'),
@@ -104,10 +107,14 @@ export function evalSamples(generator: tfl.LayersModel, seed: number): tf.Tensor
 }
 
 export function buildModels(spec: RunSpec, seed: number): { generator: tfl.LayersModel; discriminator: tfl.LayersModel } {
+  const scaled = spec.scale !== undefined && spec.scale !== 1;
   return {
-    generator: mlpGenerator({ latentDim: spec.latentDim, outputDim: 2, hidden: spec.gHidden, batchNorm: spec.gBatchNorm, seed: seed * 2 + 1 }),
+    generator: mlpGenerator({
+      latentDim: spec.latentDim, outputDim: 2, hidden: spec.gHidden, batchNorm: spec.gBatchNorm, seed: seed * 2 + 1,
+      outputScale: scaled ? spec.scale : undefined,
+    }),
     discriminator: mlpDiscriminator({
-      inputDim: 2, hidden: spec.dHidden, seed: seed * 2 + 2,
+      inputDim: 2, hidden: spec.dHidden, seed: seed * 2 + 2, inputScale: scaled ? 1 / spec.scale! : undefined,
       maxout: spec.maxout > 1 ? spec.maxout : undefined,
       pack: spec.pack > 1 ? spec.pack : undefined,
       minibatchDiscrimination: spec.minibatchDiscrimination ? { kernels: 5, dims: 3 } : undefined,
@@ -211,7 +218,7 @@ export async function trainMixture(spec: RunSpec, data: GaussianMixture2D, seed:
 export function specFlags(s: RunSpec): string {
   return [
     `--loss ${s.loss}`, `--steps ${s.steps}`, `--g ${s.gHidden.join(',')}`, `--d ${s.dHidden.join(',')}`, ...(s.gBatchNorm ? ['--bn'] : []),
-    `--maxout ${s.maxout}`, `--pack ${s.pack}`, `--batch ${s.batch}`, `--latent ${s.latentDim}`, `--lr ${s.lr}`,
+    `--maxout ${s.maxout}`, `--pack ${s.pack}`, ...(s.scale !== undefined && s.scale !== 1 ? [`--scale ${s.scale}`] : []), `--batch ${s.batch}`, `--latent ${s.latentDim}`, `--lr ${s.lr}`,
     `--d-lr-scale ${s.dLrScale ?? 1}`, `--r1 ${s.r1 ?? 0}`, `--beta1 ${s.beta1}`, `--beta2 ${s.beta2}`, `--ema ${s.ema}`, `--decay ${s.decay}`,
   ].join(' ');
 }

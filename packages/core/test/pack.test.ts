@@ -43,6 +43,22 @@ test('a packed maxout discriminator gives one logit per pack that depends on eve
   assert.deepEqual(d.getLayer('d_dense0').getWeights()[0].shape, [4, 40]);
 });
 
+test('outputScale multiplies G\'s samples and inputScale scales what D sees, with the same weights otherwise', () => {
+  const z = tf.randomNormal([5, 2], 0, 1, 'float32', 3);
+  const plainG = mlpGenerator({ latentDim: 2, outputDim: 2, hidden: [8], seed: 9 });
+  const scaledG = mlpGenerator({ latentDim: 2, outputDim: 2, hidden: [8], seed: 9, outputScale: 3 });
+  const a = (plainG.predict(z) as tf.Tensor).dataSync();
+  const b = (scaledG.predict(z) as tf.Tensor).dataSync();
+  a.forEach((v, i) => assert.ok(Math.abs(3 * v - b[i]) < 1e-5, `${3 * v} vs ${b[i]}`));
+  const x = tf.randomNormal([5, 2], 0, 3, 'float32', 4);
+  const plainD = mlpDiscriminator({ inputDim: 2, hidden: [8], seed: 10 });
+  const scaledD = mlpDiscriminator({ inputDim: 2, hidden: [8], seed: 10, inputScale: 0.25 });
+  const c = (plainD.predict(tf.mul(x, 0.25)) as tf.Tensor).dataSync();
+  const d = (scaledD.predict(x) as tf.Tensor).dataSync();
+  c.forEach((v, i) => assert.ok(Math.abs(v - d[i]) < 1e-5, `${v} vs ${d[i]}`));
+  assert.throws(() => mlpGenerator({ latentDim: 2, outputDim: 2, outputScale: 0 }), /outputScale must be a positive number/);
+});
+
 test('packed maxout discriminators survive a checkpoint round trip and train with trainGan', async () => {
   const d = mlpDiscriminator({ inputDim: 2, hidden: [8], maxout: 3, pack: 4, seed: 5 });
   const copy = await modelFromBlob(await modelToBlob(d));

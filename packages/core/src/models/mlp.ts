@@ -24,6 +24,11 @@ export interface MlpGeneratorOptions {
   outputActivation?: OutputActivation;
   hiddenActivation?: HiddenActivation;
   batchNorm?: boolean;
+  /**
+   * Multiplies G's output by this fixed factor, so that the layers work at unit scale while samples come out in
+   * the data's units (e.g. 2.8 for grid25, whose modes reach +-4); pair with the discriminator's inputScale 1/s.
+   */
+  outputScale?: number;
   /** Seed for the weight initializers (same seed, same weights). */
   seed?: number;
   name?: string;
@@ -44,6 +49,8 @@ export interface MlpDiscriminatorOptions {
   /** ACGAN: adds a second output with logits over this many classes. */
   auxClasses?: number;
   hiddenActivation?: HiddenActivation;
+  /** Multiplies D's input by this fixed factor before the first layer (see mlpGenerator's outputScale). */
+  inputScale?: number;
   /**
    * Maxout units (Goodfellow et al. 2013) with this many linear pieces each, instead of hiddenActivation
    * (PacGAN's 2D discriminator uses 5).
@@ -127,6 +134,11 @@ export class PackSamples extends tfl.layers.Layer {
 tf.serialization.registerClass(Maxout);
 tf.serialization.registerClass(PackSamples);
 
+function positiveScale(v: number, what: string): number {
+  if (!(Number.isFinite(v) && v > 0)) throw new Error(`${what} must be a positive number, got ${v}`);
+  return v;
+}
+
 function checkHidden(hidden: number[], what: string): number[] {
   if (!Array.isArray(hidden)) throw new Error(`${what} must be an array of layer widths`);
   hidden.forEach((h, i) => requirePositiveInteger(h, `${what}[${i}]`));
@@ -164,6 +176,9 @@ export function mlpGenerator(o: MlpGeneratorOptions): tfl.LayersModel {
   });
   let out = tfl.layers.dense({ units: outputDim, kernelInitializer: init.glorotUniform(), name: 'g_out' }).apply(h) as tfl.SymbolicTensor;
   if (outAct !== 'linear') out = tfl.layers.activation({ activation: outAct, name: 'g_out_act' }).apply(out) as tfl.SymbolicTensor;
+  if (o.outputScale !== undefined) {
+    out = tfl.layers.rescaling({ scale: positiveScale(o.outputScale, 'mlpGenerator outputScale'), offset: 0, name: 'g_out_scale' }).apply(out) as tfl.SymbolicTensor;
+  }
   return tfl.model({ inputs, outputs: out, name: o.name ?? 'mlp_generator' });
 }
 
@@ -188,6 +203,9 @@ export function mlpDiscriminator(o: MlpDiscriminatorOptions): tfl.LayersModel {
   const inputs: tfl.SymbolicTensor[] = [x];
   let label: tfl.SymbolicTensor | undefined;
   let h: tfl.SymbolicTensor = x;
+  if (o.inputScale !== undefined) {
+    h = tfl.layers.rescaling({ scale: positiveScale(o.inputScale, 'mlpDiscriminator inputScale'), offset: 0, name: 'd_in_scale' }).apply(h) as tfl.SymbolicTensor;
+  }
   if (pack !== undefined && pack > 1) h = new PackSamples({ pack, name: 'd_pack' }).apply(h) as tfl.SymbolicTensor;
   if (numClasses !== undefined) {
     label = labelInput('label');
