@@ -38,7 +38,8 @@ const mean = (xs: number[]) => meanStd(xs)[0];
 function recipeText(r: RunResult): string {
   const s = r.spec;
   const d = s.maxout > 1 ? `${s.dHidden.join('-')} maxout(${s.maxout})` : `${s.dHidden.join('-')} leaky ReLU`;
-  return `G ${s.gHidden.join('-')}${s.gBatchNorm ? ' BN' : ''}, D ${d}${s.pack > 1 ? `, pack ${s.pack}` : ''}, batch ${s.batch}, ` +
+  const scale = s.scale !== undefined && s.scale !== 1 ? `, nets at unit scale (G output x${s.scale}, D input /${s.scale})` : '';
+  return `G ${s.gHidden.join('-')} ReLU${s.gBatchNorm ? ' BN' : ''}, D ${d}${s.pack > 1 ? `, pack ${s.pack}` : ''}${scale}, batch ${s.batch}, ` +
     `lr ${s.lr}${s.decay > 0 ? ` (linear decay over the last ${Math.round(100 * s.decay)}%)` : ''}, ` +
     `${s.ema > 0 ? `EMA ${s.ema}` : 'no EMA'}, latent ${s.latentDim}`;
 }
@@ -67,7 +68,7 @@ function meetsTarget(ring: Scores[], grid: Scores[]): boolean {
 }
 
 /** One line of tune.ts --log: a one-seed exploration run with its printed evaluations. */
-export interface TuneRun { spec: RunSpec; data: string; seed: number; rows: string[]; seconds: number }
+export interface TuneRun { spec: RunSpec; data: string; seed: number; rows: string[]; seconds: number; cpuSeconds?: number }
 
 function explorationSection(tune: TuneRun[], tuneFile: string): string[] {
   if (tune.length === 0) return [];
@@ -111,6 +112,34 @@ function previousSection(previous: PreviousRun[], files: string[]): string[] {
   return lines;
 }
 
+/** The recipe proposed as the CLI's 2D default, with its measured results. */
+function recommendationSection(results: RunResult[], label: string | undefined, tune: TuneRun[]): string[] {
+  if (!label) return [];
+  const rs = results.filter((r) => r.label === label && r.objective === 'nonsaturating');
+  if (rs.length === 0) throw new Error(`--recommend ${label}: no non-saturating runs with that label`);
+  const s = rs[0].spec;
+  const lines = ['## A 2D default for `gantry train` (issue 5)', '',
+    `Recipe "${label}", non-saturating loss: ${recipeText(rs[0])}; Adam(β1 ${s.beta1}, β2 ${s.beta2})` +
+    `${s.r1 ? `, R1 penalty γ ${s.r1} on real data` : ''}${s.dLrScale && s.dLrScale !== 1 ? `, D learning rate x${s.dLrScale}` : ''}; ${s.steps} generator steps.`, ''];
+  for (const dataset of ['ring8', 'grid25']) {
+    const d = rs.filter((r) => r.dataset === dataset);
+    if (d.length === 0) continue;
+    lines.push(`- ${dataset} (${d.length} seeds): ${fmt(d.map((r) => r.scores.modesCovered), 1)} / ${d[0].scores.modes} modes, ` +
+      `${fmt(d.map((r) => r.scores.highQualityFraction), 1, 100)}% high quality, KL ${fmt(d.map((r) => r.scores.klToUniform), 3)}.`);
+  }
+  const timed = tune.filter((t) => t.cpuSeconds !== undefined && t.spec.steps === s.steps &&
+    JSON.stringify(t.spec.gHidden) === JSON.stringify(s.gHidden) && JSON.stringify(t.spec.dHidden) === JSON.stringify(s.dHidden) &&
+    t.spec.batch === s.batch && (t.spec.r1 ?? 0) === (s.r1 ?? 0));
+  for (const t of timed) {
+    lines.push(`- Time: a tune.ts run of the same nets, batch, penalty and step count (${t.data}, seed ${t.seed}) used ` +
+      `${t.cpuSeconds!.toFixed(0)} CPU seconds for the whole process (one ATen thread, including start-up and evaluation), ` +
+      'about its wall time on an idle core.');
+  }
+  lines.push('- The learning-rate decay is not a trainGan option: recipe.ts sets the optimizers\' `learningRate` in an',
+    '  `onStep` callback (`learningRateAt`), which the CLI can do the same way.', '');
+  return lines;
+}
+
 /** Observations computed from the runs, so that no number in the prose is typed by hand. */
 function readingSection(results: RunResult[]): string[] {
   const lines = ['## Reading the results', ''];
@@ -149,9 +178,11 @@ export interface ReportInputs {
   tuneFile?: string;
   previous?: PreviousRun[];
   previousFiles?: string[];
+  /** label of the recipe proposed as the CLI's 2D default */
+  recommend?: string;
 }
 
-export function renderReport({ results, args, tune = [], tuneFile = '', previous = [], previousFiles = [] }: ReportInputs): string {
+export function renderReport({ results, args, tune = [], tuneFile = '', previous = [], previousFiles = [], recommend }: ReportInputs): string {
   const lines: string[] = [];
   const gs = groups(results);
   const labels = [...new Set(results.map((r) => r.label))];
@@ -209,6 +240,7 @@ export function renderReport({ results, args, tune = [], tuneFile = '', previous
     }
   }
   lines.push('');
+  lines.push(...recommendationSection(results, recommend, tune));
   lines.push(...readingSection(results));
   lines.push(...previousSection(previous, previousFiles));
   lines.push(...explorationSection(tune, tuneFile));
@@ -256,13 +288,13 @@ const readLines = <T>(f: string): T[] => readFileSync(f, 'utf8').split('\n').fil
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
-  const { values, positionals: files } = parseArgs({ options: { tune: { type: 'string' }, previous: { type: 'string', multiple: true } }, allowPositionals: true });
+  const { values, positionals: files } = parseArgs({ options: { tune: { type: 'string' }, previous: { type: 'string', multiple: true }, recommend: { type: 'string' } }, allowPositionals: true });
   if (files.length === 0) throw new Error('usage: report.ts [--tune runs/mixtures/tune.jsonl] [--previous old.jsonl ...] <results.jsonl>...');
   const results = files.flatMap((f) => readLines<RunResult>(f));
   const previousFiles = values.previous ?? [];
   writeFileSync('docs/mode-collapse.md', renderReport({
     results, args, tune: values.tune ? readLines<TuneRun>(values.tune) : [], tuneFile: values.tune,
-    previous: previousFiles.flatMap((f) => readLines<PreviousRun>(f)), previousFiles,
+    previous: previousFiles.flatMap((f) => readLines<PreviousRun>(f)), previousFiles, recommend: values.recommend,
   }));
   console.log(`wrote docs/mode-collapse.md from ${results.length} runs`);
 }
