@@ -16,8 +16,10 @@ export function writeDocsSection(name: string, body: string): void {
   writeFileSync(path, text.slice(0, a + start.length) + '\n' + body + '\n' + text.slice(b));
 }
 
+/** "mean ± sample std"; one value alone has no spread to show. */
 export function meanStd(xs: number[], digits = 4): string {
   const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+  if (xs.length === 1) return m.toFixed(digits);
   const sd = Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, xs.length - 1));
   return `${m.toFixed(digits)} ± ${sd.toFixed(digits)}`;
 }
