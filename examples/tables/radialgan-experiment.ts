@@ -11,6 +11,7 @@
 //
 //   GANTRY_TORCH_THREADS=1 nice -n 10 node --import tsx examples/tables/radialgan-experiment.ts --seeds 5
 //   node --import tsx examples/tables/radialgan-experiment.ts --report   # rewrites the results in docs/radialgan.md
+//   (--dataset spam for the spam split; docs/radialgan.md gives the exact commands)
 //
 // Each seed appends one JSON line to runs/tables/radialgan-<dataset>.jsonl.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -253,9 +254,9 @@ function report(name: string): string {
   ].join('\n');
 }
 
-function writeDocs(body: string): void {
+function writeDocs(name: string, body: string): void {
   const path = join(repoRoot, 'docs', 'radialgan.md');
-  const [start, end] = ['<!-- results:start -->', '<!-- results:end -->'];
+  const [start, end] = [`<!-- results-${name}:start -->`, `<!-- results-${name}:end -->`];
   const text = readFileSync(path, 'utf8');
   const a = text.indexOf(start);
   const b = text.indexOf(end);
@@ -268,7 +269,7 @@ const spec = datasets[name];
 if (!spec) throw new Error(`unknown dataset ${JSON.stringify(name)} (have ${Object.keys(datasets).join(', ')})`);
 if (args.report) {
   const body = report(name);
-  writeDocs(body);
+  writeDocs(name, body);
   console.log(body);
 } else {
   const backend = await useFastestBackend();
