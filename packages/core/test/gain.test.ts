@@ -4,7 +4,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   chainedRegressionImpute, createMlp, createRng, gainBatchTensors, gainDiscriminatorLoss, gainGenerate, gainGeneratorLoss,
-  imputationRmse, meanImpute, mlpWeights, removeCompletelyAtRandom, trainGain, type GainBatch, type Mlp, type NumericMatrix,
+  createGainTrainer, imputationRmse, meanImpute, mlpWeights, removeCompletelyAtRandom, trainAnomalyGan, trainGain,
+  type GainBatch, type Mlp, type NumericMatrix,
 } from '../src/index.js';
 
 await tf.setBackend('cpu');
@@ -159,4 +160,21 @@ test('GAIN with the paper-form hint trains and imputes; bad options are named', 
   assert.ok(filled.values.every(Number.isFinite));
   assert.throws(() => trainGain(amputed.data, { seed: 1, iterations: 1, hint: 'other' as 'paper' }), /hint must be 'code' or 'paper'/);
   assert.throws(() => trainGain(amputed.data, { seed: 1, hintRate: 2 }), /hintRate must lie in \[0, 1\]/);
+});
+
+test('GAIN training, imputation and the anomaly GAN release every tensor they create', () => {
+  const truth = correlatedTable(60, 3);
+  const amputed = removeCompletelyAtRandom(truth, 0.2, createRng(4));
+  const before = tf.memory().numTensors;
+  const trainer = createGainTrainer(amputed.data, { seed: 2, batchSize: 16 });
+  trainer.step();
+  const progress = trainer.step(true);
+  assert.ok(progress && Number.isFinite(progress.discriminatorLoss) && Number.isFinite(progress.reconstructionMse));
+  const imputer = trainer.finish();
+  imputer.impute(amputed.data);
+  imputer.dispose();
+  const scorer = trainAnomalyGan(truth, { seed: 1, iterations: 2, batchSize: 16, hidden: [8] });
+  scorer.featureResidual(truth);
+  scorer.dispose();
+  assert.equal(tf.memory().numTensors, before);
 });
