@@ -23,16 +23,21 @@ struct AdamConstants {
 // update, in its order and in float32 (correctly rounded, like tfjs' cpu kernels), so the result
 // is bit-identical to tfjs Adam on the cpu backend. (Eight ATen ops per variable cost ~2 us each
 // in dispatch alone, more than the arithmetic of a GAN-sized layer.)
-void AdamStep(float* var, const float* grad, float* m, float* v, int64_t begin, int64_t end, const AdamConstants& c) {
+// The four buffers never overlap (the caller copies shared ones), hence __restrict__.
+void AdamStep(float* __restrict__ var, const float* __restrict__ grad, float* __restrict__ m, float* __restrict__ v,
+              int64_t begin, int64_t end, const AdamConstants& c) {
+  const float beta1 = c.beta1, one_minus_beta1 = c.one_minus_beta1, beta2 = c.beta2, one_minus_beta2 = c.one_minus_beta2;
+  const float one_minus_acc_beta1 = c.one_minus_acc_beta1, one_minus_acc_beta2 = c.one_minus_acc_beta2;
+  const float epsilon = c.epsilon, neg_lr = c.neg_lr;
   for (int64_t j = begin; j < end; ++j) {
     const float g = grad[j];
-    const float m_new = m[j] * c.beta1 + g * c.one_minus_beta1;
-    const float v_new = v[j] * c.beta2 + (g * g) * c.one_minus_beta2;
+    const float m_new = m[j] * beta1 + g * one_minus_beta1;
+    const float v_new = v[j] * beta2 + (g * g) * one_minus_beta2;
     m[j] = m_new;
     v[j] = v_new;
-    const float m_hat = m_new / c.one_minus_acc_beta1;
-    const float v_hat = v_new / c.one_minus_acc_beta2;
-    var[j] = (m_hat / (std::sqrt(v_hat) + c.epsilon)) * c.neg_lr + var[j];
+    const float m_hat = m_new / one_minus_acc_beta1;
+    const float v_hat = v_new / one_minus_acc_beta2;
+    var[j] = (m_hat / (std::sqrt(v_hat) + epsilon)) * neg_lr + var[j];
   }
 }
 
