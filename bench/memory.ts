@@ -3,7 +3,8 @@
 // count every --every steps (default 250). Each workload runs in its own child process so that one
 // workload's allocations do not blur the next one's RSS.
 //   node --import tsx bench/memory.ts [--workloads mlp2d,gain16] [--steps 2000] [--every 250] [--backend torch] [--threads 1]
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -78,23 +79,31 @@ async function runChild(workload: WorkloadName, opts: Options): Promise<void> {
   }
 }
 
-function main(): void {
+/** Runs one workload's child process, printing each sample as it arrives (long runs show progress). */
+async function sampleWorkload(workload: WorkloadName, opts: Options, rows: string[][]): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', thisFile, '--child', '--workloads', workload,
+    '--steps', String(opts.steps), '--every', String(opts.every), '--backend', opts.backend, '--threads', String(opts.threads)],
+  { cwd: repoRoot, env: { ...process.env, OMP_NUM_THREADS: String(opts.threads) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-800); });
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  for await (const line of createInterface({ input: child.stdout })) {
+    if (!line.startsWith('{')) continue;
+    const s = JSON.parse(line) as MemorySample;
+    const row = [s.workload, String(s.step), s.rssMiB.toFixed(1), s.heapMiB.toFixed(1), String(s.numTensors), s.nativeTensors == null ? '-' : String(s.nativeTensors)];
+    rows.push(row);
+    console.log(row.join('\t'));
+  }
+  const status = await exited;
+  if (status !== 0) throw new Error(`bench/memory: ${workload} failed (exit ${String(status)}): ${stderr}`);
+}
+
+async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   console.log(`memory: backend ${opts.backend}, threads ${opts.threads}, ${opts.steps} steps, sample every ${opts.every} ` +
     `(RSS and JS heap in MiB; numTensors = tf.memory().numTensors; native = live ATen tensors)`);
   const rows: string[][] = [];
-  for (const workload of opts.workloads) {
-    const child = spawnSync(process.execPath, ['--import', 'tsx', thisFile, '--child', '--workloads', workload,
-      '--steps', String(opts.steps), '--every', String(opts.every), '--backend', opts.backend, '--threads', String(opts.threads)],
-    { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(opts.threads) }, maxBuffer: 16 * MiB });
-    if (child.status !== 0) throw new Error(`bench/memory: ${workload} failed (exit ${String(child.status)}): ${child.stderr.slice(-800)}`);
-    const samples = child.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as MemorySample);
-    for (const s of samples) {
-      const row = [s.workload, String(s.step), s.rssMiB.toFixed(1), s.heapMiB.toFixed(1), String(s.numTensors), s.nativeTensors == null ? '-' : String(s.nativeTensors)];
-      rows.push(row);
-      console.log(row.join('\t'));
-    }
-  }
+  for (const workload of opts.workloads) await sampleWorkload(workload, opts, rows);
   console.log(`\n${markdownTable(['workload', 'step', 'RSS MiB', 'JS heap MiB', 'numTensors', 'native tensors'], rows)}`);
 }
 
@@ -105,5 +114,8 @@ if (process.argv.includes('--child')) {
     process.exit(1);
   });
 } else {
-  main();
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
 }
