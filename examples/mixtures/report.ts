@@ -159,7 +159,8 @@ function readingSection(results: RunResult[]): string[] {
     '  lr 1e-3 G moves too far within the EMA\'s ~1000-step window, so the average mixes different generators.',
     '- What is left on ring8 is the bridges between neighbouring modes (see docs/img/mixtures-*-ring8.png): a',
     '  continuous G maps the connected latent Gaussian onto all 8 modes, and the samples on the way count as low',
-    '  quality. They thin out with more steps at a small learning rate.',
+    '  quality. The one-seed 3000-step exploration run (decay over its last 30%) left fewer of them: more steps at a',
+    '  decaying learning rate is the next lever to measure.',
     '- grid25 needs far more than the few thousand steps affordable here: its samples stay spread between the modes',
     '  (see the distance quantiles in the exploration), while the papers train ~400,000 steps with much larger nets.', '');
   return lines;
