@@ -40,6 +40,15 @@ export function positiveNumberFlag(value: unknown, name: string): number | undef
   return n;
 }
 
+export function numberInRangeFlag(value: unknown, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) {
+    throw new UsageError(`--${name} must be a number in [${min}, ${max === Infinity ? 'inf' : max}], got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
 export function choiceFlag<T extends string>(value: unknown, name: string, choices: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !choices.includes(value as T)) {

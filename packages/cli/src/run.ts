@@ -15,7 +15,13 @@ export interface RunConfig {
   format: typeof RUN_FORMAT;
   data: DataInfo;
   model: { preset: 'mlp' | 'dcgan'; latentDim: number; conditional: boolean; flatten: boolean; hidden?: number[] };
-  train: { loss: LossName; steps: number; batch: number; lrG: number; lrD: number; seed: number; sampleEvery: number; checkpointEvery: number };
+  train: {
+    loss: LossName; steps: number; batch: number; lrG: number; lrD: number; seed: number; sampleEvery: number; checkpointEvery: number;
+    /** fraction of the run, at its end, over which both learning rates fall linearly to 0 (absent or 0: constant) */
+    lrDecay?: number;
+    /** R1 penalty weight gamma on real data (absent or 0: none) */
+    r1?: number;
+  };
   /** axes of the 2D scatter plots */
   plot?: PlotRange;
   createdAt: string;
