@@ -9,6 +9,9 @@ import * as tf from '@tensorflow/tfjs-core';
  */
 export const ADAM_UPDATE_KERNEL = 'GantryAdamUpdate';
 
+/** What tf.AdamOptimizer.applyGradients takes (its element types are not exported by tfjs-core). */
+type VariableGradients = Parameters<tf.AdamOptimizer['applyGradients']>[0];
+
 /** tf.AdamOptimizer's slots; private in its typings, read here to share its state layout. */
 interface AdamSlots {
   accBeta1: tf.Variable;
@@ -24,7 +27,7 @@ interface AdamSlots {
  * variable. Elsewhere (cpu, wasm, webgl) it is tf.AdamOptimizer itself.
  */
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
-  override applyGradients(variableGradients: tf.NamedTensorMap | tf.NamedTensor[]): void {
+  override applyGradients(variableGradients: VariableGradients): void {
     const named = Array.isArray(variableGradients)
       ? variableGradients.map((v) => ({ name: v.name, grad: v.tensor as tf.Tensor | undefined }))
       : Object.keys(variableGradients).map((name) => ({ name, grad: variableGradients[name] as tf.Tensor | undefined }));

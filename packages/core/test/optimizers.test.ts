@@ -21,9 +21,9 @@ function train(makeOptimizer: () => tf.Optimizer, steps: number, seed: number): 
   const x = tf.randomNormal([8, 5], 0, 1, 'float32', seed + 2);
   const opt = makeOptimizer();
   for (let i = 0; i < steps; i++) {
-    tf.dispose(opt.minimize(() => tf.mean(tf.square(tf.add(tf.matMul(x, w), b))) as tf.Scalar, false, [w, b]));
+    opt.minimize(() => tf.mean(tf.square(tf.add(tf.matMul(x, w), b))) as tf.Scalar, false, [w, b])?.dispose();
     // a step where only w gets a gradient
-    tf.dispose(opt.minimize(() => tf.sum(tf.sigmoid(w)) as tf.Scalar, false, [w]));
+    opt.minimize(() => tf.sum(tf.sigmoid(w)) as tf.Scalar, false, [w])?.dispose();
   }
   const slotVars = Object.values(opt).filter((v): v is tf.Variable => v instanceof tf.Variable);
   const adamSlots = opt as unknown as { accumulatedFirstMoment: { variable: tf.Variable }[]; accumulatedSecondMoment: { variable: tf.Variable }[] };
@@ -115,17 +115,17 @@ test('getWeights()/setWeights() keep tfjs Adam\'s layout, and state moves betwee
   const w = tf.variable(tf.tensor1d([0.5, -1]), true, 'layout-w');
   const loss = (): tf.Scalar => tf.sum(tf.square(w));
   const fused = new FusedAdamOptimizer(0.05, 0.8, 0.95);
-  for (let i = 0; i < 3; i++) tf.dispose(fused.minimize(loss));
+  for (let i = 0; i < 3; i++) fused.minimize(loss)?.dispose();
   const saved = await fused.getWeights();
   assert.deepEqual(saved.map((s) => s.name), ['iter', 'layout-w/m', 'layout-w/v']);
   // continue with tfjs Adam from the saved state: same next update as the fused optimizer
   const plain = tf.train.adam(0.05, 0.8, 0.95);
   await plain.setWeights(saved.map((s) => ({ name: s.name, tensor: tf.clone(s.tensor) })));
   const start = tf.clone(w);
-  tf.dispose(fused.minimize(loss));
+  fused.minimize(loss)?.dispose();
   const fusedNext = w.dataSync().slice() as Float32Array;
   w.assign(start);
-  tf.dispose(plain.minimize(loss));
+  plain.minimize(loss)?.dispose();
   assertClose(w.dataSync() as Float32Array, fusedNext, 1e-5, 'next update');
   tf.dispose([w, start]);
   fused.dispose();
