@@ -131,13 +131,15 @@ function recommendationSection(results: RunResult[], label: string | undefined, 
     JSON.stringify(t.spec.gHidden) === JSON.stringify(s.gHidden) && JSON.stringify(t.spec.dHidden) === JSON.stringify(s.dHidden) &&
     t.spec.batch === s.batch && (t.spec.r1 ?? 0) === (s.r1 ?? 0));
   for (const t of timed) {
-    lines.push(`- Time: a tune.ts run of the same nets, batch, penalty and step count (${t.data}, seed ${t.seed}) used ` +
+    const scaleNote = (t.spec.scale ?? 1) !== 1 ? `, --scale ${t.spec.scale}` : '';
+    lines.push(`- Time: a tune.ts run of the same nets, batch, penalty and step count (${t.data}, seed ${t.seed}${scaleNote}) used ` +
       `${t.cpuSeconds!.toFixed(0)} CPU seconds for the whole process (one ATen thread, including start-up and evaluation), ` +
       'about its wall time on an idle core.');
   }
-  const pngs = ['ring8', 'grid25'].map((d) => `img/mixtures-${label}-nonsaturating-${d}.png`).filter((f) => existsSync(`docs/${f}`));
+  const labels = [...new Set(results.map((r) => r.label))];
+  const pngs = labels.flatMap((l) => ['ring8', 'grid25'].map((d) => `img/mixtures-${l}-nonsaturating-${d}.png`)).filter((f) => existsSync(`docs/${f}`));
   if (pngs.length > 0) {
-    lines.push(`- Seed 0's 2500 evaluation samples (blue) and the modes (red rings): ${pngs.map((f) => `![${f}](${f})`).join(' ')}`);
+    lines.push(`- Seed 0's 2500 evaluation samples (blue) and the modes (red rings), per recipe and mixture: ${pngs.map((f) => `![${f}](${f})`).join(' ')}`);
   }
   lines.push('- The learning-rate decay is not a trainGan option: recipe.ts sets the optimizers\' `learningRate` in an',
     '  `onStep` callback (`learningRateAt`), which the CLI can do the same way.', '');
@@ -159,7 +161,8 @@ function readingSection(results: RunResult[]): string[] {
   }
   for (const scaled of [...new Set(results.filter((r) => (r.spec.scale ?? 1) !== 1).map((r) => r.label))]) {
     const spec = results.find((r) => r.label === scaled)!.spec;
-    const same = (a: RunSpec, b: RunSpec) => JSON.stringify({ ...a, scale: 1 }) === JSON.stringify({ ...b, scale: 1 });
+    const canonical = (x: RunSpec) => JSON.stringify(Object.entries({ ...x, scale: 1 }).sort(([p], [q]) => p.localeCompare(q)));
+    const same = (a: RunSpec, b: RunSpec) => canonical(a) === canonical(b);
     const plain = [...new Set(results.filter((r) => r.label !== scaled && (r.spec.scale ?? 1) === 1 && same(r.spec, spec)).map((r) => r.label))][0];
     if (!plain) continue;
     for (const dataset of ['ring8', 'grid25']) {
