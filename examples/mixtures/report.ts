@@ -171,7 +171,8 @@ function readingSection(results: RunResult[]): string[] {
       if (a.length === 0 || b.length === 0) continue;
       const hq = (rs: RunResult[]) => (100 * mean(rs.map((r) => r.scores.highQualityFraction))).toFixed(1);
       const modes = (rs: RunResult[]) => mean(rs.map((r) => r.scores.modesCovered)).toFixed(1);
-      lines.push(`- Letting both nets work at unit scale (${scaled}: G's output x${spec.scale}, D's input /${spec.scale}; otherwise ` +
+      const k = b[0].spec.scale;
+      lines.push(`- Letting both nets work at unit scale (${scaled}: G's output x${k}, D's input /${k}; otherwise ` +
         `the ${plain} recipe) on ${dataset}: ${modes(a)} -> ${modes(b)} modes, ${hq(a)}% -> ${hq(b)}% high quality ` +
         `(${a.length} and ${b.length} seeds). Our reading: with zero initial biases every first-layer unit of D starts as a`,
         '  line through the origin, and separating modes 4 away from it takes many small Adam steps on the biases.');
@@ -236,7 +237,10 @@ export function renderReport({ results, args, tune = [], tuneFile = '', previous
     '- Recipes (one per label):', '');
   for (const label of labels) {
     const r = results.find((x) => x.label === label)!;
-    lines.push(`  - **${label}**: ${recipeText(r)}.`);
+    const scales = ['ring8', 'grid25'].map((d) => [d, results.find((x) => x.label === label && x.dataset === d)?.spec.scale ?? 1] as const);
+    const perMixture = scales[0][1] !== scales[1][1] && results.some((x) => x.label === label && x.dataset === 'ring8') &&
+      results.some((x) => x.label === label && x.dataset === 'grid25');
+    lines.push(`  - **${label}**: ${recipeText(r)}${perMixture ? ` (scale per mixture, about the data's std per axis: ${scales.map(([d, k]) => `${d} ${k}`).join(', ')})` : ''}.`);
   }
   lines.push('', '## Our runs', '');
   lines.push('mean ± sample std over seeds. "G steps" are generator steps; "D updates" discriminator updates.', '');
