@@ -112,6 +112,11 @@ function previousSection(previous: PreviousRun[], files: string[]): string[] {
   return lines;
 }
 
+function scaleNote(rs: RunResult[]): string {
+  const scales = ['ring8', 'grid25'].flatMap((d) => rs.filter((r) => r.dataset === d).slice(0, 1).map((r) => `${d} ${r.spec.scale ?? 1}`));
+  return new Set(rs.map((r) => r.spec.scale ?? 1)).size > 1 ? ` (scale per mixture, about the data's std per axis: ${scales.join(', ')})` : '';
+}
+
 /** The recipe proposed as the CLI's 2D default, with its measured results. */
 function recommendationSection(results: RunResult[], label: string | undefined, tune: TuneRun[]): string[] {
   if (!label) return [];
@@ -119,7 +124,7 @@ function recommendationSection(results: RunResult[], label: string | undefined, 
   if (rs.length === 0) throw new Error(`--recommend ${label}: no non-saturating runs with that label`);
   const s = rs[0].spec;
   const lines = ['## A 2D default for `gantry train` (issue 5)', '',
-    `Recipe "${label}", non-saturating loss: ${recipeText(rs[0])}; Adam(β1 ${s.beta1}, β2 ${s.beta2})` +
+    `Recipe "${label}", non-saturating loss: ${recipeText(rs[0])}${scaleNote(rs)}; Adam(β1 ${s.beta1}, β2 ${s.beta2})` +
     `${s.r1 ? `, R1 penalty γ ${s.r1} on real data` : ''}${s.dLrScale && s.dLrScale !== 1 ? `, D learning rate x${s.dLrScale}` : ''}; ${s.steps} generator steps.`, ''];
   for (const dataset of ['ring8', 'grid25']) {
     const d = rs.filter((r) => r.dataset === dataset);
@@ -175,7 +180,7 @@ function readingSection(results: RunResult[]): string[] {
       lines.push(`- Letting both nets work at unit scale (${scaled}: G's output x${k}, D's input /${k}; otherwise ` +
         `the ${plain} recipe) on ${dataset}: ${modes(a)} -> ${modes(b)} modes, ${hq(a)}% -> ${hq(b)}% high quality ` +
         `(${a.length} and ${b.length} seeds). Our reading: with zero initial biases every first-layer unit of D starts as a`,
-        '  line through the origin, and separating modes 4 away from it takes many small Adam steps on the biases.');
+        '  line through the origin, and placing lines between modes far from it takes many small Adam steps on the biases.');
     }
   }
   lines.push('- The learning-rate decay at the end is what contracts the generated clusters onto the modes: in the first',
