@@ -2,6 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { imputeCsvText } from '@gantry/core';
 import { command, parseFlags, UsageError } from '../args.js';
+import { selectBackend } from '../backend.js';
 
 const usage = `usage: gantry impute <data.csv> --out <filled.csv> [options]
 
@@ -72,6 +73,7 @@ export const imputeCommand = command('impute', summary, usage, async (argv) => {
   try { text = readFileSync(input, 'utf8'); } catch (e) { throw new Error(`cannot read ${input}: ${(e as Error).message}`); }
   const iterations = positiveInteger(values.iterations, 'iterations', 10000);
   const started = performance.now();
+  await selectBackend();
   const result = imputeCsvText(text, {
     source: input,
     seed: number(values.seed, 'seed', 0),

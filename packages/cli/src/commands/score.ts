@@ -2,6 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseCsv, trainAnomalyGan, type CsvTable, type NumericMatrix } from '@gantry/core';
 import { command, parseFlags, UsageError } from '../args.js';
+import { selectBackend } from '../backend.js';
 
 const usage = `usage: gantry score --normal <normal.csv> <data.csv> --out <scores.csv> [options]
 
@@ -64,6 +65,7 @@ export const scoreCommand = command('score', summary, usage, async (argv) => {
   if (names.length === 0) throw new UsageError('no columns left to score on');
   const train = toMatrix(normal, names);
   const target = toMatrix(data, names);
+  await selectBackend();
   const scorer = trainAnomalyGan(train, { seed, iterations });
   const d = scorer.discriminatorScore(target);
   const r = scorer.featureResidual(target);
