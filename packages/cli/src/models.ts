@@ -31,7 +31,7 @@ export function defaultHidden(data: DataInfo): number[] {
   return data.kind === 'image' ? [256, 512] : [128, 128];
 }
 
-export function buildModels(o: { preset: ModelPreset; data: DataInfo; latentDim: number; conditional: boolean; seed: number; hidden?: number[] }):
+export function buildModels(o: { preset: ModelPreset; data: DataInfo; latentDim: number; conditional: boolean; seed: number; hidden?: number[]; scale?: number }):
   { generator: tfl.LayersModel; discriminator: tfl.LayersModel; flatten: boolean } {
   const numClasses = o.conditional ? o.data.numClasses : undefined;
   if (o.conditional && !numClasses) throw new UsageError(`--conditional needs labelled data; ${o.data.spec} has no class labels`);
@@ -52,11 +52,11 @@ export function buildModels(o: { preset: ModelPreset; data: DataInfo; latentDim:
   return {
     generator: core.mlpGenerator({
       latentDim: o.latentDim, outputDim: features, hidden, numClasses, seed: o.seed,
-      outputActivation: o.data.kind === 'image' ? 'tanh' : 'linear',
+      outputActivation: o.data.kind === 'image' ? 'tanh' : 'linear', outputScale: o.scale,
     }),
     discriminator: core.mlpDiscriminator({
       inputDim: features, hidden: [...hidden].reverse(), numClasses, seed: o.seed + 1,
-      hiddenActivation: 'leakyRelu',
+      hiddenActivation: 'leakyRelu', inputScale: o.scale === undefined ? undefined : 1 / o.scale,
     }),
     flatten: o.data.kind === 'image',
   };

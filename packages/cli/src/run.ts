@@ -14,7 +14,11 @@ export const RUN_FORMAT = 'gantry-run-v1';
 export interface RunConfig {
   format: typeof RUN_FORMAT;
   data: DataInfo;
-  model: { preset: 'mlp' | 'dcgan'; latentDim: number; conditional: boolean; flatten: boolean; hidden?: number[] };
+  model: {
+    preset: 'mlp' | 'dcgan'; latentDim: number; conditional: boolean; flatten: boolean; hidden?: number[];
+    /** 2D points: G's output is multiplied by this and D's input divided by it (the data's spread) */
+    scale?: number;
+  };
   train: {
     loss: LossName; steps: number; batch: number; lrG: number; lrD: number; seed: number; sampleEvery: number; checkpointEvery: number;
     /** fraction of the run, at its end, over which both learning rates fall linearly to 0 (absent or 0: constant) */
