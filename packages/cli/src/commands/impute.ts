@@ -1,7 +1,8 @@
 // gantry impute: fill the missing cells of a CSV file with GAIN, keeping everything else as written.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { imputeCsvText } from '@gantry/core';
 import { command, parseFlags, UsageError } from '../args.js';
+import { CSV_INPUT_FLAGS, csvInputAndOutput, readCsvText, type CsvInputValues } from '../csv-input.js';
 import { selectBackend } from '../backend.js';
 
 const usage = `usage: gantry impute <data.csv> --out <filled.csv> [options]
@@ -51,26 +52,16 @@ const summary = 'fill missing cells of a CSV file with GAIN (keeps observed cell
 
 export const imputeCommand = command('impute', summary, usage, async (argv) => {
   const parsed = parseFlags(argv, {
-    out: { type: 'string' },
-    seed: { type: 'string' },
+    ...CSV_INPUT_FLAGS,
     iterations: { type: 'string' },
     'batch-size': { type: 'string' },
     'hint-rate': { type: 'string' },
     hint: { type: 'string' },
     alpha: { type: 'string' },
-    delimiter: { type: 'string' },
-    'no-header': { type: 'boolean' },
-    missing: { type: 'string' },
-    quiet: { type: 'boolean' },
   }, Infinity);
-  const values = parsed.values as Record<string, string | undefined> & { 'no-header'?: boolean; quiet?: boolean };
-  const positionals = parsed.positionals;
-  if (positionals.length !== 1) throw new UsageError(`expected one input CSV file, got ${positionals.length}`);
-  if (!values.out) throw new UsageError('--out <filled.csv> is required');
-  const input = positionals[0];
-  if (values.out === input) throw new UsageError('--out must differ from the input file (the input is never overwritten)');
-  let text: string;
-  try { text = readFileSync(input, 'utf8'); } catch (e) { throw new Error(`cannot read ${input}: ${(e as Error).message}`); }
+  const values = parsed.values as CsvInputValues;
+  const { input, out } = csvInputAndOutput(parsed.positionals, values, 'filled.csv');
+  const text = readCsvText(input);
   const iterations = positiveInteger(values.iterations, 'iterations', 10000);
   const started = performance.now();
   await selectBackend();
@@ -88,8 +79,8 @@ export const imputeCommand = command('impute', summary, usage, async (argv) => {
     progressEvery: Math.max(1, Math.floor(iterations / 10)),
     onProgress: values.quiet ? undefined : (p) => console.error(`impute: iteration ${p.iteration + 1}/${iterations}  D loss ${p.discriminatorLoss.toFixed(4)}  reconstruction MSE ${p.reconstructionMse.toFixed(5)}`),
   });
-  writeFileSync(values.out, result.text);
-  if (!values.quiet) console.error(`impute: filled ${result.filled} of ${result.rows * result.columns} cells (${result.rows} rows, ${result.columns} columns) in ${((performance.now() - started) / 1000).toFixed(1)} s -> ${values.out}`);
+  writeFileSync(out, result.text);
+  if (!values.quiet) console.error(`impute: filled ${result.filled} of ${result.rows * result.columns} cells (${result.rows} rows, ${result.columns} columns) in ${((performance.now() - started) / 1000).toFixed(1)} s -> ${out}`);
 });
 
 export default imputeCommand;

@@ -1,8 +1,9 @@
 // gantry synth: fit a CTGAN-style synthesizer to a CSV file and write synthetic rows with the same columns.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fitSynthesizer, formatCsv, parseCsv, resolveCondition } from '@gantry/core';
-import { command, integerFlag, parseFlags, stringFlag, UsageError } from '../args.js';
+import { command, integerFlag, parseFlags, UsageError } from '../args.js';
+import { CSV_INPUT_FLAGS, csvInputAndOutput, readCsvText, type CsvInputValues } from '../csv-input.js';
 import { selectBackend } from '../backend.js';
 
 const usage = `usage: gantry synth <data.csv> --rows <n> --out <synthetic.csv> [options]
@@ -44,27 +45,18 @@ function parseCondition(v: string | undefined): { column: string; value: string 
 
 export const synthCommand = command('synth', summary, usage, async (argv) => {
   const parsed = parseFlags(argv, {
+    ...CSV_INPUT_FLAGS,
     rows: { type: 'string' },
-    out: { type: 'string' },
     steps: { type: 'string' },
-    seed: { type: 'string' },
     condition: { type: 'string' },
     'model-out': { type: 'string' },
     'batch-size': { type: 'string' },
     pac: { type: 'string' },
-    delimiter: { type: 'string' },
-    'no-header': { type: 'boolean' },
-    missing: { type: 'string' },
-    quiet: { type: 'boolean' },
   }, Infinity);
-  const values = parsed.values as Record<string, string | undefined> & { 'no-header'?: boolean; quiet?: boolean };
-  if (parsed.positionals.length !== 1) throw new UsageError(`expected one input CSV file, got ${parsed.positionals.length}`);
-  const input = parsed.positionals[0];
+  const values = parsed.values as CsvInputValues;
+  const { input, out } = csvInputAndOutput(parsed.positionals, values, 'synthetic.csv');
   const rows = integerFlag(values.rows, 'rows', 1);
   if (rows === undefined) throw new UsageError('--rows <n> is required');
-  const out = stringFlag(values.out, 'out');
-  if (out === undefined) throw new UsageError('--out <synthetic.csv> is required');
-  if (out === input) throw new UsageError('--out must differ from the input file (the input is never overwritten)');
   const steps = integerFlag(values.steps, 'steps', 0) ?? 1000;
   const seed = integerFlag(values.seed, 'seed', 0) ?? 0;
   const pac = integerFlag(values.pac, 'pac', 1) ?? 10;
@@ -73,8 +65,7 @@ export const synthCommand = command('synth', summary, usage, async (argv) => {
   const condition = parseCondition(values.condition);
   const delimiter = values.delimiter ?? ',';
 
-  let text: string;
-  try { text = readFileSync(input, 'utf8'); } catch (e) { throw new Error(`cannot read ${input}: ${(e as Error).message}`); }
+  const text = readCsvText(input);
   const table = parseCsv(text, { source: input, delimiter, header: !values['no-header'], missingTokens: values.missing?.split(',') });
   // Checked before training, so a typo costs no training time.
   if (condition) {
