@@ -18,7 +18,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  accuracy, createRng, fitClassifier, macroF1, permutation, selectColumns, selectRows, trainRadialGan, translateInto,
+  accuracy, createRng, fitClassifier, macroF1, permutation, selectColumns, selectRows, stackLabelledRows, trainRadialGan, translateInto,
   type NumericMatrix, type RadialDomain,
 } from '@gantry/core';
 import { readCsvFile } from '@gantry/core/node';
@@ -113,19 +113,6 @@ function columnMeans(m: NumericMatrix): Float64Array {
   return means;
 }
 
-function stack(parts: { x: NumericMatrix; labels: ArrayLike<number> }[]): { x: NumericMatrix; labels: Int32Array } {
-  const cols = parts[0].x.cols;
-  const rows = parts.reduce((s, p) => s + p.x.rows, 0);
-  const values = new Float64Array(rows * cols);
-  const labels = new Int32Array(rows);
-  let at = 0;
-  for (const p of parts) {
-    values.set(p.x.values, at * cols);
-    labels.set(Array.from(p.labels), at);
-    at += p.x.rows;
-  }
-  return { x: { rows, cols, values }, labels };
-}
 
 interface Scores { accuracy: number; macroF1: number; rows: number }
 /**
@@ -187,7 +174,7 @@ async function runSeed(name: string, spec: DatasetSpec, data: Loaded, seed: numb
   const own = evaluate(train[0], test, numClasses, 100 + seed);
   const cols = spec.domainColumns;
   const means = columnMeans(train[0].x);
-  const imputed = stack([train[0], ...train.slice(1).map((d, j) => ({
+  const imputed = stackLabelledRows([train[0], ...train.slice(1).map((d, j) => ({
     x: intoTargetColumns(d, cols[j + 1], cols[0], (_, c) => means[c]), labels: d.labels,
   }))]);
   const meanImputed = evaluate(imputed, test, numClasses, 100 + seed);
@@ -200,13 +187,13 @@ async function runSeed(name: string, spec: DatasetSpec, data: Loaded, seed: numb
   const ganSeconds = (performance.now() - t) / 1000;
   const translated = translateInto(gan, train, 0);
   const perSource = train.slice(1).map((d, j) => gan.translate(j + 1, d.x, d.labels, 0));
-  const filled = stack([train[0], ...train.slice(1).map((d, j) => {
+  const filled = stackLabelledRows([train[0], ...train.slice(1).map((d, j) => {
     const t = perSource[j];
     return { x: intoTargetColumns(d, cols[j + 1], cols[0], (i, c) => t.values[i * t.cols + c]), labels: d.labels };
   })]);
   const errors = translationError(train.slice(1), perSource, cols.slice(1), cols[0], train[0].x);
   gan.dispose();
-  const radial = evaluate(stack([train[0], translated]), test, numClasses, 100 + seed);
+  const radial = evaluate(stackLabelledRows([train[0], translated]), test, numClasses, 100 + seed);
   const radialFill = evaluate(filled, test, numClasses, 100 + seed);
   return {
     dataset: name, seed, backend, targetRows: train[0].x.rows, sourceRows: train.slice(1).map((d) => d.x.rows), testRows: test.x.rows,

@@ -311,18 +311,24 @@ export function trainRadialGan(domainsIn: readonly RadialDomain[], options: Radi
  * Every other domain's rows translated into domain `target`'s columns, stacked, with their (kept) labels:
  * the rows that augment the target's training set.
  */
-export function translateInto(gan: RadialGan, domains: readonly RadialDomain[], target: number): { x: NumericMatrix; labels: Int32Array } {
-  if (domains.length !== gan.domainCount) throw new Error(`translateInto: the model has ${gan.domainCount} domains, got ${domains.length}`);
-  const parts = domains.map((d, j) => (j === target ? null : { x: gan.translate(j, d.x, d.labels, target), labels: d.labels })).filter((p) => p !== null);
-  const cols = gan.columns(target);
+/** Rows of several labelled matrices with the same columns, one after another. */
+export function stackLabelledRows(parts: readonly { x: NumericMatrix; labels: ArrayLike<number> }[], cols = parts[0]?.x.cols ?? 0): { x: NumericMatrix; labels: Int32Array } {
   const rows = parts.reduce((s, p) => s + p.x.rows, 0);
   const values = new Float64Array(rows * cols);
   const labels = new Int32Array(rows);
   let at = 0;
   for (const p of parts) {
+    if (p.x.cols !== cols) throw new Error(`stackLabelledRows: a part has ${p.x.cols} columns, expected ${cols}`);
     values.set(p.x.values, at * cols);
     labels.set(Array.from(p.labels), at);
     at += p.x.rows;
   }
-  return { x: { rows, cols, values, names: domains[target].x.names }, labels };
+  return { x: { rows, cols, values }, labels };
+}
+
+export function translateInto(gan: RadialGan, domains: readonly RadialDomain[], target: number): { x: NumericMatrix; labels: Int32Array } {
+  if (domains.length !== gan.domainCount) throw new Error(`translateInto: the model has ${gan.domainCount} domains, got ${domains.length}`);
+  const parts = domains.map((d, j) => (j === target ? null : { x: gan.translate(j, d.x, d.labels, target), labels: d.labels })).filter((p) => p !== null);
+  const stacked = stackLabelledRows(parts, gan.columns(target));
+  return { x: { ...stacked.x, names: domains[target].x.names }, labels: stacked.labels };
 }
