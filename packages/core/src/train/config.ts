@@ -1,6 +1,6 @@
 // Fills a GanConfig's defaults and builds its optimizers. Browser-safe.
 import * as tf from '@tensorflow/tfjs-core';
-import { optimizerPreset } from '../optimizers.js';
+import { adam, optimizerPreset } from '../optimizers.js';
 import type { GanConfig, OptimizerSpec, PresetName } from './types.js';
 
 export interface ResolvedConfig extends GanConfig {
@@ -61,7 +61,7 @@ export function resolveConfig(config: GanConfig): ResolvedConfig {
 
 export function optimizerFromSpec(spec: OptimizerSpec): tf.Optimizer {
   switch (spec.kind) {
-    case 'adam': return tf.train.adam(spec.learningRate, spec.beta1 ?? 0.9, spec.beta2 ?? 0.999, spec.epsilon);
+    case 'adam': return adam(spec.learningRate, spec.beta1 ?? 0.9, spec.beta2 ?? 0.999, spec.epsilon);
     case 'rmsprop': return tf.train.rmsprop(spec.learningRate, spec.decay ?? 0.9, spec.momentum ?? 0, spec.epsilon);
     case 'sgd': return tf.train.sgd(spec.learningRate);
     default: throw new Error(`unknown optimizer kind ${(spec as { kind: string }).kind}`);
