@@ -1,4 +1,4 @@
-// What gantry impute and gantry synth share: one input CSV, a different --out, and the flags that say how
+// What the CSV commands (impute, synth, score) share: one input CSV, a different --out, and the flags that say how
 // to read the file.
 import { readFileSync } from 'node:fs';
 import { UsageError } from './args.js';

@@ -63,16 +63,17 @@ async function run(argv: string[]): Promise<void> {
       images.dispose();
     } else {
       const features = output.shape[1] ?? 1;
-      const values = toOriginalScale(config.data, (await output.data()) as Float32Array, features);
+      const generated = (await output.data()) as Float32Array;
       if (format === '.png') {
-        const scaled = (await output.data()) as Float32Array;
-        writeFileSync(out, scatterPng([{ points: scaled, rgb: FAKE_RGB }], config.plot ?? plotRangeOf(scaled)));
+        writeFileSync(out, scatterPng([{ points: generated, rgb: FAKE_RGB }], config.plot ?? plotRangeOf(generated)));
       } else {
         const header = config.data.columns ?? Array.from({ length: features }, (_, i) => (features === 2 ? ['x', 'y'][i] : `c${i}`));
         const lines = [header.map(csvCell).join(',')];
-        const cells = config.data.coding
-          ? decodeRows(config.data.coding, (await output.data()) as Float32Array, n)
-          : Array.from({ length: n }, (_, r) => values.slice(r * features, (r + 1) * features).map((x) => String(x)));
+        const { coding } = config.data;
+        const cells = coding ? decodeRows(coding, generated, n) : (() => {
+          const values = toOriginalScale(config.data, generated, features);
+          return Array.from({ length: n }, (_, r) => values.slice(r * features, (r + 1) * features).map((x) => String(x)));
+        })();
         for (const row of cells) lines.push(row.map(csvCell).join(','));
         writeFileSync(out, `${lines.join('\n')}\n`);
       }

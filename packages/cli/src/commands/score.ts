@@ -1,8 +1,9 @@
 // gantry score: anomaly scores from a GAN trained on normal rows (see @gantry/core trainAnomalyGan).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { parseCsv, trainAnomalyGan, type CsvTable, type NumericMatrix } from '@gantry/core';
 import { command, parseFlags, UsageError } from '../args.js';
 import { selectBackend } from '../backend.js';
+import { readCsvText } from '../csv-input.js';
 
 const usage = `usage: gantry score --normal <normal.csv> <data.csv> --out <scores.csv> [options]
 
@@ -20,9 +21,7 @@ options:
   --quiet               no summary line`;
 
 function readTable(path: string): CsvTable {
-  let text: string;
-  try { text = readFileSync(path, 'utf8'); } catch (e) { throw new Error(`cannot read ${path}: ${(e as Error).message}`); }
-  return parseCsv(text, { source: path });
+  return parseCsv(readCsvText(path), { source: path });
 }
 
 function toMatrix(table: CsvTable, names: string[]): NumericMatrix {
