@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
-  adam, grid25, mlpDiscriminator, mlpGenerator, modeMetrics, ring8, sample, trainGan,
+  adam, grid25, linearDecayRate, mlpDiscriminator, mlpGenerator, modeMetrics, ring8, sample, trainGan,
   type GanConfig, type GaussianMixture2D, type LossName, type ModeMetrics,
 } from '../../packages/core/src/index.js';
 
@@ -138,9 +138,7 @@ export function ganConfig(spec: RunSpec, seed: number): GanConfig {
 
 /** Learning rate at a (1-based) generator step: constant, then linear to 0 over the last `decay` of the run. */
 export function learningRateAt(spec: RunSpec, step: number): number {
-  const start = Math.floor(spec.steps * (1 - spec.decay));
-  if (spec.decay <= 0 || step <= start) return spec.lr;
-  return spec.lr * Math.max(0, (spec.steps - step) / (spec.steps - start));
+  return linearDecayRate(spec.lr, spec.decay, step, spec.steps);
 }
 
 export interface TrainedMixture {

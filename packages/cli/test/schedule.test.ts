@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { learningRateAt } from '../src/commands/train.js';
+import { linearDecayRate as learningRateAt } from '@gantry/core';
 
 const bin = fileURLToPath(new URL('../bin/gantry.mjs', import.meta.url));
 

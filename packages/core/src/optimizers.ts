@@ -81,6 +81,17 @@ export function adam(learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon?:
   return new FusedAdamOptimizer(learningRate, beta1, beta2, epsilon);
 }
 
+/**
+ * A learning rate held constant, then falling linearly to 0 over the last `decay` fraction of a run of
+ * `steps` steps (decay 0: constant). Optimizers read their `learningRate` on every update, so setting it
+ * before a step schedules that step.
+ */
+export function linearDecayRate(lr: number, decay: number, step: number, steps: number): number {
+  const start = Math.floor(steps * (1 - decay));
+  if (decay <= 0 || step <= start) return lr;
+  return lr * Math.max(0, (steps - step) / (steps - start));
+}
+
 export type OptimizerPresetName = 'dcgan' | 'wgan' | 'wgan-gp';
 
 export interface OptimizerPreset {

@@ -5,7 +5,7 @@ import { extname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { parse as parseYaml } from 'yaml';
 import {
-  buildOptimizers, createRng, resolveConfig, resumeGan, trainGan, writeImageGrid, type DataSource, type GanConfig, type LossName, type ProgressMode,
+  buildOptimizers, createRng, linearDecayRate, resolveConfig, resumeGan, trainGan, writeImageGrid, type DataSource, type GanConfig, type LossName, type ProgressMode,
 } from '@gantry/core/node';
 import {
   choiceFlag, command, integerFlag, numberInRangeFlag, parseFlags, positiveNumberFlag, stringFlag, UsageError, type Parsed,
@@ -28,12 +28,6 @@ export const DEFAULTS: Record<DataInfo['kind'], { steps: number; batch: number; 
   image: { steps: 3000, batch: 64, latentDim: 64, lr: 2e-4, lrDecay: 0, r1: 0 },
 };
 
-/** The learning rate for a step under a linear decay to 0 over the last `decay` fraction of the run. */
-export function learningRateAt(lr: number, decay: number, step: number, steps: number): number {
-  const start = Math.floor(steps * (1 - decay));
-  if (decay <= 0 || step <= start) return lr;
-  return lr * Math.max(0, (steps - step) / (steps - start));
-}
 
 const usage = `usage: gantry train --data <name|path> [options]
        gantry train --config <file.json|file.yaml> [options]
@@ -186,8 +180,8 @@ function scheduledOptimizers(c: RunConfig) {
     optimizers,
     prepareStep(step: number) {
       if (decay <= 0) return;
-      (optimizers.generator as Scheduled).learningRate = learningRateAt(c.train.lrG, decay, step, c.train.steps);
-      (optimizers.discriminator as Scheduled).learningRate = learningRateAt(c.train.lrD, decay, step, c.train.steps);
+      (optimizers.generator as Scheduled).learningRate = linearDecayRate(c.train.lrG, decay, step, c.train.steps);
+      (optimizers.discriminator as Scheduled).learningRate = linearDecayRate(c.train.lrD, decay, step, c.train.steps);
     },
   };
 }
