@@ -27,6 +27,12 @@ interface AdamSlots {
  * variable. Elsewhere (cpu, wasm, webgl) it is tf.AdamOptimizer itself.
  */
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
+  /**
+   * beta1^t and beta2^t as this optimizer last wrote them, with the data they were written to: an update
+   * reads them back from the backend only when something else (setWeights, a checkpoint) replaced them.
+   */
+  private betaPowers?: { values: [number, number]; dataIds: [object, object] };
+
   override applyGradients(variableGradients: VariableGradients): void {
     const named = Array.isArray(variableGradients)
       ? variableGradients.map((v) => ({ name: v.name, grad: v.tensor as tf.Tensor | undefined }))
@@ -54,8 +60,11 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
       ms.push(slots.accumulatedFirstMoment[i]!.variable);
       vs.push(slots.accumulatedSecondMoment[i]!.variable);
     });
-    const accBeta1 = slots.accBeta1.dataSync()[0];
-    const accBeta2 = slots.accBeta2.dataSync()[0];
+    const cached = this.betaPowers;
+    const [accBeta1, accBeta2] = cached?.dataIds[0] === slots.accBeta1.dataId && cached.dataIds[1] === slots.accBeta2.dataId
+      ? cached.values : [slots.accBeta1.dataSync()[0], slots.accBeta2.dataSync()[0]];
+    // float32 products, bit-identical to tfjs Adam's mul(accBeta, beta)
+    const next: [number, number] = [Math.fround(accBeta1 * Math.fround(this.beta1)), Math.fround(accBeta2 * Math.fround(this.beta2))];
     tf.tidy(() => {
       if (vars.length > 0) {
         const attrs = { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, accBeta1, accBeta2 };
@@ -68,10 +77,10 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
           vs[k].assign(out[2 * n + k]);
         }
       }
-      // float32 products, bit-identical to tfjs Adam's mul(accBeta, beta)
-      slots.accBeta1.assign(tf.scalar(Math.fround(accBeta1 * Math.fround(this.beta1))));
-      slots.accBeta2.assign(tf.scalar(Math.fround(accBeta2 * Math.fround(this.beta2))));
+      slots.accBeta1.assign(tf.scalar(next[0]));
+      slots.accBeta2.assign(tf.scalar(next[1]));
     });
+    this.betaPowers = { values: next, dataIds: [slots.accBeta1.dataId, slots.accBeta2.dataId] };
     this.incrementIterations();
   }
 }

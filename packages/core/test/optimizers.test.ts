@@ -132,3 +132,23 @@ test('getWeights()/setWeights() keep tfjs Adam\'s layout, and state moves betwee
   plain.dispose();
   await tf.setBackend('cpu');
 });
+
+test('a fused update after setWeights uses the restored beta powers, not the ones it last wrote', { skip: !torchAvailable }, async () => {
+  await tf.setBackend('torch');
+  const w = tf.variable(tf.tensor1d([0.5, -1, 2]), true, 'rewind-w');
+  const loss = (): tf.Scalar => tf.sum(tf.square(w));
+  const opt = new FusedAdamOptimizer(0.05, 0.8, 0.95);
+  opt.minimize(loss)?.dispose();
+  const afterOne = { w: tf.clone(w), state: (await opt.getWeights()).map((s) => ({ name: s.name, tensor: tf.clone(s.tensor) })) };
+  opt.minimize(loss)?.dispose();
+  const afterTwo = w.dataSync().slice() as Float32Array;
+  for (let i = 0; i < 3; i++) opt.minimize(loss)?.dispose();
+  // rewind to step one and redo step two: with stale beta powers (step five's) this update would differ
+  w.assign(afterOne.w);
+  await opt.setWeights(afterOne.state);
+  opt.minimize(loss)?.dispose();
+  assertClose(w.dataSync() as Float32Array, afterTwo, 1e-6, 'step two redone');
+  tf.dispose([w, afterOne.w, ...afterOne.state.map((s) => s.tensor)]);
+  opt.dispose();
+  await tf.setBackend('cpu');
+});
