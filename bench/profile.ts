@@ -1,7 +1,9 @@
-// Where does a workload's step time go on one backend? Runs a few steps under tf.profile and
-// prints time per kernel name (sum of kernelMs, count), the kernels' share of the wall time (the
-// rest is tfjs engine and JavaScript overhead) and the cpu fallbacks used.
+// Where does a workload's step time go on one backend? Times a few plain steps (CPU and wall time
+// per step), then runs as many under tf.profile and prints wall and CPU time per kernel name, calls
+// per step, the kernels' share (the rest of a step is tfjs engine and JavaScript overhead) and the
+// cpu fallbacks used.
 //   node --import tsx bench/profile.ts --workload dcgan28 --backend torch --steps 3 [--threads 1]
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,6 +15,10 @@ import { markdownTable } from './stats.js';
 import { buildWorkload, WORKLOADS, type WorkloadName } from './workloads.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+function cpuMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
+}
 
 function arg(flag: string, fallback: string): string {
   const i = process.argv.indexOf(flag);
@@ -43,7 +49,28 @@ async function main(): Promise<void> {
   const { step } = buildWorkload(workload, repoRoot);
   await step(); // warm-up outside the profile
 
-  const byKernel = new Map<string, { ms: number; count: number }>();
+  // Unprofiled steps first: process CPU time per step (all threads) stays meaningful on a loaded
+  // machine, where wall time does not.
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
+  for (let i = 0; i < steps; i++) await step();
+  const plainWall = (performance.now() - wall0) / steps;
+  const plainCpu = cpuMs(process.cpuUsage(cpu0)) / steps;
+
+  // tf.profile times each kernel with the backend's time(); wrap it to also take CPU time.
+  const active = tf.backend() as tf.KernelBackend & { time(f: () => void): Promise<tf.BackendTimingInfo> };
+  const backendTime = active.time.bind(active);
+  active.time = async (f) => {
+    let cpu = 0;
+    const timing = await backendTime(() => {
+      const start = process.cpuUsage();
+      f();
+      cpu = cpuMs(process.cpuUsage(start));
+    });
+    return { ...timing, getExtraProfileInfo: () => String(cpu) };
+  };
+
+  const byKernel = new Map<string, { ms: number; cpuMs: number; count: number }>();
   let wall = 0;
   for (let i = 0; i < steps; i++) {
     const t0 = performance.now();
@@ -51,21 +78,26 @@ async function main(): Promise<void> {
     const info = await tf.profile(async () => { await step(); });
     wall += performance.now() - t0;
     for (const k of info.kernels) {
-      const entry = byKernel.get(k.name) ?? { ms: 0, count: 0 };
+      const entry = byKernel.get(k.name) ?? { ms: 0, cpuMs: 0, count: 0 };
       entry.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+      entry.cpuMs += Number(k.extraInfo) || 0;
       entry.count += 1;
       byKernel.set(k.name, entry);
     }
   }
   const total = [...byKernel.values()].reduce((s, e) => s + e.ms, 0);
-  const rows = [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms).map(([name, e]) => [
-    name, (e.ms / steps).toFixed(2), (e.count / steps).toFixed(0), ((e.ms / steps) / (e.count / steps) * 1000).toFixed(0),
-    `${(100 * e.ms / total).toFixed(1)}%`,
+  const totalCpu = [...byKernel.values()].reduce((s, e) => s + e.cpuMs, 0);
+  const rows = [...byKernel.entries()].sort((a, b) => b[1].cpuMs - a[1].cpuMs).map(([name, e]) => [
+    name, (e.ms / steps).toFixed(2), (e.cpuMs / steps).toFixed(2), (e.count / steps).toFixed(0),
+    (e.ms / e.count * 1000).toFixed(0), (e.cpuMs / e.count * 1000).toFixed(0), `${(100 * e.cpuMs / totalCpu).toFixed(1)}%`,
   ]);
-  console.log(`${workload} on ${backend}: ${(wall / steps).toFixed(1)} ms/step wall (profiled), ` +
-    `${(total / steps).toFixed(1)} ms/step in kernels, ${(byKernel.size)} kernels, ` +
+  console.log(`${workload} on ${backend}, ${threads} thread(s), ${steps} steps, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`unprofiled: ${plainCpu.toFixed(1)} ms/step CPU, ${plainWall.toFixed(1)} ms/step wall`);
+  console.log(`profiled: ${(wall / steps).toFixed(1)} ms/step wall, in kernels ${(total / steps).toFixed(1)} ms/step wall ` +
+    `and ${(totalCpu / steps).toFixed(1)} ms/step CPU, ${(byKernel.size)} kernels, ` +
     `${([...byKernel.values()].reduce((s, e) => s + e.count, 0) / steps).toFixed(0)} kernel calls/step`);
-  console.log(markdownTable(['kernel', 'ms/step', 'calls/step', 'us/call', 'share'], rows));
+  console.log('(a kernel whose gradient or forward runs other kernels, such as fusedMatMul__op, counts their time too)');
+  console.log(markdownTable(['kernel', 'wall ms/step', 'CPU ms/step', 'calls/step', 'wall us/call', 'CPU us/call', 'CPU share'], rows));
   if (fallbackCounts) console.log(`cpu fallbacks: ${JSON.stringify(fallbackCounts())}`);
 }
 

@@ -1,0 +1,91 @@
+// Per-kernel CPU cost of the small ops behind mlp2d and gain16 on one tfjs backend, beside the
+// closest PyTorch call on tensors of the same shapes (bench/kernels_peer.py), one thread each side.
+// Process CPU time per call (process.cpuUsage / time.process_time) stays meaningful on a loaded
+// machine, where wall time does not.
+//   node --import tsx bench/kernels.ts [--backend torch] [--calls 2000] [--warmup 50] [--filter Step] [--json out.json]
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import * as tf from '@tensorflow/tfjs-core';
+
+import { KERNEL_CASES, makeInputs, shapeLabel, TF_CALLS, type KernelCase } from './kernel_cases.js';
+import { markdownTable, median } from './stats.js';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+const PYTHON = '/usr/bin/python3';
+
+function arg(flag: string, fallback: string): string {
+  const i = process.argv.indexOf(flag);
+  return i >= 0 && process.argv[i + 1] != null ? process.argv[i + 1] : fallback;
+}
+
+/** Timed blocks per case; the median block is reported (a GC pause or a burst of load hits one block). */
+const BLOCKS = 5;
+
+/** CPU microseconds per call of one case (inputs made once; every output disposed). */
+export function timeCase(c: KernelCase, calls: number, warmup: number): number {
+  const inputs = makeInputs(c);
+  const run = TF_CALLS[c.op](inputs);
+  const once = (): void => { const out = run(); if (out != null) tf.dispose(out); };
+  for (let i = 0; i < warmup; i++) once();
+  const perBlock = Math.max(1, Math.round(calls / BLOCKS));
+  const blocks: number[] = [];
+  for (let b = 0; b < BLOCKS; b++) {
+    const start = process.cpuUsage();
+    for (let i = 0; i < perBlock; i++) once();
+    const used = process.cpuUsage(start);
+    blocks.push((used.user + used.system) / perBlock);
+  }
+  tf.dispose(inputs);
+  return median(blocks);
+}
+
+/** us/call of each case in PyTorch, or null where the peer is unavailable. */
+function timePeer(cases: KernelCase[], calls: number, warmup: number): (number | null)[] {
+  if (!existsSync(PYTHON)) return cases.map(() => null);
+  const child = spawnSync(PYTHON, [join(repoRoot, 'bench', 'kernels_peer.py'), '--calls', String(calls), '--warmup', String(warmup)],
+    { input: JSON.stringify(cases), encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
+  if (child.status !== 0) throw new Error(`kernels_peer.py failed (exit ${child.status}): ${child.stderr}`);
+  return JSON.parse(child.stdout) as (number | null)[];
+}
+
+async function main(): Promise<void> {
+  const backend = arg('--backend', 'torch');
+  const calls = Number(arg('--calls', '2000'));
+  const warmup = Number(arg('--warmup', '50'));
+  const filter = arg('--filter', '');
+  const jsonOut = arg('--json', '');
+  if (backend === 'torch') {
+    const torch = await import('@gantry/tfjs-backend-torch') as { setNumThreads(n: number): void };
+    torch.setNumThreads(1);
+  } else if (backend === 'wasm') {
+    await import('@tensorflow/tfjs-backend-wasm');
+  } else {
+    await import('@tensorflow/tfjs-backend-cpu');
+  }
+  await tf.setBackend(backend);
+  const cases = KERNEL_CASES.filter((c) => filter === '' || c.kernel.includes(filter) || c.op.includes(filter));
+  const ours = cases.map((c) => timeCase(c, calls, warmup));
+  const peer = timePeer(cases, calls, warmup);
+  const rows = cases.map((c, i) => [
+    c.kernel, c.op, shapeLabel(c), c.where, ours[i].toFixed(1), peer[i] == null ? '-' : peer[i]!.toFixed(1),
+    peer[i] == null ? '-' : `${(ours[i] / peer[i]!).toFixed(1)}x`,
+  ]);
+  const total = (xs: (number | null)[]): number => xs.reduce<number>((s, x) => s + (x ?? 0), 0);
+  console.log(`${backend} (1 thread) vs PyTorch ${peer.some((p) => p != null) ? '(1 thread)' : 'unavailable'}: ` +
+    `CPU us/call (median of ${BLOCKS} blocks of ${calls / BLOCKS} calls, after ${warmup} warm-up calls); ratio = ${backend} / PyTorch (lower is better)`);
+  console.log(markdownTable(['kernel', 'op', 'inputs', 'workload', `${backend} us`, 'PyTorch us', 'ratio'], rows));
+  console.log(`sum over cases: ${backend} ${total(ours).toFixed(0)} us, PyTorch ${total(peer).toFixed(0)} us`);
+  if (jsonOut !== '') {
+    writeFileSync(jsonOut, JSON.stringify(cases.map((c, i) => ({ ...c, usPerCall: ours[i], pytorchUsPerCall: peer[i] })), null, 1));
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().then(() => process.exit(0), (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
