@@ -1,5 +1,6 @@
 // Elementwise kernels: unary math, activations, binary arithmetic with broadcasting, comparisons,
 // logic, select. Integer semantics follow tfjs (results stored as if into an Int32Array).
+#include "dense_loops.h"
 #include "ops_common.h"
 
 namespace gantry {
@@ -33,6 +34,11 @@ at::Tensor Pow(const at::Tensor& a, const at::Tensor& b) {
 
 // tfjs Select: a rank-1 condition picks whole rows of higher-rank t/e.
 at::Tensor Select(const at::Tensor& condition, const at::Tensor& t, const at::Tensor& e) {
+  if (condition.scalar_type() == at::kBool && condition.is_contiguous() && t.scalar_type() == e.scalar_type() &&
+      t.element_size() == 4 && t.is_contiguous() && e.is_contiguous() && condition.sizes() == t.sizes() &&
+      e.sizes() == t.sizes()) {
+    return DenseSelect(condition, t, e);
+  }
   at::Tensor c = condition.to(at::kBool);
   if (c.dim() == 1 && t.dim() > 1) {
     std::vector<int64_t> shape(t.dim(), 1);
@@ -43,6 +49,7 @@ at::Tensor Select(const at::Tensor& condition, const at::Tensor& t, const at::Te
 }
 
 at::Tensor Step(const at::Tensor& x, double alpha) {
+  if (IsDense(x, at::kFloat)) return DenseStep(x, static_cast<float>(alpha));
   at::Tensor out = at::where(x > 0, at::ones({}, x.options()), at::full({}, alpha, x.options()));
   return at::isFloatingType(x.scalar_type()) ? at::where(at::isnan(x), x, out) : out;
 }
@@ -58,6 +65,26 @@ at::Tensor Prelu(const at::Tensor& x, const at::Tensor& alpha) { return at::wher
 at::Tensor Sign(const at::Tensor& x) {
   at::Tensor s = at::sign(x);
   return at::isFloatingType(x.scalar_type()) ? at::where(at::isnan(x), ZeroLike0(s), s) : s;
+}
+
+// Comparisons: float32 against a float32 scalar or same-shape tensor take the dense loop.
+at::Tensor CompareOp(const at::Tensor& a, const at::Tensor& b, Compare compare) {
+  if (IsDense(a, at::kFloat) && IsDenseOrSingle(b, a)) return DenseCompare(a, b, compare);
+  switch (compare) {
+    case Compare::kGreater: return at::gt(a, b);
+    case Compare::kGreaterEqual: return at::ge(a, b);
+    case Compare::kLess: return at::lt(a, b);
+    case Compare::kLessEqual: return at::le(a, b);
+    case Compare::kEqual: return at::eq(a, b);
+    case Compare::kNotEqual: return at::ne(a, b);
+  }
+  throw std::invalid_argument("unknown comparison");
+}
+
+at::Tensor Cast(const at::Tensor& x, at::ScalarType type) {
+  if (type == at::kInt && at::isFloatingType(x.scalar_type())) return Int32FromDouble(x);
+  if (IsDense(x, at::kBool) && (type == at::kFloat || type == at::kInt)) return DenseBoolTo(x, type);
+  return x.to(type);
 }
 
 }  // namespace
@@ -113,10 +140,7 @@ GANTRY_BINARY_OP("prelu", Prelu(a, b));
 GANTRY_BINARY_OP("eluGrad", at::where(b >= 0, a, a * (b + 1)));
 GANTRY_LAMBDA_OP("softmax", const at::Tensor& x = TensorArg(info, 0);
                  return ReturnTensor(info, at::softmax(x, IntArg(info, 1))););
-GANTRY_LAMBDA_OP("cast", const at::Tensor& x = TensorArg(info, 0);
-                 const at::ScalarType type = ScalarTypeFromCode(IntArg(info, 1));
-                 if (type == at::kInt && at::isFloatingType(x.scalar_type())) return ReturnTensor(info, Int32FromDouble(x));
-                 return ReturnTensor(info, x.to(type)););
+GANTRY_LAMBDA_OP("cast", return ReturnTensor(info, Cast(TensorArg(info, 0), ScalarTypeFromCode(IntArg(info, 1)))););
 
 // Binary arithmetic with broadcasting.
 GANTRY_BINARY_OP("add", at::add(a, b));
@@ -132,12 +156,12 @@ GANTRY_BINARY_OP("squaredDifference", at::square(at::sub(a, b)));
 GANTRY_BINARY_OP("atan2", at::atan2(a, b));
 
 // Comparisons and logic (bool results).
-GANTRY_BINARY_OP("greater", at::gt(a, b));
-GANTRY_BINARY_OP("greaterEqual", at::ge(a, b));
-GANTRY_BINARY_OP("less", at::lt(a, b));
-GANTRY_BINARY_OP("lessEqual", at::le(a, b));
-GANTRY_BINARY_OP("equal", at::eq(a, b));
-GANTRY_BINARY_OP("notEqual", at::ne(a, b));
+GANTRY_BINARY_OP("greater", CompareOp(a, b, Compare::kGreater));
+GANTRY_BINARY_OP("greaterEqual", CompareOp(a, b, Compare::kGreaterEqual));
+GANTRY_BINARY_OP("less", CompareOp(a, b, Compare::kLess));
+GANTRY_BINARY_OP("lessEqual", CompareOp(a, b, Compare::kLessEqual));
+GANTRY_BINARY_OP("equal", CompareOp(a, b, Compare::kEqual));
+GANTRY_BINARY_OP("notEqual", CompareOp(a, b, Compare::kNotEqual));
 GANTRY_BINARY_OP("logicalAnd", at::logical_and(a, b));
 GANTRY_BINARY_OP("logicalOr", at::logical_or(a, b));
 GANTRY_BINARY_OP("logicalXor", at::logical_xor(a, b));

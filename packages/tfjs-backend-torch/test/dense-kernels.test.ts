@@ -1,0 +1,103 @@
+// The kernels with a dense-loop fast path (native/src/dense_loops.h: Step, Select, comparisons,
+// bool casts) and the Reshape that shares data: edge values (NaN, +-inf, 0, -0), the dense shapes
+// that take the loop and the broadcast/int32/strided shapes that take ATen, against the cpu backend.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-layers'; // registers the gradients
+
+import { setFallbackPolicy, setShapeChecks } from '@gantry/tfjs-backend-torch';
+import { assertSameAsCpu, randomValues, seededRandom } from './engine-helpers.js';
+
+const rand = seededRandom(20261124);
+const EDGES = [NaN, Infinity, -Infinity, 0, -0, 1e-30, -1e-30, 1, -1, 3.5, -2.25];
+
+/** Values of the given size: the edge values first, then seeded random ones (with repeats for ==). */
+function edgeValues(size: number): number[] {
+  const random = randomValues(rand, size, 3);
+  return Array.from({ length: size }, (_, i) => (i < EDGES.length ? EDGES[i] : i % 7 === 0 ? EDGES[i % EDGES.length] : random[i]));
+}
+
+const floats = (shape: number[]): (() => tf.Tensor) => {
+  const values = edgeValues(shape.reduce((a, b) => a * b, 1));
+  return () => tf.tensor(values, shape);
+};
+const ints = (shape: number[]): (() => tf.Tensor) => {
+  const values = Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.floor(rand() * 7) - 3);
+  return () => tf.tensor(values, shape, 'int32');
+};
+
+setShapeChecks(true);
+test.beforeEach(() => { setFallbackPolicy('throw'); });
+test.afterEach(() => { setFallbackPolicy('allow'); });
+
+test('step: NaN stays NaN, x > 0 is 1, else alpha (float32 dense loop, int32 via ATen)', async () => {
+  for (const shape of [[256, 128], [7], []]) {
+    const x = floats(shape);
+    for (const alpha of [0, 0.2, -1.5]) await assertSameAsCpu(`step ${alpha} [${shape}]`, () => tf.step(x(), alpha), 0);
+  }
+  const xi = ints([5, 4]);
+  await assertSameAsCpu('step int32', () => tf.step(xi(), 0), 0);
+  // a strided (transposed) input still goes through ATen
+  const x = floats([6, 5]);
+  await assertSameAsCpu('step of a transpose', () => tf.step(tf.transpose(x()), 0.3), 0);
+});
+
+test('select: same-shape float32/int32 loops, broadcast conditions', async () => {
+  const a = floats([64, 33]);
+  const b = floats([64, 33]);
+  await assertSameAsCpu('where float32', () => tf.where(tf.greater(a(), b()), a(), b()), 0);
+  await assertSameAsCpu('where float32 NaN-preserving', () => tf.where(tf.isNaN(a()), a(), tf.neg(b())), 0);
+  const ia = ints([10, 3]);
+  const ib = ints([10, 3]);
+  await assertSameAsCpu('where int32', () => tf.where(tf.less(ia(), ib()), ia(), ib()), 0);
+  await assertSameAsCpu('where with a broadcast condition', () => tf.where(tf.greater(tf.slice(a(), [0, 0], [1, 33]), 0), a(), b()), 0);
+  await assertSameAsCpu('where scalar', () => tf.where(tf.scalar(true, 'bool'), tf.scalar(NaN), tf.scalar(1)), 0);
+});
+
+test('comparisons: float32 against a scalar or same shape (loop), broadcasts and int32 (ATen)', async () => {
+  const compares: Array<[string, (a: tf.Tensor, b: tf.Tensor | number) => tf.Tensor]> = [
+    ['greater', tf.greater], ['greaterEqual', tf.greaterEqual], ['less', tf.less], ['lessEqual', tf.lessEqual],
+    ['equal', tf.equal], ['notEqual', tf.notEqual],
+  ];
+  const a = floats([40, 17]);
+  const b = floats([40, 17]);
+  const row = floats([17]);
+  for (const [name, fn] of compares) {
+    await assertSameAsCpu(`${name} same shape`, () => fn(a(), b()), 0);
+    for (const s of [0, -0, 1, NaN, Infinity, -Infinity]) await assertSameAsCpu(`${name} scalar ${s}`, () => fn(a(), s), 0);
+    await assertSameAsCpu(`${name} [1,1] against [17]`, () => fn(row(), tf.tensor([[0.5]])), 0);
+    await assertSameAsCpu(`${name} broadcast row`, () => fn(a(), row()), 0);
+    await assertSameAsCpu(`${name} scalar first`, () => fn(tf.scalar(0.5), a()), 0);
+    const ia = ints([9, 4]);
+    await assertSameAsCpu(`${name} int32`, () => fn(ia(), 1), 0);
+  }
+});
+
+test('casts of bool to float32 and int32 (loop) and of other dtypes (ATen)', async () => {
+  const x = floats([33, 9]);
+  await assertSameAsCpu('bool -> float32', () => tf.cast(tf.greater(x(), 0), 'float32'), 0);
+  await assertSameAsCpu('bool -> int32', () => tf.cast(tf.greater(x(), 0), 'int32'), 0);
+  await assertSameAsCpu('float32 -> bool', () => tf.cast(x(), 'bool'), 0);
+  await assertSameAsCpu('float32 -> int32', () => tf.cast(x(), 'int32'), 0);
+  await assertSameAsCpu('transposed bool -> float32', () => tf.cast(tf.transpose(tf.greater(x(), 0)), 'float32'), 0);
+});
+
+test('relu and leakyRelu gradients (Step, Select, Greater on every MLP backward pass) match cpu', async () => {
+  const x = floats([32, 16]);
+  const dy = floats([32, 16]);
+  await assertSameAsCpu('relu grad', () => tf.grad((t: tf.Tensor) => tf.relu(t))(x(), dy()), 0);
+  await assertSameAsCpu('leakyRelu grad', () => tf.grad((t: tf.Tensor) => tf.leakyRelu(t, 0.2))(x(), dy()), 0);
+});
+
+test('dense loops allocate nothing that outlives their outputs', async () => {
+  await tf.setBackend('torch');
+  const x = floats([16, 8]);
+  const before = tf.memory() as tf.MemoryInfo & { numNativeTensors: number };
+  for (let i = 0; i < 5; i++) {
+    tf.tidy(() => { tf.step(x()); tf.where(tf.greater(x(), 0), x(), x()); tf.cast(tf.less(x(), 1), 'float32'); });
+  }
+  const after = tf.memory() as tf.MemoryInfo & { numNativeTensors: number };
+  assert.equal(after.numTensors, before.numTensors);
+  assert.equal(after.numNativeTensors, before.numNativeTensors);
+});
