@@ -99,7 +99,7 @@ def time_case(case, calls, warmup):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", type=int, default=2000)
-    parser.add_argument("--warmup", type=int, default=50)
+    parser.add_argument("--warmup", type=int, default=200)
     args = parser.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(0)

@@ -2,7 +2,7 @@
 // until a native kernel first needs them (then they are uploaded once and dropped); data crosses
 // back to JS only on read. complex64 and string tensors stay in JS: their kernels fall back to cpu.
 import {
-  DataStorage, KernelBackend, engine, util,
+  KernelBackend, engine, util,
   type BackendTimingInfo, type BackendValues, type DataId, type DataType, type Tensor, type Tensor2D, type TensorInfo,
 } from '@tensorflow/tfjs-core';
 
@@ -18,6 +18,14 @@ interface TensorData {
   dtype: DataType;
   refCount: number;
 }
+
+/**
+ * Each dataId carries its record under this key, instead of a WeakMap from dataIds to records (what
+ * tfjs' DataStorage does): a WeakMap get/set/delete per tensor and per kernel input was a visible part
+ * of the per-call cost of small kernels, and every live entry is an ephemeron the GC must trace.
+ */
+const RECORD = Symbol('gantry.torch.record');
+type RecordHolder = { [RECORD]?: TensorData };
 
 function isNativeDtype(dtype: DataType): dtype is NativeDtype {
   return dtype === 'float32' || dtype === 'int32' || dtype === 'bool';
@@ -50,16 +58,37 @@ function checkOutput(handle: number, shape: number[], dtype: DataType): void {
 }
 
 export class TorchBackend extends KernelBackend {
-  private readonly data: DataStorage<TensorData>;
+  private dataIdCount = 0;
 
-  constructor() {
-    super();
-    this.data = new DataStorage(this, engine());
+  /** The record of a dataId of this backend; a dataId another backend holds is moved here first (as DataStorage.get does). */
+  private record(dataId: DataId): TensorData {
+    const own = (dataId as RecordHolder)[RECORD];
+    if (own !== undefined) return own;
+    engine().moveData(this, dataId);
+    const moved = (dataId as RecordHolder)[RECORD];
+    if (moved === undefined) throw new Error('torch backend: a tensor whose data no backend holds (disposed?)');
+    return moved;
+  }
+
+  private hasRecord(dataId: DataId): boolean {
+    return (dataId as RecordHolder)[RECORD] !== undefined;
+  }
+
+  /** A fresh dataId carrying its record. */
+  private newDataId(data: TensorData): DataId {
+    this.dataIdCount++;
+    return { [RECORD]: data };
+  }
+
+  /** Attaches a record to a dataId made elsewhere (move from another backend). */
+  private setRecord(dataId: DataId, data: TensorData): void {
+    if (!this.hasRecord(dataId)) this.dataIdCount++;
+    (dataId as RecordHolder)[RECORD] = data;
   }
 
   /** Native handle of a tensor's data, uploading JS-held values on first use. */
   handleOf(t: TensorInfo): number {
-    const data = this.data.get(t.dataId);
+    const data = this.record(t.dataId);
     if (data.handle !== null) return data.handle;
     if (!isNativeDtype(data.dtype)) {
       throw new Error(`torch backend: ${data.dtype} tensors have no native form (shape [${data.shape}])`);
@@ -72,15 +101,13 @@ export class TorchBackend extends KernelBackend {
 
   /** Whether the tensor's data already lives natively (false while JS holds its values). */
   isOnNative(t: TensorInfo): boolean {
-    return this.data.get(t.dataId).handle !== null;
+    return this.record(t.dataId).handle !== null;
   }
 
   /** Wraps a fresh native handle (owned from now on by the returned dataId) as a kernel output. */
   makeOutput(handle: number, shape: number[], dtype: DataType): TensorInfo {
     if (shapeChecks) checkOutput(handle, shape, dtype);
-    const dataId = {};
-    this.data.set(dataId, { handle, values: null, shape, dtype, refCount: 1 });
-    return { dataId, shape, dtype };
+    return { dataId: this.newDataId({ handle, values: null, shape, dtype, refCount: 1 }), shape, dtype };
   }
 
   /** Like makeOutput, taking the shape from the native tensor. */
@@ -100,17 +127,15 @@ export class TorchBackend extends KernelBackend {
   }
 
   override write(values: BackendValues, shape: number[], dtype: DataType): DataId {
-    const dataId = {};
-    this.data.set(dataId, { handle: null, values, shape, dtype, refCount: 1 });
-    return dataId;
+    return this.newDataId({ handle: null, values, shape, dtype, refCount: 1 });
   }
 
   override move(dataId: DataId, values: BackendValues, shape: number[], dtype: DataType, refCount: number): void {
-    this.data.set(dataId, { handle: null, values, shape, dtype, refCount });
+    this.setRecord(dataId, { handle: null, values, shape, dtype, refCount });
   }
 
   override readSync(dataId: DataId): BackendValues {
-    const data = this.data.get(dataId);
+    const data = this.record(dataId);
     if (data.values !== null) return data.values;
     if (data.handle === null) {
       return util.getTypedArrayFromDType(data.dtype as NativeDtype, util.sizeFromShape(data.shape));
@@ -123,25 +148,26 @@ export class TorchBackend extends KernelBackend {
   }
 
   override refCount(dataId: DataId): number {
-    return this.data.has(dataId) ? this.data.get(dataId).refCount : 0;
+    return (dataId as RecordHolder)[RECORD]?.refCount ?? 0;
   }
 
   override incRef(dataId: DataId): void {
-    this.data.get(dataId).refCount++;
+    this.record(dataId).refCount++;
   }
 
   override disposeData(dataId: DataId, force = false): boolean {
-    if (!this.data.has(dataId)) return true;
-    const data = this.data.get(dataId);
+    const data = (dataId as RecordHolder)[RECORD];
+    if (data === undefined) return true;
     data.refCount--;
     if (!force && data.refCount > 0) return false;
     if (data.handle !== null) addon.release(data.handle);
-    this.data.delete(dataId);
+    (dataId as RecordHolder)[RECORD] = undefined;
+    this.dataIdCount--;
     return true;
   }
 
   override numDataIds(): number {
-    return this.data.numDataIds();
+    return this.dataIdCount;
   }
 
   override memory(): { unreliable: boolean; reasons?: string[]; numNativeTensors: number } {

@@ -82,7 +82,9 @@ std::vector<at::Tensor> TensorListArg(const Napi::CallbackInfo& info, size_t ind
 }
 
 Napi::Value ReturnTensor(const Napi::CallbackInfo& info, at::Tensor result) {
-  const int64_t handle = StoreTensor(result.contiguous());
+  // Most results are fresh contiguous tensors: move them into the store (contiguous() would return
+  // another reference, one more refcount round trip per call).
+  const int64_t handle = StoreTensor(result.is_contiguous() ? std::move(result) : result.contiguous());
   return Napi::Number::New(info.Env(), static_cast<double>(handle));
 }
 

@@ -9,7 +9,11 @@ namespace gantry {
 namespace {
 
 std::unordered_map<int64_t, at::Tensor>& Store() {
-  static auto* store = new std::unordered_map<int64_t, at::Tensor>();
+  static auto* store = [] {
+    auto* map = new std::unordered_map<int64_t, at::Tensor>();
+    map->reserve(4096);  // a training step keeps a few hundred tensors alive: no rehashing mid-step
+    return map;
+  }();
   return *store;
 }
 int64_t next_handle = 1;
