@@ -101,3 +101,13 @@ test('dense loops allocate nothing that outlives their outputs', async () => {
   assert.equal(after.numTensors, before.numTensors);
   assert.equal(after.numNativeTensors, before.numNativeTensors);
 });
+
+test('gather with int32 indices checked in one loop: rows, 2-D indices, both bad-index ends', async () => {
+  const x = floats([50, 4]);
+  await assertSameAsCpu('gather rows', () => tf.gather(x(), tf.tensor1d([49, 0, 7, 7, 3], 'int32')), 0);
+  await assertSameAsCpu('gather 2-D indices', () => tf.gather(x(), tf.tensor2d([[3, 0], [49, 7]], [2, 2], 'int32')), 0);
+  await assertSameAsCpu('gather axis 1', () => tf.gather(x(), tf.tensor1d([3, 1], 'int32'), 1), 0);
+  await tf.setBackend('torch');
+  assert.throws(() => tf.tidy(() => tf.gather(x(), tf.tensor1d([0, -2, 5], 'int32'))), /GatherV2: the index value -2 is not in \[0, 49\]/);
+  assert.throws(() => tf.tidy(() => tf.gather(x(), tf.tensor1d([0, 50], 'int32'))), /GatherV2: the index value 50 is not in \[0, 49\]/);
+});
