@@ -100,7 +100,12 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--warmup", type=int, default=200)
+    parser.add_argument("--list", action="store_true", help="print the op keys this peer knows (JSON) and exit")
     args = parser.parse_args()
+    if args.list:
+        json.dump(sorted([*PEERS, "adam"]), sys.stdout)
+        print()
+        return
     torch.set_num_threads(1)
     torch.manual_seed(0)
     cases = json.load(sys.stdin)
