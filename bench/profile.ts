@@ -3,6 +3,7 @@
 // per step, the kernels' share (the rest of a step is tfjs engine and JavaScript overhead) and the
 // cpu fallbacks used.
 //   node --import tsx bench/profile.ts --workload dcgan28 --backend torch --steps 3 [--threads 1]
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,20 @@ import { markdownTable } from './stats.js';
 import { buildWorkload, WORKLOADS, type WorkloadName } from './workloads.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** CPU ms used so far by each thread of this process (Linux /proc, tick resolution), or null elsewhere. */
+function threadCpuMs(): Map<number, number> | null {
+  try {
+    const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
+    return new Map(readdirSync('/proc/self/task').map((tid) => {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return [Number(tid), (Number(fields[11]) + Number(fields[12])) / ticksPerMs];
+    }));
+  } catch {
+    return null;
+  }
+}
 
 function cpuMs(usage: NodeJS.CpuUsage): number {
   return (usage.user + usage.system) / 1000;
@@ -52,10 +67,12 @@ async function main(): Promise<void> {
   // Unprofiled steps first: process CPU time per step (all threads) stays meaningful on a loaded
   // machine, where wall time does not.
   const cpu0 = process.cpuUsage();
+  const threads0 = threadCpuMs();
   const wall0 = performance.now();
   for (let i = 0; i < steps; i++) await step();
   const plainWall = (performance.now() - wall0) / steps;
   const plainCpu = cpuMs(process.cpuUsage(cpu0)) / steps;
+  const threads1 = threadCpuMs();
 
   // tf.profile times each kernel with the backend's time(); wrap it to also take CPU time.
   const active = tf.backend() as tf.KernelBackend & { time(f: () => void): Promise<tf.BackendTimingInfo> };
@@ -93,6 +110,12 @@ async function main(): Promise<void> {
   ]);
   console.log(`${workload} on ${backend}, ${threads} thread(s), ${steps} steps, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(`unprofiled: ${plainCpu.toFixed(1)} ms/step CPU, ${plainWall.toFixed(1)} ms/step wall`);
+  if (threads0 && threads1) {
+    const mainMs = ((threads1.get(process.pid) ?? 0) - (threads0.get(process.pid) ?? 0)) / steps;
+    const allMs = ([...threads1.values()].reduce((a, b) => a + b, 0) - [...threads0.values()].reduce((a, b) => a + b, 0)) / steps;
+    console.log(`  of which main (JS + native calls) thread ${mainMs.toFixed(1)} ms/step, other threads (V8 GC and compiler, ` +
+      `ATen/BLAS pools) ${(allMs - mainMs).toFixed(1)} ms/step (scheduler ticks, 10 ms resolution)`);
+  }
   console.log(`profiled: ${(wall / steps).toFixed(1)} ms/step wall, in kernels ${(total / steps).toFixed(1)} ms/step wall ` +
     `and ${(totalCpu / steps).toFixed(1)} ms/step CPU, ${(byKernel.size)} kernels, ` +
     `${([...byKernel.values()].reduce((s, e) => s + e.count, 0) / steps).toFixed(0)} kernel calls/step`);
