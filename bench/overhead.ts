@@ -2,16 +2,78 @@
 // tensors of a few thousand elements). Reports process CPU time per call, which stays meaningful on
 // a loaded machine where wall-clock time does not, next to wall time.
 //   node --import tsx bench/overhead.ts --backend torch [--calls 2000]
+// --layers (torch): where a small op's time goes, layer by layer: the native op alone (addon call on
+// handles + release), the torch kernel function (tfjs-style args, handles, makeOutput, disposeData),
+// and the public tf op (engine bookkeeping on top).
 import * as tf from '@tensorflow/tfjs-core';
+
+import { markdownTable } from './stats.js';
 
 function arg(flag: string, fallback: string): string {
   const i = process.argv.indexOf(flag);
   return i >= 0 && process.argv[i + 1] != null ? process.argv[i + 1] : fallback;
 }
 
+/** Median CPU us/call over 9 blocks (after a warm-up), which a GC pause or a load burst hits only once. */
+function cpuPerCall(fn: () => void, calls: number): number {
+  for (let i = 0; i < calls; i++) fn();
+  const blocks: number[] = [];
+  for (let b = 0; b < 9; b++) {
+    const start = process.cpuUsage();
+    for (let i = 0; i < calls; i++) fn();
+    const used = process.cpuUsage(start);
+    blocks.push((used.user + used.system) / calls);
+  }
+  return blocks.sort((x, y) => x - y)[4];
+}
+
+interface TorchInternals {
+  nativeAddon: Record<string, (...args: (number | boolean | number[])[]) => number> & { release(handle: number): void };
+}
+
+/** tf op vs torch kernel function vs native op for a few of mlp2d's and gain16's elementwise kernels. */
+async function layers(calls: number): Promise<void> {
+  const torch = await import('@gantry/tfjs-backend-torch') as unknown as TorchInternals & { setNumThreads(n: number): void };
+  torch.setNumThreads(1);
+  await tf.setBackend('torch');
+  const backend = tf.backend() as tf.KernelBackend & { handleOf(t: tf.TensorInfo): number };
+  const native = torch.nativeAddon;
+  const rows: string[][] = [];
+  for (const shape of [[256, 128], [128, 16]]) {
+    const x = tf.randomNormal(shape);
+    const y = tf.randomNormal(shape);
+    const zero = tf.scalar(0);
+    const [hx, hy, hz] = [x, y, zero].map((t) => backend.handleOf(t));
+    const cases: [string, string, tf.NamedTensorMap, tf.NamedAttrMap, () => number, () => tf.Tensor][] = [
+      ['relu', 'Relu', { x }, {}, () => native.relu(hx), () => tf.relu(x)],
+      ['step', 'Step', { x }, { alpha: 0 }, () => native.step(hx, 0), () => tf.step(x)],
+      ['add', 'Add', { a: x, b: y }, {}, () => native.add(hx, hy), () => tf.add(x, y)],
+      ['mul', 'Multiply', { a: x, b: y }, {}, () => native.mul(hx, hy), () => tf.mul(x, y)],
+      ['greater (scalar 0)', 'Greater', { a: x, b: zero }, {}, () => native.greater(hx, hz), () => tf.greater(x, zero)],
+    ];
+    for (const [name, kernelName, inputs, attrs, nativeCall, tfCall] of cases) {
+      const kernelFunc = tf.getKernel(kernelName, 'torch')!.kernelFunc;
+      const viaKernel = (): void => {
+        const out = kernelFunc({ inputs, attrs, backend }) as tf.TensorInfo;
+        backend.disposeData(out.dataId);
+      };
+      rows.push([`${name} [${shape}]`, cpuPerCall(() => native.release(nativeCall()), calls).toFixed(1),
+        cpuPerCall(viaKernel, calls).toFixed(1), cpuPerCall(() => tfCall().dispose(), calls).toFixed(1)]);
+    }
+    rows.push([`tf.clone [${shape}] (engine floor)`, '-', '-', cpuPerCall(() => tf.clone(x).dispose(), calls).toFixed(1)]);
+    tf.dispose([x, y, zero]);
+  }
+  console.log(`torch, 1 thread: CPU us/call, median of 9 blocks of ${calls} calls`);
+  console.log(markdownTable(['op', 'native op + release', 'kernel function + disposeData', 'public tf op'], rows));
+}
+
 async function main(): Promise<void> {
   const backend = arg('--backend', 'torch');
   const calls = Number(arg('--calls', '2000'));
+  if (process.argv.includes('--layers')) {
+    await layers(calls);
+    return;
+  }
   if (backend === 'torch') {
     const torch = await import('@gantry/tfjs-backend-torch') as { setNumThreads?(n: number): void };
     torch.setNumThreads?.(1);

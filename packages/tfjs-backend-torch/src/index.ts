@@ -11,6 +11,11 @@ import { BACKEND_NAME, registerNativeKernels } from './kernels/index.js';
 export { setShapeChecks, TorchBackend } from './backend.js';
 export { fallbackCounts, getFallbackPolicy, resetFallbackCounts, setFallbackPolicy, type FallbackPolicy } from './fallback.js';
 export { BACKEND_NAME } from './kernels/index.js';
+/**
+ * The raw addon: native ops by name on tensor handles (`TorchBackend.handleOf`), each returning a fresh
+ * handle that the caller must `release`. For diagnostics and benchmarks (bench/overhead.ts --layers).
+ */
+export { addon as nativeAddon, type NativeAddon } from './addon.js';
 
 /** Priority above cpu (1) and wasm (2) so that importing this package makes torch the default. */
 export const BACKEND_PRIORITY = 3;

@@ -1,6 +1,9 @@
 // Loops of dense_loops.h. Written branch-free so that GCC vectorizes them (-O3 for this file only:
-// -O2 in GCC 12 vectorizes only the simplest loops).
+// -O2 in GCC 12 vectorizes only the simplest loops), in an AVX2 and a baseline (SSE2) version picked
+// at load time (target_clones), as ATen picks its own kernels by CPU.
 #pragma GCC optimize("O3")
+
+#define GANTRY_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
 
 #include "dense_loops.h"
 
@@ -8,7 +11,7 @@
 
 namespace gantry {
 
-at::Tensor DenseStep(const at::Tensor& x, float alpha) {
+GANTRY_VECTOR_CLONES at::Tensor DenseStep(const at::Tensor& x, float alpha) {
   at::Tensor out = at::empty(x.sizes(), x.options());
   const float* in = x.data_ptr<float>();
   float* o = out.data_ptr<float>();
@@ -21,7 +24,7 @@ at::Tensor DenseStep(const at::Tensor& x, float alpha) {
   return out;
 }
 
-at::Tensor DenseSelect(const at::Tensor& condition, const at::Tensor& t, const at::Tensor& e) {
+GANTRY_VECTOR_CLONES at::Tensor DenseSelect(const at::Tensor& condition, const at::Tensor& t, const at::Tensor& e) {
   if (t.element_size() != 4 || e.element_size() != 4 || condition.scalar_type() != at::kBool) {
     throw std::invalid_argument("DenseSelect needs a bool condition and 4-byte values");
   }
@@ -53,7 +56,7 @@ void CompareLoop(const float* a, const float* b, bool b_single, uint8_t* o, int6
 
 }  // namespace
 
-at::Tensor DenseCompare(const at::Tensor& a, const at::Tensor& b, Compare compare) {
+GANTRY_VECTOR_CLONES at::Tensor DenseCompare(const at::Tensor& a, const at::Tensor& b, Compare compare) {
   at::Tensor out = at::empty(a.sizes(), a.options().dtype(at::kBool));
   const at::Tensor bc = b.contiguous();
   const float* pa = a.data_ptr<float>();
@@ -72,7 +75,7 @@ at::Tensor DenseCompare(const at::Tensor& a, const at::Tensor& b, Compare compar
   return out;
 }
 
-at::Tensor DenseBoolTo(const at::Tensor& x, at::ScalarType type) {
+GANTRY_VECTOR_CLONES at::Tensor DenseBoolTo(const at::Tensor& x, at::ScalarType type) {
   at::Tensor out = at::empty(x.sizes(), x.options().dtype(type));
   const auto* in = reinterpret_cast<const uint8_t*>(x.data_ptr<bool>());
   const int64_t n = x.numel();
