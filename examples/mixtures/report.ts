@@ -187,12 +187,14 @@ function readingSection(results: RunResult[]): string[] {
     '  exploration run below (ring8), the high-quality share climbs step by step once the decay starts. Sampling the EMA',
     '  copy of G (decay 0.999) was far worse than G itself in that run; our reading (not tested further) is that at',
     '  lr 1e-3 G moves too far within the EMA\'s ~1000-step window, so the average mixes different generators.',
-    '- What is left on ring8 is the bridges between neighbouring modes (see docs/img/mixtures-*-ring8.png): a',
-    '  continuous G maps the connected latent Gaussian onto all 8 modes, and the samples on the way count as low',
-    '  quality. The one-seed 3000-step exploration run (decay over its last 30%) left fewer of them: more steps at a',
-    '  decaying learning rate is the next lever to measure.',
-    '- grid25 needs far more than the few thousand steps affordable here: its samples stay spread between the modes',
-    '  (see the distance quantiles in the exploration), while the papers train ~400,000 steps with much larger nets.', '');
+    '- What is left on ring8 after 2500 steps is the bridges between neighbouring modes (see',
+    '  docs/img/mixtures-fast-*-ring8.png): a continuous G maps the connected latent Gaussian onto all 8 modes, and the',
+    '  samples on the way count as low quality.',
+    '- Budget was the missing piece on grid25, not the recipe: long-unit-scale is fast-unit-scale with 8x the steps',
+    '  (20,000; the decay over the last 8,000). In its exploration run below (grid25, seed 0) the high-quality share',
+    '  rises before the decay starts, falls back while lr 1e-3 keeps G moving, and climbs to its final value during the',
+    '  decay, as the distance quantiles shrink to about one std. The papers train ~400,000 steps (PacGAN\'s code: 400',
+    '  epochs of 1,000 batches) with larger nets.', '');
   return lines;
 }
 
