@@ -53,6 +53,22 @@ export function readRunConfig(runDir: string): RunConfig {
   return config;
 }
 
+/** latest.json, the run store's manifest of the newest complete checkpoint, or undefined before the first one. */
+export function readLatestCheckpoint(runDir: string): { checkpoint: string; step: number } | undefined {
+  const path = join(runDir, 'latest.json');
+  if (!existsSync(path)) return undefined;
+  let manifest: { checkpoint?: unknown; step?: unknown };
+  try {
+    manifest = JSON.parse(readFileSync(path, 'utf8')) as typeof manifest;
+  } catch (e) {
+    throw new Error(`cannot read ${path}: ${(e as Error).message}`);
+  }
+  if (typeof manifest.checkpoint !== 'string' || typeof manifest.step !== 'number') {
+    throw new Error(`${path}: expected {"checkpoint": string, "step": number}, got ${JSON.stringify(manifest)}`);
+  }
+  return { checkpoint: manifest.checkpoint, step: manifest.step };
+}
+
 export async function latestCheckpoint(runDir: string): Promise<Checkpoint> {
   const checkpoint = await fileRunStore(runDir).loadLatestCheckpoint();
   if (!checkpoint) throw new Error(`${runDir} has no checkpoint yet (training has not written one)`);

@@ -1,8 +1,7 @@
 // gantry info: what a run is, how far it got and what it last measured.
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { command, parseFlags, UsageError } from '../args.js';
-import { readMetrics, readRunConfig, sampleFiles } from '../run.js';
+import { readLatestCheckpoint, readMetrics, readRunConfig, sampleFiles } from '../run.js';
 
 const usage = `usage: gantry info <run-dir> [--json]
 
@@ -17,8 +16,7 @@ export function runSummary(runDir: string) {
   const metrics = readMetrics(runDir);
   const steps = metrics.filter((m) => m.event === undefined);
   const last = steps[steps.length - 1];
-  const latest = join(runDir, 'latest.json');
-  const checkpoint = existsSync(latest) ? (JSON.parse(readFileSync(latest, 'utf8')) as { checkpoint: string; step: number }) : undefined;
+  const checkpoint = readLatestCheckpoint(runDir);
   const evals = metrics.filter((m) => m.event === 'eval');
   const errors = metrics.filter((m) => m.event === 'error');
   return {

@@ -14,20 +14,20 @@ import { selectBackend } from '../backend.js';
 import { BUILTIN_DATA, loadData, type DataInfo, type LoadedData } from '../data.js';
 import { buildModels, defaultPreset, MODEL_PRESETS, type ModelPreset } from '../models.js';
 import { FAKE_RGB, plotRangeOf, scatterPng, REAL_RGB } from '../plot.js';
-import { RUN_FORMAT, readRunConfig, writeRunConfig, type RunConfig } from '../run.js';
+import { RUN_FORMAT, readLatestCheckpoint, readRunConfig, writeRunConfig, type RunConfig } from '../run.js';
 
 export const LOSSES: readonly LossName[] = ['minimax', 'nonsaturating', 'wgan', 'wgan-gp', 'hinge', 'lsgan'];
 const PROGRESS: readonly ProgressMode[] = ['auto', 'bar', 'lines', 'off'];
 
 /** Defaults per kind of data (documented in docs/cli.md). */
-// points: the "fast" recipe of docs/mode-collapse.md (lr decay + R1 took ring8 from 7/8 modes, 35% high quality,
-// to 8/8, 78%); table: lr 1e-3 beat 2e-4 on letter.csv in every fidelity measure (docs/cli.md).
+// points: the "fast-unit-scale" recipe of docs/mode-collapse.md (lr decay, R1 and nets at the data's scale: ring8
+// 8/8 modes, 81% high quality in about a minute; the previous default gave 7/8, 35%); table: lr 1e-3 beat 2e-4 on
+// letter.csv in every fidelity measure (docs/cli.md).
 export const DEFAULTS: Record<DataInfo['kind'], { steps: number; batch: number; latentDim: number; lr: number; lrDecay: number; r1: number }> = {
   points: { steps: 2500, batch: 256, latentDim: 2, lr: 1e-3, lrDecay: 0.4, r1: 1 },
   table: { steps: 2000, batch: 128, latentDim: 16, lr: 1e-3, lrDecay: 0, r1: 0 },
   image: { steps: 3000, batch: 64, latentDim: 64, lr: 2e-4, lrDecay: 0, r1: 0 },
 };
-
 
 const usage = `usage: gantry train --data <name|path> [options]
        gantry train --config <file.json|file.yaml> [options]
@@ -186,15 +186,6 @@ function scheduledOptimizers(c: RunConfig) {
   };
 }
 
-/** The step of a run's newest checkpoint (latest.json, written by the run store). */
-function latestStep(runDir: string): number {
-  try {
-    const step = (JSON.parse(readFileSync(join(runDir, 'latest.json'), 'utf8')) as { step?: unknown }).step;
-    if (typeof step === 'number') return step;
-  } catch { /* reported below */ }
-  throw new Error(`${runDir}: no readable latest.json, so there is no checkpoint to resume from`);
-}
-
 function flattenSource(source: DataSource, size: number): DataSource {
   return {
     size: source.size,
@@ -222,7 +213,9 @@ async function resume(runDir: string, values: Parsed['values']): Promise<void> {
   if (steps !== config.train.steps) writeRunConfig(runDir, { ...config, train: { ...config.train, steps } });
   console.error(`gantry train: resuming ${runDir} to ${steps} steps on ${backend}`);
   const schedule = scheduledOptimizers({ ...config, train: { ...config.train, steps } });
-  schedule.prepareStep(latestStep(runDir) + 1);
+  const latest = readLatestCheckpoint(runDir);
+  if (!latest) throw new Error(`${runDir}: no readable latest.json, so there is no checkpoint to resume from`);
+  schedule.prepareStep(latest.step + 1);
   const result = await resumeGan({
     runDir, data: dataSourceFor(data, config), steps, progress: choiceFlag(values.progress, 'progress', PROGRESS) ?? 'auto',
     optimizers: schedule.optimizers,

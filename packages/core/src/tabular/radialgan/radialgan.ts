@@ -307,10 +307,6 @@ export function trainRadialGan(domainsIn: readonly RadialDomain[], options: Radi
   return model;
 }
 
-/**
- * Every other domain's rows translated into domain `target`'s columns, stacked, with their (kept) labels:
- * the rows that augment the target's training set.
- */
 /** Rows of several labelled matrices with the same columns, one after another. */
 export function stackLabelledRows(parts: readonly { x: NumericMatrix; labels: ArrayLike<number> }[], cols = parts[0]?.x.cols ?? 0): { x: NumericMatrix; labels: Int32Array } {
   const rows = parts.reduce((s, p) => s + p.x.rows, 0);
@@ -326,6 +322,10 @@ export function stackLabelledRows(parts: readonly { x: NumericMatrix; labels: Ar
   return { x: { rows, cols, values }, labels };
 }
 
+/**
+ * Every other domain's rows translated into domain `target`'s columns, stacked, with their (kept) labels:
+ * the rows that augment the target's training set.
+ */
 export function translateInto(gan: RadialGan, domains: readonly RadialDomain[], target: number): { x: NumericMatrix; labels: Int32Array } {
   if (domains.length !== gan.domainCount) throw new Error(`translateInto: the model has ${gan.domainCount} domains, got ${domains.length}`);
   const parts = domains.map((d, j) => (j === target ? null : { x: gan.translate(j, d.x, d.labels, target), labels: d.labels })).filter((p) => p !== null);
