@@ -13,15 +13,11 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { KERNEL_CASES, makeInputs, shapeLabel, TF_CALLS, type KernelCase } from './kernel_cases.js';
-import { markdownTable, median } from './stats.js';
+import { arg, setUpBackend } from './setup.js';
+import { markdownTable, medianCpuMicrosPerCall } from './stats.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PYTHON = '/usr/bin/python3';
-
-function arg(flag: string, fallback: string): string {
-  const i = process.argv.indexOf(flag);
-  return i >= 0 && process.argv[i + 1] != null ? process.argv[i + 1] : fallback;
-}
 
 /** Timed blocks per case; the median block is reported (a GC pause or a burst of load hits one block). */
 const BLOCKS = 5;
@@ -40,15 +36,9 @@ export function timeCases(cases: KernelCase[], calls: number, warmup: number): n
   });
   const perBlock = Math.max(1, Math.round(calls / BLOCKS));
   return prepared.map(({ inputs, once }) => {
-    const blocks: number[] = [];
-    for (let b = 0; b < BLOCKS; b++) {
-      const start = process.cpuUsage();
-      for (let i = 0; i < perBlock; i++) once();
-      const used = process.cpuUsage(start);
-      blocks.push((used.user + used.system) / perBlock);
-    }
+    const usPerCall = medianCpuMicrosPerCall(once, perBlock, BLOCKS);
     tf.dispose(inputs);
-    return median(blocks);
+    return usPerCall;
   });
 }
 
@@ -76,15 +66,7 @@ async function main(): Promise<void> {
   const filter = arg('--filter', '');
   const jsonOut = arg('--json', '');
   const baselineFile = arg('--baseline', '');
-  if (backend === 'torch') {
-    const torch = await import('@gantry/tfjs-backend-torch') as { setNumThreads(n: number): void };
-    torch.setNumThreads(1);
-  } else if (backend === 'wasm') {
-    await import('@tensorflow/tfjs-backend-wasm');
-  } else {
-    await import('@tensorflow/tfjs-backend-cpu');
-  }
-  await tf.setBackend(backend);
+  await setUpBackend(backend, 1);
   const cases = KERNEL_CASES.filter((c) => filter === '' || c.kernel.includes(filter) || c.op.includes(filter));
   const ours = timeCases(cases, calls, warmup);
   const peer = timePeer(cases, calls, warmup);

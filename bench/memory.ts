@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { installGradientFixes } from '@gantry/core';
 
+import { setUpBackend } from './setup.js';
 import { markdownTable } from './stats.js';
 import { buildWorkload, WORKLOADS, type WorkloadName } from './workloads.js';
 
@@ -54,16 +55,8 @@ const MiB = 1024 * 1024;
 async function runChild(workload: WorkloadName, opts: Options): Promise<void> {
   installGradientFixes();
   let nativeCount: (() => number) | null = null;
-  if (opts.backend === 'torch') {
-    const torch = await import('@gantry/tfjs-backend-torch');
-    torch.setNumThreads(opts.threads);
-    nativeCount = torch.nativeTensorCount;
-  } else if (opts.backend === 'wasm') {
-    await import('@tensorflow/tfjs-backend-wasm');
-  } else {
-    await import('@tensorflow/tfjs-backend-cpu');
-  }
-  if (!(await tf.setBackend(opts.backend))) throw new Error(`backend ${opts.backend} failed to initialise`);
+  await setUpBackend(opts.backend, opts.threads);
+  if (opts.backend === 'torch') nativeCount = (await import('@gantry/tfjs-backend-torch')).nativeTensorCount;
   const { step } = buildWorkload(workload, repoRoot);
   const sample = (n: number): void => {
     const usage = process.memoryUsage();

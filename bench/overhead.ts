@@ -7,24 +7,13 @@
 // and the public tf op (engine bookkeeping on top).
 import * as tf from '@tensorflow/tfjs-core';
 
-import { markdownTable } from './stats.js';
-
-function arg(flag: string, fallback: string): string {
-  const i = process.argv.indexOf(flag);
-  return i >= 0 && process.argv[i + 1] != null ? process.argv[i + 1] : fallback;
-}
+import { arg, setUpBackend } from './setup.js';
+import { markdownTable, medianCpuMicrosPerCall } from './stats.js';
 
 /** Median CPU us/call over 9 blocks (after a warm-up), which a GC pause or a load burst hits only once. */
 function cpuPerCall(fn: () => void, calls: number): number {
   for (let i = 0; i < calls; i++) fn();
-  const blocks: number[] = [];
-  for (let b = 0; b < 9; b++) {
-    const start = process.cpuUsage();
-    for (let i = 0; i < calls; i++) fn();
-    const used = process.cpuUsage(start);
-    blocks.push((used.user + used.system) / calls);
-  }
-  return blocks.sort((x, y) => x - y)[4];
+  return medianCpuMicrosPerCall(fn, calls, 9);
 }
 
 interface TorchInternals {
@@ -33,9 +22,8 @@ interface TorchInternals {
 
 /** tf op vs torch kernel function vs native op for a few of mlp2d's and gain16's elementwise kernels. */
 async function layers(calls: number): Promise<void> {
-  const torch = await import('@gantry/tfjs-backend-torch') as unknown as TorchInternals & { setNumThreads(n: number): void };
-  torch.setNumThreads(1);
-  await tf.setBackend('torch');
+  await setUpBackend('torch', 1);
+  const torch = await import('@gantry/tfjs-backend-torch') as unknown as TorchInternals;
   const backend = tf.backend() as tf.KernelBackend & { handleOf(t: tf.TensorInfo): number };
   const native = torch.nativeAddon;
   const rows: string[][] = [];
@@ -74,12 +62,7 @@ async function main(): Promise<void> {
     await layers(calls);
     return;
   }
-  if (backend === 'torch') {
-    const torch = await import('@gantry/tfjs-backend-torch') as { setNumThreads?(n: number): void };
-    torch.setNumThreads?.(1);
-  } else if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
-  else await import('@tensorflow/tfjs-backend-cpu');
-  await tf.setBackend(backend);
+  await setUpBackend(backend, 1);
   const a = tf.randomNormal([128, 16]);
   const b = tf.randomNormal([128, 16]);
   const w = tf.randomNormal([16, 16]);

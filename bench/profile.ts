@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { installGradientFixes } from '@gantry/core';
 
+import { arg, setUpBackend } from './setup.js';
 import { markdownTable } from './stats.js';
 import { buildWorkload, WORKLOADS, type WorkloadName } from './workloads.js';
 
@@ -35,11 +36,6 @@ function cpuMs(usage: NodeJS.CpuUsage): number {
   return (usage.user + usage.system) / 1000;
 }
 
-function arg(flag: string, fallback: string): string {
-  const i = process.argv.indexOf(flag);
-  return i >= 0 && process.argv[i + 1] != null ? process.argv[i + 1] : fallback;
-}
-
 async function main(): Promise<void> {
   const workload = arg('--workload', 'dcgan28') as WorkloadName;
   if (!WORKLOADS.includes(workload)) throw new Error(`--workload must be one of ${WORKLOADS.join(', ')}`);
@@ -48,19 +44,12 @@ async function main(): Promise<void> {
   const threads = Number(arg('--threads', '1'));
   installGradientFixes();
   let fallbackCounts: (() => Record<string, number>) | undefined;
+  await setUpBackend(backend, threads);
   if (backend === 'torch') {
-    const torch = await import('@gantry/tfjs-backend-torch') as {
-      fallbackCounts(): Record<string, number>; resetFallbackCounts?(): void; setNumThreads?(n: number): void;
-    };
-    torch.setNumThreads?.(threads);
+    const torch = await import('@gantry/tfjs-backend-torch');
     fallbackCounts = torch.fallbackCounts;
-    torch.resetFallbackCounts?.();
-  } else if (backend === 'wasm') {
-    await import('@tensorflow/tfjs-backend-wasm');
-  } else {
-    await import('@tensorflow/tfjs-backend-cpu');
+    torch.resetFallbackCounts();
   }
-  await tf.setBackend(backend);
   const { step } = buildWorkload(workload, repoRoot);
   await step(); // warm-up outside the profile
 

@@ -22,6 +22,21 @@ export function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/**
+ * Median process CPU time in microseconds per call of `fn`, over `blocks` blocks of `callsPerBlock` calls: a GC
+ * pause or a burst of load from other processes hits one block, not the result. Callers warm `fn` up first.
+ */
+export function medianCpuMicrosPerCall(fn: () => void, callsPerBlock: number, blocks: number): number {
+  const perBlock: number[] = [];
+  for (let b = 0; b < blocks; b++) {
+    const start = process.cpuUsage();
+    for (let i = 0; i < callsPerBlock; i++) fn();
+    const used = process.cpuUsage(start);
+    perBlock.push((used.user + used.system) / callsPerBlock);
+  }
+  return median(perBlock);
+}
+
 /** Speed relative to PyTorch: > 1 means faster than PyTorch. */
 export function speedVsPyTorch(ms: number | null, pytorchMs: number | null): number | null {
   if (ms == null || pytorchMs == null || ms <= 0) return null;

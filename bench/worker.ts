@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { installGradientFixes } from '@gantry/core';
 
+import { setUpBackend } from './setup.js';
 import { median, type BenchResult } from './stats.js';
 import { buildWorkload, REQUIRED_KERNELS, WORKLOADS, type WorkloadName } from './workloads.js';
 
@@ -38,27 +39,6 @@ function parseArgs(argv: string[]): WorkerArgs {
     workload, backend, steps: int('--steps', 20), warmup: int('--warmup', 3),
     threads: int('--threads', 1), budgetSeconds: int('--budget', 120),
   };
-}
-
-async function setUpBackend(name: string, threads: number): Promise<number> {
-  if (name === 'torch') {
-    const torch = await import('@gantry/tfjs-backend-torch') as { setNumThreads?(n: number): void; numThreads?(): number };
-    torch.setNumThreads?.(threads);
-    await tf.setBackend('torch');
-    return torch.numThreads?.() ?? threads;
-  }
-  if (name === 'wasm') {
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    wasm.setThreadsCount(threads);
-    if (!(await tf.setBackend('wasm'))) throw new Error('wasm backend failed to initialise');
-    return wasm.getThreadsCount();
-  }
-  if (name === 'cpu') {
-    await import('@tensorflow/tfjs-backend-cpu');
-    await tf.setBackend('cpu');
-    return 1; // the cpu backend is single-threaded JavaScript
-  }
-  throw new Error(`unknown backend ${name}: expected torch, wasm or cpu`);
 }
 
 async function main(): Promise<void> {
