@@ -60,18 +60,19 @@ function checkOutput(handle: number, shape: number[], dtype: DataType): void {
 export class TorchBackend extends KernelBackend {
   private dataIdCount = 0;
 
-  /** The record of a dataId of this backend; a dataId another backend holds is moved here first (as DataStorage.get does). */
-  private record(dataId: DataId): TensorData {
-    const own = (dataId as RecordHolder)[RECORD];
-    if (own !== undefined) return own;
-    engine().moveData(this, dataId);
-    const moved = (dataId as RecordHolder)[RECORD];
-    if (moved === undefined) throw new Error('torch backend: a tensor whose data no backend holds (disposed?)');
-    return moved;
+  /** The record this backend holds for a dataId, if any. */
+  private ownRecord(dataId: DataId): TensorData | undefined {
+    return (dataId as RecordHolder)[RECORD];
   }
 
-  private hasRecord(dataId: DataId): boolean {
-    return (dataId as RecordHolder)[RECORD] !== undefined;
+  /** The record of a dataId of this backend; a dataId another backend holds is moved here first (as DataStorage.get does). */
+  private record(dataId: DataId): TensorData {
+    const own = this.ownRecord(dataId);
+    if (own !== undefined) return own;
+    engine().moveData(this, dataId);
+    const moved = this.ownRecord(dataId);
+    if (moved === undefined) throw new Error('torch backend: a tensor whose data no backend holds (disposed?)');
+    return moved;
   }
 
   /** A fresh dataId carrying its record. */
@@ -82,7 +83,7 @@ export class TorchBackend extends KernelBackend {
 
   /** Attaches a record to a dataId made elsewhere (move from another backend). */
   private setRecord(dataId: DataId, data: TensorData): void {
-    if (!this.hasRecord(dataId)) this.dataIdCount++;
+    if (this.ownRecord(dataId) === undefined) this.dataIdCount++;
     (dataId as RecordHolder)[RECORD] = data;
   }
 
@@ -148,7 +149,7 @@ export class TorchBackend extends KernelBackend {
   }
 
   override refCount(dataId: DataId): number {
-    return (dataId as RecordHolder)[RECORD]?.refCount ?? 0;
+    return this.ownRecord(dataId)?.refCount ?? 0;
   }
 
   override incRef(dataId: DataId): void {
@@ -156,7 +157,7 @@ export class TorchBackend extends KernelBackend {
   }
 
   override disposeData(dataId: DataId, force = false): boolean {
-    const data = (dataId as RecordHolder)[RECORD];
+    const data = this.ownRecord(dataId);
     if (data === undefined) return true;
     data.refCount--;
     if (!force && data.refCount > 0) return false;
