@@ -111,3 +111,54 @@ test('gather with int32 indices checked in one loop: rows, 2-D indices, both bad
   assert.throws(() => tf.tidy(() => tf.gather(x(), tf.tensor1d([0, -2, 5], 'int32'))), /GatherV2: the index value -2 is not in \[0, 49\]/);
   assert.throws(() => tf.tidy(() => tf.gather(x(), tf.tensor1d([0, 50], 'int32'))), /GatherV2: the index value 50 is not in \[0, 49\]/);
 });
+
+// Kernels of src/kernels/fused.ts (not tfjs kernels: @gantry/core's dense layer and relu gradients call them).
+test('GantryDense: activation(x . kernel + bias) for linear and relu, with and without bias; bad inputs name the kernel', async () => {
+  await tf.setBackend('torch');
+  const x = tf.tensor2d(edgeValues(12).map((v) => (Number.isFinite(v) ? v : 2)), [3, 4]);
+  const w = tf.tensor2d(randomValues(rand, 20, 1), [4, 5]);
+  const b = tf.tensor1d(randomValues(rand, 5, 1));
+  const xs = x.arraySync();
+  const ws = w.arraySync();
+  const bs = b.arraySync();
+  for (const activation of ['linear', 'relu']) {
+    for (const withBias of [true, false]) {
+      const inputs: tf.NamedTensorMap = withBias ? { x, kernel: w, bias: b } : { x, kernel: w };
+      const y = tf.engine().runKernel('GantryDense', inputs, { activation }) as tf.Tensor;
+      assert.deepEqual(y.shape, [3, 5]);
+      const got = y.arraySync() as number[][];
+      for (let i = 0; i < 3; i++) for (let j = 0; j < 5; j++) {
+        let s = withBias ? bs[j] : 0;
+        for (let k = 0; k < 4; k++) s += xs[i][k] * ws[k][j];
+        const expected = activation === 'relu' ? Math.max(0, s) : s;
+        assert.ok(Math.abs(got[i][j] - expected) <= 1e-5 * (1 + Math.abs(expected)), `${activation} bias ${withBias} [${i},${j}]: ${got[i][j]} vs ${expected}`);
+      }
+      y.dispose();
+    }
+  }
+  assert.throws(() => tf.engine().runKernel('GantryDense', { x, kernel: tf.zeros([3, 5]) }, { activation: 'relu' }),
+    /GantryDense: x \[3,4\] and kernel \[3,5\] must be \[n, in\] and \[in, out\]/);
+  assert.throws(() => tf.engine().runKernel('GantryDense', { x, kernel: w, bias: tf.zeros([4]) }, { activation: 'relu' }),
+    /GantryDense: bias \[4\] must be \[5\]/);
+  assert.throws(() => tf.engine().runKernel('GantryDense', { x, kernel: w }, { activation: 'sigmoid' }),
+    /GantryDense: activation 'sigmoid' is not one of linear, relu/);
+  assert.throws(() => tf.engine().runKernel('GantryDense', { x: tf.cast(x, 'int32'), kernel: w }, { activation: 'relu' }),
+    /GantryDense: x must be float32, got int32/);
+  tf.dispose([x, w, b]);
+});
+
+test('GantryLeakyReluGrad: dy where x > 0, else alpha * dy (edge values, dense loop and strided input)', async () => {
+  await tf.setBackend('torch');
+  const xv = edgeValues(256 * 3);
+  const dyv = randomValues(rand, 256 * 3, 2);
+  for (const alpha of [0, 0.2]) {
+    const got = tf.tidy(() => (tf.engine().runKernel('GantryLeakyReluGrad', { dy: tf.tensor2d(dyv, [256, 3]), x: tf.tensor2d(xv, [256, 3]) }, { alpha }) as tf.Tensor).dataSync());
+    assert.deepEqual(Array.from(got), xv.map((v, i) => (v > 0 ? Math.fround(dyv[i]) : Math.fround(Math.fround(alpha) * Math.fround(dyv[i])))), `alpha ${alpha}`);
+    const strided = tf.tidy(() => (tf.engine().runKernel('GantryLeakyReluGrad',
+      { dy: tf.transpose(tf.tensor2d(dyv, [256, 3])), x: tf.transpose(tf.tensor2d(xv, [256, 3])) }, { alpha }) as tf.Tensor).dataSync());
+    const expected = tf.tidy(() => tf.transpose(tf.tensor2d(xv.map((v, i) => (v > 0 ? dyv[i] : Math.fround(Math.fround(alpha) * Math.fround(dyv[i])))), [256, 3])).dataSync());
+    assert.deepEqual(Array.from(strided), Array.from(expected), `strided alpha ${alpha}`);
+  }
+  assert.throws(() => tf.engine().runKernel('GantryLeakyReluGrad', { dy: tf.zeros([2, 3]), x: tf.zeros([3, 2]) }, { alpha: 0 }),
+    /GantryLeakyReluGrad: dy and x/);
+});

@@ -24,6 +24,19 @@ GANTRY_VECTOR_CLONES at::Tensor DenseStep(const at::Tensor& x, float alpha) {
   return out;
 }
 
+GANTRY_VECTOR_CLONES at::Tensor DenseLeakyReluGrad(const at::Tensor& dy, const at::Tensor& x, float alpha) {
+  at::Tensor out = at::empty(x.sizes(), x.options());
+  const float* d = dy.data_ptr<float>();
+  const float* in = x.data_ptr<float>();
+  float* o = out.data_ptr<float>();
+  const int64_t n = x.numel();
+  for (int64_t i = 0; i < n; ++i) {
+    const float g = d[i];
+    o[i] = in[i] > 0.f ? g : alpha * g;
+  }
+  return out;
+}
+
 GANTRY_VECTOR_CLONES at::Tensor DenseSelect(const at::Tensor& condition, const at::Tensor& t, const at::Tensor& e) {
   if (t.element_size() != 4 || e.element_size() != 4 || condition.scalar_type() != at::kBool) {
     throw std::invalid_argument("DenseSelect needs a bool condition and 4-byte values");

@@ -39,6 +39,10 @@ enum class Compare { kGreater, kGreaterEqual, kLess, kLessEqual, kEqual, kNotEqu
 // except under kNotEqual, as in JS.
 at::Tensor DenseCompare(const at::Tensor& a, const at::Tensor& b, Compare compare);
 
+// The gradient of a (leaky) relu: dy where x > 0, else alpha * dy (NaN x takes the alpha branch). dy and x are
+// dense float32 of one shape.
+at::Tensor DenseLeakyReluGrad(const at::Tensor& dy, const at::Tensor& x, float alpha);
+
 // bool (stored as 0/1 bytes) -> float32 or int32.
 at::Tensor DenseBoolTo(const at::Tensor& x, at::ScalarType type);
 

@@ -59,6 +59,15 @@ at::Tensor LeakyRelu(const at::Tensor& x, double alpha) {
   return at::where(x < 0, x * alpha, x).to(x.scalar_type());
 }
 
+// Gantry's fused gradient of relu (alpha 0) and leakyRelu: one pass instead of tfjs's compare, multiply and
+// select.
+at::Tensor LeakyReluGrad(const at::Tensor& dy, const at::Tensor& x, double alpha) {
+  if (IsDense(dy, at::kFloat) && IsDense(x, at::kFloat) && dy.sizes() == x.sizes()) {
+    return DenseLeakyReluGrad(dy, x, static_cast<float>(alpha));
+  }
+  return at::where(x > 0, dy, dy * alpha);
+}
+
 at::Tensor Prelu(const at::Tensor& x, const at::Tensor& alpha) { return at::where(x < 0, x * alpha, x); }
 
 // tfjs Sign maps NaN to 0.
@@ -131,6 +140,9 @@ GANTRY_UNARY_OP("tanh", at::tanh(x));
 // tfjs softplus switches to x / exp(x) beyond log(float eps) + 2 ~= 13.94; threshold matches that.
 GANTRY_UNARY_OP("softplus", at::softplus(x, 1, 13.942385152878742));
 GANTRY_LAMBDA_OP("leakyRelu", return ReturnTensor(info, LeakyRelu(TensorArg(info, 0), DoubleArg(info, 1))););
+// (dy, x, alpha)
+GANTRY_LAMBDA_OP("leakyReluGrad",
+                 return ReturnTensor(info, LeakyReluGrad(TensorArg(info, 0), TensorArg(info, 1), DoubleArg(info, 2))););
 GANTRY_LAMBDA_OP("step", return ReturnTensor(info, Step(TensorArg(info, 0), DoubleArg(info, 1))););
 // ATen promotes int32 clamped by double bounds to float; tfjs keeps int32 (truncating).
 GANTRY_LAMBDA_OP("clipByValue", const at::Tensor& x = TensorArg(info, 0);

@@ -1,5 +1,5 @@
 // Matrix products: BatchMatMul and _FusedMatMul (bias + activation applied in place on the fresh
-// product). Single-batch products go through 2-D mm/addmm, the common dense-layer case.
+// product). 2-D and single-batch products go through mm/addmm, the common dense-layer case.
 #include "ops_common.h"
 
 namespace gantry {
@@ -12,15 +12,17 @@ at::Tensor MatMul(at::Tensor a, at::Tensor b, bool transpose_a, bool transpose_b
                   const c10::optional<at::Tensor>& bias) {
   if (transpose_a) a = a.transpose(-2, -1);
   if (transpose_b) b = b.transpose(-2, -1);
+  const bool plain = a.dim() == 2 && b.dim() == 2;
   const bool single = a.dim() == 3 && b.dim() == 3 && a.size(0) == 1 && b.size(0) == 1;
-  if (single) {
-    at::Tensor a2 = a.select(0, 0), b2 = b.select(0, 0);
+  if (plain || single) {
+    at::Tensor a2 = plain ? a : a.select(0, 0), b2 = plain ? b : b.select(0, 0);
+    const auto restore = [plain](at::Tensor t) { return plain ? t : t.unsqueeze(0); };
     if (bias.has_value() && bias->dim() <= 2 && bias->scalar_type() == a2.scalar_type() &&
         (bias->dim() == 0 || bias->size(-1) == b2.size(1) || bias->size(-1) == 1) &&
         (bias->dim() < 2 || bias->size(0) == 1 || bias->size(0) == a2.size(0))) {
-      return at::addmm(*bias, a2, b2).unsqueeze(0);
+      return restore(at::addmm(*bias, a2, b2));
     }
-    at::Tensor out = at::mm(a2, b2).unsqueeze(0);
+    at::Tensor out = restore(at::mm(a2, b2));
     return bias.has_value() ? at::add(out, *bias) : out;
   }
   at::Tensor out = at::matmul(a, b);

@@ -4,6 +4,7 @@ import { registerKernel, type KernelConfig, type KernelFunc, type TensorInfo } f
 
 import { convKernels } from './conv.js';
 import { elementwiseKernels } from './elementwise.js';
+import { fusedKernels } from './fused.js';
 import { imageKernels } from './image.js';
 import { indexingKernels } from './indexing.js';
 import { matmulKernels } from './matmul.js';
@@ -19,7 +20,7 @@ export { BACKEND_NAME } from './util.js';
 export function nativeKernelConfigs(): KernelConfig[] {
   return [
     ...elementwiseKernels, ...reduceKernels, ...shapeKernels, ...indexingKernels, ...matmulKernels,
-    ...convKernels, ...poolKernels, ...normKernels, ...imageKernels, ...optimKernels,
+    ...convKernels, ...poolKernels, ...normKernels, ...imageKernels, ...optimKernels, ...fusedKernels,
   ];
 }
 

@@ -1,0 +1,62 @@
+// Fused layer kernels that are not tfjs kernels. @gantry/core registers their gradients and calls them
+// (through engine().runKernel) when the active backend registers them, so that a dense layer's forward
+// pass is one kernel instead of tfjs-layers' reshape / matmul / bias / activation chain, and a relu's
+// gradient is one kernel instead of tfjs's compare, cast and multiply (or select).
+//   GantryDense          inputs {x [n, in], kernel [in, out], bias? [out]}, attrs {activation: 'linear' | 'relu'}
+//   GantryLeakyReluGrad  inputs {dy, x} (same shape), attrs {alpha}: dy where x > 0, else alpha * dy
+import { util, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
+
+import { kernel, op, torch } from './util.js';
+
+export const DENSE_KERNEL = 'GantryDense';
+export const LEAKY_RELU_GRAD_KERNEL = 'GantryLeakyReluGrad';
+
+/** Activation codes of native/src/ops_matmul.cc that GantryDense accepts. */
+const DENSE_ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1 };
+
+type Inputs = Record<string, TensorInfo | undefined>;
+
+/** inputs[name], which must be a float32 tensor (or absent, when optional). */
+function floatInput(kernelName: string, inputs: Inputs, name: string): TensorInfo;
+function floatInput(kernelName: string, inputs: Inputs, name: string, optional: true): TensorInfo | undefined;
+function floatInput(kernelName: string, inputs: Inputs, name: string, optional = false): TensorInfo | undefined {
+  const t = inputs[name];
+  if (t == null) {
+    if (optional) return undefined;
+    throw new Error(`${kernelName}: input ${name} is missing`);
+  }
+  util.assert(t.dtype === 'float32', () => `${kernelName}: ${name} must be float32, got ${t.dtype}`);
+  return t;
+}
+
+const fusedMatMulOp = op('fusedMatMul');
+const dense = kernel(DENSE_KERNEL, (args) => {
+  const inputs = args.inputs as Inputs;
+  const x = floatInput(DENSE_KERNEL, inputs, 'x');
+  const w = floatInput(DENSE_KERNEL, inputs, 'kernel');
+  const bias = floatInput(DENSE_KERNEL, inputs, 'bias', true);
+  const activation = (args.attrs?.activation as string | undefined) ?? 'linear';
+  util.assert(x.shape.length === 2 && w.shape.length === 2 && x.shape[1] === w.shape[0],
+    () => `${DENSE_KERNEL}: x [${x.shape}] and kernel [${w.shape}] must be [n, in] and [in, out]`);
+  util.assert(bias == null || (bias.shape.length === 1 && bias.shape[0] === w.shape[1]),
+    () => `${DENSE_KERNEL}: bias [${bias?.shape}] must be [${w.shape[1]}]`);
+  util.assert(activation in DENSE_ACTIVATIONS,
+    () => `${DENSE_KERNEL}: activation '${activation}' is not one of ${Object.keys(DENSE_ACTIVATIONS).join(', ')}`);
+  const backend = torch(args);
+  const handle = fusedMatMulOp(backend.handleOf(x), backend.handleOf(w), false, false,
+    bias != null ? backend.handleOf(bias) : -1, DENSE_ACTIVATIONS[activation], -1, 0);
+  return backend.makeOutput(handle, [x.shape[0], w.shape[1]], 'float32');
+});
+
+const leakyReluGradOp = op('leakyReluGrad');
+const leakyReluGrad = kernel(LEAKY_RELU_GRAD_KERNEL, (args) => {
+  const inputs = args.inputs as Inputs;
+  const dy = floatInput(LEAKY_RELU_GRAD_KERNEL, inputs, 'dy');
+  const x = floatInput(LEAKY_RELU_GRAD_KERNEL, inputs, 'x');
+  util.assertShapesMatch(dy.shape, x.shape, `${LEAKY_RELU_GRAD_KERNEL}: dy and x`);
+  const backend = torch(args);
+  const alpha = (args.attrs?.alpha as number | undefined) ?? 0;
+  return backend.makeOutput(leakyReluGradOp(backend.handleOf(dy), backend.handleOf(x), alpha), x.shape, 'float32');
+});
+
+export const fusedKernels: KernelConfig[] = [dense, leakyReluGrad];
