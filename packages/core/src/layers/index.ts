@@ -1,3 +1,4 @@
+export { dense, FusedDense } from './dense.js';
 export { MinibatchDiscrimination, type MinibatchDiscriminationArgs } from './minibatch-discrimination.js';
 export { MinibatchStdDev, type MinibatchStdDevArgs } from './minibatch-stddev.js';
 export { SNDense, SNConv2D, type SNDenseArgs, type SNConv2DArgs } from './spectral-norm.js';

@@ -3,6 +3,7 @@
 // convolutions with leaky ReLU down to one logit. Weights start from N(0, 0.02) as in the paper.
 import * as tfl from '@tensorflow/tfjs-layers';
 import { MinibatchStdDev } from '../layers/minibatch-stddev.js';
+import { dense as denseLayer } from '../layers/dense.js';
 import { SNConv2D, SNDense } from '../layers/spectral-norm.js';
 import { embedLabels, labelInput, optionalPositiveInteger, requireOneOf, requirePositiveInteger, SeededInit } from './common.js';
 
@@ -77,7 +78,7 @@ export function dcganGenerator(o: DcganGeneratorOptions): tfl.LayersModel {
     h = apply(tfl.layers.concatenate(), [z, embedLabels(label, numClasses, dim, init, 'label_embedding')]);
   }
   const firstFilters = base * 2 ** (ups - 1);
-  h = apply(tfl.layers.dense({ units: start * start * firstFilters, useBias: false, kernelInitializer: init.normal(0.02), name: 'g_project' }), h);
+  h = apply(denseLayer({ units: start * start * firstFilters, useBias: false, kernelInitializer: init.normal(0.02), name: 'g_project' }), h);
   h = apply(tfl.layers.batchNormalization({ name: 'g_bn_project' }), h);
   h = apply(tfl.layers.reLU({ name: 'g_relu_project' }), h);
   h = apply(tfl.layers.reshape({ targetShape: [start, start, firstFilters] }), h);
@@ -113,7 +114,7 @@ export function dcganDiscriminator(o: DcganDiscriminatorOptions): tfl.LayersMode
     : tfl.layers.conv2d({ filters, kernelSize: 4, strides: 2, padding: 'same', kernelInitializer: init.normal(0.02), name });
   const dense = (units: number, name: string): tfl.layers.Layer => o.spectralNorm
     ? new SNDense({ units, seed: init.next(), name })
-    : tfl.layers.dense({ units, kernelInitializer: init.normal(0.02), name });
+    : denseLayer({ units, kernelInitializer: init.normal(0.02), name });
 
   const x = tfl.input({ shape: [size, size, channels], name: 'x' });
   const inputs = [x];

@@ -4,6 +4,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { positiveInteger, single, singleShape, type Shape } from '../layers/common.js';
 import { MinibatchDiscrimination } from '../layers/minibatch-discrimination.js';
 import { MinibatchStdDev } from '../layers/minibatch-stddev.js';
+import { dense as denseLayer } from '../layers/dense.js';
 import { SNDense } from '../layers/spectral-norm.js';
 import {
   embedLabels, labelInput, optionalPositiveInteger, requireOneOf, requirePositiveInteger, SeededInit,
@@ -170,11 +171,11 @@ export function mlpGenerator(o: MlpGeneratorOptions): tfl.LayersModel {
     h = tfl.layers.concatenate().apply([z, embedLabels(label, numClasses, dim, init, 'label_embedding')]) as tfl.SymbolicTensor;
   }
   hidden.forEach((units, i) => {
-    h = tfl.layers.dense({ units, kernelInitializer: init.glorotUniform(), name: `g_dense${i}` }).apply(h) as tfl.SymbolicTensor;
+    h = denseLayer({ units, kernelInitializer: init.glorotUniform(), name: `g_dense${i}` }).apply(h) as tfl.SymbolicTensor;
     if (o.batchNorm) h = tfl.layers.batchNormalization({ name: `g_bn${i}` }).apply(h) as tfl.SymbolicTensor;
     h = activation(hiddenAct, `g_act${i}`).apply(h) as tfl.SymbolicTensor;
   });
-  let out = tfl.layers.dense({ units: outputDim, kernelInitializer: init.glorotUniform(), name: 'g_out' }).apply(h) as tfl.SymbolicTensor;
+  let out = denseLayer({ units: outputDim, kernelInitializer: init.glorotUniform(), name: 'g_out' }).apply(h) as tfl.SymbolicTensor;
   if (outAct !== 'linear') out = tfl.layers.activation({ activation: outAct, name: 'g_out_act' }).apply(out) as tfl.SymbolicTensor;
   if (o.outputScale !== undefined) {
     out = tfl.layers.rescaling({ scale: positiveScale(o.outputScale, 'mlpGenerator outputScale'), offset: 0, name: 'g_out_scale' }).apply(out) as tfl.SymbolicTensor;
@@ -197,7 +198,7 @@ export function mlpDiscriminator(o: MlpDiscriminatorOptions): tfl.LayersModel {
   const init = new SeededInit(o.seed);
   const dense = (units: number, name: string): tfl.layers.Layer => o.spectralNorm
     ? new SNDense({ units, seed: init.next(), name })
-    : tfl.layers.dense({ units, kernelInitializer: init.glorotUniform(), name });
+    : denseLayer({ units, kernelInitializer: init.glorotUniform(), name });
 
   const x = tfl.input({ shape: [inputDim], name: 'x' });
   const inputs: tfl.SymbolicTensor[] = [x];

@@ -1,0 +1,116 @@
+// Fused dense-layer and relu-gradient kernels, used when the active backend registers them (the torch
+// backend does; cpu, wasm and webgl do not, and keep tfjs's own ops).
+//
+// Why: on small networks (2D mixtures, tables) a training step costs what its kernel calls cost, not
+// arithmetic. tfjs-layers' Dense forward under a gradient tape is matmul + bias add + activation, each
+// with tape bookkeeping, and its backward about ten more kernels; tfjs's relu and leakyRelu gradients
+// are three kernels each (compare or step, cast, multiply or select). Here a dense forward is one
+// kernel and its backward four (activation gradient, two matmuls, a sum), each differentiable again, so
+// gradient penalties (WGAN-GP, R1) still see exact second derivatives.
+//
+// Kernel contract (implemented by packages/tfjs-backend-torch/src/kernels/fused.ts):
+//   GantryDense          inputs {x [n, in], kernel [in, out], bias? [out]}, attrs {activation: 'linear' | 'relu'}
+//   GantryLeakyReluGrad  inputs {dy, x} (same shape), attrs {alpha}: dy where x > 0, else alpha * dy
+//
+// tfjs-layers registers all of tfjs's gradients on load; importing it first guarantees ours override them.
+import '@tensorflow/tfjs-layers';
+import * as tf from '@tensorflow/tfjs-core';
+
+export const DENSE_KERNEL = 'GantryDense';
+export const LEAKY_RELU_GRAD_KERNEL = 'GantryLeakyReluGrad';
+
+export type FusedDenseActivation = 'linear' | 'relu';
+
+/** Whether the active backend registers `kernelName`. */
+export function backendHasKernel(kernelName: string): boolean {
+  return tf.getKernel(kernelName, tf.getBackend()) != null;
+}
+
+/**
+ * dy where x > 0, else alpha * dy: the gradient of leakyRelu(x, alpha), and of relu(x) with alpha 0.
+ * For relu this follows PyTorch (a NaN x gives 0) rather than tfjs's dy * step(x) (NaN).
+ */
+export function leakyReluGrad(dy: tf.Tensor, x: tf.Tensor, alpha: number): tf.Tensor {
+  if (backendHasKernel(LEAKY_RELU_GRAD_KERNEL)) {
+    return tf.engine().runKernel(LEAKY_RELU_GRAD_KERNEL, { dy, x }, { alpha }) as tf.Tensor;
+  }
+  return tf.tidy(() => tf.where(tf.greater(x, 0), dy, tf.mul(dy, alpha)));
+}
+
+/**
+ * activation(x · kernel + bias) for 2-D x: one GantryDense kernel where the backend has it, tfjs's own
+ * ops otherwise. Differentiable to any order.
+ */
+export function denseForward(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D | undefined,
+  activation: FusedDenseActivation): tf.Tensor2D {
+  if (backendHasKernel(DENSE_KERNEL)) {
+    const inputs: tf.NamedTensorMap = bias != null ? { x, kernel, bias } : { x, kernel };
+    return tf.engine().runKernel(DENSE_KERNEL, inputs, { activation }) as tf.Tensor2D;
+  }
+  return tf.tidy(() => {
+    const product = tf.matMul(x, kernel);
+    const biased = bias != null ? tf.add(product, bias) : product;
+    return activation === 'relu' ? tf.relu(biased) : biased;
+  }) as tf.Tensor2D;
+}
+
+type Saved = tf.Tensor[];
+
+const GRADIENTS: tf.GradConfig[] = [
+  {
+    kernelName: DENSE_KERNEL,
+    inputsToSave: ['x', 'kernel'],
+    // relu's gradient needs only where the output is positive: piecewise constant, so reusing the saved
+    // output keeps second derivatives exact (unlike sigmoid or tanh, which GantryDense does not fuse).
+    outputsToSave: [true],
+    gradFunc: (dy, saved: Saved, attrs) => {
+      const [x, kernel, y] = saved;
+      const g = attrs.activation === 'relu' ? leakyReluGrad(dy as tf.Tensor, y, 0) : dy as tf.Tensor;
+      return {
+        x: () => tf.matMul(g, kernel, false, true),
+        kernel: () => tf.matMul(x, g, true, false),
+        bias: () => tf.sum(g, 0),
+      };
+    },
+  },
+  {
+    kernelName: LEAKY_RELU_GRAD_KERNEL,
+    inputsToSave: ['x'],
+    // linear in dy; the mask's derivative in x is zero almost everywhere, exactly
+    gradFunc: (ddx, saved: Saved, attrs) => {
+      const [x] = saved;
+      return { dy: () => leakyReluGrad(ddx as tf.Tensor, x, attrs.alpha as number), x: () => tf.zerosLike(x) };
+    },
+  },
+  {
+    kernelName: 'Relu',
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved: Saved) => {
+      const [x] = saved;
+      return {
+        x: () => (backendHasKernel(LEAKY_RELU_GRAD_KERNEL)
+          ? leakyReluGrad(dy as tf.Tensor, x, 0)
+          : tf.mul(dy as tf.Tensor, tf.cast(tf.step(x), 'float32'))), // tfjs's own
+      };
+    },
+  },
+  {
+    kernelName: 'LeakyRelu',
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved: Saved, attrs) => {
+      const [x] = saved;
+      return { x: () => leakyReluGrad(dy as tf.Tensor, x, attrs.alpha as number) };
+    },
+  },
+];
+
+let installed = false;
+
+/** Registers the gradients above once per process (on import of @gantry/core). */
+export function installFusedGradients(): void {
+  if (installed) return;
+  for (const config of GRADIENTS) tf.registerGradient(config);
+  installed = true;
+}
+
+installFusedGradients();
