@@ -2,9 +2,11 @@
 //
 // Weights are drawn from a gantry Rng rather than tfjs initializers so that a run is reproducible from its
 // seed on every backend. These networks are a few dozen units wide, so a step costs the number of kernels
-// dispatched, not the arithmetic: each layer is matMul, add, relu (tf.fused.matMul was measured to dispatch
-// more kernels per training step, forward reshapes included: 53 vs 46 for a 3-layer gradient on tfjs 4.22).
+// dispatched, not the arithmetic: each layer is fused-ops.ts denseForward, one kernel on the torch backend
+// and matMul, add, relu elsewhere (tf.fused.matMul was measured to dispatch more kernels per training step,
+// forward reshapes included: 53 vs 46 for a 3-layer gradient on tfjs 4.22).
 import * as tf from '@tensorflow/tfjs-core';
+import { denseForward } from '../fused-ops.js';
 import type { Rng } from '../random.js';
 // Registers tfjs's gradients (through tfjs-layers) and gantry's fixes, so training works without other imports.
 import '../tfjs-fixes/index.js';
@@ -54,8 +56,7 @@ export function mlpForwardWithFeatures(net: Mlp, x: tf.Tensor2D): MlpOutput {
   let features = x;
   net.layers.forEach((layer, l) => {
     if (l === last) features = h;
-    h = tf.add(tf.matMul(h, layer.w), layer.b);
-    if (l !== last) h = tf.relu(h);
+    h = denseForward(h, layer.w, layer.b, l !== last ? 'relu' : 'linear');
   });
   return { output: h, features };
 }

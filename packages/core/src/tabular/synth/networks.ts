@@ -10,6 +10,7 @@
 // seeded Rng) so a step is reproducible, and one mask serves the real, fake and interpolated packs of a step.
 // Weights start as PyTorch's nn.Linear defaults, U(-1/sqrt(fanIn), 1/sqrt(fanIn)), drawn from a gantry Rng.
 import * as tf from '@tensorflow/tfjs-core';
+import { denseForward } from '../../fused-ops.js';
 import type { Rng } from '../../random.js';
 import type { OutputSpan } from './transformer.js';
 
@@ -75,7 +76,7 @@ export function discriminatorVariables(d: Discriminator): tf.Variable[] {
 }
 
 function affine(x: tf.Tensor2D, l: Dense): tf.Tensor2D {
-  return tf.add(tf.matMul(x, l.w), l.b);
+  return denseForward(x, l.w, l.b, 'linear');
 }
 
 /**
@@ -119,7 +120,7 @@ export function dropoutMasks(d: Discriminator, packs: number, rate: number, rng:
 export function discriminatorScores(d: Discriminator, packed: tf.Tensor2D, masks?: readonly tf.Tensor2D[]): tf.Tensor2D {
   let h = packed;
   d.hidden.forEach((l, k) => {
-    // Plain ops, not a fused kernel: the gradient penalty differentiates this twice.
+    // The gradient penalty differentiates this twice: denseForward's and leakyRelu's gradients are differentiable.
     h = tf.leakyRelu(affine(h, l), 0.2);
     if (masks) h = tf.mul(h, masks[k]);
   });
