@@ -1,8 +1,10 @@
 // Does memory stay flat over a long run? Trains each workload for --steps steps (default 2,000) on
 // one tfjs backend and prints process RSS, the JS heap, tf.memory().numTensors and the native tensor
 // count every --every steps (default 250). Each workload runs in its own child process so that one
-// workload's allocations do not blur the next one's RSS.
-//   node --import tsx bench/memory.ts [--workloads mlp2d,gain16] [--steps 2000] [--every 250] [--backend torch] [--threads 1]
+// workload's allocations do not blur the next one's RSS. --gc runs a full garbage collection before each
+// sample (node --expose-gc), so that the JS heap column counts live objects rather than garbage V8 has not
+// collected yet.
+//   node --import tsx bench/memory.ts [--workloads mlp2d,gain16] [--steps 2000] [--every 250] [--backend torch] [--threads 1] [--gc]
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
@@ -19,13 +21,13 @@ import { buildWorkload, WORKLOADS, type WorkloadName } from './workloads.js';
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const thisFile = fileURLToPath(import.meta.url);
 
-interface Options { workloads: WorkloadName[]; steps: number; every: number; backend: string; threads: number; child: boolean }
+interface Options { workloads: WorkloadName[]; steps: number; every: number; backend: string; threads: number; gc: boolean; child: boolean }
 
 /** One sample of a run: after `step` steps. */
 export interface MemorySample { workload: string; step: number; rssMiB: number; heapMiB: number; numTensors: number; nativeTensors: number | null }
 
 function parseOptions(argv: string[]): Options {
-  const opts: Options = { workloads: [...WORKLOADS], steps: 2000, every: 250, backend: 'torch', threads: 1, child: false };
+  const opts: Options = { workloads: [...WORKLOADS], steps: 2000, every: 250, backend: 'torch', threads: 1, gc: false, child: false };
   const positive = (flag: string, v: string | undefined): number => {
     const n = Number(v);
     if (v == null || !Number.isInteger(n) || n <= 0) throw new Error(`${flag} needs a positive integer, got ${String(v)}`);
@@ -39,6 +41,7 @@ function parseOptions(argv: string[]): Options {
       case '--every': opts.every = positive('--every', value); i++; break;
       case '--backend': opts.backend = value ?? ''; i++; break;
       case '--threads': opts.threads = positive('--threads', value); i++; break;
+      case '--gc': opts.gc = true; break;
       case '--child': opts.child = true; break;
       default: throw new Error(`bench/memory: unknown flag ${argv[i]} (see the comment at the top of bench/memory.ts)`);
     }
@@ -58,7 +61,10 @@ async function runChild(workload: WorkloadName, opts: Options): Promise<void> {
   await setUpBackend(opts.backend, opts.threads);
   if (opts.backend === 'torch') nativeCount = (await import('@gantry/tfjs-backend-torch')).nativeTensorCount;
   const { step } = buildWorkload(workload, repoRoot);
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (opts.gc && collect == null) throw new Error('bench/memory: --gc needs node --expose-gc (the parent passes it)');
   const sample = (n: number): void => {
+    if (opts.gc) collect!();
     const usage = process.memoryUsage();
     const s: MemorySample = {
       workload, step: n, rssMiB: usage.rss / MiB, heapMiB: usage.heapUsed / MiB,
@@ -74,8 +80,9 @@ async function runChild(workload: WorkloadName, opts: Options): Promise<void> {
 
 /** Runs one workload's child process, printing each sample as it arrives (long runs show progress). */
 async function sampleWorkload(workload: WorkloadName, opts: Options, rows: string[][]): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', thisFile, '--child', '--workloads', workload,
-    '--steps', String(opts.steps), '--every', String(opts.every), '--backend', opts.backend, '--threads', String(opts.threads)],
+  const child = spawn(process.execPath, [...(opts.gc ? ['--expose-gc'] : []), '--import', 'tsx', thisFile, '--child',
+    '--workloads', workload, '--steps', String(opts.steps), '--every', String(opts.every), '--backend', opts.backend,
+    '--threads', String(opts.threads), ...(opts.gc ? ['--gc'] : [])],
   { cwd: repoRoot, env: { ...process.env, OMP_NUM_THREADS: String(opts.threads) }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-800); });
@@ -93,7 +100,8 @@ async function sampleWorkload(workload: WorkloadName, opts: Options, rows: strin
 
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
-  console.log(`memory: backend ${opts.backend}, threads ${opts.threads}, ${opts.steps} steps, sample every ${opts.every} ` +
+  console.log(`memory: backend ${opts.backend}, threads ${opts.threads}, ${opts.steps} steps, sample every ${opts.every}` +
+    `${opts.gc ? ' after a full GC' : ''} ` +
     `(RSS and JS heap in MiB; numTensors = tf.memory().numTensors; native = live ATen tensors)`);
   const rows: string[][] = [];
   for (const workload of opts.workloads) await sampleWorkload(workload, opts, rows);

@@ -1,10 +1,13 @@
 // npm run bench -- [--workloads mlp2d,dcgan28,wgangp28,gain16] [--backends torch,pytorch,wasm,cpu]
-//                  [--steps 20] [--warmup 3] [--threads N] [--budget 120] [--json file] [--include-slow]
+//                  [--steps 20] [--warmup 3] [--warmup-seconds 5] [--min-seconds 2] [--threads N] [--budget 120]
+//                  [--json file] [--include-slow]
 //                  [--doc docs/benchmarks.md]   (writes the table, machine and command as markdown)
 //
 // Each (workload, backend) runs in its own process: tfjs backends through bench/worker.ts, PyTorch
 // (eager, CPU, same thread count) through bench/torch_peer.py with /usr/bin/python3. Prints ms/step
-// (median of the timed steps after warm-up) and the speed relative to PyTorch (> 1: faster).
+// (median of the timed steps after warm-up) and the speed relative to PyTorch (> 1: faster). Warm-up
+// lasts at least --warmup steps and --warmup-seconds (V8 needs a few hundred small steps to optimise
+// tfjs's JavaScript; see bench/worker.ts), timing at least --steps steps and --min-seconds.
 // The cpu backend runs few steps (its convolution gradients take minutes); --budget caps each run.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -25,6 +28,8 @@ interface Options {
   backends: string[];
   steps: number;
   warmup: number;
+  warmupSeconds: number;
+  minSeconds: number;
   threads: number;
   budget: number;
   json: string;
@@ -37,7 +42,7 @@ const SLOW: Record<string, string[]> = { cpu: ['dcgan28', 'wgangp28'] };
 
 function parseOptions(argv: string[]): Options {
   const opts: Options = {
-    workloads: [...WORKLOADS], backends: [...BACKENDS], steps: 20, warmup: 3,
+    workloads: [...WORKLOADS], backends: [...BACKENDS], steps: 20, warmup: 3, warmupSeconds: 5, minSeconds: 2,
     threads: availableParallelism(), budget: 120, json: join(repoRoot, 'runs', 'bench', 'latest.json'),
     includeSlow: false,
   };
@@ -55,6 +60,8 @@ function parseOptions(argv: string[]): Options {
       case '--backends': opts.backends = list(value ?? ''); i++; break;
       case '--steps': opts.steps = num(flag, value); i++; break;
       case '--warmup': opts.warmup = num(flag, value); i++; break;
+      case '--warmup-seconds': opts.warmupSeconds = num(flag, value); i++; break;
+      case '--min-seconds': opts.minSeconds = num(flag, value); i++; break;
       case '--threads': opts.threads = num(flag, value); i++; break;
       case '--budget': opts.budget = num(flag, value); i++; break;
       case '--json': opts.json = value; i++; break;
@@ -73,8 +80,8 @@ function parseOptions(argv: string[]): Options {
 }
 
 /** The cpu backend is plain JavaScript: a couple of steps are enough to see its speed. */
-function stepsFor(backend: string, opts: Options): { steps: number; warmup: number } {
-  return backend === 'cpu' ? { steps: Math.min(opts.steps, 3), warmup: Math.min(opts.warmup, 1) } : opts;
+function stepsFor(backend: string, opts: Options): Pick<Options, 'steps' | 'warmup' | 'minSeconds'> {
+  return backend === 'cpu' ? { steps: Math.min(opts.steps, 3), warmup: Math.min(opts.warmup, 1), minSeconds: 0 } : opts;
 }
 
 function runOne(workload: WorkloadName, backend: string, opts: Options): BenchResult {
@@ -88,9 +95,9 @@ function runOne(workload: WorkloadName, backend: string, opts: Options): BenchRe
   if (backend === 'pytorch' && !existsSync(PYTHON)) {
     return { ...base, status: 'n/a', reason: `${PYTHON} not found` };
   }
-  const { steps, warmup } = stepsFor(backend, opts);
+  const { steps, warmup, minSeconds } = stepsFor(backend, opts);
   const common = ['--workload', workload, '--steps', String(steps), '--warmup', String(warmup),
-    '--threads', String(opts.threads), '--budget', String(opts.budget)];
+    '--warmup-seconds', String(opts.warmupSeconds), '--min-seconds', String(minSeconds), '--threads', String(opts.threads), '--budget', String(opts.budget)];
   const [cmd, args] = backend === 'pytorch'
     ? [PYTHON, [join(repoRoot, 'bench', 'torch_peer.py'), ...common]]
     : [process.execPath, ['--import', 'tsx', join(repoRoot, 'bench', 'worker.ts'), '--backend', backend, ...common]];
@@ -127,7 +134,10 @@ Command: \`${command}\`
 ${table}
 
 ms/step is the median over the timed steps after warm-up; "speed vs PyTorch" is PyTorch's ms/step
-divided by the row's (above 1: faster than PyTorch eager on the same thread count).
+divided by the row's (above 1: faster than PyTorch eager on the same thread count). Warm-up lasts at
+least a few seconds for every backend: V8 optimises tfjs's JavaScript over the first few hundred small
+steps (gain16 on torch, 1 thread, measured while tuning this: 8.9 ms/step after 3 warm-up steps, 4.8
+after 50, 3.4 after 200), and training runs live in that steady state.
 ${notes.length > 0 ? `\nNot run:\n\n${notes.map((n) => `- ${n}`).join('\n')}\n` : ''}${fallbacks.length > 0 ? `\ncpu fallbacks used by the torch backend (kernel: calls):\n\n${fallbacks.map((n) => `- ${n}`).join('\n')}\n` : ''}
 ## Workloads (bench/workloads.ts; PyTorch peers in bench/torch_peer.py, same parameter counts)
 
@@ -141,6 +151,12 @@ ${notes.length > 0 ? `\nNot run:\n\n${notes.map((n) => `- ${n}`).join('\n')}\n` 
   \`installGradientFixes()\` from @gantry/core.
 - **gain16**: GAIN on letter.csv's 16 columns (scaled to [0,1], 20% missing completely at random),
   batch 128, hint rate 0.9, alpha 100; G and D are three-layer MLPs of width 16 on 32 inputs; Adam(1e-3).
+
+Layers: the tfjs side builds its networks with tfjs-layers and @gantry/core's \`dense\` (tfjs-layers
+Dense whose forward pass, product + bias + relu, is one \`GantryDense\` kernel where the backend has it,
+with a four-kernel backward; relu and leakyRelu gradients are one \`GantryLeakyReluGrad\` kernel; on
+wasm and cpu, plain Dense and tfjs's gradients). The critic's update sees the generator's samples
+detached (computed outside the gradient tape), as PyTorch's \`.detach()\` / \`no_grad()\` do.
 
 Optimizers: the tfjs side uses @gantry/core's \`adam()\` (tf.AdamOptimizer's state and math; on the
 torch backend its update is one fused native kernel call for all variables, bit-identical to
@@ -160,7 +176,7 @@ per-call cost of small ops: \`node --import tsx bench/overhead.ts --backend torc
 function main(): void {
   const opts = parseOptions(process.argv.slice(2));
   const header = `bench ${new Date().toISOString()} | nproc ${availableParallelism()} | ${cpuModel()} | threads ${opts.threads} | ` +
-    `steps ${opts.steps} (cpu <= 3) after ${opts.warmup} warm-up | load average at start ${loadavg()[0].toFixed(1)}`;
+    `steps >= ${opts.steps} and >= ${opts.minSeconds} s (cpu: 3 steps) after >= ${opts.warmup} warm-up steps and >= ${opts.warmupSeconds} s | load average at start ${loadavg()[0].toFixed(1)}`;
   console.log(header);
   if (opts.backends.includes('torch') && !existsSync(TORCH_ADDON)) {
     console.log('note: the torch addon is not built (npm run build:native); torch rows are n/a');

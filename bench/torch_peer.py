@@ -167,7 +167,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--workload", choices=WORKLOADS + ("all",), required=True, help="'all' only with --describe")
     parser.add_argument("--steps", type=int, default=20)
-    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=3, help="at least this many warm-up steps")
+    parser.add_argument("--warmup-seconds", type=float, default=5.0, help="and at least this long (as bench/worker.ts)")
+    parser.add_argument("--min-seconds", type=float, default=2.0, help="time at least --steps steps and this long")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--budget", type=float, default=120.0)
     parser.add_argument("--describe", action="store_true", help="print parameter counts and exit")
@@ -187,18 +189,25 @@ def main():
         parser.error("--workload all needs --describe")
     step, _, _ = builders[args.workload]()
     started = time.perf_counter()
+
+    def over_budget():
+        return time.perf_counter() - started > args.budget
+
     loss = float("nan")
-    for _ in range(args.warmup):
+    warmed = 0
+    while (warmed < args.warmup or time.perf_counter() - started < args.warmup_seconds) and not over_budget():
         loss = step()
+        warmed += 1
     times = []
     cpu_times = []
-    for _ in range(args.steps):
+    timing_started = time.perf_counter()
+    while len(times) < args.steps or time.perf_counter() - timing_started < args.min_seconds:
         t0 = time.perf_counter()
         cpu0 = time.process_time()
         loss = step()
         times.append((time.perf_counter() - t0) * 1000)
         cpu_times.append((time.process_time() - cpu0) * 1000)
-        if time.perf_counter() - started > args.budget:
+        if over_budget():
             break
     print(json.dumps({
         "workload": args.workload, "backend": "pytorch", "threads": torch.get_num_threads(), "status": "ok",

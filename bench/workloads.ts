@@ -1,13 +1,16 @@
-// The four benchmark workloads in plain public tfjs (tfjs-layers models, optimizer.minimize,
-// tf.grad for the gradient penalty), so that any backend runs them. bench/torch_peer.py builds the
-// same architectures, batch sizes, losses and optimizers in PyTorch.
+// The four benchmark workloads in public tfjs (tfjs-layers models, optimizer.minimize, tf.grad for the
+// gradient penalty) with gantry's dense layer (@gantry/core `dense`: tfjs-layers Dense whose forward is
+// one fused kernel on backends that have it, plain Dense elsewhere), so that any backend runs them.
+// bench/torch_peer.py builds the same architectures, batch sizes, losses and optimizers in PyTorch. As
+// there, the critic's update sees the generator's samples detached: they are computed outside the
+// gradient tape (PyTorch: .detach() / no_grad()).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
-import { adam } from '@gantry/core';
+import { adam, dense } from '@gantry/core';
 
 /** One training step; resolves once its results are computed (the loss is read back). */
 export type Step = () => Promise<number>;
@@ -51,18 +54,18 @@ function mlp2d(): Workload {
   const batch = 256;
   const g = tfl.sequential({
     layers: [
-      tfl.layers.dense({ units: 128, activation: 'relu', inputShape: [16] }),
-      tfl.layers.dense({ units: 128, activation: 'relu' }),
-      tfl.layers.dense({ units: 2 }),
+      dense({ units: 128, activation: 'relu', inputShape: [16] }),
+      dense({ units: 128, activation: 'relu' }),
+      dense({ units: 2 }),
     ],
   });
   const d = tfl.sequential({
     layers: [
-      tfl.layers.dense({ units: 128, inputShape: [2] }),
+      dense({ units: 128, inputShape: [2] }),
       tfl.layers.leakyReLU({ alpha: 0.2 }),
-      tfl.layers.dense({ units: 128 }),
+      dense({ units: 128 }),
       tfl.layers.leakyReLU({ alpha: 0.2 }),
-      tfl.layers.dense({ units: 1 }),
+      dense({ units: 1 }),
     ],
   });
   return nonSaturatingWorkload(g, d, () => tf.randomNormal([batch, 2]), [batch, 16]);
@@ -76,16 +79,14 @@ function nonSaturatingWorkload(g: tfl.LayersModel, d: tfl.LayersModel, realBatch
   const dVars = trainableOf(d);
   const step: Step = async () => {
     const real = realBatch();
-    const z1 = tf.randomNormal(zShape);
     const z2 = tf.randomNormal(zShape);
-    await minimizeAndRead(dOpt, () => {
-      const fake = g.apply(z1, { training: true }) as tf.Tensor;
-      return tf.add(bceWithLogits(d.apply(real, { training: true }) as tf.Tensor, 1),
-        bceWithLogits(d.apply(fake, { training: true }) as tf.Tensor, 0));
-    }, dVars);
+    const fake = tf.tidy(() => g.apply(tf.randomNormal(zShape), { training: true }) as tf.Tensor);
+    await minimizeAndRead(dOpt, () =>
+      tf.add(bceWithLogits(d.apply(real, { training: true }) as tf.Tensor, 1),
+        bceWithLogits(d.apply(fake, { training: true }) as tf.Tensor, 0)), dVars);
     const gLoss = await minimizeAndRead(gOpt, () =>
       bceWithLogits(d.apply(g.apply(z2, { training: true }) as tf.Tensor, { training: true }) as tf.Tensor, 1), gVars);
-    tf.dispose([real, z1, z2]);
+    tf.dispose([real, fake, z2]);
     return gLoss;
   };
   return { step, generator: g, discriminator: d };
@@ -95,7 +96,7 @@ function nonSaturatingWorkload(g: tfl.LayersModel, d: tfl.LayersModel, realBatch
 function imageGenerator(): tfl.Sequential {
   return tfl.sequential({
     layers: [
-      tfl.layers.dense({ units: 7 * 7 * 128, useBias: false, inputShape: [100] }),
+      dense({ units: 7 * 7 * 128, useBias: false, inputShape: [100] }),
       tfl.layers.batchNormalization(),
       tfl.layers.leakyReLU({ alpha: 0.2 }),
       tfl.layers.reshape({ targetShape: [7, 7, 128] }),
@@ -115,7 +116,7 @@ function imageDiscriminator(): tfl.Sequential {
       tfl.layers.conv2d({ filters: 128, kernelSize: 4, strides: 2, padding: 'same' }),
       tfl.layers.leakyReLU({ alpha: 0.2 }),
       tfl.layers.flatten(),
-      tfl.layers.dense({ units: 1 }),
+      dense({ units: 1 }),
     ],
   });
 }
@@ -144,10 +145,9 @@ function wgangp28(): Workload {
   const step: Step = async () => {
     for (let i = 0; i < criticSteps; i++) {
       const real = tf.randomUniform([batch, 28, 28, 1], -1, 1);
-      const z = tf.randomNormal([batch, 100]);
+      const fake = tf.tidy(() => g.apply(tf.randomNormal([batch, 100]), { training: true }) as tf.Tensor);
       const eps = tf.randomUniform([batch, 1, 1, 1]);
       await minimizeAndRead(dOpt, () => {
-        const fake = g.apply(z, { training: true }) as tf.Tensor;
         const xHat = tf.add(tf.mul(eps, real), tf.mul(tf.sub(1, eps), fake));
         const grad = inputGrad(xHat);
         const norm = tf.sqrt(tf.add(tf.sum(tf.square(grad), [1, 2, 3]), 1e-12));
@@ -155,7 +155,7 @@ function wgangp28(): Workload {
         const wasserstein = tf.sub(tf.mean(critic(fake)), tf.mean(critic(real)));
         return tf.add(wasserstein, tf.mul(lambda, penalty)) as tf.Scalar;
       }, dVars);
-      tf.dispose([real, z, eps]);
+      tf.dispose([real, fake, eps]);
     }
     const z = tf.randomNormal([batch, 100]);
     const gLoss = await minimizeAndRead(gOpt, () =>
@@ -196,9 +196,9 @@ function gain16(repoRoot: string): Workload {
   const data = tf.tensor2d(values, [rows, cols]);
   const mlp = (outActivation: 'sigmoid'): tfl.Sequential => tfl.sequential({
     layers: [
-      tfl.layers.dense({ units: cols, activation: 'relu', inputShape: [2 * cols] }),
-      tfl.layers.dense({ units: cols, activation: 'relu' }),
-      tfl.layers.dense({ units: cols, activation: outActivation }),
+      dense({ units: cols, activation: 'relu', inputShape: [2 * cols] }),
+      dense({ units: cols, activation: 'relu' }),
+      dense({ units: cols, activation: outActivation }),
     ],
   });
   const g = mlp('sigmoid');
@@ -221,8 +221,9 @@ function gain16(repoRoot: string): Workload {
       const gSample = g.apply(tf.concat([xTilde, m], 1), { training: true }) as tf.Tensor;
       return { gSample, xHat: tf.add(tf.mul(m, xTilde), tf.mul(tf.sub(1, m), gSample)) };
     };
+    const xHatDetached = tf.tidy(() => impute().xHat);
     await minimizeAndRead(dOpt, () => {
-      const dProb = d.apply(tf.concat([impute().xHat, h], 1), { training: true }) as tf.Tensor;
+      const dProb = d.apply(tf.concat([xHatDetached, h], 1), { training: true }) as tf.Tensor;
       return tf.neg(tf.mean(tf.add(tf.mul(m, logEps(dProb)), tf.mul(tf.sub(1, m), logEps(tf.sub(1, dProb)))))) as tf.Scalar;
     }, dVars);
     const gLoss = await minimizeAndRead(gOpt, () => {
@@ -232,7 +233,7 @@ function gain16(repoRoot: string): Workload {
       const reconstruction = tf.div(tf.mean(tf.square(tf.sub(tf.mul(m, x), tf.mul(m, gSample)))), tf.mean(m));
       return tf.add(adversarial, tf.mul(alpha, reconstruction));
     }, gVars);
-    tf.dispose([x, m, h, xTilde]);
+    tf.dispose([x, m, h, xTilde, xHatDetached]);
     return gLoss;
   };
   return { step, generator: g, discriminator: d };
