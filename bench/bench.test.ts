@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 
-import { markdownTable, median, preservedSections, speedVsPyTorch, type BenchResult } from './stats.js';
+import { combineRuns, markdownTable, median, preservedSections, speedVsPyTorch, type BenchResult } from './stats.js';
 import { buildWorkload, trainableParameterCount, WORKLOADS } from './workloads.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,6 +24,20 @@ test('median and speed ratio', () => {
   assert.equal(speedVsPyTorch(50, 100), 2);
   assert.equal(speedVsPyTorch(null, 100), null);
   assert.match(markdownTable(['a', 'bb'], [['xyz', '1']]), /^\| a {3}\| bb \|\n\|-----\|----\|\n\| xyz \| 1 {2}\|$/);
+});
+
+test('repeated runs: medians of the runs, steps summed, a failed run wins', () => {
+  const run = (ms: number, cpu: number, steps: number): BenchResult =>
+    ({ workload: 'w', backend: 'b', threads: 1, status: 'ok', msPerStep: ms, cpuMsPerStep: cpu, steps, fallbackCounts: { Foo: 1 } });
+  const combined = combineRuns([run(3, 4, 10), run(9, 8, 20), run(5, 6, 30)]);
+  assert.equal(combined.msPerStep, 5);
+  assert.equal(combined.cpuMsPerStep, 6);
+  assert.equal(combined.steps, 60);
+  assert.deepEqual(combined.runsMsPerStep, [3, 9, 5]);
+  assert.deepEqual(combined.fallbackCounts, { Foo: 3 });
+  const failed: BenchResult = { workload: 'w', backend: 'b', threads: 1, status: 'error', reason: 'exit 1', msPerStep: null, steps: 0 };
+  assert.equal(combineRuns([run(3, 4, 10), failed]), failed);
+  assert.equal(combineRuns([run(3, 4, 10)]).runsMsPerStep, undefined);
 });
 
 test('regenerating the benchmarks doc keeps its Memory section', () => {

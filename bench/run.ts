@@ -1,13 +1,15 @@
 // npm run bench -- [--workloads mlp2d,dcgan28,wgangp28,gain16] [--backends torch,pytorch,wasm,cpu]
 //                  [--steps 20] [--warmup 3] [--warmup-seconds 5] [--min-seconds 2] [--threads N] [--budget 120]
-//                  [--json file] [--include-slow]
+//                  [--repeats 1] [--json file] [--include-slow]
 //                  [--doc docs/benchmarks.md]   (writes the table, machine and command as markdown)
 //
 // Each (workload, backend) runs in its own process: tfjs backends through bench/worker.ts, PyTorch
 // (eager, CPU, same thread count) through bench/torch_peer.py with /usr/bin/python3. Prints ms/step
 // (median of the timed steps after warm-up) and the speed relative to PyTorch (> 1: faster). Warm-up
 // lasts at least --warmup steps and --warmup-seconds (V8 needs a few hundred small steps to optimise
-// tfjs's JavaScript; see bench/worker.ts), timing at least --steps steps and --min-seconds.
+// tfjs's JavaScript; see bench/worker.ts), timing at least --steps steps and --min-seconds. --repeats R
+// runs every (workload, backend) process R times, the backends taking turns, and reports the median of
+// the runs' medians: on a shared VM one process's small-workload timing moves by up to 1.5x.
 // The cpu backend runs few steps (its convolution gradients take minutes); --budget caps each run.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,7 +17,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { markdownTable, preservedSections, speedVsPyTorch, type BenchResult } from './stats.js';
+import { combineRuns, markdownTable, preservedSections, speedVsPyTorch, type BenchResult } from './stats.js';
 import { WORKLOADS, type WorkloadName } from './workloads.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -30,6 +32,7 @@ interface Options {
   warmup: number;
   warmupSeconds: number;
   minSeconds: number;
+  repeats: number;
   threads: number;
   budget: number;
   json: string;
@@ -42,7 +45,7 @@ const SLOW: Record<string, string[]> = { cpu: ['dcgan28', 'wgangp28'] };
 
 function parseOptions(argv: string[]): Options {
   const opts: Options = {
-    workloads: [...WORKLOADS], backends: [...BACKENDS], steps: 20, warmup: 3, warmupSeconds: 5, minSeconds: 2,
+    workloads: [...WORKLOADS], backends: [...BACKENDS], steps: 20, warmup: 3, warmupSeconds: 5, minSeconds: 2, repeats: 1,
     threads: availableParallelism(), budget: 120, json: join(repoRoot, 'runs', 'bench', 'latest.json'),
     includeSlow: false,
   };
@@ -62,6 +65,7 @@ function parseOptions(argv: string[]): Options {
       case '--warmup': opts.warmup = num(flag, value); i++; break;
       case '--warmup-seconds': opts.warmupSeconds = num(flag, value); i++; break;
       case '--min-seconds': opts.minSeconds = num(flag, value); i++; break;
+      case '--repeats': opts.repeats = num(flag, value); i++; break;
       case '--threads': opts.threads = num(flag, value); i++; break;
       case '--budget': opts.budget = num(flag, value); i++; break;
       case '--json': opts.json = value; i++; break;
@@ -133,7 +137,8 @@ Command: \`${command}\`
 
 ${table}
 
-ms/step is the median over the timed steps after warm-up; "speed vs PyTorch" is PyTorch's ms/step
+ms/step is the median over the timed steps after warm-up (with --repeats, the median of the processes'
+medians; each run's value is in the last column); "speed vs PyTorch" is PyTorch's ms/step
 divided by the row's (above 1: faster than PyTorch eager on the same thread count). Warm-up lasts at
 least a few seconds for every backend: V8 optimises tfjs's JavaScript over the first few hundred small
 steps (gain16 on torch, 1 thread, measured while tuning this: 8.9 ms/step after 3 warm-up steps, 4.8
@@ -176,18 +181,23 @@ per-call cost of small ops: \`node --import tsx bench/overhead.ts --backend torc
 function main(): void {
   const opts = parseOptions(process.argv.slice(2));
   const header = `bench ${new Date().toISOString()} | nproc ${availableParallelism()} | ${cpuModel()} | threads ${opts.threads} | ` +
-    `steps >= ${opts.steps} and >= ${opts.minSeconds} s (cpu: 3 steps) after >= ${opts.warmup} warm-up steps and >= ${opts.warmupSeconds} s | load average at start ${loadavg()[0].toFixed(1)}`;
+    `steps >= ${opts.steps} and >= ${opts.minSeconds} s (cpu: 3 steps) after >= ${opts.warmup} warm-up steps and >= ${opts.warmupSeconds} s | ${opts.repeats} process(es) each | load average at start ${loadavg()[0].toFixed(1)}`;
   console.log(header);
   if (opts.backends.includes('torch') && !existsSync(TORCH_ADDON)) {
     console.log('note: the torch addon is not built (npm run build:native); torch rows are n/a');
   }
   const results: BenchResult[] = [];
   for (const workload of opts.workloads) {
+    const runs = new Map<string, BenchResult[]>(opts.backends.map((b) => [b, []]));
+    for (let repeat = 0; repeat < opts.repeats; repeat++) {
+      for (const backend of opts.backends) runs.get(backend)!.push(runOne(workload, backend, opts));
+    }
     for (const backend of opts.backends) {
-      const r = runOne(workload, backend, opts);
+      const r = combineRuns(runs.get(backend)!);
       results.push(r);
       const ms = r.msPerStep == null ? r.status
-        : `${r.msPerStep.toFixed(1)} ms/step${r.cpuMsPerStep == null ? '' : ` (${r.cpuMsPerStep.toFixed(1)} ms CPU)`}`;
+        : `${r.msPerStep.toFixed(1)} ms/step${r.cpuMsPerStep == null ? '' : ` (${r.cpuMsPerStep.toFixed(1)} ms CPU)`}` +
+          `${r.runsMsPerStep ? ` [runs ${r.runsMsPerStep.map((m) => m.toFixed(1)).join(', ')}]` : ''}`;
       console.log(`  ${workload} ${backend}: ${ms}${r.reason ? ` (${r.reason})` : ''}` +
         `${r.fallbackCounts && Object.keys(r.fallbackCounts).length > 0 ? ` fallbacks ${JSON.stringify(r.fallbackCounts)}` : ''}`);
     }
@@ -200,13 +210,15 @@ function main(): void {
       r.msPerStep == null ? r.status : r.msPerStep.toFixed(1),
       speed == null ? '-' : `${speed.toFixed(2)}x`,
       String(r.steps),
+      ...(opts.repeats > 1 ? [r.runsMsPerStep?.map((m) => m.toFixed(1)).join(', ') ?? '-'] : []),
     ];
   });
   // Timings on a machine whose load exceeds its cores are not comparable; say so in the output.
   const loadNote = `load average at end ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores` +
     (loadavg()[0] > availableParallelism() ? ' (machine busy: timings disturbed, rerun on an idle machine)' : '');
   console.log(`\n${loadNote}`);
-  const table = markdownTable(['workload', 'backend', 'threads', 'ms/step', 'speed vs PyTorch', 'timed steps'], rows);
+  const table = markdownTable(['workload', 'backend', 'threads', 'ms/step', 'speed vs PyTorch', 'timed steps',
+    ...(opts.repeats > 1 ? ['ms/step of each run'] : [])], rows);
   const notes = results.filter((r) => r.reason != null).map((r) => `${r.workload}/${r.backend}: ${r.reason}`);
   console.log(table);
   if (notes.length > 0) console.log(`\n${notes.join('\n')}`);

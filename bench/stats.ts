@@ -13,6 +13,8 @@ export interface BenchResult {
   lastLoss?: number;
   numTensors?: number;
   fallbackCounts?: Record<string, number>;
+  /** With --repeats: each process's ms/step, in run order (msPerStep is then their median). */
+  runsMsPerStep?: number[];
 }
 
 export function median(values: number[]): number {
@@ -57,4 +59,21 @@ export function markdownTable(header: string[], rows: string[][]): string {
 export function preservedSections(existing: string): string {
   const at = existing.search(/^## Memory\b/m);
   return at < 0 ? '' : `\n${existing.slice(at).trimEnd()}\n`;
+}
+
+/**
+ * One row from repeated processes of the same (workload, backend): ms/step and CPU ms/step are the medians
+ * of the runs' medians, steps their sum; a run that did not finish makes the row that run's result.
+ */
+export function combineRuns(runs: BenchResult[]): BenchResult {
+  const failed = runs.find((r) => r.status !== 'ok' || r.msPerStep == null);
+  if (failed != null || runs.length === 1) return failed ?? runs[0];
+  const ms = runs.map((r) => r.msPerStep!);
+  const cpu = runs.map((r) => r.cpuMsPerStep).filter((v): v is number => v != null);
+  const fallbackCounts: Record<string, number> = {};
+  for (const r of runs) for (const [k, n] of Object.entries(r.fallbackCounts ?? {})) fallbackCounts[k] = (fallbackCounts[k] ?? 0) + n;
+  return {
+    ...runs[runs.length - 1], msPerStep: median(ms), cpuMsPerStep: cpu.length > 0 ? median(cpu) : undefined,
+    steps: runs.reduce((n, r) => n + r.steps, 0), runsMsPerStep: ms, fallbackCounts,
+  };
 }
