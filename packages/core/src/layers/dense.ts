@@ -10,10 +10,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { DenseLayerArgs } from '@tensorflow/tfjs-layers/dist/layers/core.js';
 
 import { backendHasKernel, DENSE_KERNEL, denseForward, type FusedDenseActivation } from '../fused-ops.js';
-import { single } from './common.js';
+import { single, type Shape } from './common.js';
 
 type Kwargs = Record<string, unknown>;
-type Shape = (number | null)[];
 
 // tfjs-layers exports a factory for Dense, not the class.
 type DenseClass = tf.serialization.SerializableConstructor<tfl.layers.Layer> & (new (args: DenseLayerArgs) => tfl.layers.Layer);
@@ -40,7 +39,8 @@ export class FusedDense extends TfjsDense {
     this.invokeCallHook(inputs, kwargs);
     const [kernel, bias] = this.weights.map((w) => w.read());
     const product = () => denseForward(x as tf.Tensor2D, kernel as tf.Tensor2D, bias as tf.Tensor1D | undefined, plan.fused);
-    return plan.then == null ? product() : tf.tidy(() => plan.then!(product()));
+    const then = plan.then;
+    return then == null ? product() : tf.tidy(() => then(product()));
   }
 }
 
