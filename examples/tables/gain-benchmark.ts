@@ -3,7 +3,7 @@
 // mean +- std over seeds; beside it column-mean and MICE-style chained-regression imputation.
 //
 //   GANTRY_TORCH_THREADS=1 node --import tsx examples/tables/gain-benchmark.ts --dataset letter --seeds 10
-//   node --import tsx examples/tables/gain-benchmark.ts --dataset spam --seeds 2 --alpha 10 --iterations 4000
+//   node --import tsx examples/tables/gain-benchmark.ts --dataset spam --seeds 2 --alpha 10 --iterations 4000 [--rounding none]
 //   node --import tsx examples/tables/gain-benchmark.ts --report      # rewrites the table in docs/tables.md
 //
 // Each seed appends one JSON line (settings, backend, RMSEs, seconds) to runs/tables/gain-runs.jsonl; the
@@ -24,7 +24,10 @@ const datasets: Record<string, { file: string; label: string }> = {
 // Yoon et al. 2018, Table 2 (RMSE, mean +- std), GAIN row; see docs/tables.md for where this was checked.
 const paperGain: Record<string, string> = { letter: '.1198 ± .0005', spam: '.0513 ± .0016' };
 
-interface Settings { iterations: number; batchSize: number; hint: 'code' | 'paper'; hintRate: number; alpha: number; hiddenDim?: number; learningRate: number }
+// rounding 'none' leaves every imputed value unrounded (GAIN and the chained baseline); absent = the reference
+// code's rule (integer columns with < 20 distinct values are rounded), which also covers letter's 16 integer
+// measurements although they are not categories.
+interface Settings { iterations: number; batchSize: number; hint: 'code' | 'paper'; hintRate: number; alpha: number; hiddenDim?: number; learningRate: number; rounding?: 'none' }
 interface SeedResult extends Settings { dataset: string; seed: number; backend: string; mean: number; chained: number; gain: number; gainSeconds: number }
 
 export function loadFeatures(name: string): NumericMatrix {
@@ -40,18 +43,19 @@ export function loadFeatures(name: string): NumericMatrix {
 function runSeed(name: string, truth: NumericMatrix, seed: number, s: Settings, backend: string): SeedResult {
   const amputation = removeCompletelyAtRandom(truth, 0.2, createRng(1000 + seed));
   const mean = imputationRmse(truth, meanImpute(amputation.data), amputation.removed);
-  const chained = imputationRmse(truth, chainedRegressionImpute(amputation.data), amputation.removed);
+  const noRounding = s.rounding === 'none' ? { roundColumns: new Array<boolean>(truth.cols).fill(false) } : {};
+  const chained = imputationRmse(truth, chainedRegressionImpute(amputation.data, noRounding), amputation.removed);
   const t = performance.now();
   const progress = process.env.GAIN_PROGRESS
     ? { onProgress: (p: { iteration: number; reconstructionMse: number }) => console.log(`  iteration ${p.iteration}: reconstruction MSE ${p.reconstructionMse.toFixed(5)}, ${((performance.now() - t) / 1000).toFixed(0)} s`) }
     : {};
-  const imputer = trainGain(amputation.data, { seed, ...s, ...progress });
+  const imputer = trainGain(amputation.data, { seed, ...s, ...noRounding, ...progress });
   const gain = imputationRmse(truth, imputer.impute(amputation.data), amputation.removed);
   imputer.dispose();
   return { dataset: name, seed, ...s, backend, mean, chained, gain, gainSeconds: (performance.now() - t) / 1000 };
 }
 
-const settingsKey = (r: SeedResult) => JSON.stringify([r.dataset, r.iterations, r.batchSize, r.hint, r.hintRate, r.alpha, r.hiddenDim ?? null, r.learningRate]);
+const settingsKey = (r: SeedResult) => JSON.stringify([r.dataset, r.iterations, r.batchSize, r.hint, r.hintRate, r.alpha, r.hiddenDim ?? null, r.learningRate, r.rounding ?? 'discrete']);
 
 function report(file: string): string {
   const results: SeedResult[] = existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
@@ -69,11 +73,11 @@ function report(file: string): string {
       const secs = rs.reduce((a, x) => a + x.gainSeconds, 0) / rs.length;
       const width = r.hiddenDim === undefined ? 'd' : String(r.hiddenDim);
       const backends = [...new Set(rs.map((x) => x.backend))].join(',');
-      return `| ${r.dataset} | ${r.iterations} | ${r.batchSize} | ${r.hint} | ${r.hintRate} | ${r.alpha} | ${width} | ${r.learningRate} | ${rs.length} | **${meanStd(rs.map((x) => x.gain))}** | ${paperGain[r.dataset] ?? '-'} | ${meanStd(rs.map((x) => x.mean))} | ${meanStd(rs.map((x) => x.chained))} | ${secs.toFixed(0)} (${backends}) |`;
+      return `| ${r.dataset} | ${r.iterations} | ${r.batchSize} | ${r.hint} | ${r.hintRate} | ${r.alpha} | ${width} | ${r.learningRate} | ${r.rounding ?? 'discrete'} | ${rs.length} | **${meanStd(rs.map((x) => x.gain))}** | ${paperGain[r.dataset] ?? '-'} | ${meanStd(rs.map((x) => x.mean))} | ${meanStd(rs.map((x) => x.chained))} | ${secs.toFixed(0)} (${backends}) |`;
     });
   return [
-    '| data | iterations | batch | hint form | hint rate | alpha | width | lr | seeds | GAIN (ours) | GAIN (paper, Table 2) | column mean | chained regression (MICE-style) | s per GAIN run (backend) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| data | iterations | batch | hint form | hint rate | alpha | width | lr | rounding | seeds | GAIN (ours) | GAIN (paper, Table 2) | column mean | chained regression (MICE-style) | s per GAIN run (backend) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
 }
@@ -90,6 +94,7 @@ const { values: args } = parseArgs({
     alpha: { type: 'string', default: '100' },
     width: { type: 'string' },
     lr: { type: 'string', default: '0.001' },
+    rounding: { type: 'string', default: 'discrete' },
     out: { type: 'string', default: join(runsDir, 'gain-runs.jsonl') },
     report: { type: 'boolean', default: false },
   },
@@ -112,7 +117,9 @@ if (args.report) {
   const settings: Settings = {
     iterations: Number(args.iterations), batchSize: Number(args.batch), hint, hintRate: Number(args['hint-rate']),
     alpha: Number(args.alpha), learningRate: Number(args.lr), ...(args.width ? { hiddenDim: Number(args.width) } : {}),
+    ...(args.rounding === 'none' ? { rounding: 'none' as const } : {}),
   };
+  if (args.rounding !== 'none' && args.rounding !== 'discrete') throw new Error(`--rounding must be discrete or none, got ${args.rounding}`);
   const backend = await useFastestBackend();
   const truth = loadFeatures(name);
   mkdirSync(runsDir, { recursive: true });
