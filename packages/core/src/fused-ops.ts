@@ -31,10 +31,13 @@ export function backendHasKernel(kernelName: string): boolean {
  * For relu this follows PyTorch (a NaN x gives 0) rather than tfjs's dy * step(x) (NaN).
  */
 export function leakyReluGrad(dy: tf.Tensor, x: tf.Tensor, alpha: number): tf.Tensor {
-  if (backendHasKernel(LEAKY_RELU_GRAD_KERNEL)) {
-    return tf.engine().runKernel(LEAKY_RELU_GRAD_KERNEL, { dy, x }, { alpha }) as tf.Tensor;
-  }
+  if (backendHasKernel(LEAKY_RELU_GRAD_KERNEL)) return leakyReluGradKernel(dy, x, alpha);
   return tf.tidy(() => tf.where(tf.greater(x, 0), dy, tf.mul(dy, alpha)));
+}
+
+/** leakyReluGrad as the GantryLeakyReluGrad kernel, for callers that have checked the backend has it. */
+function leakyReluGradKernel(dy: tf.Tensor, x: tf.Tensor, alpha: number): tf.Tensor {
+  return tf.engine().runKernel(LEAKY_RELU_GRAD_KERNEL, { dy, x }, { alpha }) as tf.Tensor;
 }
 
 /**
@@ -43,15 +46,19 @@ export function leakyReluGrad(dy: tf.Tensor, x: tf.Tensor, alpha: number): tf.Te
  */
 export function denseForward(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D | undefined,
   activation: FusedDenseActivation): tf.Tensor2D {
-  if (backendHasKernel(DENSE_KERNEL)) {
-    const inputs: tf.NamedTensorMap = bias != null ? { x, kernel, bias } : { x, kernel };
-    return tf.engine().runKernel(DENSE_KERNEL, inputs, { activation }) as tf.Tensor2D;
-  }
+  if (backendHasKernel(DENSE_KERNEL)) return denseKernel(x, kernel, bias, activation);
   return tf.tidy(() => {
     const product = tf.matMul(x, kernel);
     const biased = bias != null ? tf.add(product, bias) : product;
     return activation === 'relu' ? tf.relu(biased) : biased;
   }) as tf.Tensor2D;
+}
+
+/** denseForward as the GantryDense kernel, for callers that have checked the backend has it (the dense layer). */
+export function denseKernel(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D | undefined,
+  activation: FusedDenseActivation): tf.Tensor2D {
+  const inputs: tf.NamedTensorMap = bias != null ? { x, kernel, bias } : { x, kernel };
+  return tf.engine().runKernel(DENSE_KERNEL, inputs, { activation }) as tf.Tensor2D;
 }
 
 type Saved = tf.Tensor[];
@@ -89,7 +96,7 @@ const GRADIENTS: tf.GradConfig[] = [
       const [x] = saved;
       return {
         x: () => (backendHasKernel(LEAKY_RELU_GRAD_KERNEL)
-          ? leakyReluGrad(dy as tf.Tensor, x, 0)
+          ? leakyReluGradKernel(dy as tf.Tensor, x, 0)
           : tf.mul(dy as tf.Tensor, tf.cast(tf.step(x), 'float32'))), // tfjs's own
       };
     },

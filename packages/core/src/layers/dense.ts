@@ -1,5 +1,5 @@
 // tfjs-layers' Dense with a fused forward pass for 2-D inputs on backends that register GantryDense:
-// fused-ops.ts denseForward computes x · kernel + bias and a linear or relu activation in one kernel; a
+// fused-ops.ts denseKernel computes x · kernel + bias and a linear or relu activation in one kernel; a
 // sigmoid or tanh activation follows as its own op (its gradient must not reuse the saved output:
 // tfjs-fixes). Other backends, activations and ranks run Dense's own call. It is a Dense in every other
 // respect: same constructor arguments, weights and config, and it serialises as 'Dense', so saved models
@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { DenseLayerArgs } from '@tensorflow/tfjs-layers/dist/layers/core.js';
 
-import { backendHasKernel, DENSE_KERNEL, denseForward, type FusedDenseActivation } from '../fused-ops.js';
+import { backendHasKernel, DENSE_KERNEL, denseKernel, type FusedDenseActivation } from '../fused-ops.js';
 import { single, type Shape } from './common.js';
 
 type Kwargs = Record<string, unknown>;
@@ -38,7 +38,7 @@ export class FusedDense extends TfjsDense {
     if (plan == null || x.rank !== 2 || !backendHasKernel(DENSE_KERNEL)) return super.call(inputs, kwargs);
     this.invokeCallHook(inputs, kwargs);
     const [kernel, bias] = this.weights.map((w) => w.read());
-    const product = () => denseForward(x as tf.Tensor2D, kernel as tf.Tensor2D, bias as tf.Tensor1D | undefined, plan.fused);
+    const product = () => denseKernel(x as tf.Tensor2D, kernel as tf.Tensor2D, bias as tf.Tensor1D | undefined, plan.fused);
     const then = plan.then;
     return then == null ? product() : tf.tidy(() => then(product()));
   }
