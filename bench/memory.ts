@@ -61,10 +61,10 @@ async function runChild(workload: WorkloadName, opts: Options): Promise<void> {
   await setUpBackend(opts.backend, opts.threads);
   if (opts.backend === 'torch') nativeCount = (await import('@gantry/tfjs-backend-torch')).nativeTensorCount;
   const { step } = buildWorkload(workload, repoRoot);
-  const collect = (globalThis as { gc?: () => void }).gc;
+  const collect = opts.gc ? (globalThis as { gc?: () => void }).gc : undefined;
   if (opts.gc && collect == null) throw new Error('bench/memory: --gc needs node --expose-gc (the parent passes it)');
   const sample = (n: number): void => {
-    if (opts.gc) collect!();
+    collect?.();
     const usage = process.memoryUsage();
     const s: MemorySample = {
       workload, step: n, rssMiB: usage.rss / MiB, heapMiB: usage.heapUsed / MiB,

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { installGradientFixes } from '@gantry/core';
 
-import { setUpBackend } from './setup.js';
+import { arg, setUpBackend } from './setup.js';
 import { median, type BenchResult } from './stats.js';
 import { buildWorkload, REQUIRED_KERNELS, WORKLOADS, type WorkloadName } from './workloads.js';
 
@@ -29,16 +29,12 @@ interface WorkerArgs {
   budgetSeconds: number;
 }
 
-function parseArgs(argv: string[]): WorkerArgs {
-  const get = (flag: string): string | undefined => {
-    const i = argv.indexOf(flag);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const workload = get('--workload') as WorkloadName;
+function parseArgs(): WorkerArgs {
+  const workload = arg('--workload', '') as WorkloadName;
   if (!WORKLOADS.includes(workload)) throw new Error(`--workload must be one of ${WORKLOADS.join(', ')}`);
-  const backend = get('--backend') ?? 'torch';
+  const backend = arg('--backend', 'torch');
   const int = (flag: string, fallback: number): number => {
-    const v = Number(get(flag) ?? fallback);
+    const v = Number(arg(flag, String(fallback)));
     if (!Number.isFinite(v) || v < 0) throw new Error(`${flag} must be a non-negative number`);
     return v;
   };
@@ -49,7 +45,7 @@ function parseArgs(argv: string[]): WorkerArgs {
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseArgs();
   // Zero gradients for comparisons and recomputing gradients: needed by the gradient penalty.
   installGradientFixes();
   const threads = await setUpBackend(args.backend, args.threads);
