@@ -11,6 +11,7 @@
 // Kernel contract (implemented by packages/tfjs-backend-torch/src/kernels/fused.ts):
 //   GantryDense          inputs {x [n, in], kernel [in, out], bias? [out]}, attrs {activation: 'linear' | 'relu'}
 //   GantryLeakyReluGrad  inputs {dy, x} (same shape), attrs {alpha}: dy where x > 0, else alpha * dy
+//   GantrySigmoidGrad    inputs {dy, x} (same shape): dy * s * (1 - s), s = sigmoid(x)
 //
 // tfjs-layers registers all of tfjs's gradients on load; importing it first guarantees ours override them.
 import '@tensorflow/tfjs-layers';
@@ -18,6 +19,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 export const DENSE_KERNEL = 'GantryDense';
 export const LEAKY_RELU_GRAD_KERNEL = 'GantryLeakyReluGrad';
+export const SIGMOID_GRAD_KERNEL = 'GantrySigmoidGrad';
 
 export type FusedDenseActivation = 'linear' | 'relu';
 
@@ -38,6 +40,18 @@ export function leakyReluGrad(dy: tf.Tensor, x: tf.Tensor, alpha: number): tf.Te
 /** leakyReluGrad as the GantryLeakyReluGrad kernel, for callers that have checked the backend has it. */
 function leakyReluGradKernel(dy: tf.Tensor, x: tf.Tensor, alpha: number): tf.Tensor {
   return tf.engine().runKernel(LEAKY_RELU_GRAD_KERNEL, { dy, x }, { alpha }) as tf.Tensor;
+}
+
+/**
+ * dy * s * (1 - s) with s = sigmoid(x): the gradient of sigmoid, from its input (not its output, so that
+ * second derivatives see s's dependence on x). One GantrySigmoidGrad kernel where the backend has it.
+ */
+export function sigmoidGrad(dy: tf.Tensor, x: tf.Tensor): tf.Tensor {
+  if (backendHasKernel(SIGMOID_GRAD_KERNEL)) return tf.engine().runKernel(SIGMOID_GRAD_KERNEL, { dy, x }) as tf.Tensor;
+  return tf.tidy(() => {
+    const s = tf.sigmoid(x);
+    return tf.mul(dy, tf.mul(s, tf.sub(1, s)));
+  });
 }
 
 /**
@@ -87,6 +101,18 @@ const GRADIENTS: tf.GradConfig[] = [
     gradFunc: (ddx, saved: Saved, attrs) => {
       const [x] = saved;
       return { dy: () => leakyReluGrad(ddx as tf.Tensor, x, attrs.alpha as number), x: () => tf.zerosLike(x) };
+    },
+  },
+  {
+    kernelName: SIGMOID_GRAD_KERNEL,
+    inputsToSave: ['dy', 'x'],
+    // linear in dy; in x, d/dx [s (1 - s)] = s (1 - s) (1 - 2 s)
+    gradFunc: (ddx, saved: Saved) => {
+      const [dy, x] = saved;
+      return {
+        dy: () => sigmoidGrad(ddx as tf.Tensor, x),
+        x: () => tf.mul(sigmoidGrad(tf.mul(ddx as tf.Tensor, dy), x), tf.sub(1, tf.mul(2, tf.sigmoid(x)))),
+      };
     },
   },
   {

@@ -1,5 +1,5 @@
-// gantry's dense layer (FusedDense) and fused relu gradients: on cpu they must be tfjs's Dense and
-// gradients exactly; on the torch backend (one GantryDense kernel per forward, GantryLeakyReluGrad in
+// gantry's dense layer (FusedDense) and fused relu and sigmoid gradients: on cpu they must be tfjs's Dense and
+// gradients exactly; on the torch backend (one GantryDense kernel per forward, GantryLeakyReluGrad and GantrySigmoidGrad in
 // backward) they must give the cpu backend's numbers for outputs, gradients and the second-order
 // gradients a gradient penalty takes, and actually take the fused kernels.
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
-import { dense, DENSE_KERNEL, FusedDense, LEAKY_RELU_GRAD_KERNEL, leakyReluGrad } from '../src/index.js';
+import { dense, DENSE_KERNEL, FusedDense, LEAKY_RELU_GRAD_KERNEL, leakyReluGrad, SIGMOID_GRAD_KERNEL } from '../src/index.js';
 
 const torchAvailable = await import('@gantry/tfjs-backend-torch').then(() => true, () => false);
 
@@ -94,6 +94,7 @@ test('on torch FusedDense runs GantryDense and GantryLeakyReluGrad and matches t
     assert.ok(kernels.has(DENSE_KERNEL), `${activation}: ran ${[...kernels].join(', ')}`);
     assert.ok(kernels.has(LEAKY_RELU_GRAD_KERNEL), `${activation}: leakyReLU's gradient is the fused kernel`);
     assert.ok(!kernels.has('_FusedMatMul'), `${activation}: no tfjs fused matmul left`);
+    if (activation === 'sigmoid') assert.ok(kernels.has(SIGMOID_GRAD_KERNEL), 'sigmoid\'s gradient is the fused kernel');
     const ours = outputsAndGradients(model, x);
     const names = ['output', 'input gradient', 'kernel 1', 'bias 1', 'kernel 2', 'bias 2'];
     ours.forEach((values, i) => assertClose(values, reference[i], `${activation} ${names[i]}`));
@@ -119,4 +120,31 @@ test('leakyReluGrad: dy where x > 0, else alpha * dy, on torch as in the fallbac
   const finite = xs.map((v) => (Number.isNaN(v) ? 1 : v));
   const reluGrad = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.relu(x), tf.tensor1d(dys))))(tf.tensor1d(finite)).dataSync());
   assert.deepEqual(Array.from(reluGrad), finite.map((x, i) => (x > 0 ? dys[i] : 0)));
+});
+
+test('sigmoid\'s fused gradient: first, second and third derivatives on torch match cpu\'s ops', { skip: !torchAvailable }, async () => {
+  const xs = [-30, -4, -1, -0.25, 0, 0.5, 2, 7, 40];
+  // d^k/dx^k sum(w * sigmoid(x)) for k = 1, 2, 3; the weights keep the upstream gradient non-trivial
+  const derivatives = (): Float32Array[] => tf.tidy(() => {
+    const w = tf.tensor1d(xs.map((_, i) => 1 + 0.5 * i));
+    const first = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(w, tf.sigmoid(x))));
+    const second = tf.grad((x: tf.Tensor) => tf.sum(first(x)));
+    const third = tf.grad((x: tf.Tensor) => tf.sum(second(x)));
+    const x = tf.tensor1d(xs);
+    return [first(x), second(x), third(x)].map((t) => t.dataSync() as Float32Array);
+  });
+  await tf.setBackend('cpu');
+  const reference = derivatives();
+  await tf.setBackend('torch');
+  const profile = await tf.profile(() => { derivatives(); });
+  assert.ok(profile.kernels.some((k) => k.name === SIGMOID_GRAD_KERNEL), 'the fused kernel ran');
+  derivatives().forEach((values, k) => assertClose(values, reference[k], `derivative ${k + 1}`));
+  // and the closed forms: s', s'' = s'(1 - 2s), s''' = s'(1 - 6s + 6s^2), times the weights
+  const s = xs.map((x) => 1 / (1 + Math.exp(-x)));
+  const closed = [
+    s.map((v, i) => (1 + 0.5 * i) * v * (1 - v)),
+    s.map((v, i) => (1 + 0.5 * i) * v * (1 - v) * (1 - 2 * v)),
+    s.map((v, i) => (1 + 0.5 * i) * v * (1 - v) * (1 - 6 * v + 6 * v * v)),
+  ].map((a) => Float32Array.from(a));
+  derivatives().forEach((values, k) => assertClose(values, closed[k], `closed form ${k + 1}`, 1e-5));
 });

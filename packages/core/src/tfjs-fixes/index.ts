@@ -11,6 +11,7 @@
 // tfjs-layers registers all of tfjs's gradients on load; importing it first guarantees ours override them.
 import '@tensorflow/tfjs-layers';
 import * as tf from '@tensorflow/tfjs-core';
+import { sigmoidGrad } from '../fused-ops.js';
 
 type Saved = tf.Tensor[];
 type Attrs = tf.NamedAttrMap;
@@ -51,14 +52,10 @@ const RECOMPUTING_GRADS: tf.GradConfig[] = [
   {
     kernelName: 'Sigmoid',
     inputsToSave: ['x'],
+    // one fused kernel where the backend has it (fused-ops.ts)
     gradFunc: (dy, saved: Saved) => {
       const [x] = saved;
-      return {
-        x: () => {
-          const y = tf.sigmoid(x);
-          return tf.mul(dy as tf.Tensor, tf.mul(y, tf.sub(1, y)));
-        },
-      };
+      return { x: () => sigmoidGrad(dy as tf.Tensor, x) };
     },
   },
   {

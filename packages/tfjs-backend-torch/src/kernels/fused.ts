@@ -4,12 +4,14 @@
 // gradient is one kernel instead of tfjs's compare, cast and multiply (or select).
 //   GantryDense          inputs {x [n, in], kernel [in, out], bias? [out]}, attrs {activation: 'linear' | 'relu'}
 //   GantryLeakyReluGrad  inputs {dy, x} (same shape), attrs {alpha}: dy where x > 0, else alpha * dy
+//   GantrySigmoidGrad    inputs {dy, x} (same shape): dy * s * (1 - s), s = sigmoid(x)
 import { util, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import { kernel, op, torch } from './util.js';
 
 export const DENSE_KERNEL = 'GantryDense';
 export const LEAKY_RELU_GRAD_KERNEL = 'GantryLeakyReluGrad';
+export const SIGMOID_GRAD_KERNEL = 'GantrySigmoidGrad';
 
 /** Activation codes of native/src/ops_matmul.cc that GantryDense accepts. */
 const DENSE_ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1 };
@@ -48,15 +50,20 @@ const dense = kernel(DENSE_KERNEL, (args) => {
   return backend.makeOutput(handle, [x.shape[0], w.shape[1]], 'float32');
 });
 
-const leakyReluGradOp = op('leakyReluGrad');
-const leakyReluGrad = kernel(LEAKY_RELU_GRAD_KERNEL, (args) => {
-  const inputs = args.inputs as Inputs;
-  const dy = floatInput(LEAKY_RELU_GRAD_KERNEL, inputs, 'dy');
-  const x = floatInput(LEAKY_RELU_GRAD_KERNEL, inputs, 'x');
-  util.assertShapesMatch(dy.shape, x.shape, `${LEAKY_RELU_GRAD_KERNEL}: dy and x`);
-  const backend = torch(args);
-  const alpha = (args.attrs?.alpha as number | undefined) ?? 0;
-  return backend.makeOutput(leakyReluGradOp(backend.handleOf(dy), backend.handleOf(x), alpha), x.shape, 'float32');
-});
+/** An activation gradient kernel: inputs {dy, x} of one float32 shape, one native op on their handles. */
+function activationGradKernel(kernelName: string, nativeName: string, attrArgs: (attrs: Record<string, unknown>) => number[]): KernelConfig {
+  const nativeOp = op(nativeName);
+  return kernel(kernelName, (args) => {
+    const inputs = args.inputs as Inputs;
+    const dy = floatInput(kernelName, inputs, 'dy');
+    const x = floatInput(kernelName, inputs, 'x');
+    util.assertShapesMatch(dy.shape, x.shape, `${kernelName}: dy and x`);
+    const backend = torch(args);
+    return backend.makeOutput(nativeOp(backend.handleOf(dy), backend.handleOf(x), ...attrArgs(args.attrs ?? {})), x.shape, 'float32');
+  });
+}
 
-export const fusedKernels: KernelConfig[] = [dense, leakyReluGrad];
+const leakyReluGrad = activationGradKernel(LEAKY_RELU_GRAD_KERNEL, 'leakyReluGrad', (attrs) => [(attrs.alpha as number | undefined) ?? 0]);
+const sigmoidGrad = activationGradKernel(SIGMOID_GRAD_KERNEL, 'sigmoidGrad', () => []);
+
+export const fusedKernels: KernelConfig[] = [dense, leakyReluGrad, sigmoidGrad];
