@@ -27,7 +27,8 @@ const paperGain: Record<string, string> = { letter: '.1198 ± .0005', spam: '.05
 // rounding 'none' leaves every imputed value unrounded (GAIN and the chained baseline); absent = the reference
 // code's rule (integer columns with < 20 distinct values are rounded), which also covers letter's 16 integer
 // measurements although they are not categories.
-interface Settings { iterations: number; batchSize: number; hint: 'code' | 'paper'; hintRate: number; alpha: number; hiddenDim?: number; learningRate: number; rounding?: 'none' }
+interface Settings { iterations: number; batchSize: number; hint: 'code' | 'paper'; hintRate: number; alpha: number; hiddenDim?: number; learningRate: number;
+  learningRateDecay?: number; generatorAverage?: number; rounding?: 'none' }
 interface SeedResult extends Settings { dataset: string; seed: number; backend: string; mean: number; chained: number; gain: number; gainSeconds: number }
 
 export function loadFeatures(name: string): NumericMatrix {
@@ -55,7 +56,7 @@ function runSeed(name: string, truth: NumericMatrix, seed: number, s: Settings, 
   return { dataset: name, seed, ...s, backend, mean, chained, gain, gainSeconds: (performance.now() - t) / 1000 };
 }
 
-const settingsKey = (r: SeedResult) => JSON.stringify([r.dataset, r.iterations, r.batchSize, r.hint, r.hintRate, r.alpha, r.hiddenDim ?? null, r.learningRate, r.rounding ?? 'discrete']);
+const settingsKey = (r: SeedResult) => JSON.stringify([r.dataset, r.iterations, r.batchSize, r.hint, r.hintRate, r.alpha, r.hiddenDim ?? null, r.learningRate, r.learningRateDecay ?? 0, r.generatorAverage ?? null, r.rounding ?? 'discrete']);
 
 function report(file: string): string {
   const results: SeedResult[] = existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
@@ -73,11 +74,11 @@ function report(file: string): string {
       const secs = rs.reduce((a, x) => a + x.gainSeconds, 0) / rs.length;
       const width = r.hiddenDim === undefined ? 'd' : String(r.hiddenDim);
       const backends = [...new Set(rs.map((x) => x.backend))].join(',');
-      return `| ${r.dataset} | ${r.iterations} | ${r.batchSize} | ${r.hint} | ${r.hintRate} | ${r.alpha} | ${width} | ${r.learningRate} | ${r.rounding ?? 'discrete'} | ${rs.length} | **${meanStd(rs.map((x) => x.gain))}** | ${paperGain[r.dataset] ?? '-'} | ${meanStd(rs.map((x) => x.mean))} | ${meanStd(rs.map((x) => x.chained))} | ${secs.toFixed(0)} (${backends}) |`;
+      return `| ${r.dataset} | ${r.iterations} | ${r.batchSize} | ${r.hint} | ${r.hintRate} | ${r.alpha} | ${width} | ${r.learningRate} | ${r.learningRateDecay ?? 0} | ${r.generatorAverage ?? '-'} | ${r.rounding ?? 'discrete'} | ${rs.length} | **${meanStd(rs.map((x) => x.gain))}** | ${paperGain[r.dataset] ?? '-'} | ${meanStd(rs.map((x) => x.mean))} | ${meanStd(rs.map((x) => x.chained))} | ${secs.toFixed(0)} (${backends}) |`;
     });
   return [
-    '| data | iterations | batch | hint form | hint rate | alpha | width | lr | rounding | seeds | GAIN (ours) | GAIN (paper, Table 2) | column mean | chained regression (MICE-style) | s per GAIN run (backend) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| data | iterations | batch | hint form | hint rate | alpha | width | lr | lr decay | G average | rounding | seeds | GAIN (ours) | GAIN (paper, Table 2) | column mean | chained regression (MICE-style) | s per GAIN run (backend) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
 }
@@ -94,6 +95,8 @@ const { values: args } = parseArgs({
     alpha: { type: 'string', default: '100' },
     width: { type: 'string' },
     lr: { type: 'string', default: '0.001' },
+    'lr-decay': { type: 'string', default: '0' },
+    average: { type: 'string' },
     rounding: { type: 'string', default: 'discrete' },
     out: { type: 'string', default: join(runsDir, 'gain-runs.jsonl') },
     report: { type: 'boolean', default: false },
@@ -117,6 +120,8 @@ if (args.report) {
   const settings: Settings = {
     iterations: Number(args.iterations), batchSize: Number(args.batch), hint, hintRate: Number(args['hint-rate']),
     alpha: Number(args.alpha), learningRate: Number(args.lr), ...(args.width ? { hiddenDim: Number(args.width) } : {}),
+    ...(Number(args['lr-decay']) > 0 ? { learningRateDecay: Number(args['lr-decay']) } : {}),
+    ...(args.average ? { generatorAverage: Number(args.average) } : {}),
     ...(args.rounding === 'none' ? { rounding: 'none' as const } : {}),
   };
   if (args.rounding !== 'none' && args.rounding !== 'discrete') throw new Error(`--rounding must be discrete or none, got ${args.rounding}`);

@@ -95,6 +95,14 @@ export function adam(learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon?:
  * `steps` steps (decay 0: constant). Optimizers read their `learningRate` on every update, so setting it
  * before a step schedules that step.
  */
+/**
+ * Sets the step size an optimizer uses from its next update on. tfjs optimizers read their (protected)
+ * learningRate field on every update, which is what makes schedules work without rebuilding them.
+ */
+export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
+  (optimizer as tf.Optimizer & { learningRate: number }).learningRate = learningRate;
+}
+
 export function linearDecayRate(lr: number, decay: number, step: number, steps: number): number {
   const start = Math.floor(steps * (1 - decay));
   if (decay <= 0 || step <= start) return lr;

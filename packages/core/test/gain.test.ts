@@ -178,3 +178,43 @@ test('GAIN training, imputation and the anomaly GAN release every tensor they cr
   scorer.dispose();
   assert.equal(tf.memory().numTensors, before);
 });
+
+test('GAIN learning-rate decay: the step size reaches 0 at the end of the run, so a step past it leaves G as it is', () => {
+  const truth = correlatedTable(80, 5);
+  const amputed = removeCompletelyAtRandom(truth, 0.2, createRng(6));
+  const generatorAfterExtraStep = (learningRateDecay: number) => {
+    const trainer = createGainTrainer(amputed.data, { seed: 3, batchSize: 16, iterations: 4, learningRateDecay });
+    for (let i = 0; i < 4; i++) trainer.step();
+    const before = mlpWeights(trainer.generator).map((l) => Array.from(l.w));
+    trainer.step();
+    const after = mlpWeights(trainer.generator).map((l) => Array.from(l.w));
+    trainer.dispose();
+    return { before, after };
+  };
+  const decayed = generatorAfterExtraStep(0.5);
+  assert.deepEqual(decayed.after, decayed.before);
+  const constant = generatorAfterExtraStep(0);
+  assert.notDeepEqual(constant.after, constant.before);
+  assert.throws(() => trainGain(amputed.data, { seed: 1, learningRateDecay: 1.5 }), /learningRateDecay must lie in \[0, 1\]/);
+});
+
+test('GAIN generator averaging: decay 0 is the last weights, a positive decay imputes from the average', () => {
+  const truth = correlatedTable(80, 7);
+  const amputed = removeCompletelyAtRandom(truth, 0.2, createRng(8));
+  const impute = (generatorAverage?: number) => {
+    const imputer = trainGain(amputed.data, { seed: 4, batchSize: 16, iterations: 30, learningRate: 0.01, generatorAverage });
+    const values = Array.from(imputer.impute(amputed.data).values);
+    imputer.dispose();
+    return values;
+  };
+  const before = tf.memory().numTensors;
+  const last = impute();
+  assert.deepEqual(impute(0), last);
+  assert.notDeepEqual(impute(0.9), last);
+  assert.equal(tf.memory().numTensors, before, 'the average and the replaced generator are released');
+  const trainer = createGainTrainer(amputed.data, { seed: 4, generatorAverage: 0.5 });
+  trainer.step();
+  trainer.dispose();
+  assert.equal(tf.memory().numTensors, before, 'dispose() releases the average too');
+  assert.throws(() => trainGain(amputed.data, { seed: 1, generatorAverage: 1 }), /generatorAverage must lie in \[0, 1\)/);
+});

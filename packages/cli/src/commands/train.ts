@@ -5,7 +5,7 @@ import { extname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { parse as parseYaml } from 'yaml';
 import {
-  buildOptimizers, createRng, linearDecayRate, resolveConfig, resumeGan, trainGan, writeImageGrid, type DataSource, type GanConfig, type LossName, type ProgressMode,
+  buildOptimizers, createRng, linearDecayRate, resolveConfig, setLearningRate, resumeGan, trainGan, writeImageGrid, type DataSource, type GanConfig, type LossName, type ProgressMode,
 } from '@gantry/core/node';
 import {
   choiceFlag, command, integerFlag, numberInRangeFlag, parseFlags, positiveNumberFlag, stringFlag, UsageError, type Parsed,
@@ -169,8 +169,6 @@ function spreadOf(source: DataSource, seed: number): number {
   return Math.max(0.01, Math.round(Math.sqrt(spread) * 100) / 100);
 }
 
-type Scheduled = tf.Optimizer & { learningRate: number };
-
 /** The run's optimizers (as the trainer would build them) and the learning-rate decay applied to them:
  * both read `learningRate` on every update, so setting it before a step schedules that step. */
 function scheduledOptimizers(c: RunConfig) {
@@ -180,8 +178,8 @@ function scheduledOptimizers(c: RunConfig) {
     optimizers,
     prepareStep(step: number) {
       if (decay <= 0) return;
-      (optimizers.generator as Scheduled).learningRate = linearDecayRate(c.train.lrG, decay, step, c.train.steps);
-      (optimizers.discriminator as Scheduled).learningRate = linearDecayRate(c.train.lrD, decay, step, c.train.steps);
+      setLearningRate(optimizers.generator, linearDecayRate(c.train.lrG, decay, step, c.train.steps));
+      setLearningRate(optimizers.discriminator, linearDecayRate(c.train.lrD, decay, step, c.train.steps));
     },
   };
 }

@@ -8,10 +8,10 @@
 // B ~ Bernoulli(hintRate) (as in the authors' code), discrete columns rounded after imputation.
 // Runs on tfjs (tf ops, tf.variableGrads through optimizer.minimize, Adam), so on any tfjs backend.
 import * as tf from '@tensorflow/tfjs-core';
-import { adam } from '../optimizers.js';
+import { adam, linearDecayRate, setLearningRate } from '../optimizers.js';
 import { createRng, forkRng, type Rng } from '../random.js';
 import { checkMatrix, requireEveryColumnObserved, type NumericMatrix } from './matrix.js';
-import { createMlp, disposeMlp, mlpForward, mlpVariables, type Mlp } from './mlp.js';
+import { averageMlpInto, cloneMlp, createMlp, disposeMlp, mlpForward, mlpVariables, type Mlp } from './mlp.js';
 import { discreteColumns, fitMinMax, roundColumns, scaleMinMax, unscaleMinMax, type MinMaxScaler } from './scaling.js';
 
 export interface GainOptions {
@@ -33,6 +33,16 @@ export interface GainOptions {
   hiddenDim?: number;
   /** Adam step size of both networks (default 1e-3, the reference's TF default). */
   learningRate?: number;
+  /**
+   * Fraction of the run (of `iterations`) over which both step sizes fall linearly to 0 at its end. Default 0
+   * (constant, as published).
+   */
+  learningRateDecay?: number;
+  /**
+   * Decay of an exponential moving average of G's weights, updated after every G step; the imputer uses the
+   * average. Default: none (the last weights, as published).
+   */
+  generatorAverage?: number;
   /** Columns rounded after imputation; default: discreteColumns() of the training data. */
   roundColumns?: readonly boolean[];
   /** Called every progressEvery iterations (default 1000) with the losses of that iteration. */
@@ -223,13 +233,16 @@ export interface GainTrainer {
   readonly discriminator: Mlp;
   /** One D update then one G update on a fresh batch. With read, also returns the losses (a device sync). */
   step(read?: boolean): GainProgress | undefined;
-  /** Releases D and the optimizers; the returned imputer owns G. */
+  /** Releases D and the optimizers; the returned imputer owns G (its weight average, with generatorAverage). */
   finish(): GainImputer;
   /** Releases everything (training abandoned). */
   dispose(): void;
 }
 
-interface ResolvedGainOptions { batchSize: number; hintRate: number; alpha: number; hidden: number; paperHint: boolean; learningRate: number }
+interface ResolvedGainOptions {
+  iterations: number; batchSize: number; hintRate: number; alpha: number; hidden: number; paperHint: boolean;
+  learningRate: number; learningRateDecay: number; generatorAverage?: number;
+}
 
 function resolveOptions(data: NumericMatrix, options: GainOptions, what: string): ResolvedGainOptions {
   const batchSize = options.batchSize ?? 128;
@@ -238,13 +251,21 @@ function resolveOptions(data: NumericMatrix, options: GainOptions, what: string)
   const hidden = options.hiddenDim ?? data.cols;
   const learningRate = options.learningRate ?? 1e-3;
   const hintForm = options.hint ?? 'code';
+  const iterations = options.iterations ?? 10000;
+  const learningRateDecay = options.learningRateDecay ?? 0;
+  const generatorAverage = options.generatorAverage;
+  if (!Number.isInteger(iterations) || iterations < 0) throw new Error(`${what}: iterations must be a non-negative integer, got ${iterations}`);
   if (!Number.isInteger(batchSize) || batchSize <= 0) throw new Error(`${what}: batchSize must be a positive integer, got ${batchSize}`);
   if (!(hintRate >= 0 && hintRate <= 1)) throw new Error(`${what}: hintRate must lie in [0, 1], got ${hintRate}`);
   if (!(alpha >= 0)) throw new Error(`${what}: alpha must be >= 0, got ${alpha}`);
   if (!Number.isInteger(hidden) || hidden <= 0) throw new Error(`${what}: hiddenDim must be a positive integer, got ${hidden}`);
   if (!(learningRate > 0)) throw new Error(`${what}: learningRate must be > 0, got ${learningRate}`);
   if (hintForm !== 'code' && hintForm !== 'paper') throw new Error(`${what}: hint must be 'code' or 'paper', got ${JSON.stringify(hintForm)}`);
-  return { batchSize, hintRate, alpha, hidden, paperHint: hintForm === 'paper', learningRate };
+  if (!(learningRateDecay >= 0 && learningRateDecay <= 1)) throw new Error(`${what}: learningRateDecay must lie in [0, 1], got ${learningRateDecay}`);
+  if (generatorAverage !== undefined && !(generatorAverage >= 0 && generatorAverage < 1)) {
+    throw new Error(`${what}: generatorAverage must lie in [0, 1), got ${generatorAverage}`);
+  }
+  return { iterations, batchSize, hintRate, alpha, hidden, paperHint: hintForm === 'paper', learningRate, learningRateDecay, generatorAverage };
 }
 
 /** Starts GAIN training on data with NaN for missing entries. Every column needs at least one observed value. */
@@ -268,6 +289,7 @@ export function createGainTrainer(data: NumericMatrix, options: GainOptions): Ga
   const optD = adam(o.learningRate, 0.9, 0.999, 1e-8);
   const gVars = mlpVariables(generator);
   const dVars = mlpVariables(discriminator);
+  const average = o.generatorAverage !== undefined ? { decay: o.generatorAverage, shadow: cloneMlp(generator) } : undefined;
   const rowsBuf = new Float64Array(o.batchSize * dim);
   let iteration = 0;
   let done = false;
@@ -294,6 +316,11 @@ export function createGainTrainer(data: NumericMatrix, options: GainOptions): Ga
 
   const step = (read = false): GainProgress | undefined => {
     if (done) throw new Error('GainTrainer: step() after finish() or dispose()');
+    if (o.learningRateDecay > 0) {
+      const lr = linearDecayRate(o.learningRate, o.learningRateDecay, iteration, o.iterations);
+      setLearningRate(optD, lr);
+      setLearningRate(optG, lr);
+    }
     const batch = sampleBatch();
     const t = gainBatchTensors(batch);
     // The D step leaves G unchanged, so G's output is computed once outside D's gradient.
@@ -308,6 +335,7 @@ export function createGainTrainer(data: NumericMatrix, options: GainOptions): Ga
         if (read) parts = [tf.keep(loss.adversarial), tf.keep(loss.reconstruction)];
         return loss.total;
       }, false, gVars);
+      if (average) averageMlpInto(average.shadow, generator, average.decay);
     }
     disposeGainBatch(t);
     iteration++;
@@ -337,21 +365,23 @@ export function createGainTrainer(data: NumericMatrix, options: GainOptions): Ga
     finish: () => {
       if (done) throw new Error('GainTrainer: finish() called twice or after dispose()');
       release();
-      return new GainImputer(generator, scaler, rounded, forkRng(rng));
+      if (!average) return new GainImputer(generator, scaler, rounded, forkRng(rng));
+      disposeMlp(generator);
+      return new GainImputer(average.shadow, scaler, rounded, forkRng(rng));
     },
     dispose: () => {
       if (done) return;
       release();
       disposeMlp(generator);
+      if (average) disposeMlp(average.shadow);
     },
   };
 }
 
 /** Trains GAIN on data with NaN for missing entries. Every column needs at least one observed value. */
 export function trainGain(data: NumericMatrix, options: GainOptions): GainImputer {
-  const iterations = options.iterations ?? 10000;
-  if (!Number.isInteger(iterations) || iterations < 0) throw new Error(`trainGain: iterations must be a non-negative integer, got ${iterations}`);
   const trainer = createGainTrainer(data, options);
+  const iterations = options.iterations ?? 10000;
   const every = options.progressEvery ?? 1000;
   try {
     for (let it = 0; it < iterations; it++) {

@@ -47,6 +47,19 @@ export function disposeMlp(net: Mlp): void {
   for (const v of mlpVariables(net)) v.dispose();
 }
 
+/** A copy of a network's weights in new variables (not trainable: a shadow for averaging). */
+export function cloneMlp(net: Mlp): Mlp {
+  return { layers: net.layers.map((l) => ({ w: tf.variable(l.w, false), b: tf.variable(l.b, false) })) };
+}
+
+/** shadow <- decay * shadow + (1 - decay) * net, weight by weight: an exponential moving average. */
+export function averageMlpInto(shadow: Mlp, net: Mlp, decay: number): void {
+  tf.tidy(() => {
+    const from = mlpVariables(net);
+    mlpVariables(shadow).forEach((s, i) => s.assign(tf.add(tf.mul(s, decay), tf.mul(from[i], 1 - decay))));
+  });
+}
+
 /** The last layer's linear output and the last hidden layer's activations (the network's features). */
 export interface MlpOutput { output: tf.Tensor2D; features: tf.Tensor2D }
 
