@@ -14,6 +14,9 @@ import { checkMatrix, requireEveryColumnObserved, type NumericMatrix } from './m
 import { averageMlpInto, cloneMlp, createMlp, disposeMlp, mlpForward, mlpVariables, type Mlp } from './mlp.js';
 import { discreteColumns, fitMinMax, roundColumns, scaleMinMax, unscaleMinMax, type MinMaxScaler } from './scaling.js';
 
+/** The paper's (and the reference code's) training length. */
+const DEFAULT_ITERATIONS = 10000;
+
 export interface GainOptions {
   seed: number;
   /** Training iterations (one D and one G update each). Paper: 10000. */
@@ -251,7 +254,7 @@ function resolveOptions(data: NumericMatrix, options: GainOptions, what: string)
   const hidden = options.hiddenDim ?? data.cols;
   const learningRate = options.learningRate ?? 1e-3;
   const hintForm = options.hint ?? 'code';
-  const iterations = options.iterations ?? 10000;
+  const iterations = options.iterations ?? DEFAULT_ITERATIONS;
   const learningRateDecay = options.learningRateDecay ?? 0;
   const generatorAverage = options.generatorAverage;
   if (!Number.isInteger(iterations) || iterations < 0) throw new Error(`${what}: iterations must be a non-negative integer, got ${iterations}`);
@@ -381,7 +384,7 @@ export function createGainTrainer(data: NumericMatrix, options: GainOptions): Ga
 /** Trains GAIN on data with NaN for missing entries. Every column needs at least one observed value. */
 export function trainGain(data: NumericMatrix, options: GainOptions): GainImputer {
   const trainer = createGainTrainer(data, options);
-  const iterations = options.iterations ?? 10000;
+  const iterations = options.iterations ?? DEFAULT_ITERATIONS;
   const every = options.progressEvery ?? 1000;
   try {
     for (let it = 0; it < iterations; it++) {
