@@ -91,11 +91,6 @@ export function adam(learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon?:
 }
 
 /**
- * A learning rate held constant, then falling linearly to 0 over the last `decay` fraction of a run of
- * `steps` steps (decay 0: constant). Optimizers read their `learningRate` on every update, so setting it
- * before a step schedules that step.
- */
-/**
  * Sets the step size an optimizer uses from its next update on. tfjs optimizers read their (protected)
  * learningRate field on every update, which is what makes schedules work without rebuilding them.
  */
@@ -103,6 +98,11 @@ export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): 
   (optimizer as tf.Optimizer & { learningRate: number }).learningRate = learningRate;
 }
 
+/**
+ * A learning rate held constant, then falling linearly to 0 over the last `decay` fraction of a run of
+ * `steps` steps (decay 0: constant). Optimizers read their `learningRate` on every update, so setting it
+ * before a step schedules that step.
+ */
 export function linearDecayRate(lr: number, decay: number, step: number, steps: number): number {
   const start = Math.floor(steps * (1 - decay));
   if (decay <= 0 || step <= start) return lr;
