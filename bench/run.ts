@@ -1,6 +1,6 @@
 // npm run bench -- [--workloads mlp2d,dcgan28,wgangp28,gain16] [--backends torch,pytorch,wasm,cpu]
-//                  [--steps 20] [--warmup 3] [--warmup-seconds 5] [--min-seconds 2] [--threads N] [--budget 120]
-//                  [--repeats 1] [--json file] [--include-slow]
+//                  [--steps 20] [--warmup 3] [--warmup-seconds 5] [--min-seconds 4] [--threads N] [--budget 120]
+//                  [--repeats 3] [--json file] [--include-slow]
 //                  [--doc docs/benchmarks.md]   (writes the table, machine and command as markdown)
 //
 // Each (workload, backend) runs in its own process: tfjs backends through bench/worker.ts, PyTorch
@@ -9,7 +9,7 @@
 // lasts at least --warmup steps and --warmup-seconds (V8 needs a few hundred small steps to optimise
 // tfjs's JavaScript; see bench/worker.ts), timing at least --steps steps and --min-seconds. --repeats R
 // runs every (workload, backend) process R times, the backends taking turns, and reports the median of
-// the runs' medians: on a shared VM one process's small-workload timing moves by up to 1.5x.
+// the runs' medians: on a shared VM one process's small-workload timing moves by up to 1.5x, hence 3 by default.
 // The cpu backend runs few steps (its convolution gradients take minutes); --budget caps each run.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -45,7 +45,7 @@ const SLOW: Record<string, string[]> = { cpu: ['dcgan28', 'wgangp28'] };
 
 function parseOptions(argv: string[]): Options {
   const opts: Options = {
-    workloads: [...WORKLOADS], backends: [...BACKENDS], steps: 20, warmup: 3, warmupSeconds: 5, minSeconds: 2, repeats: 1,
+    workloads: [...WORKLOADS], backends: [...BACKENDS], steps: 20, warmup: 3, warmupSeconds: 5, minSeconds: 4, repeats: 3,
     threads: availableParallelism(), budget: 120, json: join(repoRoot, 'runs', 'bench', 'latest.json'),
     includeSlow: false,
   };
