@@ -28,7 +28,7 @@ const paperGain: Record<string, string> = { letter: '.1198 ± .0005', spam: '.05
 // code's rule (integer columns with < 20 distinct values are rounded), which also covers letter's 16 integer
 // measurements although they are not categories.
 interface Settings { iterations: number; batchSize: number; hint: 'code' | 'paper'; hintRate: number; alpha: number; hiddenDim?: number; learningRate: number;
-  learningRateDecay?: number; generatorAverage?: number; rounding?: 'none' }
+  hiddenActivation?: 'tanh'; learningRateDecay?: number; generatorAverage?: number; rounding?: 'none' }
 interface SeedResult extends Settings { dataset: string; seed: number; backend: string; mean: number; chained: number; gain: number; gainSeconds: number }
 
 export function loadFeatures(name: string): NumericMatrix {
@@ -56,7 +56,7 @@ function runSeed(name: string, truth: NumericMatrix, seed: number, s: Settings, 
   return { dataset: name, seed, ...s, backend, mean, chained, gain, gainSeconds: (performance.now() - t) / 1000 };
 }
 
-const settingsKey = (r: SeedResult) => JSON.stringify([r.dataset, r.iterations, r.batchSize, r.hint, r.hintRate, r.alpha, r.hiddenDim ?? null, r.learningRate, r.learningRateDecay ?? 0, r.generatorAverage ?? null, r.rounding ?? 'discrete']);
+const settingsKey = (r: SeedResult) => JSON.stringify([r.dataset, r.iterations, r.batchSize, r.hint, r.hintRate, r.alpha, r.hiddenDim ?? null, r.hiddenActivation ?? 'relu', r.learningRate, r.learningRateDecay ?? 0, r.generatorAverage ?? null, r.rounding ?? 'discrete']);
 
 function report(file: string): string {
   const results: SeedResult[] = existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
@@ -74,11 +74,11 @@ function report(file: string): string {
       const secs = rs.reduce((a, x) => a + x.gainSeconds, 0) / rs.length;
       const width = r.hiddenDim === undefined ? 'd' : String(r.hiddenDim);
       const backends = [...new Set(rs.map((x) => x.backend))].join(',');
-      return `| ${r.dataset} | ${r.iterations} | ${r.batchSize} | ${r.hint} | ${r.hintRate} | ${r.alpha} | ${width} | ${r.learningRate} | ${r.learningRateDecay ?? 0} | ${r.generatorAverage ?? '-'} | ${r.rounding ?? 'discrete'} | ${rs.length} | **${meanStd(rs.map((x) => x.gain))}** | ${paperGain[r.dataset] ?? '-'} | ${meanStd(rs.map((x) => x.mean))} | ${meanStd(rs.map((x) => x.chained))} | ${secs.toFixed(0)} (${backends}) |`;
+      return `| ${r.dataset} | ${r.iterations} | ${r.batchSize} | ${r.hint} | ${r.hintRate} | ${r.alpha} | ${width} | ${r.hiddenActivation ?? 'relu'} | ${r.learningRate} | ${r.learningRateDecay ?? 0} | ${r.generatorAverage ?? '-'} | ${r.rounding ?? 'discrete'} | ${rs.length} | **${meanStd(rs.map((x) => x.gain))}** | ${paperGain[r.dataset] ?? '-'} | ${meanStd(rs.map((x) => x.mean))} | ${meanStd(rs.map((x) => x.chained))} | ${secs.toFixed(0)} (${backends}) |`;
     });
   return [
-    '| data | iterations | batch | hint form | hint rate | alpha | width | lr | lr decay | G average | rounding | seeds | GAIN (ours) | GAIN (paper, Table 2) | column mean | chained regression (MICE-style) | s per GAIN run (backend) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| data | iterations | batch | hint form | hint rate | alpha | width | activation | lr | lr decay | G average | rounding | seeds | GAIN (ours) | GAIN (paper, Table 2) | column mean | chained regression (MICE-style) | s per GAIN run (backend) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
 }
@@ -94,6 +94,7 @@ const { values: args } = parseArgs({
     'hint-rate': { type: 'string', default: '0.9' },
     alpha: { type: 'string', default: '100' },
     width: { type: 'string' },
+    activation: { type: 'string', default: 'relu' },
     lr: { type: 'string', default: '0.001' },
     'lr-decay': { type: 'string', default: '0' },
     average: { type: 'string' },
@@ -106,11 +107,13 @@ if (args.report) {
   const table = report(args.out!);
   writeDocsSection('gain-benchmark', table);
   console.log(table);
-  // Settings tried on one or two seeds before the main runs (written with --out runs/tables/gain-explore.jsonl).
-  const explore = join(runsDir, 'gain-explore.jsonl');
-  if (existsSync(explore)) {
-    const t = report(explore);
-    writeDocsSection('gain-explore', t);
+  // Settings tried on a few seeds (--out runs/tables/gain-explore.jsonl), and the search on selection seeds
+  // 100-102, kept apart from the reported seeds 0-9 (--first-seed 100 --out runs/tables/gain-select.jsonl).
+  for (const section of ['gain-explore', 'gain-select']) {
+    const file = join(runsDir, `${section}.jsonl`);
+    if (!existsSync(file)) continue;
+    const t = report(file);
+    writeDocsSection(section, t);
     console.log(t);
   }
 } else {
@@ -120,10 +123,12 @@ if (args.report) {
   const settings: Settings = {
     iterations: Number(args.iterations), batchSize: Number(args.batch), hint, hintRate: Number(args['hint-rate']),
     alpha: Number(args.alpha), learningRate: Number(args.lr), ...(args.width ? { hiddenDim: Number(args.width) } : {}),
+    ...(args.activation === 'tanh' ? { hiddenActivation: 'tanh' as const } : {}),
     ...(Number(args['lr-decay']) > 0 ? { learningRateDecay: Number(args['lr-decay']) } : {}),
     ...(args.average ? { generatorAverage: Number(args.average) } : {}),
     ...(args.rounding === 'none' ? { rounding: 'none' as const } : {}),
   };
+  if (args.activation !== 'relu' && args.activation !== 'tanh') throw new Error(`--activation must be relu or tanh, got ${args.activation}`);
   if (args.rounding !== 'none' && args.rounding !== 'discrete') throw new Error(`--rounding must be discrete or none, got ${args.rounding}`);
   const backend = await useFastestBackend();
   const truth = loadFeatures(name);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  chainedRegressionImpute, createMlp, createRng, gainBatchTensors, gainDiscriminatorLoss, gainGenerate, gainGeneratorLoss,
+  chainedRegressionImpute, cloneMlp, createMlp, createRng, disposeMlp, mlpForward, gainBatchTensors, gainDiscriminatorLoss, gainGenerate, gainGeneratorLoss,
   createGainTrainer, imputationRmse, meanImpute, mlpWeights, removeCompletelyAtRandom, trainAnomalyGan, trainGain,
   type GainBatch, type Mlp, type NumericMatrix,
 } from '../src/index.js';
@@ -217,4 +217,28 @@ test('GAIN generator averaging: decay 0 is the last weights, a positive decay im
   trainer.dispose();
   assert.equal(tf.memory().numTensors, before, 'dispose() releases the average too');
   assert.throws(() => trainGain(amputed.data, { seed: 1, generatorAverage: 1 }), /generatorAverage must lie in \[0, 1\)/);
+});
+
+test('tanh hidden layers (the paper\'s GAIN): forward pass as in plain JS, kept by cloneMlp, trainable; a bad name is refused', () => {
+  const net = createMlp(createRng(9), [3, 4, 2], 'tanh');
+  const x = [[0.5, -1, 2], [0, 0.25, -0.75]];
+  const [l0, l1] = mlpWeights(net);
+  const expected = x.map((row) => {
+    const h = Array.from({ length: 4 }, (_, j) => Math.tanh(l0.b[j] + row.reduce((s, v, k) => s + v * l0.w[k * 4 + j], 0)));
+    return Array.from({ length: 2 }, (_, j) => l1.b[j] + h.reduce((s, v, k) => s + v * l1.w[k * 2 + j], 0));
+  });
+  const got = tf.tidy(() => mlpForward(net, tf.tensor2d(x)).arraySync());
+  got.flat().forEach((v, k) => assert.ok(Math.abs(v - expected.flat()[k]) < 1e-5, `${v} vs ${expected.flat()[k]}`));
+  const copy = cloneMlp(net);
+  assert.equal(copy.hiddenActivation, 'tanh');
+  assert.deepEqual(tf.tidy(() => mlpForward(copy, tf.tensor2d(x)).arraySync()), got);
+  disposeMlp(copy);
+  disposeMlp(net);
+  assert.throws(() => createMlp(createRng(1), [3, 2], 'gelu' as 'tanh'), /hidden activation must be 'relu' or 'tanh', got "gelu"/);
+  const truth = correlatedTable(80, 11);
+  const amputed = removeCompletelyAtRandom(truth, 0.2, createRng(12));
+  const imputer = trainGain(amputed.data, { seed: 2, batchSize: 16, iterations: 20, hiddenActivation: 'tanh' });
+  assert.equal(imputer.generator.hiddenActivation, 'tanh');
+  assert.ok(imputer.impute(amputed.data).values.every(Number.isFinite));
+  imputer.dispose();
 });

@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { adam, linearDecayRate, setLearningRate } from '../optimizers.js';
 import { createRng, forkRng, type Rng } from '../random.js';
 import { checkMatrix, requireEveryColumnObserved, type NumericMatrix } from './matrix.js';
-import { averageMlpInto, cloneMlp, createMlp, disposeMlp, mlpForward, mlpVariables, type Mlp } from './mlp.js';
+import { averageMlpInto, cloneMlp, createMlp, disposeMlp, mlpForward, mlpVariables, type Mlp, type MlpHiddenActivation } from './mlp.js';
 import { discreteColumns, fitMinMax, roundColumns, scaleMinMax, unscaleMinMax, type MinMaxScaler } from './scaling.js';
 
 /** The paper's (and the reference code's) training length. */
@@ -34,6 +34,8 @@ export interface GainOptions {
   hint?: 'code' | 'paper';
   /** Hidden width; default = number of columns. */
   hiddenDim?: number;
+  /** Hidden layers' activation of both networks: 'relu' (default, the authors' code) or 'tanh' (the paper). */
+  hiddenActivation?: MlpHiddenActivation;
   /** Adam step size of both networks (default 1e-3, the reference's TF default). */
   learningRate?: number;
   /**
@@ -284,8 +286,9 @@ export function createGainTrainer(data: NumericMatrix, options: GainOptions): Ga
   const initRng = forkRng(rng);
   const scaler = fitMinMax(data);
   const scaled = scaleMinMax(scaler, data).values;
-  const generator = createMlp(initRng, [2 * dim, o.hidden, o.hidden, dim]);
-  const discriminator = createMlp(initRng, [2 * dim, o.hidden, o.hidden, dim]);
+  const activation = options.hiddenActivation ?? 'relu';
+  const generator = createMlp(initRng, [2 * dim, o.hidden, o.hidden, dim], activation);
+  const discriminator = createMlp(initRng, [2 * dim, o.hidden, o.hidden, dim], activation);
   // tfjs Adam (core's adam(): the same math, one fused kernel per update on backends that have it) differs
   // from TF1's, the reference's, only in where epsilon enters: eps * sqrt(1 - beta2^t) vs eps.
   const optG = adam(o.learningRate, 0.9, 0.999, 1e-8);

@@ -17,14 +17,19 @@ export interface MlpLayer {
   readonly b: tf.Variable<tf.Rank.R1>;
 }
 
-/** Hidden layers use ReLU; the last layer is linear (callers apply their own output nonlinearity). */
-export interface Mlp { readonly layers: readonly MlpLayer[] }
+export type MlpHiddenActivation = 'relu' | 'tanh';
+
+/** Hidden layers use ReLU (or tanh); the last layer is linear (callers apply their own output nonlinearity). */
+export interface Mlp { readonly layers: readonly MlpLayer[]; readonly hiddenActivation?: MlpHiddenActivation }
 
 /** Xavier normal as in the GAIN reference code: std = 1 / sqrt(fanIn / 2), zero biases. */
-export function createMlp(rng: Rng, sizes: readonly number[]): Mlp {
+export function createMlp(rng: Rng, sizes: readonly number[], hiddenActivation: MlpHiddenActivation = 'relu'): Mlp {
   if (sizes.length < 2) throw new Error(`createMlp needs at least an input and an output size, got [${sizes.join(', ')}]`);
   for (const s of sizes) {
     if (!Number.isInteger(s) || s <= 0) throw new Error(`createMlp: layer sizes must be positive integers, got [${sizes.join(', ')}]`);
+  }
+  if (hiddenActivation !== 'relu' && hiddenActivation !== 'tanh') {
+    throw new Error(`createMlp: hidden activation must be 'relu' or 'tanh', got ${JSON.stringify(hiddenActivation)}`);
   }
   const layers: MlpLayer[] = [];
   for (let l = 0; l + 1 < sizes.length; l++) {
@@ -36,7 +41,7 @@ export function createMlp(rng: Rng, sizes: readonly number[]): Mlp {
     layers.push({ w: tf.variable(w0), b: tf.variable(b0) });
     tf.dispose([w0, b0]);
   }
-  return { layers };
+  return { layers, hiddenActivation };
 }
 
 export function mlpVariables(net: Mlp): tf.Variable[] {
@@ -49,7 +54,7 @@ export function disposeMlp(net: Mlp): void {
 
 /** A copy of a network's weights in new variables (not trainable: a shadow for averaging). */
 export function cloneMlp(net: Mlp): Mlp {
-  return { layers: net.layers.map((l) => ({ w: tf.variable(l.w, false), b: tf.variable(l.b, false) })) };
+  return { layers: net.layers.map((l) => ({ w: tf.variable(l.w, false), b: tf.variable(l.b, false) })), hiddenActivation: net.hiddenActivation };
 }
 
 /** shadow <- decay * shadow + (1 - decay) * net, weight by weight: an exponential moving average. */
@@ -67,9 +72,12 @@ export function mlpForwardWithFeatures(net: Mlp, x: tf.Tensor2D): MlpOutput {
   const last = net.layers.length - 1;
   let h = x;
   let features = x;
+  const tanh = net.hiddenActivation === 'tanh';
   net.layers.forEach((layer, l) => {
     if (l === last) features = h;
-    h = denseForward(h, layer.w, layer.b, l !== last ? 'relu' : 'linear');
+    const hidden = l !== last;
+    h = denseForward(h, layer.w, layer.b, hidden && !tanh ? 'relu' : 'linear');
+    if (hidden && tanh) h = tf.tanh(h);
   });
   return { output: h, features };
 }
