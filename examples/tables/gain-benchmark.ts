@@ -51,17 +51,21 @@ function selectRows(m: NumericMatrix, rows: ArrayLike<number>): NumericMatrix {
   return { ...m, rows: rows.length, values };
 }
 
+/** A seeded split of the rows: `test` (a `fraction` of them, scored) and `train` (the rest). */
+function splitRows(rows: number, fraction: number, seed: number): { test: Int32Array; train: Int32Array } {
+  const order = permutation(createRng(2000 + seed), rows);
+  const testCount = Math.round(fraction * rows);
+  return { test: order.subarray(0, testCount), train: order.subarray(testCount) };
+}
+
 function runSeed(name: string, truth: NumericMatrix, seed: number, s: Settings, backend: string): SeedResult {
   const amputation = removeCompletelyAtRandom(truth, 0.2, createRng(1000 + seed));
   // Scored entries: every removed one, or (holdout) those of the held-out rows, GAIN having trained on the rest.
-  const order = permutation(createRng(2000 + seed), truth.rows);
-  const testCount = s.holdout ? Math.round(s.holdout * truth.rows) : 0;
-  const [testRows, trainRows] = [order.subarray(0, testCount), order.subarray(testCount)];
-  const scored = Uint8Array.from(amputation.removed);
-  if (s.holdout) {
-    const isTest = new Uint8Array(truth.rows);
-    for (const r of testRows) isTest[r] = 1;
-    scored.forEach((_, k) => { if (!isTest[Math.floor(k / truth.cols)]) scored[k] = 0; });
+  const split = s.holdout ? splitRows(truth.rows, s.holdout, seed) : undefined;
+  let scored = amputation.removed;
+  if (split) {
+    scored = new Uint8Array(scored.length);
+    for (const r of split.test) scored.set(amputation.removed.subarray(r * truth.cols, (r + 1) * truth.cols), r * truth.cols);
   }
   const mean = imputationRmse(truth, meanImpute(amputation.data), scored);
   const noRounding = s.rounding === 'none' ? { roundColumns: new Array<boolean>(truth.cols).fill(false) } : {};
@@ -70,13 +74,13 @@ function runSeed(name: string, truth: NumericMatrix, seed: number, s: Settings, 
   const progress = process.env.GAIN_PROGRESS
     ? { onProgress: (p: { iteration: number; reconstructionMse: number }) => console.log(`  iteration ${p.iteration}: reconstruction MSE ${p.reconstructionMse.toFixed(5)}, ${((performance.now() - t) / 1000).toFixed(0)} s`) }
     : {};
-  const imputer = trainGain(s.holdout ? selectRows(amputation.data, trainRows) : amputation.data, { seed, ...s, ...noRounding, ...progress });
+  const imputer = trainGain(split ? selectRows(amputation.data, split.train) : amputation.data, { seed, ...s, ...noRounding, ...progress });
   let imputed: NumericMatrix;
-  if (s.holdout) {
+  if (split) {
     // the held-out rows imputed by the trained G; the other rows are not scored
-    const filled = imputer.impute(selectRows(amputation.data, testRows));
+    const filled = imputer.impute(selectRows(amputation.data, split.test));
     const values = Float64Array.from(truth.values);
-    testRows.forEach((r, i) => values.set(filled.values.subarray(i * truth.cols, (i + 1) * truth.cols), r * truth.cols));
+    split.test.forEach((r, i) => values.set(filled.values.subarray(i * truth.cols, (i + 1) * truth.cols), r * truth.cols));
     imputed = { ...truth, values };
   } else {
     imputed = imputer.impute(amputation.data);

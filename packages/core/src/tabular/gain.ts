@@ -286,9 +286,9 @@ export function createGainTrainer(data: NumericMatrix, options: GainOptions): Ga
   const initRng = forkRng(rng);
   const scaler = fitMinMax(data);
   const scaled = scaleMinMax(scaler, data).values;
-  const activation = options.hiddenActivation ?? 'relu';
-  const generator = createMlp(initRng, [2 * dim, o.hidden, o.hidden, dim], activation);
-  const discriminator = createMlp(initRng, [2 * dim, o.hidden, o.hidden, dim], activation);
+  // createMlp defaults the activation (relu) and names a bad one
+  const generator = createMlp(initRng, [2 * dim, o.hidden, o.hidden, dim], options.hiddenActivation);
+  const discriminator = createMlp(initRng, [2 * dim, o.hidden, o.hidden, dim], options.hiddenActivation);
   // tfjs Adam (core's adam(): the same math, one fused kernel per update on backends that have it) differs
   // from TF1's, the reference's, only in where epsilon enters: eps * sqrt(1 - beta2^t) vs eps.
   const optG = adam(o.learningRate, 0.9, 0.999, 1e-8);

@@ -20,7 +20,7 @@ export interface MlpLayer {
 export type MlpHiddenActivation = 'relu' | 'tanh';
 
 /** Hidden layers use ReLU (or tanh); the last layer is linear (callers apply their own output nonlinearity). */
-export interface Mlp { readonly layers: readonly MlpLayer[]; readonly hiddenActivation?: MlpHiddenActivation }
+export interface Mlp { readonly layers: readonly MlpLayer[]; readonly hiddenActivation: MlpHiddenActivation }
 
 /** Xavier normal as in the GAIN reference code: std = 1 / sqrt(fanIn / 2), zero biases. */
 export function createMlp(rng: Rng, sizes: readonly number[], hiddenActivation: MlpHiddenActivation = 'relu'): Mlp {
