@@ -32,7 +32,8 @@ interface Settings { iterations: number; batchSize: number; hint: 'code' | 'pape
   hiddenActivation?: 'tanh'; learningRateDecay?: number; generatorAverage?: number; rounding?: 'none';
   /** Fraction of rows held out: GAIN trains on the others and is scored on these only (the authors' 2019 scripts: 0.2). */
   holdout?: number }
-interface SeedResult extends Settings { dataset: string; seed: number; backend: string; mean: number; chained: number; gain: number; gainSeconds: number }
+// mean and chained are absent from the PyTorch reference's lines (gain_reference.py), which run GAIN only.
+interface SeedResult extends Settings { dataset: string; seed: number; backend: string; mean?: number; chained?: number; gain: number; gainSeconds: number }
 
 export function loadFeatures(name: string): NumericMatrix {
   const spec = datasets[name];
@@ -58,7 +59,7 @@ function splitRows(rows: number, fraction: number, seed: number): { test: Int32A
   return { test: order.subarray(0, testCount), train: order.subarray(testCount) };
 }
 
-function runSeed(name: string, truth: NumericMatrix, seed: number, s: Settings, backend: string): SeedResult {
+function runSeed(name: string, truth: NumericMatrix, seed: number, s: Settings, backend: string): SeedResult & { mean: number; chained: number } {
   const amputation = removeCompletelyAtRandom(truth, 0.2, createRng(1000 + seed));
   // Scored entries: every removed one, or (holdout) those of the held-out rows, GAIN having trained on the rest.
   const split = s.holdout ? splitRows(truth.rows, s.holdout, seed) : undefined;
@@ -92,7 +93,11 @@ function runSeed(name: string, truth: NumericMatrix, seed: number, s: Settings, 
 
 const settingsKey = (r: SeedResult) => JSON.stringify([r.dataset, r.iterations, r.batchSize, r.hint, r.hintRate, r.alpha, r.hiddenDim ?? null, r.hiddenActivation ?? 'relu', r.learningRate, r.learningRateDecay ?? 0, r.generatorAverage ?? null, r.rounding ?? 'discrete', r.holdout ?? 0]);
 
-function report(file: string): string {
+function baseline(rs: SeedResult[], key: 'mean' | 'chained'): string {
+  return rs.every((x) => x[key] !== undefined) ? meanStd(rs.map((x) => x[key]!)) : '-';
+}
+
+function report(file: string, gainColumn = 'GAIN (ours)'): string {
   const results: SeedResult[] = existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
   const groups = new Map<string, Map<number, SeedResult>>();
   // The latest result per seed counts (a rerun replaces an earlier one).
@@ -108,10 +113,10 @@ function report(file: string): string {
       const secs = rs.reduce((a, x) => a + x.gainSeconds, 0) / rs.length;
       const width = r.hiddenDim === undefined ? 'd' : String(r.hiddenDim);
       const backends = [...new Set(rs.map((x) => x.backend))].join(',');
-      return `| ${r.dataset} | ${r.iterations} | ${r.batchSize} | ${r.hint} | ${r.hintRate} | ${r.alpha} | ${width} | ${r.hiddenActivation ?? 'relu'} | ${r.learningRate} | ${r.learningRateDecay ?? 0} | ${r.generatorAverage ?? '-'} | ${r.rounding ?? 'discrete'} | ${r.holdout ? `held-out ${Math.round(100 * r.holdout)}%` : 'all'} | ${rs.length} | **${meanStd(rs.map((x) => x.gain))}** | ${paperGain[r.dataset] ?? '-'} | ${meanStd(rs.map((x) => x.mean))} | ${meanStd(rs.map((x) => x.chained))} | ${secs.toFixed(0)} (${backends}) |`;
+      return `| ${r.dataset} | ${r.iterations} | ${r.batchSize} | ${r.hint} | ${r.hintRate} | ${r.alpha} | ${width} | ${r.hiddenActivation ?? 'relu'} | ${r.learningRate} | ${r.learningRateDecay ?? 0} | ${r.generatorAverage ?? '-'} | ${r.rounding ?? 'discrete'} | ${r.holdout ? `held-out ${Math.round(100 * r.holdout)}%` : 'all'} | ${rs.length} | **${meanStd(rs.map((x) => x.gain))}** | ${paperGain[r.dataset] ?? '-'} | ${baseline(rs, 'mean')} | ${baseline(rs, 'chained')} | ${secs.toFixed(0)} (${backends}) |`;
     });
   return [
-    '| data | iterations | batch | hint form | hint rate | alpha | width | activation | lr | lr decay | G average | rounding | rows scored | seeds | GAIN (ours) | GAIN (paper, Table 2) | column mean | chained regression (MICE-style) | s per GAIN run (backend) |',
+    `| data | iterations | batch | hint form | hint rate | alpha | width | activation | lr | lr decay | G average | rounding | rows scored | seeds | ${gainColumn} | GAIN (paper, Table 2) | column mean | chained regression (MICE-style) | s per GAIN run (backend) |`,
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
@@ -144,10 +149,11 @@ if (args.report) {
   console.log(table);
   // Settings tried on a few seeds (--out runs/tables/gain-explore.jsonl), and the search on selection seeds
   // 100-102, kept apart from the reported seeds 0-9 (--first-seed 100 --out runs/tables/gain-select.jsonl).
-  for (const section of ['gain-explore', 'gain-select']) {
+  // gain-reference: the independent PyTorch GAIN (gain_reference.py) on the same protocol.
+  for (const section of ['gain-explore', 'gain-select', 'gain-reference']) {
     const file = join(runsDir, `${section}.jsonl`);
     if (!existsSync(file)) continue;
-    const t = report(file);
+    const t = report(file, section === 'gain-reference' ? 'GAIN (PyTorch reference)' : undefined);
     writeDocsSection(section, t);
     console.log(t);
   }
