@@ -144,8 +144,9 @@ GANTRY_UNARY_OP("tanh", at::tanh(x));
 // tfjs softplus switches to x / exp(x) beyond log(float eps) + 2 ~= 13.94; threshold matches that.
 GANTRY_UNARY_OP("softplus", at::softplus(x, 1, 13.942385152878742));
 GANTRY_LAMBDA_OP("leakyRelu", return ReturnTensor(info, LeakyRelu(TensorArg(info, 0), DoubleArg(info, 1))););
-// (dy, x, alpha)
+// (dy, x)
 GANTRY_LAMBDA_OP("sigmoidGrad", return ReturnTensor(info, SigmoidGrad(TensorArg(info, 0), TensorArg(info, 1))););
+// (dy, x, alpha)
 GANTRY_LAMBDA_OP("leakyReluGrad",
                  return ReturnTensor(info, LeakyReluGrad(TensorArg(info, 0), TensorArg(info, 1), DoubleArg(info, 2))););
 GANTRY_LAMBDA_OP("step", return ReturnTensor(info, Step(TensorArg(info, 0), DoubleArg(info, 1))););
