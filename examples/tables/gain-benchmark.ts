@@ -13,7 +13,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  chainedRegressionImpute, createRng, imputationRmse, meanImpute, permutation, removeCompletelyAtRandom, trainGain, type NumericMatrix,
+  chainedRegressionImpute, createRng, imputationRmse, meanImpute, removeCompletelyAtRandom, selectRows, trainGain, trainTestSplit, type NumericMatrix,
 } from '@gantry/core';
 import { readCsvFile } from '@gantry/core/node';
 import { meanStd, repoRoot, runsDir, useFastestBackend, writeDocsSection } from './docs-section.js';
@@ -45,24 +45,10 @@ export function loadFeatures(name: string): NumericMatrix {
   return { rows: table.numRows, cols: keep.length, values, names: keep.map((c) => c.name) };
 }
 
-/** rows (by index) as a matrix of their own. */
-function selectRows(m: NumericMatrix, rows: ArrayLike<number>): NumericMatrix {
-  const values = new Float64Array(rows.length * m.cols);
-  for (let i = 0; i < rows.length; i++) values.set(m.values.subarray(rows[i] * m.cols, (rows[i] + 1) * m.cols), i * m.cols);
-  return { ...m, rows: rows.length, values };
-}
-
-/** A seeded split of the rows: `test` (a `fraction` of them, scored) and `train` (the rest). */
-function splitRows(rows: number, fraction: number, seed: number): { test: Int32Array; train: Int32Array } {
-  const order = permutation(createRng(2000 + seed), rows);
-  const testCount = Math.round(fraction * rows);
-  return { test: order.subarray(0, testCount), train: order.subarray(testCount) };
-}
-
 function runSeed(name: string, truth: NumericMatrix, seed: number, s: Settings, backend: string): SeedResult & { mean: number; chained: number } {
   const amputation = removeCompletelyAtRandom(truth, 0.2, createRng(1000 + seed));
   // Scored entries: every removed one, or (holdout) those of the held-out rows, GAIN having trained on the rest.
-  const split = s.holdout ? splitRows(truth.rows, s.holdout, seed) : undefined;
+  const split = s.holdout ? trainTestSplit(truth.rows, { testFraction: s.holdout, seed: 2000 + seed }) : undefined;
   let scored = amputation.removed;
   if (split) {
     scored = new Uint8Array(scored.length);
