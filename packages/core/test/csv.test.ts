@@ -23,7 +23,7 @@ test('csv: infers numeric and categorical columns, NaN for missing, sorted vocab
 test('csv: quoted fields with newlines, doubled quotes, CRLF; line numbers follow physical lines', () => {
   const text = 'name,v\r\n"multi\nline",1\r\n"say ""hi""",2\r\nbad,oops\r\n';
   assert.throws(() => parseCsv(text, { source: 'q.csv', schema: { v: 'numeric' } }),
-    (e: unknown) => e instanceof CsvError && /q\.csv:5: column "v": cannot parse "oops" as a number/.test(e.message));
+    (e: unknown) => e instanceof CsvError && /q\.csv:5: column "v", row 3: "oops" is not a number \(the column is declared numeric\)/.test(e.message));
   const t = parseCsv(text.replace('oops', '3'), { source: 'q.csv' });
   assert.deepEqual(t.columns[0].categories, ['bad', 'multi\nline', 'say "hi"']);
   // Round trip through formatCsv keeps every value.

@@ -87,7 +87,7 @@ test('imputeCsvText keeps CRLF line endings and a missing final newline', () => 
 test('imputeCsvText input errors name the line and column', () => {
   assert.throws(() => imputeCsvText('a,b\n1,2\n3\n', { seed: 0, iterations: 1, source: 'x.csv' }), /x\.csv:3: row has 1 fields, expected 2/);
   assert.throws(() => imputeCsvText('1,2\n3,4\n', { seed: 0, iterations: 1, source: 'x.csv' }), /x\.csv:1: .*looks like data rather than a header/);
-  assert.throws(() => imputeCsvText('a,b\n1,\n2,NA\n', { seed: 0, iterations: 1, source: 'x.csv' }), /x\.csv:2: column "b" \(column 2\) is missing in every row/);
+  assert.throws(() => imputeCsvText('a,b\n1,\n2,NA\n', { seed: 0, iterations: 1, source: 'x.csv' }), /x\.csv: column "b" \(column 2\) is missing in all 2 rows/);
   assert.throws(() => imputeCsvText('a,b\n', { seed: 0, iterations: 1, source: 'x.csv' }), /no data rows/);
   // Without a header, columns are named by position and the first line is data.
   const { text } = imputeCsvText('1,2\n,4\n5,6\n', { seed: 0, iterations: 5, header: false });

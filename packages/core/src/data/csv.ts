@@ -1,9 +1,18 @@
 // CSV parsing into a typed table: browser-safe (text in, table out). File reading lives in csv-file.ts.
 //
 // Design: one pass splits records (RFC 4180 quoting, CRLF or LF), a second pass decides each column's
-// type (numeric if every non-missing cell parses as a finite number, unless a schema says otherwise) and
-// fills a row-major Float64Array where categorical cells hold the index into that column's vocabulary
-// and missing cells hold NaN. Every error names the source, the line, the column and what was expected.
+// type (numeric if most of its distinct non-missing values are numbers in decimal notation, unless a schema
+// says otherwise) and fills a row-major Float64Array where categorical cells hold the index into that
+// column's vocabulary and missing cells hold NaN. Every error names the source, the line, the column and
+// what was expected.
+//
+// Why "most" and not "all": with "all", one typo ('abc', 'inf') in a column of thousands of numbers silently
+// made it categorical, one category per distinct number, and training went on on nonsense. A column that is
+// mostly numbers is taken as numeric and its odd cells are errors that name them; a column meant as
+// categories despite its numbers is declared so (schema; gantry's --categorical).
+import { isNonFiniteNumberText, parseDecimal } from './csv-numbers.js';
+
+export { isNonFiniteNumberText, parseDecimal } from './csv-numbers.js';
 
 export type ColumnType = 'numeric' | 'categorical';
 
@@ -53,6 +62,14 @@ export class CsvError extends Error {
   ) {
     super(`${source}:${line}: ${message}`);
     this.name = 'CsvError';
+  }
+}
+
+/** The schema names a column the header lacks: the caller's declaration is wrong, not the file. */
+export class CsvSchemaError extends CsvError {
+  constructor(source: string, line: number, readonly column: string, readonly header: readonly string[]) {
+    super(source, line, `schema names column ${JSON.stringify(column)}, which is not in the header (${header.join(', ')})`);
+    this.name = 'CsvSchemaError';
   }
 }
 
@@ -122,11 +139,15 @@ export function splitCsvRecords(text: string, delimiter = ',', source = '<csv>')
   return records;
 }
 
-function parseNumber(text: string): number {
-  const t = text.trim();
-  if (t === '') return NaN;
-  const v = Number(t);
-  return Number.isFinite(v) ? v : NaN;
+/** Numbers, counted among a column's distinct non-missing cell texts, above which it is taken as numeric. */
+function mostlyNumbers(distinct: Iterable<string>): { numbers: number; distinct: number; numeric: boolean } {
+  let numbers = 0;
+  let count = 0;
+  for (const t of distinct) {
+    count++;
+    if (!Number.isNaN(parseDecimal(t)) || isNonFiniteNumberText(t)) numbers++;
+  }
+  return { numbers, distinct: count, numeric: numbers * 2 > count };
 }
 
 function specType(spec: ColumnSpec): ColumnType {
@@ -159,7 +180,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
   }
   const schema = options.schema ?? {};
   for (const key of Object.keys(schema)) {
-    if (!seen.has(key)) throw new CsvError(source, records[0].line, `schema names column ${JSON.stringify(key)}, which is not in the header (${names.join(', ')})`);
+    if (!seen.has(key)) throw new CsvSchemaError(source, records[0].line, key, names);
   }
 
   const numRows = body.length;
@@ -168,19 +189,30 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
     const isMissing = (r: RawRecord) => missing.has(r.fields[j].trim());
     const spec = schema[name];
     let type: ColumnType;
+    // why a non-number in a numeric column is wrong, for the error message
+    let numbersNote = ' (the column is declared numeric)';
     if (spec !== undefined) {
       type = specType(spec);
       if (type !== 'numeric' && type !== 'categorical') throw new CsvError(source, records[0].line, `schema type for ${JSON.stringify(name)} must be 'numeric' or 'categorical', got ${JSON.stringify(type)}`);
     } else {
-      type = body.every((r) => isMissing(r) || !Number.isNaN(parseNumber(r.fields[j]))) ? 'numeric' : 'categorical';
+      const distinct = new Set<string>();
+      for (const r of body) if (!isMissing(r)) distinct.add(r.fields[j].trim());
+      const census = mostlyNumbers(distinct);
+      type = census.numeric ? 'numeric' : 'categorical';
+      numbersNote = `, though ${census.numbers} of the column's ${census.distinct} distinct values are numbers; fix the cell, ` +
+        `mark it missing, or declare the column categorical (gantry: --categorical ${name})`;
     }
     let missingCount = 0;
     if (type === 'numeric') {
       body.forEach((r, i) => {
         if (isMissing(r)) { matrix[i * width + j] = NaN; missingCount++; return; }
-        const v = parseNumber(r.fields[j]);
-        if (Number.isNaN(v)) {
-          throw new CsvError(source, r.line, `column ${JSON.stringify(name)}: cannot parse ${JSON.stringify(r.fields[j])} as a number (expected a finite number or a missing-value token)`);
+        const text = r.fields[j].trim();
+        const v = parseDecimal(text);
+        if (!Number.isFinite(v)) {
+          const cell = `column ${JSON.stringify(name)}, row ${i + 1}: ${JSON.stringify(text)}`;
+          throw new CsvError(source, r.line, isNonFiniteNumberText(text)
+            ? `${cell} is not a finite number (fix the cell or mark it missing)`
+            : `${cell} is not a number${numbersNote}`);
         }
         matrix[i * width + j] = v;
       });
@@ -211,10 +243,31 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
 
 // Numbers-as-text sort numerically (so "2" < "10"); everything else by code unit order, stable across locales.
 function compareCategories(a: string, b: string): number {
-  const x = Number(a);
-  const y = Number(b);
-  if (a !== '' && b !== '' && Number.isFinite(x) && Number.isFinite(y) && x !== y) return x - y;
+  const x = parseDecimal(a);
+  const y = parseDecimal(b);
+  if (Number.isFinite(x) && Number.isFinite(y) && x !== y) return x - y;
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** One line saying how the columns were read, e.g. 'x.csv: 3 rows; numeric: a, b (2 columns); categorical:
+ * town (2 categories)', so that a column taken the wrong way is seen before any training. */
+export function describeColumns(table: CsvTable, maxNumericNames = 10): string {
+  const numeric = table.columns.filter((c) => c.type === 'numeric').map((c) => c.name);
+  const categorical = table.columns.filter((c) => c.type === 'categorical');
+  const shown = numeric.length > maxNumericNames ? `${numeric.slice(0, maxNumericNames).join(', ')} and ${numeric.length - maxNumericNames} more` : numeric.join(', ');
+  const numericPart = numeric.length === 0 ? 'none' : `${shown} (${numeric.length} column${numeric.length === 1 ? '' : 's'})`;
+  const categoricalPart = categorical.map((c) => `${c.name} (${c.categories?.length ?? 0} categories)`).join(', ') || 'none';
+  return `${table.source}: ${table.numRows} rows; numeric: ${numericPart}; categorical: ${categoricalPart}`;
+}
+
+/** Throws naming the first column that is missing in every row: no model can learn it from the table. */
+export function requireObservedColumns(table: CsvTable): void {
+  for (const c of table.columns) {
+    if (c.missing === table.numRows && table.numRows > 0) {
+      throw new Error(`${table.source}: column ${JSON.stringify(c.name)} (column ${c.index + 1}) is missing in all ${table.numRows} rows, ` +
+        'so there is nothing to learn it from; drop the column or fill some of its cells');
+    }
+  }
 }
 
 /** One column's values (a copy), by name or index. */

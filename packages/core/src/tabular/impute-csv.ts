@@ -1,6 +1,6 @@
 // CSV in, CSV out: fill the missing cells of a table with GAIN and leave everything else exactly as it was
 // written (header, row order, column order, the original text of every observed cell, quoting, line endings).
-import { CsvError, DEFAULT_MISSING_TOKENS, parseCsv, splitCsvRecords, type CsvTable } from '../data/csv.js';
+import { CsvError, DEFAULT_MISSING_TOKENS, parseCsv, parseDecimal, requireObservedColumns, splitCsvRecords, type CsvOptions, type CsvTable } from '../data/csv.js';
 import { trainGain, type GainOptions } from './gain.js';
 import type { NumericMatrix } from './matrix.js';
 import { discreteColumns } from './scaling.js';
@@ -12,6 +12,8 @@ export interface ImputeCsvOptions extends Omit<GainOptions, 'roundColumns'> {
   /** The first line is a header (default true). */
   header?: boolean;
   missingTokens?: readonly string[];
+  /** Declared column types (e.g. a numbers-as-codes column as categorical); the rest are inferred. */
+  schema?: CsvOptions['schema'];
 }
 
 export interface ImputeCsvResult {
@@ -23,8 +25,7 @@ export interface ImputeCsvResult {
 }
 
 function looksNumeric(s: string): boolean {
-  const t = s.trim();
-  return t !== '' && Number.isFinite(Number(t));
+  return Number.isFinite(parseDecimal(s.trim()));
 }
 
 function quoteIfNeeded(s: string, delimiter: string): string {
@@ -55,17 +56,13 @@ export function imputeCsvText(text: string, options: ImputeCsvOptions): ImputeCs
   if (header && records[0].fields.length > 0 && records[0].fields.every((f, j) => looksNumeric(f) && !records[0].quoted[j])) {
     throw new CsvError(source, records[0].line, 'the first line is all numbers, so it looks like data rather than a header; pass header: false (gantry impute --no-header) if the file has no header');
   }
-  const table: CsvTable = parseCsv(text, { source, delimiter, header, missingTokens });
+  const table: CsvTable = parseCsv(text, { source, delimiter, header, missingTokens, schema: options.schema });
   if (table.numRows === 0) throw new CsvError(source, records[0].line, 'no data rows after the header');
   const body = header ? records.slice(1) : records;
   const { numRows: rows, numColumns: cols } = table;
 
   const names = table.columns.map((c) => c.name);
-  for (const c of table.columns) {
-    if (c.missing === rows) {
-      throw new CsvError(source, body[0].line, `column ${JSON.stringify(c.name)} (column ${c.index + 1}) is missing in every row, so there is nothing to learn it from; drop the column or supply some values`);
-    }
-  }
+  requireObservedColumns(table);
   const data: NumericMatrix = { rows, cols, values: table.matrix, names };
   const numericDiscrete = discreteColumns(data);
   const rounded = table.columns.map((c, j) => c.type === 'categorical' || numericDiscrete[j]);
