@@ -1,6 +1,7 @@
 // Flag parsing shared by the commands: node's util.parseArgs (strict) plus value checks that say
 // what is accepted. A UsageError means exit code 2; any other error is a runtime failure (1).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseDecimal } from '@gantry/core';
 
 export class UsageError extends Error {}
 
@@ -26,25 +27,39 @@ export function parseFlags(argv: string[], options: Options, maxPositionals: num
   return { values: parsed.values as Parsed['values'], positionals: parsed.positionals };
 }
 
+// Values from a config file arrive as numbers; from the command line as text, which must be plain decimal
+// notation: Number() would also take '0x10', '0b1', ' 5' and '' (as 0), none of which anyone means as a count.
+const DECIMAL_INTEGER = /^[+-]?\d+$/;
+
+function integerValue(value: unknown): number {
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && DECIMAL_INTEGER.test(value) ? Number(value) : NaN;
+}
+
+function numberValue(value: unknown): number {
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' ? parseDecimal(value) : NaN;
+}
+
 export function integerFlag(value: unknown, name: string, min: number): number | undefined {
   if (value === undefined) return undefined;
-  const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got ${JSON.stringify(value)}`);
+  const n = integerValue(value);
+  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got ${JSON.stringify(value)}`);
   return n;
 }
 
 export function positiveNumberFlag(value: unknown, name: string): number | undefined {
   if (value === undefined) return undefined;
-  const n = typeof value === 'number' ? value : Number(value);
+  const n = numberValue(value);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, got ${JSON.stringify(value)}`);
   return n;
 }
 
 export function numberInRangeFlag(value: unknown, name: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
-  const n = typeof value === 'number' ? value : Number(value);
+  const n = numberValue(value);
   if (!Number.isFinite(n) || n < min || n > max) {
-    throw new UsageError(`--${name} must be a number in [${min}, ${max === Infinity ? 'inf' : max}], got ${JSON.stringify(value)}`);
+    throw new UsageError(`--${name} must be a number in [${min === -Infinity ? '-inf' : min}, ${max === Infinity ? 'inf' : max}], got ${JSON.stringify(value)}`);
   }
   return n;
 }

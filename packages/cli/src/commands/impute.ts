@@ -1,7 +1,7 @@
 // gantry impute: fill the missing cells of a CSV file with GAIN, keeping everything else as written.
 import { writeFileSync } from 'node:fs';
 import { imputeCsvText } from '@gantry/core';
-import { command, parseFlags, UsageError } from '../args.js';
+import { choiceFlag, command, integerFlag, numberInRangeFlag, parseFlags } from '../args.js';
 import { CSV_INPUT_FLAGS, csvInputAndOutput, readCsvText, type CsvInputValues } from '../csv-input.js';
 import { selectBackend } from '../backend.js';
 
@@ -23,31 +23,6 @@ options:
   --missing <a,b,...>   cell texts that mean "missing" (default: ,NA,N/A,NaN,nan,null)
   --quiet               no progress output`;
 
-function positiveInteger(v: string | undefined, name: string, fallback: number): number {
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a non-negative integer, got ${JSON.stringify(v)}`);
-  return n;
-}
-
-function number(v: string | undefined, name: string, fallback: number): number {
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got ${JSON.stringify(v)}`);
-  return n;
-}
-
-function batchSize(v: string | undefined): number {
-  const n = positiveInteger(v, 'batch-size', 128);
-  if (n === 0) throw new UsageError('--batch-size must be at least 1');
-  return n;
-}
-
-function hintForm(v: string | undefined): 'code' | 'paper' {
-  if (v === undefined || v === 'code' || v === 'paper') return v ?? 'code';
-  throw new UsageError(`--hint must be "code" or "paper", got ${JSON.stringify(v)}`);
-}
-
 const summary = 'fill missing cells of a CSV file with GAIN (keeps observed cells exactly)';
 
 export const imputeCommand = command('impute', summary, usage, async (argv) => {
@@ -61,18 +36,22 @@ export const imputeCommand = command('impute', summary, usage, async (argv) => {
   }, Infinity);
   const values = parsed.values as CsvInputValues;
   const { input, out } = csvInputAndOutput(parsed.positionals, values, 'filled.csv');
+  // every value checked before the file is read, so that a typo costs neither reading nor training
+  const iterations = integerFlag(values.iterations, 'iterations', 0) ?? 10000;
+  const gain = {
+    seed: integerFlag(values.seed, 'seed', 0) ?? 0,
+    iterations,
+    batchSize: integerFlag(values['batch-size'], 'batch-size', 1) ?? 128,
+    hint: choiceFlag(values.hint, 'hint', ['code', 'paper'] as const) ?? 'code',
+    hintRate: numberInRangeFlag(values['hint-rate'], 'hint-rate', 0, 1) ?? 0.9,
+    alpha: numberInRangeFlag(values.alpha, 'alpha', 0, Infinity) ?? 100,
+  };
   const text = readCsvText(input);
-  const iterations = positiveInteger(values.iterations, 'iterations', 10000);
   const started = performance.now();
   await selectBackend();
   const result = imputeCsvText(text, {
     source: input,
-    seed: number(values.seed, 'seed', 0),
-    iterations,
-    batchSize: batchSize(values['batch-size']),
-    hint: hintForm(values.hint),
-    hintRate: number(values['hint-rate'], 'hint-rate', 0.9),
-    alpha: number(values.alpha, 'alpha', 100),
+    ...gain,
     delimiter: values.delimiter,
     header: !values['no-header'],
     missingTokens: values.missing?.split(','),

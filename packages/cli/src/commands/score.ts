@@ -1,7 +1,7 @@
 // gantry score: anomaly scores from a GAN trained on normal rows (see @gantry/core trainAnomalyGan).
 import { writeFileSync } from 'node:fs';
 import { parseCsv, trainAnomalyGan, type CsvTable, type NumericMatrix } from '@gantry/core';
-import { command, parseFlags, UsageError } from '../args.js';
+import { command, integerFlag, parseFlags, UsageError } from '../args.js';
 import { selectBackend } from '../backend.js';
 import { readCsvText } from '../csv-input.js';
 
@@ -52,10 +52,8 @@ export const scoreCommand = command('score', summary, usage, async (argv) => {
   if (!values.normal) throw new UsageError('--normal <normal.csv> is required');
   if (!values.out) throw new UsageError('--out <scores.csv> is required');
   if (positionals.length !== 1) throw new UsageError(`expected one data CSV file to score, got ${positionals.length}`);
-  const iterations = Number(values.iterations ?? 3000);
-  if (!Number.isInteger(iterations) || iterations < 0) throw new UsageError(`--iterations must be a non-negative integer, got ${JSON.stringify(values.iterations)}`);
-  const seed = Number(values.seed ?? 0);
-  if (!Number.isFinite(seed)) throw new UsageError(`--seed must be a number, got ${JSON.stringify(values.seed)}`);
+  const iterations = integerFlag(values.iterations, 'iterations', 0) ?? 3000;
+  const seed = integerFlag(values.seed, 'seed', 0) ?? 0;
   const drop = new Set((values.drop ?? '').split(',').filter(Boolean));
   const normal = readTable(values.normal);
   const data = readTable(positionals[0]);
