@@ -2,6 +2,7 @@
 // to read the file.
 import { readFileSync } from 'node:fs';
 import { UsageError } from './args.js';
+import { refuseToOverwriteInputs } from './output-path.js';
 
 export const CSV_INPUT_FLAGS = {
   out: { type: 'string' },
@@ -14,13 +15,13 @@ export const CSV_INPUT_FLAGS = {
 
 export type CsvInputValues = Record<string, string | undefined> & { 'no-header'?: boolean; quiet?: boolean };
 
-/** The input path and --out, which must be given (named by `outName` in the error) and differ from it. */
+/** The input path and --out, which must be given (named by `outName` in the error) and be another file. */
 export function csvInputAndOutput(positionals: readonly string[], values: CsvInputValues, outName: string): { input: string; out: string } {
   if (positionals.length !== 1) throw new UsageError(`expected one input CSV file, got ${positionals.length}`);
   const input = positionals[0];
   const out = values.out;
   if (!out) throw new UsageError(`--out <${outName}> is required`);
-  if (out === input) throw new UsageError('--out must differ from the input file (the input is never overwritten)');
+  refuseToOverwriteInputs([{ flag: '--out', path: out }], [input]);
   return { input, out };
 }
 

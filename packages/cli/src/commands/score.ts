@@ -4,6 +4,7 @@ import { parseCsv, trainAnomalyGan, type CsvTable, type NumericMatrix } from '@g
 import { command, integerFlag, parseFlags, UsageError } from '../args.js';
 import { selectBackend } from '../backend.js';
 import { readCsvText } from '../csv-input.js';
+import { refuseToOverwriteInputs } from '../output-path.js';
 
 const usage = `usage: gantry score --normal <normal.csv> <data.csv> --out <scores.csv> [options]
 
@@ -14,7 +15,7 @@ Higher scores mean "less like the normal rows".
 
 options:
   --normal <file>       the normal training rows (required)
-  --out <file>          where to write the scores (required)
+  --out <file>          where to write the scores (required; may not be an input)
   --drop <a,b,...>      columns to ignore in both files (e.g. a label)
   --iterations <n>      GAN training iterations (default 3000)
   --seed <n>            random seed (default 0)
@@ -52,6 +53,7 @@ export const scoreCommand = command('score', summary, usage, async (argv) => {
   if (!values.normal) throw new UsageError('--normal <normal.csv> is required');
   if (!values.out) throw new UsageError('--out <scores.csv> is required');
   if (positionals.length !== 1) throw new UsageError(`expected one data CSV file to score, got ${positionals.length}`);
+  refuseToOverwriteInputs([{ flag: '--out', path: values.out }], [values.normal, positionals[0]]);
   const iterations = integerFlag(values.iterations, 'iterations', 0) ?? 3000;
   const seed = integerFlag(values.seed, 'seed', 0) ?? 0;
   const drop = new Set((values.drop ?? '').split(',').filter(Boolean));

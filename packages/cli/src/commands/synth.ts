@@ -1,10 +1,11 @@
 // gantry synth: fit a CTGAN-style synthesizer to a CSV file and write synthetic rows with the same columns.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fitSynthesizer, formatCsv, parseCsv, resolveCondition } from '@gantry/core';
 import { command, integerFlag, parseFlags, UsageError } from '../args.js';
 import { CSV_INPUT_FLAGS, csvInputAndOutput, readCsvText, type CsvInputValues } from '../csv-input.js';
 import { selectBackend } from '../backend.js';
+import { refuseToOverwriteInputs } from '../output-path.js';
 
 const usage = `usage: gantry synth <data.csv> --rows <n> --out <synthetic.csv> [options]
 
@@ -64,6 +65,8 @@ export const synthCommand = command('synth', summary, usage, async (argv) => {
   if (batchSize % pac !== 0) throw new UsageError(`--batch-size ${batchSize} must be a multiple of --pac ${pac}`);
   const condition = parseCondition(values.condition);
   const delimiter = values.delimiter ?? ',';
+  const modelPath = values['model-out'] ? join(values['model-out'], 'synthesizer.json') : undefined;
+  if (modelPath) refuseToOverwriteInputs([{ flag: '--model-out', path: modelPath }], [input]);
 
   const text = readCsvText(input);
   const table = parseCsv(text, { source: input, delimiter, header: !values['no-header'], missingTokens: values.missing?.split(',') });
@@ -86,11 +89,10 @@ export const synthCommand = command('synth', summary, usage, async (argv) => {
     synthetic.source = out;
     writeFileSync(out, formatCsv(synthetic, { delimiter }));
     log(`wrote ${rows} rows -> ${out} (trained in ${synth.training.seconds.toFixed(1)} s)`);
-    if (values['model-out']) {
-      mkdirSync(values['model-out'], { recursive: true });
-      const path = join(values['model-out'], 'synthesizer.json');
-      writeFileSync(path, JSON.stringify(synth.toJSON()));
-      log(`saved the synthesizer -> ${path}`);
+    if (modelPath) {
+      mkdirSync(dirname(modelPath), { recursive: true });
+      writeFileSync(modelPath, JSON.stringify(synth.toJSON()));
+      log(`saved the synthesizer -> ${modelPath}`);
     }
   } finally {
     synth.dispose();
