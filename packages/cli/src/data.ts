@@ -4,11 +4,12 @@ import { existsSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  arrayDataSource, createRng, grid25, idxToImageDataset, moons, readCsvFile, readIdxFile, ring8, shuffleDataset, subsetDataset,
+  arrayDataSource, createRng, grid25, idxToImageDataset, moons, readIdxFile, ring8, shuffleDataset, subsetDataset,
   swissroll, loadFashionMnist, loadImageFolder, loadMnistPackage, validateDataset,
   type ArrayDataset, type DataSource,
 } from '@gantry/core/node';
 import { UsageError } from './args.js';
+import { declaredCategorical, readCsvInput } from './csv-input.js';
 import { codedWidth, completeRows, encodeRows, fitCoding, type ColumnCoding } from './table-coding.js';
 
 export const BUILTIN_DATA = ['ring8', 'grid25', 'swissroll', 'moons', 'mnist', 'fashion-mnist'] as const;
@@ -30,6 +31,8 @@ export interface DataInfo {
   std?: number[];
   /** tables: how each CSV column maps to the model's features (standardised numbers, one-hot categories) */
   coding?: ColumnCoding[];
+  /** CSV data: columns declared categorical (--categorical); loading the data again needs the same list */
+  categorical?: string[];
   /** examples available (Infinity for the 2D mixtures is stored as null) */
   count: number | null;
 }
@@ -69,19 +72,20 @@ function fromDataset(spec: string, kind: DataKind, train: ArrayDataset, test?: A
   };
 }
 
-function loadCsv(path: string): LoadedData {
-  const table = readCsvFile(path);
+function loadCsv(path: string, categorical: readonly string[] | undefined, log: (line: string) => void): LoadedData {
+  const { table } = readCsvInput(path, { schema: declaredCategorical(categorical) }, log);
   const rows = completeRows(table);
   if (rows.length < 2) throw new Error(`${path}: fewer than 2 rows without missing cells`);
   const coding = fitCoding(table, rows);
   const ds: ArrayDataset = { name: path, itemShape: [codedWidth(coding)], count: rows.length, values: encodeRows(table, rows, coding) };
   const columns = coding.map((c) => c.name);
+  const declared = categorical?.length ? { categorical: [...categorical] } : {};
   if (coding.length === 2 && coding.every((c) => c.type === 'numeric')) {
     // two numeric columns are 2D points: plotted, and written back through mean/std
     const numeric = coding as Extract<ColumnCoding, { type: 'numeric' }>[];
-    return fromDataset(path, 'points', ds, undefined, { columns, mean: numeric.map((c) => c.mean), std: numeric.map((c) => c.std) });
+    return fromDataset(path, 'points', ds, undefined, { columns, mean: numeric.map((c) => c.mean), std: numeric.map((c) => c.std), ...declared });
   }
-  return fromDataset(path, 'table', ds, undefined, { columns, coding });
+  return fromDataset(path, 'table', ds, undefined, { columns, coding, ...declared });
 }
 
 function loadIdx(path: string): LoadedData {
@@ -95,8 +99,18 @@ function loadIdx(path: string): LoadedData {
   throw new Error(`${path}: IDX shape [${idx.shape.join(', ')}] is neither images [N, H, W(, C)] nor rows [N, D]`);
 }
 
-/** Loads --data. imageSize applies to image folders (default 32, RGB). */
-export function loadData(spec: string, o: { imageSize?: number; channels?: 1 | 3 } = {}): LoadedData {
+export interface LoadOptions {
+  /** image folders: side length (default 32) and channels (default RGB) */
+  imageSize?: number;
+  channels?: 1 | 3;
+  /** CSV files: columns to read as categories even if they hold numbers (--categorical) */
+  categorical?: readonly string[];
+  /** CSV files: where the one-line account of the column types goes (default stderr) */
+  log?: (line: string) => void;
+}
+
+/** Loads --data. */
+export function loadData(spec: string, o: LoadOptions = {}): LoadedData {
   if (spec in MIXTURES) {
     const source = MIXTURES[spec]();
     return {
@@ -120,7 +134,7 @@ export function loadData(spec: string, o: { imageSize?: number; channels?: 1 | 3
     return fromDataset(path, 'image', loadImageFolder(path, { size: [size, size], channels: o.channels ?? 3 }));
   }
   const ext = extname(path).toLowerCase();
-  if (ext === '.csv' || ext === '.txt') return loadCsv(path);
+  if (ext === '.csv' || ext === '.txt') return loadCsv(path, o.categorical, o.log ?? ((line) => console.error(`data ${line}`)));
   if (/ubyte|\.idx/.test(path) || ext === '.gz') return loadIdx(path);
   throw new UsageError(`--data ${spec}: unknown file type "${ext}" (accepted: .csv, IDX files (*ubyte, *.idx, .gz), an image folder)`);
 }

@@ -91,7 +91,7 @@ test('gantry synth: bad input gives errors that name the problem', async () => {
   writeFileSync(empty, 'a,b\n1,\n2,NA\n');
   const r2 = await synth(empty, '--rows', '5', '--out', out, ...quick);
   assert.equal(r2.code, 1);
-  assert.match(r2.err, /column "b" of .*empty-column\.csv is missing in all 2 rows/);
+  assert.match(r2.err, /empty-column\.csv: column "b" \(column 2\) is missing in all 2 rows/);
   assert.ok(!existsSync(out), 'nothing written on failure');
   const help = await (async () => {
     const lines: string[] = [];

@@ -3,7 +3,7 @@
 // described in one line; a declared type wins; an all-missing column is named.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CsvError, describeColumns, parseCsv, parseDecimal, requireObservedColumns } from '../src/data/index.js';
+import { CsvError, CsvSchemaError, describeColumns, parseCsv, parseDecimal, requireObservedColumns } from '../src/data/index.js';
 
 const numbers = (n: number) => Array.from({ length: n }, (_, i) => `${(i * 0.37).toFixed(2)},${i % 3 === 0 ? 'red' : 'blue'}`);
 
@@ -53,6 +53,8 @@ test('csv columns: mostly-text columns stay categorical; a declared categorical 
   const declared = parseCsv(['size,colour', ...rows].join('\n'), { source: 'bad.csv', schema: { size: 'categorical' } });
   assert.equal(declared.columns[0].type, 'categorical');
   assert.equal(declared.columns[0].categories!.length, 40);
+  assert.throws(() => parseCsv('a\n1\n', { schema: { b: 'categorical' } }), (e: unknown) => e instanceof CsvSchemaError && e.column === 'b');
+  assert.equal(parseCsv('a\n1\n', { schema: { b: 'categorical' }, schemaMayNameAbsentColumns: true }).numColumns, 1);
 });
 
 test('csv columns: describeColumns names the numeric and the categorical columns with category counts', () => {

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { imputeCsvText } from '@gantry/core';
 import { choiceFlag, command, integerFlag, numberInRangeFlag, parseFlags } from '../args.js';
-import { CSV_INPUT_FLAGS, csvInputAndOutput, readCsvText, type CsvInputValues } from '../csv-input.js';
+import { CSV_INPUT_FLAGS, csvInputAndOutput, csvReadOptions, readCsvInput, type CsvInputValues } from '../csv-input.js';
 import { selectBackend } from '../backend.js';
 
 const usage = `usage: gantry impute <data.csv> --out <filled.csv> [options]
@@ -21,6 +21,8 @@ options:
   --delimiter <c>       field delimiter, default ","
   --no-header           the first line is data; columns are named c0, c1, ...
   --missing <a,b,...>   cell texts that mean "missing" (default: ,NA,N/A,NaN,nan,null)
+  --categorical <a,b>   read these columns as categories even if they hold numbers (a column of numbers with a
+                        few other cells is an error naming the cell unless declared so)
   --quiet               no progress output`;
 
 const summary = 'fill missing cells of a CSV file with GAIN (keeps observed cells exactly)';
@@ -46,15 +48,15 @@ export const imputeCommand = command('impute', summary, usage, async (argv) => {
     hintRate: numberInRangeFlag(values['hint-rate'], 'hint-rate', 0, 1) ?? 0.9,
     alpha: numberInRangeFlag(values.alpha, 'alpha', 0, Infinity) ?? 100,
   };
-  const text = readCsvText(input);
+  const reading = csvReadOptions(values);
+  const log = values.quiet ? undefined : (line: string) => console.error(`impute: ${line}`);
+  const { text } = readCsvInput(input, reading, log);
   const started = performance.now();
   await selectBackend();
   const result = imputeCsvText(text, {
     source: input,
     ...gain,
-    delimiter: values.delimiter,
-    header: !values['no-header'],
-    missingTokens: values.missing?.split(','),
+    ...reading,
     progressEvery: Math.max(1, Math.floor(iterations / 10)),
     onProgress: values.quiet ? undefined : (p) => console.error(`impute: iteration ${p.iteration + 1}/${iterations}  D loss ${p.discriminatorLoss.toFixed(4)}  reconstruction MSE ${p.reconstructionMse.toFixed(5)}`),
   });

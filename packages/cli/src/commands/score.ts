@@ -1,9 +1,9 @@
 // gantry score: anomaly scores from a GAN trained on normal rows (see @gantry/core trainAnomalyGan).
 import { writeFileSync } from 'node:fs';
-import { parseCsv, trainAnomalyGan, type CsvTable, type NumericMatrix } from '@gantry/core';
+import { parseDecimal, trainAnomalyGan, type AnomalyScorer, type CsvColumn, type CsvTable, type NumericMatrix } from '@gantry/core';
 import { command, integerFlag, parseFlags, UsageError } from '../args.js';
 import { selectBackend } from '../backend.js';
-import { readCsvText } from '../csv-input.js';
+import { declaredCategorical, readCsvInput } from '../csv-input.js';
 import { refuseToOverwriteInputs } from '../output-path.js';
 
 const usage = `usage: gantry score --normal <normal.csv> <data.csv> --out <scores.csv> [options]
@@ -21,20 +21,67 @@ options:
   --seed <n>            random seed (default 0)
   --quiet               no summary line`;
 
-function readTable(path: string): CsvTable {
-  return parseCsv(readCsvText(path), { source: path });
+// The first cell of a categorical column that is not a number, for an error that quotes what the file holds.
+function firstNonNumber(table: CsvTable, column: CsvColumn): { row: number; text: string } | undefined {
+  for (let i = 0; i < table.numRows; i++) {
+    const code = table.matrix[i * table.numColumns + column.index];
+    const text = Number.isNaN(code) ? undefined : column.categories?.[code];
+    if (text !== undefined && !Number.isFinite(parseDecimal(text.trim()))) return { row: i + 1, text };
+  }
+  return undefined;
 }
 
 function toMatrix(table: CsvTable, names: string[]): NumericMatrix {
   const cols = names.map((n) => {
     const c = table.columns.find((x) => x.name === n);
     if (!c) throw new Error(`${table.source}: no column ${JSON.stringify(n)} (the normal file has it; have ${table.columns.map((x) => x.name).join(', ')})`);
-    if (c.type !== 'numeric') throw new Error(`${table.source}: column ${JSON.stringify(n)} is not numeric (e.g. ${JSON.stringify(c.categories?.[0])}); drop it with --drop ${n}`);
+    if (c.type !== 'numeric') {
+      const cell = firstNonNumber(table, c);
+      const example = cell ? ` (row ${cell.row} holds ${JSON.stringify(cell.text)})` : ' (declared categorical)';
+      throw new Error(`${table.source}: column ${JSON.stringify(n)} is not numeric${example}; drop it with --drop ${n}`);
+    }
     return c.index;
   });
   const values = new Float64Array(table.numRows * cols.length);
   for (let i = 0; i < table.numRows; i++) cols.forEach((j, k) => { values[i * cols.length + k] = table.matrix[i * table.numColumns + j]; });
   return { rows: table.numRows, cols: cols.length, values, names };
+}
+
+// The scorer scales each column by the normal rows' min and max: a range beyond double precision makes every
+// scaled value NaN, and training on NaN gives NaN scores for every row.
+function requireScalableRanges(m: NumericMatrix, source: string): void {
+  for (let j = 0; j < m.cols; j++) {
+    let lo = 0;
+    let hi = 0;
+    for (let i = 1; i < m.rows; i++) {
+      if (m.values[i * m.cols + j] < m.values[lo * m.cols + j]) lo = i;
+      if (m.values[i * m.cols + j] > m.values[hi * m.cols + j]) hi = i;
+    }
+    const min = m.values[lo * m.cols + j];
+    const max = m.values[hi * m.cols + j];
+    if (!Number.isFinite(max - min)) {
+      throw new Error(`${source}: column ${JSON.stringify(m.names?.[j])} spans ${min} (row ${lo + 1}) to ${max} (row ${hi + 1}), ` +
+        'a range too wide to scale in double precision; rescale the column or drop it (--drop)');
+    }
+  }
+}
+
+// The networks compute in float32: a row far outside the normal rows' range overflows to Infinity and its scores
+// come out NaN. Such scores are never written; the error names the row and its most extreme column.
+function requireFiniteScores(m: NumericMatrix, scorer: AnomalyScorer, scores: Float64Array[], source: string): void {
+  const bad: number[] = [];
+  for (let i = 0; i < m.rows; i++) if (scores.some((s) => !Number.isFinite(s[i]))) bad.push(i);
+  if (bad.length === 0) return;
+  const i = bad[0];
+  const { min, range } = scorer.scaler;
+  const outside = (j: number) => Math.abs(m.values[i * m.cols + j] - min[j] - range[j] / 2) / (range[j] || 1);
+  let worst = 0;
+  for (let j = 1; j < m.cols; j++) if (outside(j) > outside(worst)) worst = j;
+  const v = m.values[i * m.cols + worst];
+  const rows = bad.slice(0, 5).map((r) => r + 1).join(', ') + (bad.length > 5 ? ', ...' : '');
+  throw new Error(`${source} row ${i + 1}, column ${JSON.stringify(m.names?.[worst])}: ${v} is too far outside the normal rows' range ` +
+    `(${min[worst]} to ${min[worst] + range[worst]}, about ${outside(worst).toExponential(1)} widths away) to score in float32 arithmetic ` +
+    `(${bad.length} row${bad.length === 1 ? '' : 's'} affected: ${rows}); no scores written`);
 }
 
 const summary = 'anomaly scores for CSV rows from a GAN trained on normal rows';
@@ -57,17 +104,27 @@ export const scoreCommand = command('score', summary, usage, async (argv) => {
   const iterations = integerFlag(values.iterations, 'iterations', 0) ?? 3000;
   const seed = integerFlag(values.seed, 'seed', 0) ?? 0;
   const drop = new Set((values.drop ?? '').split(',').filter(Boolean));
-  const normal = readTable(values.normal);
-  const data = readTable(positionals[0]);
-  for (const d of drop) if (!normal.columns.some((c) => c.name === d)) throw new UsageError(`--drop names ${JSON.stringify(d)}, which is not a column of ${values.normal}`);
+  const log = values.quiet ? undefined : (line: string) => console.error(`score: ${line}`);
+  // dropped columns are read as categories, so that no cell in them is an error; the data file need not have them
+  const schema = declaredCategorical([...drop]);
+  const normal = readCsvInput(values.normal, { schema }, log, '--drop').table;
+  const data = readCsvInput(positionals[0], { schema, schemaMayNameAbsentColumns: true }, log).table;
   const names = normal.columns.map((c) => c.name).filter((n) => !drop.has(n));
   if (names.length === 0) throw new UsageError('no columns left to score on');
   const train = toMatrix(normal, names);
   const target = toMatrix(data, names);
+  requireScalableRanges(train, values.normal);
   await selectBackend();
   const scorer = trainAnomalyGan(train, { seed, iterations });
-  const d = scorer.discriminatorScore(target);
-  const r = scorer.featureResidual(target);
+  let d: Float64Array;
+  let r: Float64Array;
+  try {
+    d = scorer.discriminatorScore(target);
+    r = scorer.featureResidual(target);
+    requireFiniteScores(target, scorer, [d, r], positionals[0]);
+  } finally {
+    scorer.dispose();
+  }
   const lines = ['row,discriminator_score,feature_residual'];
   for (let i = 0; i < target.rows; i++) lines.push(`${i + 1},${d[i]},${r[i]}`);
   writeFileSync(values.out, lines.join('\n') + '\n');

@@ -1,9 +1,9 @@
 // gantry synth: fit a CTGAN-style synthesizer to a CSV file and write synthetic rows with the same columns.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fitSynthesizer, formatCsv, parseCsv, resolveCondition } from '@gantry/core';
+import { fitSynthesizer, formatCsv, resolveCondition } from '@gantry/core';
 import { command, integerFlag, parseFlags, UsageError } from '../args.js';
-import { CSV_INPUT_FLAGS, csvInputAndOutput, readCsvText, type CsvInputValues } from '../csv-input.js';
+import { CSV_INPUT_FLAGS, csvInputAndOutput, csvReadOptions, readCsvInput, type CsvInputValues } from '../csv-input.js';
 import { selectBackend } from '../backend.js';
 import { refuseToOverwriteInputs } from '../output-path.js';
 
@@ -11,8 +11,9 @@ const usage = `usage: gantry synth <data.csv> --rows <n> --out <synthetic.csv> [
 
 Trains a CTGAN-style synthesizer (Xu et al. 2019: mode-specific normalisation, conditional generator with
 training-by-sampling, Gumbel-softmax outputs, PacGAN critic, WGAN-GP loss) on the file and writes n synthetic
-rows with the input's header and column order. Numeric columns are those whose every non-missing cell is a
-number; every other column is categorical. Missing cells are learned (how often, alongside what) and written
+rows with the input's header and column order. Numeric columns are those most of whose distinct values are
+numbers (any other cell in them is an error naming it); the rest are categorical, as are the columns listed in
+--categorical; a line says which is which. Missing cells are learned (how often, alongside what) and written
 back as empty cells. Results on letter and spam: docs/synth.md.
 
 options:
@@ -28,6 +29,7 @@ options:
   --delimiter <c>            field delimiter, default ","
   --no-header                the first line is data; columns are named c0, c1, ...
   --missing <a,b,...>        cell texts that mean "missing" (default: ,NA,N/A,NaN,nan,null)
+  --categorical <a,b>        read these columns as categories even if they hold numbers
   --quiet                    no progress output
 
 examples:
@@ -64,20 +66,18 @@ export const synthCommand = command('synth', summary, usage, async (argv) => {
   const batchSize = integerFlag(values['batch-size'], 'batch-size', 1) ?? 500;
   if (batchSize % pac !== 0) throw new UsageError(`--batch-size ${batchSize} must be a multiple of --pac ${pac}`);
   const condition = parseCondition(values.condition);
-  const delimiter = values.delimiter ?? ',';
+  const reading = csvReadOptions(values);
   const modelPath = values['model-out'] ? join(values['model-out'], 'synthesizer.json') : undefined;
   if (modelPath) refuseToOverwriteInputs([{ flag: '--model-out', path: modelPath }], [input]);
 
-  const text = readCsvText(input);
-  const table = parseCsv(text, { source: input, delimiter, header: !values['no-header'], missingTokens: values.missing?.split(',') });
+  const log = values.quiet ? () => {} : (s: string) => console.error(`synth: ${s}`);
+  const { table } = readCsvInput(input, reading, log);
   // Checked before training, so a typo costs no training time.
   if (condition) {
     try { resolveCondition(table.columns, condition, `--condition ${values.condition}`); } catch (e) { throw new UsageError((e as Error).message); }
   }
-  const log = values.quiet ? () => {} : (s: string) => console.error(`synth: ${s}`);
   const backend = await selectBackend();
-  const numeric = table.columns.filter((c) => c.type === 'numeric').length;
-  log(`${input}: ${table.numRows} rows, ${numeric} numeric and ${table.numColumns - numeric} categorical columns; ${steps} steps on the ${backend} backend`);
+  log(`${steps} steps on the ${backend} backend`);
 
   const synth = fitSynthesizer(table, {
     seed, steps, batchSize, pac,
@@ -87,7 +87,7 @@ export const synthCommand = command('synth', summary, usage, async (argv) => {
   try {
     const synthetic = synth.sample(rows, { condition });
     synthetic.source = out;
-    writeFileSync(out, formatCsv(synthetic, { delimiter }));
+    writeFileSync(out, formatCsv(synthetic, { delimiter: reading.delimiter }));
     log(`wrote ${rows} rows -> ${out} (trained in ${synth.training.seconds.toFixed(1)} s)`);
     if (modelPath) {
       mkdirSync(dirname(modelPath), { recursive: true });

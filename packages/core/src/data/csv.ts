@@ -48,6 +48,8 @@ export interface CsvOptions {
   header?: boolean;
   /** Types by column name; columns left out are inferred. */
   schema?: Record<string, ColumnSpec>;
+  /** Schema entries for columns the header lacks are skipped rather than an error (a CsvSchemaError). */
+  schemaMayNameAbsentColumns?: boolean;
   /** Cell texts (after trimming) that mean "missing". Default: '', NA, N/A, NaN, nan, null. */
   missingTokens?: readonly string[];
 }
@@ -180,7 +182,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
   }
   const schema = options.schema ?? {};
   for (const key of Object.keys(schema)) {
-    if (!seen.has(key)) throw new CsvSchemaError(source, records[0].line, key, names);
+    if (!seen.has(key) && !options.schemaMayNameAbsentColumns) throw new CsvSchemaError(source, records[0].line, key, names);
   }
 
   const numRows = body.length;
