@@ -2,7 +2,7 @@
 // type policy, --categorical declarations, the all-missing check, a one-line account of the column types), and
 // for impute and synth one input CSV with a different --out and the flags that say how to read it.
 import { readFileSync } from 'node:fs';
-import { CsvSchemaError, describeColumns, parseCsv, requireObservedColumns, type CsvOptions, type CsvTable } from '@gantry/core';
+import { CsvSchemaError, describeColumns, parseCsv, requireFiniteRanges, requireObservedColumns, type CsvOptions, type CsvTable } from '@gantry/core';
 import { UsageError } from './args.js';
 import { refuseToOverwriteInputs } from './output-path.js';
 
@@ -56,7 +56,8 @@ export function readCsvText(input: string): string {
 
 /**
  * Reads a CSV file into a table every command can use: the reader's errors name file, line, column and cell; a
- * declared column the file lacks is a usage error (naming the flag `declaredBy`); a column missing in every row is named; `log` (when given)
+ * declared column the file lacks is a usage error (naming the flag `declaredBy`); a column missing in every row, or
+ * one whose range overflows double precision, is named; `log` (when given)
  * receives the one-line account of which columns were taken as numeric and which as categorical.
  */
 export function readCsvInput(
@@ -72,5 +73,6 @@ export function readCsvInput(
   }
   log?.(describeColumns(table));
   requireObservedColumns(table);
+  requireFiniteRanges(table);
   return { text, table };
 }

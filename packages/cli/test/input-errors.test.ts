@@ -83,6 +83,17 @@ test('impute, synth and score: an all-missing column is named by the same messag
   }
 });
 
+test('train, impute and synth: a column whose range overflows double precision is named, not scaled to NaN', async () => {
+  const wide = file('wide-table.csv', ['size,colour', '-1e308,red', '1e308,blue', ...rows]);
+  const message = /wide-table\.csv: column "size" spans -1e\+308 \(row 1\) to 1e\+308 \(row 2\)/;
+  assert.throws(() => captureStderr(() => loadData(wide)), message);
+  for (const [command, extra] of [[imputeCommand, ['--iterations', '1']], [synthCommand, quickSynth]] as const) {
+    const r = await runCommand(command, wide, '--out', join(work, 'wide-out.csv'), '--quiet', ...extra);
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, message);
+  }
+});
+
 const numbers = Array.from({ length: 30 }, (_, i) => `${i},${i % 7}`);
 const normal = file('normal.csv', ['a,b', ...numbers]);
 

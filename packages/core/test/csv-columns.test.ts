@@ -3,7 +3,7 @@
 // described in one line; a declared type wins; an all-missing column is named.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CsvError, CsvSchemaError, describeColumns, parseCsv, parseDecimal, requireObservedColumns } from '../src/data/index.js';
+import { CsvError, CsvSchemaError, describeColumns, parseCsv, parseDecimal, requireFiniteRanges, requireObservedColumns } from '../src/data/index.js';
 
 const numbers = (n: number) => Array.from({ length: n }, (_, i) => `${(i * 0.37).toFixed(2)},${i % 3 === 0 ? 'red' : 'blue'}`);
 
@@ -68,4 +68,10 @@ test('csv columns: requireObservedColumns names an all-missing column', () => {
   const t = parseCsv('a,b\n1,\n2,NA\n', { source: 'e.csv' });
   assert.throws(() => requireObservedColumns(t), /^Error: e\.csv: column "b" \(column 2\) is missing in all 2 rows/);
   requireObservedColumns(parseCsv('a,b\n1,\n2,3\n'));
+});
+
+test('csv columns: requireFiniteRanges names a numeric column whose range overflows double precision', () => {
+  const t = parseCsv('a,b\n1,x\n-1e308,y\n,z\n1.5e308,x\n', { source: 'w.csv' });
+  assert.throws(() => requireFiniteRanges(t), /^Error: w\.csv: column "a" spans -1e\+308 \(row 2\) to 1\.5e\+308 \(row 4\)/);
+  requireFiniteRanges(parseCsv('a\n1e308\n0\n-1e307\n'));
 });

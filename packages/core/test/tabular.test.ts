@@ -89,6 +89,8 @@ test('imputeCsvText input errors name the line and column', () => {
   assert.throws(() => imputeCsvText('1,2\n3,4\n', { seed: 0, iterations: 1, source: 'x.csv' }), /x\.csv:1: .*looks like data rather than a header/);
   assert.throws(() => imputeCsvText('a,b\n1,\n2,NA\n', { seed: 0, iterations: 1, source: 'x.csv' }), /x\.csv: column "b" \(column 2\) is missing in all 2 rows/);
   assert.throws(() => imputeCsvText('a,b\n', { seed: 0, iterations: 1, source: 'x.csv' }), /no data rows/);
+  // a range beyond double precision scaled to NaN and came back as 'Infinity' cells, with no error
+  assert.throws(() => imputeCsvText('a,b\n-1e308,1\n1e308,\n3,4\n', { seed: 0, iterations: 1, source: 'x.csv' }), /x\.csv: column "a" spans -1e\+308 \(row 1\) to 1e\+308 \(row 2\)/);
   // Without a header, columns are named by position and the first line is data.
   const { text } = imputeCsvText('1,2\n,4\n5,6\n', { seed: 0, iterations: 5, header: false });
   assert.equal(text.split('\n')[0], '1,2');

@@ -47,25 +47,6 @@ function toMatrix(table: CsvTable, names: string[]): NumericMatrix {
   return { rows: table.numRows, cols: cols.length, values, names };
 }
 
-// The scorer scales each column by the normal rows' min and max: a range beyond double precision makes every
-// scaled value NaN, and training on NaN gives NaN scores for every row.
-function requireScalableRanges(m: NumericMatrix, source: string): void {
-  for (let j = 0; j < m.cols; j++) {
-    let lo = 0;
-    let hi = 0;
-    for (let i = 1; i < m.rows; i++) {
-      if (m.values[i * m.cols + j] < m.values[lo * m.cols + j]) lo = i;
-      if (m.values[i * m.cols + j] > m.values[hi * m.cols + j]) hi = i;
-    }
-    const min = m.values[lo * m.cols + j];
-    const max = m.values[hi * m.cols + j];
-    if (!Number.isFinite(max - min)) {
-      throw new Error(`${source}: column ${JSON.stringify(m.names?.[j])} spans ${min} (row ${lo + 1}) to ${max} (row ${hi + 1}), ` +
-        'a range too wide to scale in double precision; rescale the column or drop it (--drop)');
-    }
-  }
-}
-
 // The networks compute in float32: a row far outside the normal rows' range overflows to Infinity and its scores
 // come out NaN. Such scores are never written; the error names the row and its most extreme column.
 function requireFiniteScores(m: NumericMatrix, scorer: AnomalyScorer, scores: Float64Array[], source: string): void {
@@ -113,7 +94,6 @@ export const scoreCommand = command('score', summary, usage, async (argv) => {
   if (names.length === 0) throw new UsageError('no columns left to score on');
   const train = toMatrix(normal, names);
   const target = toMatrix(data, names);
-  requireScalableRanges(train, values.normal);
   await selectBackend();
   const scorer = trainAnomalyGan(train, { seed, iterations });
   let d: Float64Array;

@@ -272,6 +272,30 @@ export function requireObservedColumns(table: CsvTable): void {
   }
 }
 
+/** Throws naming the first numeric column whose range (max - min) overflows double precision, and the rows of its
+ * extremes: every model scales its columns by their range or spread, and such a column scales to NaN or Infinity. */
+export function requireFiniteRanges(table: CsvTable): void {
+  const cols = table.numColumns;
+  for (const c of table.columns) {
+    if (c.type !== 'numeric') continue;
+    let lo = -1;
+    let hi = -1;
+    for (let i = 0; i < table.numRows; i++) {
+      const v = table.matrix[i * cols + c.index];
+      if (Number.isNaN(v)) continue;
+      if (lo < 0 || v < table.matrix[lo * cols + c.index]) lo = i;
+      if (hi < 0 || v > table.matrix[hi * cols + c.index]) hi = i;
+    }
+    if (lo < 0) continue;
+    const min = table.matrix[lo * cols + c.index];
+    const max = table.matrix[hi * cols + c.index];
+    if (!Number.isFinite(max - min)) {
+      throw new Error(`${table.source}: column ${JSON.stringify(c.name)} spans ${min} (row ${lo + 1}) to ${max} (row ${hi + 1}), ` +
+        'a range too wide for double precision, so no model can scale it; rescale the column or drop it');
+    }
+  }
+}
+
 /** One column's values (a copy), by name or index. */
 export function tableColumn(table: CsvTable, column: string | number): Float64Array {
   const j = typeof column === 'number' ? column : table.columns.findIndex((c) => c.name === column);

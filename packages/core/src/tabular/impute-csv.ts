@@ -1,6 +1,6 @@
 // CSV in, CSV out: fill the missing cells of a table with GAIN and leave everything else exactly as it was
 // written (header, row order, column order, the original text of every observed cell, quoting, line endings).
-import { CsvError, DEFAULT_MISSING_TOKENS, parseCsv, parseDecimal, requireObservedColumns, splitCsvRecords, type CsvOptions, type CsvTable } from '../data/csv.js';
+import { CsvError, DEFAULT_MISSING_TOKENS, parseCsv, parseDecimal, requireFiniteRanges, requireObservedColumns, splitCsvRecords, type CsvOptions, type CsvTable } from '../data/csv.js';
 import { trainGain, type GainOptions } from './gain.js';
 import type { NumericMatrix } from './matrix.js';
 import { discreteColumns } from './scaling.js';
@@ -63,6 +63,7 @@ export function imputeCsvText(text: string, options: ImputeCsvOptions): ImputeCs
 
   const names = table.columns.map((c) => c.name);
   requireObservedColumns(table);
+  requireFiniteRanges(table);
   const data: NumericMatrix = { rows, cols, values: table.matrix, names };
   const numericDiscrete = discreteColumns(data);
   const rounded = table.columns.map((c, j) => c.type === 'categorical' || numericDiscrete[j]);
