@@ -36,9 +36,13 @@ export function fitCoding(table: CsvTable, rows: readonly number[]): ColumnCodin
       mean += v / rows.length;
       if (!Number.isInteger(v)) integer = false;
     }
+    // Squares of deviations past ~1e154 overflow to Infinity (and the column to zeros): divide by the largest
+    // deviation first, square, and multiply back after the root.
+    let scale = 0;
+    for (const r of rows) scale = Math.max(scale, Math.abs(table.matrix[r * cols + c] - mean));
     let variance = 0;
-    for (const r of rows) variance += (table.matrix[r * cols + c] - mean) ** 2 / rows.length;
-    return { name: column.name, type: 'numeric', mean, std: Math.sqrt(variance) || 1, integer };
+    if (scale > 0) for (const r of rows) variance += ((table.matrix[r * cols + c] - mean) / scale) ** 2 / rows.length;
+    return { name: column.name, type: 'numeric', mean, std: scale * Math.sqrt(variance) || 1, integer };
   });
 }
 

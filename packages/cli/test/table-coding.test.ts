@@ -32,3 +32,15 @@ test('decoding takes the largest one-hot entry and rounds integer columns', () =
   assert.equal(cells[1], coding[1].type === 'categorical' ? coding[1].categories[2] : '');
   assert.throws(() => decodeRows(coding, row, 2), /5 values are not 2 rows of width 5/);
 });
+
+test('standardisation of huge values: no overflow in the squares (std finite, encoded rows unit variance)', () => {
+  const table = parseCsv('v,w\n1e300,1\n0,2\n0,3\n-2e300,4\n');
+  const rows = completeRows(table);
+  const coding = fitCoding(table, rows);
+  const v = coding[0];
+  assert.ok(v.type === 'numeric' && Number.isFinite(v.std) && v.std > 1e300, `std ${v.type === 'numeric' && v.std}`);
+  const encoded = encodeRows(table, rows, coding);
+  const column = [0, 1, 2, 3].map((i) => encoded[i * 2]);
+  assert.ok(Math.abs(column.reduce((a, b) => a + b * b, 0) / 4 - 1) < 1e-5, `${column}`);
+  assert.deepEqual(decodeRows(coding, encoded, 4).map((r) => Number(r[0]) / 1e300).map((x) => Math.round(x * 1e4) / 1e4 + 0), [1, 0, 0, -2]);
+});
