@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCsv } from '@gantry/core';
 import synthCommand from '../src/commands/synth.js';
+import { runCommand } from './run-command.js';
 
 process.env.GANTRY_BACKEND = 'cpu';
 const bin = fileURLToPath(new URL('../bin/gantry.mjs', import.meta.url));
@@ -20,17 +21,7 @@ const body = Array.from({ length: 30 }, (_, i) => `${20 + (i % 7) * 5},${i % 6 =
 writeFileSync(input, [header, ...body].join('\n') + '\n');
 const quick = ['--steps', '3', '--batch-size', '20', '--pac', '2', '--quiet'];
 
-/** Runs the command in this process; returns its exit code and what it wrote to stderr. */
-async function synth(...args: string[]): Promise<{ code: number; err: string }> {
-  const lines: string[] = [];
-  const original = console.error;
-  console.error = (...a: unknown[]) => { lines.push(a.join(' ')); };
-  try {
-    return { code: await synthCommand.run(args), err: lines.join('\n') };
-  } finally {
-    console.error = original;
-  }
-}
+const synth = (...args: string[]) => runCommand(synthCommand, ...args);
 
 test('gantry synth (binary): writes the asked rows with the input header and column order, saves the model', () => {
   const out = join(work, 'synthetic.csv');
