@@ -19,7 +19,7 @@ options:
   --drop <a,b,...>      columns to ignore in both files (e.g. a label)
   --iterations <n>      GAN training iterations (default 3000)
   --seed <n>            random seed (default 0)
-  --quiet               no summary line`;
+  --quiet               no column-type and summary lines`;
 
 // The first cell of a categorical column that is not a number, for an error that quotes what the file holds.
 function firstNonNumber(table: CsvTable, column: CsvColumn): { row: number; text: string } | undefined {
