@@ -1,6 +1,7 @@
-// Read-only access to the run directories under the studio's root. Every path is built from names
-// checked against a strict pattern and then verified to resolve inside the root (symlinks included).
-import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+// Read-only access to the run directories under the studio's root. Every file is read through
+// readRunFile: names are checked against strict patterns, and the real path (symlinks followed) must be a
+// regular file inside the root, so a run file that links out of the root is treated as absent.
+import { closeSync, constants, fstatSync, openSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 
 const RUN_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,199}$/;
@@ -10,34 +11,54 @@ export function isRunName(name: string): boolean {
   return RUN_NAME.test(name) && !name.includes('..');
 }
 
-/** The run directory for a name, or undefined if the name is bad, missing, or resolves outside root. */
-export function runDir(root: string, name: string): string | undefined {
-  if (!isRunName(name)) return undefined;
-  const dir = join(root, name);
-  if (!existsSync(join(dir, 'config.json'))) return undefined;
-  return inside(root, dir) ? dir : undefined;
-}
-
-function inside(root: string, path: string): boolean {
+/** The real path of root/run/...parts if it resolves inside root and passes `accept`; else undefined. */
+function realPathInRun(root: string, run: string, parts: string[], accept: (real: string) => boolean): string | undefined {
+  if (!isRunName(run)) return undefined;
   try {
-    const r = realpathSync(root);
-    const p = realpathSync(path);
-    return p === r || p.startsWith(r + sep);
+    const realRoot = realpathSync(root);
+    const real = realpathSync(join(root, run, ...parts));
+    return real.startsWith(realRoot + sep) && accept(real) ? real : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
-/** A sample grid file of a run, or undefined. */
-export function sampleFile(root: string, name: string, file: string): string | undefined {
-  const dir = runDir(root, name);
-  if (!dir || !SAMPLE_FILE.test(file)) return undefined;
-  const path = join(dir, 'samples', file);
-  return existsSync(path) && inside(dir, path) && statSync(path).isFile() ? path : undefined;
+const isFile = (path: string) => statSync(path).isFile();
+const isDirectory = (path: string) => statSync(path).isDirectory();
+
+/** A regular file of a run, by its real path, or undefined (bad name, missing, not a file, outside root). */
+export function runFile(root: string, run: string, ...parts: string[]): string | undefined {
+  return realPathInRun(root, run, parts, isFile);
 }
 
-export function readJson(path: string): unknown {
-  try { return JSON.parse(readFileSync(path, 'utf8')); } catch { return undefined; }
+/**
+ * The bytes of a run file, or undefined. The checked real path is opened without following a final
+ * symlink and without blocking, so a link or a FIFO swapped in after the check is not read either.
+ */
+export function readRunFile(root: string, run: string, ...parts: string[]): Buffer | undefined {
+  const path = runFile(root, run, ...parts);
+  if (path === undefined) return undefined;
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    return fstatSync(fd).isFile() ? readFileSync(fd) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** A run file parsed as JSON, or undefined when it is absent or not JSON. */
+export function readRunJson(root: string, run: string, file: string): unknown {
+  const bytes = readRunFile(root, run, file);
+  if (bytes === undefined) return undefined;
+  try { return JSON.parse(bytes.toString('utf8')); } catch { return undefined; }
+}
+
+/** The run directory for a name (a directory inside root with its own config.json), or undefined. */
+export function runDir(root: string, name: string): string | undefined {
+  return runFile(root, name, 'config.json') === undefined ? undefined : realPathInRun(root, name, [], isDirectory);
 }
 
 export interface RunListing {
@@ -51,26 +72,27 @@ export interface RunListing {
   updated: number;
 }
 
+interface ConfigLike { data?: { spec?: string; kind?: string }; train?: { loss?: string; steps?: number }; model?: { preset?: string } }
+
 export function listRuns(root: string): RunListing[] {
-  if (!existsSync(root)) return [];
-  return readdirSync(root).filter((n) => runDir(root, n) !== undefined).map((name) => {
-    const dir = join(root, name);
-    const config = readJson(join(dir, 'config.json')) as { data?: { spec?: string; kind?: string }; train?: { loss?: string; steps?: number }; model?: { preset?: string } } | undefined;
-    const latest = readJson(join(dir, 'latest.json')) as { step?: number } | undefined;
-    const metrics = join(dir, 'metrics.jsonl');
-    const updated = existsSync(metrics) ? statSync(metrics).mtimeMs : statSync(join(dir, 'config.json')).mtimeMs;
+  let names: string[];
+  try { names = readdirSync(root); } catch { return []; }
+  return names.filter((n) => runDir(root, n) !== undefined).map((name) => {
+    const config = readRunJson(root, name, 'config.json') as ConfigLike | undefined;
+    const latest = readRunJson(root, name, 'latest.json') as { step?: number } | undefined;
+    const changed = runFile(root, name, 'metrics.jsonl') ?? runFile(root, name, 'config.json');
     return {
       name, data: config?.data?.spec, kind: config?.data?.kind, loss: config?.train?.loss, model: config?.model?.preset,
-      step: latest?.step ?? 0, totalSteps: config?.train?.steps, updated,
+      step: latest?.step ?? 0, totalSteps: config?.train?.steps, updated: changed === undefined ? 0 : statSync(changed).mtimeMs,
     };
   }).sort((a, b) => b.updated - a.updated);
 }
 
 /** metrics.jsonl records from line `from` on (complete lines only), and the next line number. */
-export function readMetricsFrom(dir: string, from: number): { records: unknown[]; next: number } {
-  const path = join(dir, 'metrics.jsonl');
-  if (!existsSync(path)) return { records: [], next: 0 };
-  const text = readFileSync(path, 'utf8');
+export function readMetricsFrom(root: string, run: string, from: number): { records: unknown[]; next: number } {
+  const bytes = readRunFile(root, run, 'metrics.jsonl');
+  if (bytes === undefined) return { records: [], next: 0 };
+  const text = bytes.toString('utf8');
   const complete = text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter((l) => l !== '');
   const records: unknown[] = [];
   for (const line of complete.slice(from)) {
@@ -79,9 +101,14 @@ export function readMetricsFrom(dir: string, from: number): { records: unknown[]
   return { records, next: complete.length };
 }
 
+/** A sample grid's PNG bytes, or undefined. */
+export function readSample(root: string, run: string, file: string): Buffer | undefined {
+  return SAMPLE_FILE.test(file) ? readRunFile(root, run, 'samples', file) : undefined;
+}
+
 export function sampleList(root: string, name: string): { file: string; step: number }[] {
-  const dir = runDir(root, name);
-  if (!dir || !existsSync(join(dir, 'samples'))) return [];
-  return readdirSync(join(dir, 'samples')).filter((f) => SAMPLE_FILE.test(f)).sort()
+  const dir = realPathInRun(root, name, ['samples'], isDirectory);
+  if (dir === undefined) return [];
+  return readdirSync(dir).filter((f) => SAMPLE_FILE.test(f) && runFile(root, name, 'samples', f) !== undefined).sort()
     .map((file) => ({ file, step: Number(file.slice(5, -4)) }));
 }

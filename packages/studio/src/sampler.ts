@@ -1,9 +1,8 @@
 // "Sample now" in the studio: draws from the newest checkpoint of a run, server-side with core.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 // the cpu backend for server-side sampling (tfjs-core alone has none)
 import '@tensorflow/tfjs-backend-cpu';
 import { encodePng, fileRunStore, modelFromBlob, sample, tileImages } from '@gantry/core/node';
+import { readRunJson, runDir } from './runs.js';
 
 interface RunConfigLike {
   data: { kind: 'points' | 'image' | 'table'; itemShape: number[]; numClasses?: number };
@@ -15,8 +14,10 @@ export type SampleResult =
   | { kind: 'image'; step: number; png: string }
   | { kind: 'points'; step: number; points: number[]; range?: { lo: number; hi: number } };
 
-export async function sampleRun(dir: string, o: { n: number; seed: number }): Promise<SampleResult> {
-  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as RunConfigLike;
+export async function sampleRun(root: string, run: string, o: { n: number; seed: number }): Promise<SampleResult> {
+  const dir = runDir(root, run);
+  const config = readRunJson(root, run, 'config.json') as RunConfigLike | undefined;
+  if (dir === undefined || config?.data === undefined || config.model === undefined) throw new Error('this run has no readable config.json');
   const checkpoint = await fileRunStore(dir).loadLatestCheckpoint();
   if (!checkpoint) throw new Error('this run has no checkpoint yet');
   const generator = await modelFromBlob(checkpoint.generator);

@@ -1,13 +1,16 @@
-// The studio's web server: node:http, bound to 127.0.0.1, every request authorised by a random token
-// (given once in the URL, then kept in an HttpOnly cookie), serving only run files it names itself.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+// The studio's web server: node:http, bound to 127.0.0.1, every request checked for its Host header and
+// authorised by a random token (given once in the URL, then kept in an HttpOnly cookie), serving only run
+// files it names itself.
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { authorised, hostChecker, localPathWithoutToken, TOKEN_COOKIE, urlHasToken, urlHost } from './access.js';
 import { buildAssets, type Assets } from './bundle.js';
 import { appPage, playgroundPage } from './pages.js';
-import { listRuns, readJson, readMetricsFrom, runDir, sampleFile, sampleList } from './runs.js';
+import { listRuns, readMetricsFrom, readRunJson, readSample, runDir, sampleList } from './runs.js';
 import { sampleRun } from './sampler.js';
+
+export { isLoopbackHost } from './access.js';
 
 export interface StudioOptions {
   runsDir: string;
@@ -15,6 +18,11 @@ export interface StudioOptions {
   host?: string;
   /** default: 24 random bytes, hex */
   token?: string;
+  /**
+   * Host header names answered besides the bound host (and, on loopback, 127.0.0.1, localhost and [::1]
+   * with the port): "name" for any port, "name:port" for one, "*" for any Host at all.
+   */
+  allowedHosts?: string[];
 }
 
 export interface Studio {
@@ -22,21 +30,6 @@ export interface Studio {
   port: number;
   token: string;
   close(): Promise<void>;
-}
-
-const COOKIE = 'gantry_studio_token';
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a); const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-function cookieToken(req: IncomingMessage): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === COOKIE) return v.join('=');
-  }
-  return undefined;
 }
 
 function send(res: ServerResponse, status: number, body: string | Buffer, type = 'text/plain; charset=utf-8', extra: Record<string, string> = {}): void {
@@ -58,22 +51,27 @@ export async function startStudio(o: StudioOptions): Promise<Studio> {
   const root = o.runsDir;
   const assets: Assets = await buildAssets();
   let sampling = Promise.resolve();
+  // known once the port is bound
+  let hostAllowed: (header: string | undefined) => boolean = () => false;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://studio.invalid');
-    const given = url.searchParams.get('token');
-    if (given !== null && sameSecret(given, token)) {
+    if (!hostAllowed(req.headers.host)) {
+      send(res, 421, `gantry studio: this server does not answer to Host ${JSON.stringify(req.headers.host ?? '')}; allow it with --allow-host (allowedHosts)\n`);
+      return;
+    }
+    // only origin-form targets ("/path?query"), appended to a base so that "//name/path" stays a path
+    const target = req.url ?? '';
+    if (!target.startsWith('/')) return send(res, 400, 'bad request target\n');
+    const url = new URL(`http://studio.invalid${target}`);
+    if (urlHasToken(url, token)) {
       // trade the URL token for a cookie, and drop it from the address bar
-      url.searchParams.delete('token');
       send(res, 303, '', 'text/plain', {
-        'set-cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        location: url.pathname + url.search,
+        'set-cookie': `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        location: localPathWithoutToken(url),
       });
       return;
     }
-    const bearer = req.headers.authorization?.replace(/^Bearer /, '');
-    const presented = cookieToken(req) ?? bearer;
-    if (presented === undefined || !sameSecret(presented, token)) {
+    if (!authorised(req, token)) {
       send(res, 401, 'gantry studio: open the URL with ?token=... that "gantry studio" printed\n');
       return;
     }
@@ -91,24 +89,23 @@ export async function startStudio(o: StudioOptions): Promise<Studio> {
     }
     if (a === 'api' && b === 'runs') {
       if (method === 'GET' && segments.length === 2) return json(res, listRuns(root));
-      const dir = c === undefined ? undefined : runDir(root, c);
-      if (!dir) return send(res, 404, 'no such run\n');
+      if (c === undefined || runDir(root, c) === undefined) return send(res, 404, 'no such run\n');
       if (method === 'GET' && segments.length === 3) {
-        return json(res, { name: c, config: readJson(`${dir}/config.json`), latest: readJson(`${dir}/latest.json`) ?? null, samples: sampleList(root, c) });
+        return json(res, { name: c, config: readRunJson(root, c, 'config.json'), latest: readRunJson(root, c, 'latest.json') ?? null, samples: sampleList(root, c) });
       }
       if (method === 'GET' && d === 'metrics' && segments.length === 4) {
         const from = Number(url.searchParams.get('from') ?? 0);
-        return json(res, readMetricsFrom(dir, Number.isInteger(from) && from >= 0 ? from : 0));
+        return json(res, readMetricsFrom(root, c, Number.isInteger(from) && from >= 0 ? from : 0));
       }
       if (method === 'GET' && d === 'samples' && segments.length === 5) {
-        const path = sampleFile(root, c, segments[4]);
-        return path ? send(res, 200, readFileSync(path), 'image/png') : send(res, 404, 'not found\n');
+        const png = readSample(root, c, segments[4]);
+        return png ? send(res, 200, png, 'image/png') : send(res, 404, 'not found\n');
       }
       if (method === 'POST' && d === 'sample' && segments.length === 4) {
         const n = Math.min(1024, Math.max(1, Number(url.searchParams.get('n') ?? 64) || 64));
         const seed = Number(url.searchParams.get('seed') ?? Date.now() % 100000) || 0;
         // one sampling at a time keeps memory bounded
-        const job = sampling.then(() => sampleRun(dir, { n, seed }));
+        const job = sampling.then(() => sampleRun(root, c, { n, seed }));
         sampling = job.then(() => undefined, () => undefined);
         try {
           return json(res, await job);
@@ -131,9 +128,9 @@ export async function startStudio(o: StudioOptions): Promise<Studio> {
     server.listen(o.port ?? 0, host, () => resolveListen());
   });
   const port = (server.address() as AddressInfo).port;
-  const shownHost = host.includes(':') ? `[${host}]` : host;
+  hostAllowed = hostChecker(host, port, o.allowedHosts);
   return {
-    url: `http://${shownHost}:${port}/?token=${token}`,
+    url: `http://${urlHost(host)}:${port}/?token=${token}`,
     port,
     token,
     close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); }),
