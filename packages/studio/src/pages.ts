@@ -18,9 +18,20 @@ function page(title: string, body: string, script: string): string {
 <script type="module" src="/assets/${script}"></script></body></html>`;
 }
 
+// A run's page, cloned by the client for each run it opens; values from the run's files are then set as
+// text, never as HTML.
+const runDetail = `<template id="run-detail"><h2 id="run-name"></h2><p id="live" class="small"></p>
+<div class="row"><canvas id="loss-chart" width="520" height="260"></canvas><canvas id="metric-chart" width="420" height="260"></canvas></div>
+<div class="row"><div class="panel" id="grids"><h3>samples over time</h3><input id="grid-step" type="range" min="0" max="0" value="0" style="width:320px"><br>
+  <span id="grid-label" class="small">no sample grids yet</span><br><img id="grid-img" alt=""></div>
+<div class="panel"><h3>sample now</h3><button id="sample-now">sample from the latest checkpoint</button><br>
+  <span id="sample-label" class="small"></span><br><img id="sample-img" alt="" style="display:none;image-rendering:pixelated;max-width:320px">
+  <canvas id="sample-plot" width="320" height="320" style="display:none"></canvas></div></div>
+<h3>config</h3><pre id="run-config"></pre></template>`;
+
 export function appPage(): string {
   return page('gantry studio: runs', `<main><section id="runs"><h2>Runs</h2><ul id="run-list"><li class="small">loading...</li></ul></section>
-<section id="detail"><p class="small">Pick a run.</p></section></main>`, 'app.js');
+<section id="detail"><p class="small">Pick a run.</p></section></main>${runDetail}`, 'app.js');
 }
 
 export function playgroundPage(): string {

@@ -1,6 +1,8 @@
 // The studio in a real browser (Debian chromium driven by playwright-core): the run list, a loss curve
 // that grows while a training run writes metrics, and the 2D playground training until G's points move
-// toward the real ones. Plus the server's security: token required, no file outside the run dirs.
+// toward the real ones. Plus the server's security: token required, no file outside the run dirs, values
+// from run files shown as text. Screenshots go to a temporary directory; GANTRY_UPDATE_DOCS_IMG=1 writes
+// them into docs/img instead (the pictures in docs/studio.md).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -12,8 +14,8 @@ import { startStudio, type Studio } from '../src/server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
-const docsImg = join(repo, 'docs', 'img');
 const work = mkdtempSync(join(tmpdir(), 'gantry-studio-'));
+const screenshots = process.env.GANTRY_UPDATE_DOCS_IMG === '1' ? join(repo, 'docs', 'img') : join(work, 'screenshots');
 const runs = join(work, 'runs');
 mkdirSync(runs);
 const SECRET = 'top-secret-outside-the-runs';
@@ -82,15 +84,53 @@ test('requests without the token are refused; paths never leave the run director
 
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install -y chromium)`;
 
-test('browser: run list, live loss curve while training, sample now; 2D playground learns', { skip, timeout: 240_000 }, async () => {
+async function launchChromium() {
   const { chromium } = await import('playwright-core');
-  const s = await getStudio();
-  const child = trainInBackground('live', 400);
-  await waitFor('the run directory', () => existsSync(join(runs, 'live', 'metrics.jsonl')), 60_000);
-  const browser = await chromium.launch({
+  return chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+}
+
+test('browser: HTML in a run\'s config.json and latest.json is shown as text, never parsed', { skip, timeout: 120_000 }, async (t) => {
+  const root = join(work, 'hostile-runs');
+  mkdirSync(join(root, 'hostile'), { recursive: true });
+  const html = (n: number) => `<img src=x onerror=window.__pwned=${n}><b id=injected${n}>bold</b>`;
+  const config = {
+    data: { spec: html(1), kind: html(2) }, model: { preset: html(3) }, train: { loss: html(4), steps: html(5) }, note: html(6),
+  };
+  writeFileSync(join(root, 'hostile', 'config.json'), JSON.stringify(config));
+  writeFileSync(join(root, 'hostile', 'latest.json'), JSON.stringify({ step: html(7) }));
+  writeFileSync(join(root, 'hostile', 'metrics.jsonl'), `${JSON.stringify({ event: 'error', message: html(8) })}\n`);
+  const s = await startStudio({ runsDir: root, port: 0 });
+  t.after(() => s.close());
+  const browser = await launchChromium();
+  t.after(() => browser.close());
+  const page = await browser.newPage();
+  await page.goto(s.url);
+  const item = page.locator('#run-list li[data-run="hostile"]');
+  await item.waitFor();
+  const itemText = await item.innerText();
+  for (const n of [1, 3, 4, 5, 7]) assert.ok(itemText.includes(html(n)), `run list: ${html(n)} not shown as text in ${JSON.stringify(itemText)}`);
+  assert.equal(await page.locator('#run-list img, #run-list [id^=injected]').count(), 0, 'the run list parsed HTML from the run files');
+
+  await item.click();
+  await page.waitForFunction(() => (document.querySelector('#live')?.textContent ?? '').includes('error'), null, { timeout: 30_000 });
+  const detailText = await page.locator('#detail').innerText();
+  for (const n of [1, 2, 3, 4, 5, 6, 8]) assert.ok(detailText.includes(html(n)), `run page: ${html(n)} not shown as text`);
+  // the run page's own images are the grid and "sample now"; nothing else may appear
+  assert.deepEqual(await page.locator('#detail img').evaluateAll((els) => els.map((e) => e.id)), ['grid-img', 'sample-img']);
+  assert.equal(await page.locator('[id^=injected]').count(), 0);
+  // an onerror handler would have run by the time a failed image load is reported
+  await page.waitForLoadState('networkidle');
+  assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined, 'script from a run file ran');
+});
+
+test('browser: run list, live loss curve while training, sample now; 2D playground learns', { skip, timeout: 240_000 }, async () => {
+  const s = await getStudio();
+  const child = trainInBackground('live', 400);
+  await waitFor('the run directory', () => existsSync(join(runs, 'live', 'metrics.jsonl')), 60_000);
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
@@ -108,8 +148,8 @@ test('browser: run list, live loss curve while training, sample now; 2D playgrou
     await page.waitForFunction(() => !['', 'sampling...'].includes(document.querySelector('#sample-label')?.textContent ?? ''), null, { timeout: 60_000 });
     assert.match(await page.locator('#sample-label').innerText(), /^from the checkpoint at step \d+/);
     assert.ok(await page.locator('#sample-plot').isVisible());
-    mkdirSync(docsImg, { recursive: true });
-    await page.screenshot({ path: join(docsImg, 'studio-runs.png') });
+    mkdirSync(screenshots, { recursive: true });
+    await page.screenshot({ path: join(screenshots, 'studio-runs.png') });
     child.kill('SIGKILL');
 
     await page.goto(`http://127.0.0.1:${s.port}/playground`);
@@ -123,7 +163,7 @@ test('browser: run list, live loss curve while training, sample now; 2D playgrou
     const backend = await page.evaluate(() => (window as unknown as { __playground: { backend(): string } }).__playground.backend());
     console.log(`playground on ${backend}: distance generated<->real ${d0.toFixed(3)} -> ${d1.toFixed(3)}`);
     assert.ok(d1 < 0.6 * d0, `generated points did not move toward the real ones: ${d0} -> ${d1}`);
-    await page.screenshot({ path: join(docsImg, 'studio-playground.png') });
+    await page.screenshot({ path: join(screenshots, 'studio-playground.png') });
 
     // the wasm fallback runs the same core code: a gradient-penalty step gives the losses the cpu backend gives
     const lossesOn = async (backend: string) => {

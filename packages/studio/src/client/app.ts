@@ -6,7 +6,6 @@ interface RunListing { name: string; data?: string; kind?: string; loss?: string
 type Rec = Record<string, unknown>;
 
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as T;
-const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const state = { run: '' as string, records: [] as Rec[], next: 0, samplesShown: 0, timer: 0 as number | undefined };
 // read by the browser tests
@@ -17,14 +16,25 @@ async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
   return (await r.json()) as T;
 }
 
+/** Creates an element; string children become text nodes, so values from run files are never parsed as HTML. */
+function el(tag: string, className: string, ...children: Array<Node | string>): HTMLElement {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  e.append(...children);
+  return e;
+}
+
+function runItem(r: RunListing): HTMLElement {
+  const summary = `${r.data ?? '?'} · ${r.model ?? '?'} · ${r.loss ?? '?'} · step ${r.step}/${r.totalSteps ?? '?'}`;
+  const li = el('li', r.name === state.run ? 'active' : '', el('b', '', r.name), el('br', ''), el('span', 'small', summary));
+  li.dataset.run = r.name;
+  li.onclick = () => { void openRun(r.name); };
+  return li;
+}
+
 async function refreshList(): Promise<void> {
   const runs = await getJson<RunListing[]>('/api/runs');
-  $('#run-list').innerHTML = runs.length === 0 ? '<li class="small">no runs yet: gantry train --out runs/NAME</li>'
-    : runs.map((r) => `<li data-run="${esc(r.name)}" class="${r.name === state.run ? 'active' : ''}"><b>${esc(r.name)}</b><br>
-      <span class="small">${esc(r.data ?? '?')} · ${esc(r.model ?? '?')} · ${esc(r.loss ?? '?')} · step ${r.step}/${r.totalSteps ?? '?'}</span></li>`).join('');
-  for (const li of Array.from(document.querySelectorAll<HTMLLIElement>('#run-list li[data-run]'))) {
-    li.onclick = () => { void openRun(li.dataset.run ?? ''); };
-  }
+  $('#run-list').replaceChildren(...(runs.length === 0 ? [el('li', 'small', 'no runs yet: gantry train --out runs/NAME')] : runs.map(runItem)));
 }
 
 function lossSeries(records: Rec[]): Series[] {
@@ -68,7 +78,7 @@ function showSamples(samples: { file: string; step: number }[]): void {
   const show = () => {
     const s = samples[Number(slider.value)];
     if (!s) return;
-    $<HTMLImageElement>('#grid-img').src = `/api/runs/${encodeURIComponent(state.run)}/samples/${s.file}`;
+    $<HTMLImageElement>('#grid-img').src = `/api/runs/${encodeURIComponent(state.run)}/samples/${encodeURIComponent(s.file)}`;
     $('#grid-label').textContent = `step ${s.step} (${Number(slider.value) + 1} of ${samples.length})`;
   };
   slider.oninput = show;
@@ -79,14 +89,9 @@ async function openRun(name: string): Promise<void> {
   window.clearInterval(state.timer);
   Object.assign(state, { run: name, records: [], next: 0, samplesShown: 0 });
   const detail = await getJson<{ config: unknown }>(`/api/runs/${encodeURIComponent(name)}`);
-  $('#detail').innerHTML = `<h2>${esc(name)}</h2><p id="live" class="small"></p>
-    <div class="row"><canvas id="loss-chart" width="520" height="260"></canvas><canvas id="metric-chart" width="420" height="260"></canvas></div>
-    <div class="row"><div class="panel" id="grids"><h3>samples over time</h3><input id="grid-step" type="range" min="0" max="0" value="0" style="width:320px"><br>
-      <span id="grid-label" class="small">no sample grids yet</span><br><img id="grid-img" alt=""></div>
-    <div class="panel"><h3>sample now</h3><button id="sample-now">sample from the latest checkpoint</button><br>
-      <span id="sample-label" class="small"></span><br><img id="sample-img" alt="" style="display:none;image-rendering:pixelated;max-width:320px">
-      <canvas id="sample-plot" width="320" height="320" style="display:none"></canvas></div></div>
-    <h3>config</h3><pre>${esc(JSON.stringify(detail.config, null, 2))}</pre>`;
+  $('#detail').replaceChildren($<HTMLTemplateElement>('#run-detail').content.cloneNode(true));
+  $('#run-name').textContent = name;
+  $('#run-config').textContent = JSON.stringify(detail.config, null, 2);
   $<HTMLButtonElement>('#sample-now').onclick = () => { void sampleNow(); };
   redraw();
   await refreshList();
