@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   arrayDataSource, createRng, grid25, idxToImageDataset, moons, readIdxFile, ring8, shuffleDataset, subsetDataset,
   swissroll, loadFashionMnist, loadImageFolder, loadMnistPackage, validateDataset,
-  type ArrayDataset, type DataSource,
+  type ArrayDataset, type DataInfo, type DataKind, type DataSource,
 } from '@gantry/core/node';
 import { UsageError } from './args.js';
 import { declaredCategorical, readCsvInput } from './csv-input.js';
@@ -15,27 +15,7 @@ import { codedWidth, completeRows, encodeRows, fitCoding, type ColumnCoding } fr
 export const BUILTIN_DATA = ['ring8', 'grid25', 'swissroll', 'moons', 'mnist', 'fashion-mnist'] as const;
 const MIXTURES: Record<string, () => DataSource> = { ring8, grid25, swissroll, moons };
 
-export type DataKind = 'points' | 'image' | 'table';
-
-/** What a run remembers about its data (JSON). */
-export interface DataInfo {
-  spec: string;
-  kind: DataKind;
-  /** shape of one example as the models see it before flattening */
-  itemShape: number[];
-  numClasses?: number;
-  classNames?: string[];
-  /** CSV data: column names; for 2D points also the standardisation applied (x - mean) / std */
-  columns?: string[];
-  mean?: number[];
-  std?: number[];
-  /** tables: how each CSV column maps to the model's features (standardised numbers, one-hot categories) */
-  coding?: ColumnCoding[];
-  /** CSV data: columns declared categorical (--categorical); loading the data again needs the same list */
-  categorical?: string[];
-  /** examples available (Infinity for the 2D mixtures is stored as null) */
-  count: number | null;
-}
+export type { DataInfo, DataKind } from '@gantry/core';
 
 export interface LoadedData {
   info: DataInfo;
@@ -137,6 +117,16 @@ export function loadData(spec: string, o: LoadOptions = {}): LoadedData {
   if (ext === '.csv' || ext === '.txt') return loadCsv(path, o.categorical, o.log ?? ((line) => console.error(`data ${line}`)));
   if (/ubyte|\.idx/.test(path) || ext === '.gz') return loadIdx(path);
   throw new UsageError(`--data ${spec}: unknown file type "${ext}" (accepted: .csv, IDX files (*ubyte, *.idx, .gz), an image folder)`);
+}
+
+/** Loads a run's data again as it was first loaded (image size, channels and declared categories from its config). */
+export function reloadData(info: DataInfo): LoadedData {
+  const [size, , channels] = info.itemShape;
+  const image = info.kind === 'image' && (channels === 1 || channels === 3) ? { imageSize: size, channels: channels as 1 | 3 } : {};
+  const data = loadData(info.spec, { ...image, categorical: info.categorical });
+  const same = JSON.stringify(data.info.itemShape) === JSON.stringify(info.itemShape);
+  if (!same) throw new Error(`${info.spec} now loads as ${JSON.stringify(data.info.itemShape)}, not the run's ${JSON.stringify(info.itemShape)}; the data changed since the run began`);
+  return data;
 }
 
 /** Data values as the user wrote them (undoes the table standardisation). */

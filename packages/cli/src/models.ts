@@ -5,8 +5,8 @@ import * as core from '@gantry/core';
 import { UsageError } from './args.js';
 import type { DataInfo } from './data.js';
 
-export const MODEL_PRESETS = ['mlp', 'dcgan'] as const;
-export type ModelPreset = (typeof MODEL_PRESETS)[number];
+export { MODEL_PRESETS, type ModelPreset } from '@gantry/core';
+import type { ModelPreset } from '@gantry/core';
 
 type DcganBuilders = {
   dcganGenerator(o: { imageSize: number; channels: number; latentDim?: number; numClasses?: number; seed?: number }): tfl.LayersModel;
@@ -32,7 +32,7 @@ export function defaultHidden(data: DataInfo): number[] {
 }
 
 export function buildModels(o: { preset: ModelPreset; data: DataInfo; latentDim: number; conditional: boolean; seed: number; hidden?: number[]; scale?: number }):
-  { generator: tfl.LayersModel; discriminator: tfl.LayersModel; flatten: boolean } {
+  { generator: tfl.LayersModel; discriminator: tfl.LayersModel } {
   const numClasses = o.conditional ? o.data.numClasses : undefined;
   if (o.conditional && !numClasses) throw new UsageError(`--conditional needs labelled data; ${o.data.spec} has no class labels`);
   if (o.preset === 'dcgan') {
@@ -44,7 +44,6 @@ export function buildModels(o: { preset: ModelPreset; data: DataInfo; latentDim:
     return {
       generator: b.dcganGenerator({ imageSize: h, channels: c, latentDim: o.latentDim, numClasses, seed: o.seed }),
       discriminator: b.dcganDiscriminator({ imageSize: h, channels: c, numClasses, seed: o.seed + 1 }),
-      flatten: false,
     };
   }
   const features = o.data.itemShape.reduce((a, b) => a * b, 1);
@@ -58,6 +57,10 @@ export function buildModels(o: { preset: ModelPreset; data: DataInfo; latentDim:
       inputDim: features, hidden: [...hidden].reverse(), numClasses, seed: o.seed + 1,
       hiddenActivation: 'leakyRelu', inputScale: o.scale === undefined ? undefined : 1 / o.scale,
     }),
-    flatten: o.data.kind === 'image',
   };
+}
+
+/** An MLP sees an image as one flat vector; DCGAN keeps its height, width and channels. */
+export function flattensData(preset: ModelPreset, data: DataInfo): boolean {
+  return preset === 'mlp' && data.kind === 'image';
 }

@@ -1,11 +1,9 @@
 // How gantry train sees a CSV table: numeric columns standardised, categorical columns one-hot, so that
 // one MLP GAN models mixed tables; and the way back from generated vectors to cells as the user wrote them.
 // The coding is plain JSON and lives in the run's config, so sample/export decode without the data file.
-import type { CsvTable } from '@gantry/core';
+import type { ColumnCoding, CsvTable } from '@gantry/core';
 
-export type ColumnCoding =
-  | { name: string; type: 'numeric'; mean: number; std: number; /** all observed values are integers: round when decoding */ integer: boolean }
-  | { name: string; type: 'categorical'; categories: string[] };
+export type { ColumnCoding };
 
 /** Width of one encoded row. */
 export function codedWidth(coding: readonly ColumnCoding[]): number {

@@ -141,7 +141,7 @@ test('usage errors exit 2 and say what is accepted; runtime failures exit 1', as
   writeFileSync(join(corrupt, 'latest.json'), '{"checkpoint": "checkpoints/step-999999"}');
   const broken = gantry('sample', corrupt, '--out', join(work, 'c.png'));
   assert.equal(broken.code, 1);
-  assert.match(broken.err, /cannot read/);
+  assert.match(broken.err, /latest\.json: field "step" must be an integer >= 0, got nothing/);
   for (const cmd of ['train', 'sample', 'eval', 'export', 'info', 'studio']) {
     const h = await inProcess(cmd, '--help');
     assert.equal(h.code, 0);

@@ -11,6 +11,7 @@ export * from './penalties.js';
 export * from './models/index.js';
 export * from './layers/index.js';
 export * from './train/index.js';
+export * from './run/index.js';
 export * from './tabular/index.js';
 export * from './optimizers.js';
 export * from './mixtures/index.js';

@@ -127,7 +127,7 @@ export const hingeLoss: GanLoss = {
   },
 };
 
-const LOSS_NAMES: readonly LossName[] = ['minimax', 'nonsaturating', 'wgan', 'wgan-gp', 'hinge', 'lsgan'];
+export const LOSS_NAMES: readonly LossName[] = ['minimax', 'nonsaturating', 'wgan', 'wgan-gp', 'hinge', 'lsgan'];
 
 /** 'wgan-gp' is the Wasserstein loss; the penalty is added by the training step. */
 export function lossByName(name: LossName, options: LossOptions = {}): GanLoss {

@@ -4,12 +4,12 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  evaluateSamples, formatEvaluation, loadFeatureExtractor, sample, type FeatureMatrix, type Evaluation,
+  evaluateSamples, formatEvaluation, loadFeatureExtractor, sample, type FeatureMatrix, type Evaluation, type RunConfig,
 } from '@gantry/core/node';
 import { command, integerFlag, parseFlags, UsageError } from '../args.js';
 import { selectBackend } from '../backend.js';
-import { loadData } from '../data.js';
-import { asItems, loadGenerator, readRunConfig, type RunConfig } from '../run.js';
+import { reloadData } from '../data.js';
+import { asItems, loadGenerator, readRunConfig } from '../run.js';
 
 const METRICS = { fid: 'fid', kid: 'kid', pr: 'prdc', prdc: 'prdc' } as const;
 
@@ -51,7 +51,7 @@ async function run(argv: string[]): Promise<void> {
 
   await selectBackend();
   const { generator, step } = await loadGenerator(runDir);
-  const data = loadData(config.data.spec);
+  const data = reloadData(config.data);
   const extractor = config.data.kind === 'image' && (config.data.spec === 'mnist' || config.data.spec === 'fashion-mnist')
     ? loadFeatureExtractor(config.data.spec) : undefined;
   const numClasses = config.model.conditional ? config.data.numClasses : undefined;

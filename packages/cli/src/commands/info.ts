@@ -1,7 +1,7 @@
 // gantry info: what a run is, how far it got and what it last measured.
 import { join } from 'node:path';
 import { command, parseFlags, UsageError } from '../args.js';
-import { readLatestCheckpoint, readMetrics, readRunConfig, sampleFiles } from '../run.js';
+import { readLatestManifest, readMetrics, readRunConfig, sampleFiles } from '../run.js';
 
 const usage = `usage: gantry info <run-dir> [--json]
 
@@ -16,7 +16,7 @@ export function runSummary(runDir: string) {
   const metrics = readMetrics(runDir);
   const steps = metrics.filter((m) => m.event === undefined);
   const last = steps[steps.length - 1];
-  const checkpoint = readLatestCheckpoint(runDir);
+  const checkpoint = readLatestManifest(runDir);
   const evals = metrics.filter((m) => m.event === 'eval');
   const errors = metrics.filter((m) => m.event === 'error');
   return {

@@ -8,7 +8,7 @@ import { selectBackend } from '../backend.js';
 import { toOriginalScale } from '../data.js';
 import { decodeRows } from '../table-coding.js';
 import { FAKE_RGB, plotRangeOf, scatterPng } from '../plot.js';
-import { asItems, loadGenerator, readRunConfig } from '../run.js';
+import { asItems, assertFiniteOutput, loadGenerator, readRunConfig } from '../run.js';
 
 const usage = `usage: gantry sample <run-dir> --out <file.png|file.csv> [--n 64] [--class K] [--seed S]
 
@@ -57,6 +57,7 @@ async function run(argv: string[]): Promise<void> {
   const labels = numClasses ? (label ?? Array.from({ length: n }, (_, i) => i % numClasses)) : undefined;
   const output = sample(generator, n, { seed, labels });
   try {
+    assertFiniteOutput(output, `${runDir}: the generator's output at step ${step}`);
     if (config.data.kind === 'image') {
       const images = tf.tidy(() => asItems(output, config));
       writeImageGrid(out, images, { columns: numClasses && label === undefined ? numClasses : undefined, scale: (config.data.itemShape[0] ?? 0) < 32 ? 2 : 1 });

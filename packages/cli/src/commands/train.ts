@@ -5,18 +5,20 @@ import { extname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { parse as parseYaml } from 'yaml';
 import {
-  buildOptimizers, createRng, linearDecayRate, resolveConfig, setLearningRate, resumeGan, trainGan, writeImageGrid, type DataSource, type GanConfig, type LossName, type ProgressMode,
+  createRng, fileRunStore, LOSS_NAMES, RUN_FORMAT, resumeGan, trainGan, writeImageGrid, type DataSource, type GanConfig, type ProgressMode,
+  type RunConfig,
 } from '@gantry/core/node';
 import {
   choiceFlag, command, integerFlag, numberInRangeFlag, parseFlags, positiveNumberFlag, stringFlag, UsageError, type Parsed,
 } from '../args.js';
 import { selectBackend } from '../backend.js';
-import { BUILTIN_DATA, loadData, type DataInfo, type LoadedData } from '../data.js';
-import { buildModels, defaultPreset, MODEL_PRESETS, type ModelPreset } from '../models.js';
+import { categoricalFlag } from '../csv-input.js';
+import { BUILTIN_DATA, loadData, reloadData, type DataInfo, type LoadedData } from '../data.js';
+import { buildModels, defaultPreset, flattensData, MODEL_PRESETS, type ModelPreset } from '../models.js';
 import { FAKE_RGB, plotRangeOf, scatterPng, REAL_RGB } from '../plot.js';
-import { RUN_FORMAT, readLatestCheckpoint, readRunConfig, writeRunConfig, type RunConfig } from '../run.js';
+import { readRunConfig, writeRunConfig } from '../run.js';
 
-export const LOSSES: readonly LossName[] = ['minimax', 'nonsaturating', 'wgan', 'wgan-gp', 'hinge', 'lsgan'];
+const LOSSES = LOSS_NAMES;
 const PROGRESS: readonly ProgressMode[] = ['auto', 'bar', 'lines', 'off'];
 
 /** Defaults per kind of data (documented in docs/cli.md). */
@@ -51,6 +53,7 @@ options:
   --hidden <a,b,..>     MLP hidden widths (default 128,128; 256,512 for images)
   --conditional         class-conditional G and D (labelled data only)
   --image-size <n>      image folders are resized to n x n (default 32)
+  --categorical <a,b>   CSV data: read these columns as categories even if they hold numbers
   --out <dir>           run directory (default runs/<data>-<loss>-<time>); must not hold a run
   --resume <dir>        continue the run in <dir> from its newest checkpoint
   --sample-every <n>    write a sample grid every n steps (default: about 10 per run)
@@ -71,6 +74,7 @@ const options = {
   seed: { type: 'string' }, 'latent-dim': { type: 'string' }, hidden: { type: 'string' }, conditional: { type: 'boolean' },
   'image-size': { type: 'string' }, out: { type: 'string' }, resume: { type: 'string' }, 'sample-every': { type: 'string' },
   'checkpoint-every': { type: 'string' }, progress: { type: 'string' }, 'lr-decay': { type: 'string' }, r1: { type: 'string' },
+  categorical: { type: 'string' },
 } as const;
 
 const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -147,6 +151,7 @@ function ganConfig(c: RunConfig): GanConfig {
     sampleEvery: c.train.sampleEvery,
     sampleCount: c.data.kind === 'image' ? 64 : 512,
     checkpointEvery: c.train.checkpointEvery,
+    learningRateDecay: c.train.lrDecay,
     logEvery: Math.max(1, Math.min(10, Math.floor(c.train.steps / 50))),
   };
 }
@@ -169,21 +174,6 @@ function spreadOf(source: DataSource, seed: number): number {
   return Math.max(0.01, Math.round(Math.sqrt(spread) * 100) / 100);
 }
 
-/** The run's optimizers (as the trainer would build them) and the learning-rate decay applied to them:
- * both read `learningRate` on every update, so setting it before a step schedules that step. */
-function scheduledOptimizers(c: RunConfig) {
-  const optimizers = buildOptimizers(resolveConfig(ganConfig(c)));
-  const decay = c.train.lrDecay ?? 0;
-  return {
-    optimizers,
-    prepareStep(step: number) {
-      if (decay <= 0) return;
-      setLearningRate(optimizers.generator, linearDecayRate(c.train.lrG, decay, step, c.train.steps));
-      setLearningRate(optimizers.discriminator, linearDecayRate(c.train.lrD, decay, step, c.train.steps));
-    },
-  };
-}
-
 function flattenSource(source: DataSource, size: number): DataSource {
   return {
     size: source.size,
@@ -200,26 +190,50 @@ function dataSourceFor(data: LoadedData, config: RunConfig): DataSource {
   return config.model.flatten ? flattenSource(data.source, config.data.itemShape.reduce((a, b) => a * b, 1)) : data.source;
 }
 
+/** Trains a run whose config.json is written, from step 0 (a new run, or one that never reached a checkpoint). */
+async function trainAfresh(out: string, config: RunConfig, data: LoadedData, progress: ProgressMode, preview: Float32Array | undefined): Promise<number> {
+  const { preset, latentDim, conditional, hidden, scale } = config.model;
+  const models = buildModels({ preset, data: config.data, latentDim, conditional, seed: config.train.seed, hidden, scale });
+  const result = await trainGan({
+    generator: models.generator, discriminator: models.discriminator, data: dataSourceFor(data, config),
+    config: ganConfig(config), steps: config.train.steps, runDir: out, progress,
+    callbacks: { onSample: sampleWriter(out, config, preview) },
+  });
+  return result.step;
+}
+
+/** Continues a run from its newest complete checkpoint, or from the start when it never wrote one. Nothing is written before every check passed. */
 async function resume(runDir: string, values: Parsed['values']): Promise<void> {
   const allowed = new Set(['resume', 'steps', 'progress']);
   const extra = Object.keys(values).filter((k) => values[k] !== undefined && !allowed.has(k));
   if (extra.length) throw new UsageError(`--resume takes only --steps and --progress (the rest comes from ${runDir}/config.json); got --${extra[0]}`);
-  const config = readRunConfig(runDir);
-  const steps = integerFlag(values.steps, 'steps', 1) ?? config.train.steps;
+  const saved = readRunConfig(runDir);
+  const progress = choiceFlag(values.progress, 'progress', PROGRESS) ?? 'auto';
+  const steps = integerFlag(values.steps, 'steps', 1) ?? saved.train.steps;
+  const store = fileRunStore(runDir);
+  const checkpoint = await store.loadLatestCheckpoint();
+  if (checkpoint && steps < checkpoint.state.step) {
+    throw new UsageError(`--steps ${steps} is below the run's current step ${checkpoint.state.step}; give a total of at least ${checkpoint.state.step}`);
+  }
+  const config: RunConfig = { ...saved, train: { ...saved.train, steps } };
   const backend = await selectBackend();
-  const data = loadData(config.data.spec);
-  if (steps !== config.train.steps) writeRunConfig(runDir, { ...config, train: { ...config.train, steps } });
-  console.error(`gantry train: resuming ${runDir} to ${steps} steps on ${backend}`);
-  const schedule = scheduledOptimizers({ ...config, train: { ...config.train, steps } });
-  const latest = readLatestCheckpoint(runDir);
-  if (!latest) throw new Error(`${runDir}: no readable latest.json, so there is no checkpoint to resume from`);
-  schedule.prepareStep(latest.step + 1);
-  const result = await resumeGan({
-    runDir, data: dataSourceFor(data, config), steps, progress: choiceFlag(values.progress, 'progress', PROGRESS) ?? 'auto',
-    optimizers: schedule.optimizers,
-    callbacks: { onSample: sampleWriter(runDir, config, realPreview(data, config)), onStep: ({ step }) => schedule.prepareStep(step + 1) },
-  });
-  console.error(`gantry train: done at step ${result.step}; run directory ${runDir}`);
+  const data = reloadData(config.data);
+  if (steps !== saved.train.steps) writeRunConfig(runDir, config);
+  const preview = realPreview(data, config);
+  let step: number;
+  if (!checkpoint) {
+    console.error(`gantry train: ${runDir} has no complete checkpoint; starting it afresh (${steps} steps on ${backend})`);
+    step = await trainAfresh(runDir, config, data, progress, preview);
+  } else {
+    console.error(`gantry train: resuming ${runDir} from step ${checkpoint.state.step} to ${steps} steps on ${backend}`);
+    // the checkpoint read and verified above is the one training continues from
+    const result = await resumeGan({
+      store: { ...store, loadLatestCheckpoint: async () => checkpoint }, data: dataSourceFor(data, config), steps, progress,
+      callbacks: { onSample: sampleWriter(runDir, config, preview) },
+    });
+    step = result.step;
+  }
+  console.error(`gantry train: done at step ${step}; run directory ${runDir}`);
 }
 
 async function run(argv: string[]): Promise<void> {
@@ -248,13 +262,14 @@ async function run(argv: string[]): Promise<void> {
   const wasserstein = loss === 'wgan' || loss === 'wgan-gp';
   if (wasserstein && r1Flag) throw new UsageError(`--r1 is for discriminators with a logistic, hinge or least-squares loss, not --loss ${loss}`);
   const conditional = v.conditional === true || v.conditional === 'true';
+  const categorical = categoricalFlag(stringFlag(v.categorical, 'categorical'));
   const out = stringFlag(v.out, 'out') ?? join('runs', `${dataSpec.replace(/[^A-Za-z0-9_-]+/g, '_').slice(-40)}-${loss}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   if (existsSync(join(out, 'config.json')) || existsSync(join(out, 'latest.json'))) {
     throw new UsageError(`${out} already holds a run; continue it with --resume ${out}, or choose another --out`);
   }
 
   const backend = await selectBackend();
-  const data = loadData(dataSpec, { imageSize });
+  const data = loadData(dataSpec, { imageSize, categorical });
   const d = DEFAULTS[data.info.kind];
   const steps = stepsFlag ?? d.steps;
   const preset: ModelPreset = presetFlag ?? defaultPreset(data.info);
@@ -262,11 +277,10 @@ async function run(argv: string[]): Promise<void> {
   const wganLr = 5e-5;
   const sampleEvery = sampleEveryFlag ?? Math.max(1, Math.round(steps / 10));
   const scale = data.info.kind === 'points' && preset === 'mlp' ? spreadOf(data.source, seed) : undefined;
-  const models = buildModels({ preset, data: data.info, latentDim, conditional, seed, hidden, scale });
   const config: RunConfig = {
     format: RUN_FORMAT,
     data: data.info,
-    model: { preset, latentDim, conditional, flatten: models.flatten, hidden: preset === 'mlp' ? hidden ?? undefined : undefined, scale },
+    model: { preset, latentDim, conditional, flatten: flattensData(preset, data.info), hidden: preset === 'mlp' ? hidden ?? undefined : undefined, scale },
     train: {
       loss, steps, batch: batchFlag ?? d.batch, seed, sampleEvery,
       lrG: lrG ?? (loss === 'wgan' ? wganLr : d.lr), lrD: lrD ?? (loss === 'wgan' ? wganLr : d.lr),
@@ -281,13 +295,8 @@ async function run(argv: string[]): Promise<void> {
   writeRunConfig(out, config);
   console.error(`gantry train: ${dataSpec} (${data.info.kind} ${JSON.stringify(data.info.itemShape)}), ${preset} ${loss}, ` +
     `${steps} steps of batch ${config.train.batch} on ${backend} -> ${out}`);
-  const schedule = scheduledOptimizers(config);
-  const result = await trainGan({
-    generator: models.generator, discriminator: models.discriminator, data: dataSourceFor(data, config),
-    config: ganConfig(config), steps, runDir: out, progress, optimizers: schedule.optimizers,
-    callbacks: { onSample: sampleWriter(out, config, preview), onStep: ({ step }) => schedule.prepareStep(step + 1) },
-  });
-  console.error(`gantry train: done at step ${result.step}; run directory ${out}`);
+  const step = await trainAfresh(out, config, data, progress, preview);
+  console.error(`gantry train: done at step ${step}; run directory ${out}`);
 }
 
 export const trainCommand = command('train', 'train a GAN into a run directory (or --resume one)', usage, run);

@@ -1,141 +1,224 @@
-// Node-only run directory:
+// Node-only run directory (names in ./format.ts):
 //   metrics.jsonl                      one JSON object per line
 //   samples/step-000100.png            sample grids (fixed noise)
 //   checkpoints/step-000100/           generator/{model.json,weights.bin}, discriminator/..., optimizer-*.{json,bin},
-//                                      ema.{json,bin}, state.json (written last)
-//   latest.json                        manifest naming the newest complete checkpoint (written last of all)
-// A checkpoint is assembled in a temporary directory, every file fsynced, then renamed into place;
-// a crash leaves either the previous manifest or the new one, never half a checkpoint.
-import {
-  closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, appendFileSync,
-} from 'node:fs';
+//                                      ema.{json,bin}, state.json, checksums.json (sizes and SHA-256 of the rest)
+//   latest.json                        manifest naming the newest complete checkpoint
+// A checkpoint is assembled in a temporary directory, every file fsynced, then renamed into place, so a
+// checkpoints/step-* directory is always complete; a crash leaves at most a temporary, which the next
+// writer removes. Reading checks every file's size and checksum and names the file that does not match.
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
 import { writeImageGrid } from '../image/png.js';
-import type { Checkpoint, ModelBlob, TensorBlob } from './checkpoint.js';
-import type { RunStore } from './run-store.js';
+import type { Checkpoint, ModelBlob, TensorBlob } from '../train/checkpoint.js';
+import type { RunStore } from '../train/run-store.js';
+import {
+  CHECKSUMS_FILE, checkWeightBytes, parseCheckpointState, parseChecksums, parseModelJson, parseTensorSpecs, type Checksums,
+} from './checkpoint-format.js';
+import {
+  assertInsideRun, fsyncPath, readBytes, readJsonFile, relativeTo, removeTemporaries, sha256, TEMP_MARK, writeFileAtomic, writeSynced,
+} from './files.js';
+import { parseLatestManifest, RUN_FILES, STEP_DIR, stepName } from './format.js';
+import { RunFileError } from './schema.js';
 
-function fsyncPath(path: string): void {
-  const fd = openSync(path, 'r');
-  try { fsyncSync(fd); } finally { closeSync(fd); }
-}
+/** Writes files into one checkpoint directory and remembers their digests. */
+class CheckpointWriter {
+  readonly digests: Checksums = {};
+  constructor(readonly dir: string) {}
 
-function writeSynced(path: string, data: string | Uint8Array): void {
-  writeFileSync(path, data);
-  fsyncPath(path);
-}
+  write(name: string, data: string | Uint8Array): void {
+    const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+    writeSynced(join(this.dir, name), bytes);
+    this.digests[name] = { bytes: bytes.byteLength, sha256: sha256(bytes) };
+  }
 
-/** temp file, fsync, rename, fsync the directory */
-export function writeFileAtomic(path: string, data: string | Uint8Array, dir: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeSynced(tmp, data);
-  renameSync(tmp, path);
-  fsyncPath(dir);
-}
+  model(name: string, blob: ModelBlob): void {
+    mkdirSync(join(this.dir, name));
+    // the standard tfjs layers-model layout, loadable with tf.loadLayersModel('file://.../model.json')
+    const modelJson = {
+      format: 'layers-model', generatedBy: 'gantry', convertedBy: null,
+      modelTopology: blob.modelTopology,
+      weightsManifest: [{ paths: ['weights.bin'], weights: blob.weightSpecs }],
+    };
+    this.write(`${name}/weights.bin`, new Uint8Array(blob.weightData));
+    this.write(`${name}/model.json`, JSON.stringify(modelJson));
+    fsyncPath(join(this.dir, name));
+  }
 
-const stepName = (step: number): string => `step-${String(step).padStart(6, '0')}`;
-
-function writeModel(dir: string, blob: ModelBlob): void {
-  mkdirSync(dir, { recursive: true });
-  // the standard tfjs layers-model layout, loadable with tf.loadLayersModel('file://.../model.json')
-  const modelJson = {
-    format: 'layers-model',
-    generatedBy: 'gantry',
-    convertedBy: null,
-    modelTopology: blob.modelTopology,
-    weightsManifest: [{ paths: ['weights.bin'], weights: blob.weightSpecs }],
-  };
-  writeSynced(join(dir, 'weights.bin'), new Uint8Array(blob.weightData));
-  writeSynced(join(dir, 'model.json'), JSON.stringify(modelJson));
-  fsyncPath(dir);
+  tensors(name: string, blob: TensorBlob): void {
+    this.write(`${name}.bin`, new Uint8Array(blob.data));
+    this.write(`${name}.json`, JSON.stringify(blob.specs));
+  }
 }
 
 function toArrayBuffer(b: Buffer): ArrayBuffer {
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 }
 
-function readJson(path: string): unknown {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new Error(`cannot read ${path}: ${(err as Error).message}`);
+/** Reads files of one checkpoint directory, each checked against checksums.json when there is one. */
+class CheckpointReader {
+  private readonly digests?: Checksums;
+  constructor(readonly dir: string) {
+    const listed = join(dir, CHECKSUMS_FILE);
+    // checkpoints written before checksums existed are still read, with size checks only
+    this.digests = existsSync(listed) ? readJsonFile(listed, parseChecksums) : undefined;
+  }
+
+  bytes(name: string): Buffer {
+    const path = join(this.dir, name);
+    const data = readBytes(path);
+    const want = this.digests?.[name];
+    if (this.digests && !want) throw new RunFileError(path, `not listed in ${CHECKSUMS_FILE}; the checkpoint is damaged`);
+    if (want && want.bytes !== data.byteLength) {
+      throw new RunFileError(path, `${data.byteLength} bytes, but ${CHECKSUMS_FILE} says ${want.bytes} (${data.byteLength < want.bytes ? 'truncated' : 'trailing bytes'}); the checkpoint is damaged`);
+    }
+    if (want && want.sha256 !== sha256(data)) throw new RunFileError(path, `its SHA-256 does not match ${CHECKSUMS_FILE}; the checkpoint is damaged`);
+    return data;
+  }
+
+  json<T>(name: string, parse: (v: unknown, file: string) => T): T {
+    const path = join(this.dir, name);
+    let value: unknown;
+    try {
+      value = JSON.parse(this.bytes(name).toString('utf8'));
+    } catch (e) {
+      if (e instanceof RunFileError) throw e;
+      throw new RunFileError(path, `not valid JSON (${(e as Error).message})`);
+    }
+    return parse(value, path);
+  }
+
+  model(name: string): ModelBlob {
+    const json = this.json(`${name}/model.json`, parseModelJson);
+    const weightSpecs = json.weightsManifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[];
+    const data = this.bytes(`${name}/weights.bin`);
+    checkWeightBytes(weightSpecs, data.byteLength, join(this.dir, name, 'weights.bin'));
+    return { modelTopology: json.modelTopology, weightSpecs, weightData: toArrayBuffer(data) };
+  }
+
+  tensors(name: string): TensorBlob {
+    const specs = this.json(`${name}.json`, parseTensorSpecs);
+    const data = this.bytes(`${name}.bin`);
+    checkWeightBytes(specs, data.byteLength, join(this.dir, `${name}.bin`));
+    return { specs, data: toArrayBuffer(data) };
+  }
+
+  has(name: string): boolean {
+    return existsSync(join(this.dir, name));
   }
 }
 
-function readModel(dir: string): ModelBlob {
-  const json = readJson(join(dir, 'model.json')) as { modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
+/** Complete checkpoint directories, oldest first (numerically: step 1,000,000 sorts after 999,999). */
+function completeCheckpoints(checkpointsDir: string): { name: string; step: number }[] {
+  if (!existsSync(checkpointsDir)) return [];
+  return readdirSync(checkpointsDir).flatMap((name) => {
+    const m = STEP_DIR.exec(name);
+    return m && existsSync(join(checkpointsDir, name, 'state.json')) ? [{ name, step: Number(m[1]) }] : [];
+  }).sort((a, b) => a.step - b.step);
+}
+
+/** A checkpoint directory's content, every file verified. */
+export function readCheckpointDir(dir: string): Checkpoint {
+  const r = new CheckpointReader(dir);
   return {
-    modelTopology: json.modelTopology,
-    weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
-    weightData: toArrayBuffer(readFileSync(join(dir, 'weights.bin'))),
+    state: r.json('state.json', parseCheckpointState),
+    generator: r.model('generator'),
+    discriminator: r.model('discriminator'),
+    generatorOptimizer: r.tensors('optimizer-generator'),
+    discriminatorOptimizer: r.tensors('optimizer-discriminator'),
+    ema: r.has('ema.json') ? r.tensors('ema') : undefined,
   };
 }
 
-function writeTensors(dir: string, name: string, blob: TensorBlob): void {
-  writeSynced(join(dir, `${name}.bin`), new Uint8Array(blob.data));
-  writeSynced(join(dir, `${name}.json`), JSON.stringify(blob.specs));
+/**
+ * The newest complete checkpoint directory of a run, or undefined when none was completed. latest.json is
+ * checked (a manifest naming anything but a checkpoint of this run is refused), but a complete checkpoint
+ * newer than it (a crash between the rename and the manifest) wins: it is as whole as any other.
+ */
+export function newestCheckpointDir(runDir: string): string | undefined {
+  const manifestPath = join(runDir, RUN_FILES.latest);
+  assertInsideRun(runDir, manifestPath);
+  const manifest = existsSync(manifestPath) ? readJsonFile(manifestPath, parseLatestManifest) : undefined;
+  const checkpointsDir = join(runDir, RUN_FILES.checkpoints);
+  const newest = completeCheckpoints(checkpointsDir).at(-1);
+  const named = manifest && existsSync(join(runDir, manifest.checkpoint, 'state.json')) ? manifest : undefined;
+  const pick = newest && (!named || newest.step >= named.step) ? join(checkpointsDir, newest.name) : named && join(runDir, named.checkpoint);
+  if (pick) assertInsideRun(runDir, pick);
+  return pick;
 }
 
-function readTensors(dir: string, name: string): TensorBlob {
-  return { specs: readJson(join(dir, `${name}.json`)) as TensorBlob['specs'], data: toArrayBuffer(readFileSync(join(dir, `${name}.bin`))) };
+/** Drops per-step metrics records after `step`: steps replayed after a resume must not be recorded twice. */
+function truncateMetrics(runDir: string, step: number): void {
+  const path = join(runDir, RUN_FILES.metrics);
+  if (!existsSync(path)) return;
+  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const kept = lines.filter((line) => {
+    try {
+      const record = JSON.parse(line) as { event?: unknown; step?: unknown };
+      return record.event !== undefined || typeof record.step !== 'number' || record.step <= step;
+    } catch {
+      return false; // half a line from a killed writer
+    }
+  });
+  if (kept.length !== lines.length) writeFileAtomic(path, kept.map((l) => `${l}\n`).join(''), runDir);
 }
 
 export function fileRunStore(runDir: string): RunStore {
-  const checkpointsDir = join(runDir, 'checkpoints');
-  const manifest = join(runDir, 'latest.json');
-  const completeSteps = (): string[] => (existsSync(checkpointsDir) ? readdirSync(checkpointsDir) : [])
-    .filter((d) => /^step-\d+$/.test(d) && existsSync(join(checkpointsDir, d, 'state.json')))
-    .sort();
+  const checkpointsDir = join(runDir, RUN_FILES.checkpoints);
+  const manifest = join(runDir, RUN_FILES.latest);
   return {
     location: runDir,
+    async beginRun(step) {
+      mkdirSync(runDir, { recursive: true });
+      removeTemporaries(runDir);
+      removeTemporaries(checkpointsDir);
+      truncateMetrics(runDir, step);
+    },
     async saveCheckpoint(c, keep) {
       mkdirSync(checkpointsDir, { recursive: true });
       const name = stepName(c.state.step);
-      const tmp = join(checkpointsDir, `.tmp-${name}-${process.pid}`);
+      const tmp = join(checkpointsDir, `${TEMP_MARK}${name}-${process.pid}`);
       rmSync(tmp, { recursive: true, force: true });
       mkdirSync(tmp);
-      writeModel(join(tmp, 'generator'), c.generator);
-      writeModel(join(tmp, 'discriminator'), c.discriminator);
-      writeTensors(tmp, 'optimizer-generator', c.generatorOptimizer);
-      writeTensors(tmp, 'optimizer-discriminator', c.discriminatorOptimizer);
-      if (c.ema) writeTensors(tmp, 'ema', c.ema);
-      writeSynced(join(tmp, 'state.json'), JSON.stringify(c.state, null, 1));
-      fsyncPath(tmp);
       const final = join(checkpointsDir, name);
-      rmSync(final, { recursive: true, force: true });
-      renameSync(tmp, final);
+      try {
+        const w = new CheckpointWriter(tmp);
+        w.model('generator', c.generator);
+        w.model('discriminator', c.discriminator);
+        w.tensors('optimizer-generator', c.generatorOptimizer);
+        w.tensors('optimizer-discriminator', c.discriminatorOptimizer);
+        if (c.ema) w.tensors('ema', c.ema);
+        w.write('state.json', JSON.stringify(c.state, null, 1));
+        writeSynced(join(tmp, CHECKSUMS_FILE), JSON.stringify(w.digests, null, 1));
+        fsyncPath(tmp);
+        rmSync(final, { recursive: true, force: true });
+        renameSync(tmp, final);
+      } catch (e) {
+        rmSync(tmp, { recursive: true, force: true });
+        throw e;
+      }
       fsyncPath(checkpointsDir);
-      writeFileAtomic(manifest, JSON.stringify({ checkpoint: `checkpoints/${name}`, step: c.state.step }), runDir);
-      for (const old of completeSteps().slice(0, -keep)) rmSync(join(checkpointsDir, old), { recursive: true, force: true });
+      writeFileAtomic(manifest, JSON.stringify({ checkpoint: relativeTo(runDir, final), step: c.state.step }), runDir);
+      for (const old of completeCheckpoints(checkpointsDir).slice(0, -keep)) rmSync(join(checkpointsDir, old.name), { recursive: true, force: true });
       return final;
     },
     async loadLatestCheckpoint() {
-      let dir: string | undefined;
-      if (existsSync(manifest)) {
-        dir = join(runDir, (readJson(manifest) as { checkpoint: string }).checkpoint);
-      } else {
-        // no manifest (killed between rename and manifest): newest directory with its state.json
-        const steps = completeSteps();
-        if (steps.length) dir = join(checkpointsDir, steps[steps.length - 1]);
-      }
-      if (!dir) return null;
-      const c: Checkpoint = {
-        state: readJson(join(dir, 'state.json')) as Checkpoint['state'],
-        generator: readModel(join(dir, 'generator')),
-        discriminator: readModel(join(dir, 'discriminator')),
-        generatorOptimizer: readTensors(dir, 'optimizer-generator'),
-        discriminatorOptimizer: readTensors(dir, 'optimizer-discriminator'),
-        ema: existsSync(join(dir, 'ema.json')) ? readTensors(dir, 'ema') : undefined,
-      };
-      return c;
+      const dir = newestCheckpointDir(runDir);
+      return dir ? readCheckpointDir(dir) : null;
     },
     async appendMetrics(record) {
       mkdirSync(runDir, { recursive: true });
-      appendFileSync(join(runDir, 'metrics.jsonl'), `${JSON.stringify(record)}\n`);
+      const path = join(runDir, RUN_FILES.metrics);
+      try {
+        appendFileSync(path, `${JSON.stringify(record)}\n`);
+      } catch (e) {
+        throw new RunFileError(path, `cannot append: ${(e as Error).message}`);
+      }
     },
     async saveSamples(step, images) {
       if (images.rank !== 4 || (images.shape[3] !== 1 && images.shape[3] !== 3)) return undefined;
-      const path = join(runDir, 'samples', `${stepName(step)}.png`);
+      const path = join(runDir, RUN_FILES.samples, `${stepName(step)}.png`);
       writeImageGrid(path, images, { scale: (images.shape[1] ?? 0) < 32 ? 2 : 1 });
       return path;
     },

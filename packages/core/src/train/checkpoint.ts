@@ -1,5 +1,5 @@
 // Checkpoint contents as plain data (JSON + ArrayBuffers), independent of where they are stored.
-// Browser-safe; the file layout lives in file-store.ts (node-only).
+// Browser-safe; the file layout lives in run/file-store.ts (node-only).
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { RngState } from '../random.js';

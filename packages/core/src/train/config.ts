@@ -42,6 +42,8 @@ export function resolveConfig(config: GanConfig): ResolvedConfig {
   if (config.emaDecay !== undefined && !(config.emaDecay > 0 && config.emaDecay < 1)) {
     throw new Error(`config.emaDecay must lie in (0, 1), got ${config.emaDecay}`);
   }
+  const decay = config.learningRateDecay;
+  if (decay !== undefined && !(decay >= 0 && decay <= 1)) throw new Error(`config.learningRateDecay must lie in [0, 1], got ${decay}`);
   if (config.numClasses !== undefined) positiveInt('numClasses', config.numClasses, NaN);
   return {
     ...config,

@@ -1,12 +1,12 @@
 // Divergence guard: stop at the first NaN/Inf, naming the step and the loss or weight.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import type { ModelBlob } from './checkpoint.js';
 import type { LossValues } from './types.js';
 
 export class DivergenceError extends Error {
   constructor(readonly step: number, readonly tensorName: string, readonly value: number, detail = '') {
-    super(`training diverged at step ${step}: ${tensorName} is ${value}${detail ? ` (${detail})` : ''}; ` +
-      'the last good checkpoint was left as it was');
+    super(`training diverged at step ${step}: ${tensorName} is ${value}${detail ? ` (${detail})` : ''}`);
     this.name = 'DivergenceError';
   }
 }
@@ -28,6 +28,20 @@ export function firstNonFiniteWeight(model: tfl.LayersModel): { index: number; n
   })).dataSync());
   for (let i = 0; i < flags.length; i++) {
     if (flags[i]) return { index: i, name: weights[i].originalName ?? weights[i].name };
+  }
+  return null;
+}
+
+/** The same check on saved weights, without building the model: the name of the first float32 weight holding a NaN/Inf. */
+export function firstNonFiniteSavedWeight(blob: ModelBlob): string | null {
+  let offset = 0;
+  for (const spec of blob.weightSpecs) {
+    const count = spec.shape.reduce((a, b) => a * b, 1);
+    if (spec.dtype === 'float32' || spec.dtype === undefined) {
+      const values = new Float32Array(blob.weightData.slice(offset, offset + 4 * count));
+      if (values.some((v) => !Number.isFinite(v))) return spec.name;
+    }
+    offset += 4 * count;
   }
   return null;
 }

@@ -5,7 +5,7 @@ export { discriminatorStep, generatorStep, type StepContext } from './steps.js';
 export { trainGan, resumeGan, type TrainOptions, type ResumeOptions } from './trainer.js';
 export { sample, score, fixedSampleInputs, type SampleOptions } from './sampling.js';
 export { createEma, type Ema } from './ema.js';
-export { DivergenceError, assertFiniteLosses, assertFiniteWeights, firstNonFiniteWeight } from './guard.js';
+export { DivergenceError, assertFiniteLosses, assertFiniteWeights, firstNonFiniteSavedWeight, firstNonFiniteWeight } from './guard.js';
 export { checkModelShapes } from './shapes.js';
 export { createProgress, formatLosses, type ProgressMode, type ProgressReporter } from './progress.js';
 export { memoryRunStore, registerRunDirStore, storeForRunDir, type RunStore } from './run-store.js';

@@ -6,6 +6,11 @@ import type { Checkpoint } from './checkpoint.js';
 export interface RunStore {
   /** human-readable location, e.g. the run directory */
   readonly location: string;
+  /**
+   * Called once before a run (fresh or resumed) starts at `step`: removes what interrupted writes left and
+   * forgets metrics of steps after `step`, which the run is about to replay.
+   */
+  beginRun(step: number): Promise<void>;
   /** stores a checkpoint atomically and returns where it went */
   saveCheckpoint(checkpoint: Checkpoint, keep: number): Promise<string>;
   /** the newest complete checkpoint, or null when there is none */
@@ -41,6 +46,10 @@ export function memoryRunStore(): RunStore & { checkpoints: Checkpoint[]; metric
     checkpoints,
     metrics,
     samples,
+    async beginRun(step) {
+      const kept = metrics.filter((r) => r.event !== undefined || typeof r.step !== 'number' || r.step <= step);
+      metrics.splice(0, metrics.length, ...kept);
+    },
     async saveCheckpoint(c, keep) {
       checkpoints.push(c);
       while (checkpoints.length > keep) checkpoints.shift();

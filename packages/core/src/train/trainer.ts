@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { lossByName } from '../losses.js';
+import { linearDecayRate, setLearningRate } from '../optimizers.js';
 import { createRng, restoreRng, type Rng } from '../random.js';
 import {
   CHECKPOINT_FORMAT, blobToTensors, loadBlobIntoModel, modelFromBlob, modelToBlob, optimizerState, restoreOptimizer,
@@ -10,7 +11,7 @@ import {
 } from './checkpoint.js';
 import { buildOptimizers, resolveConfig, type ResolvedConfig } from './config.js';
 import { createEma, type Ema } from './ema.js';
-import { assertFiniteWeights } from './guard.js';
+import { assertFiniteWeights, DivergenceError } from './guard.js';
 import { runGenerator } from './model-io.js';
 import { createProgress, type ProgressMode, type ProgressReporter } from './progress.js';
 import { storeForRunDir, type RunStore } from './run-store.js';
@@ -65,6 +66,8 @@ interface RunState {
   ema?: Ema;
   emaGenerator?: tfl.LayersModel;
   store?: RunStore;
+  /** the checkpoint's step when resumed */
+  resumedFrom?: number;
 }
 
 function pickStore(o: CommonOptions): RunStore | undefined {
@@ -108,6 +111,27 @@ function checkSteps(steps: number): void {
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`steps must be a non-negative integer, got ${steps}`);
 }
 
+/**
+ * Sets both optimizers' rates for `step` from the rates they were built with. The schedule is a pure
+ * function of the step and the run's length, so a resumed run needs no saved schedule state.
+ */
+function learningRateSchedule(s: RunState, totalSteps: number): (step: number) => void {
+  const decay = s.config.learningRateDecay ?? 0;
+  const optimizers = [s.generatorOptimizer, s.discriminatorOptimizer];
+  const base = optimizers.map((o) => (o as tf.Optimizer & { learningRate: number }).learningRate);
+  return (step) => {
+    if (decay > 0) optimizers.forEach((o, i) => setLearningRate(o, linearDecayRate(base[i], decay, step, totalSteps)));
+  };
+}
+
+/** What a divergence leaves behind, so the message never promises a checkpoint that does not exist. */
+function describeLeftBehind(err: unknown, store: RunStore | undefined, lastCheckpoint: number | undefined): void {
+  if (!(err instanceof DivergenceError) || !store) return;
+  err.message += lastCheckpoint === undefined
+    ? '; no checkpoint had been written yet, so a resume starts the run afresh'
+    : `; the last checkpoint (step ${lastCheckpoint}) was left as it was`;
+}
+
 async function runLoop(s: RunState, o: CommonOptions, totalSteps: number): Promise<TrainResult> {
   const { config, store } = s;
   const cb = o.callbacks ?? {};
@@ -129,11 +153,15 @@ async function runLoop(s: RunState, o: CommonOptions, totalSteps: number): Promi
   const started = performance.now();
   const startStep = s.step;
   let lastYield = started;
+  let lastCheckpoint = s.resumedFrom;
+  const scheduleStep = learningRateSchedule(s, totalSteps);
+  await store?.beginRun(s.step);
   await store?.appendMetrics({ event: s.step === 0 ? 'start' : 'resume', step: s.step, totalSteps, config: s.rawConfig, backend: tf.getBackend(), time: new Date().toISOString() });
   try {
     while (s.step < totalSteps && !o.signal?.aborted) {
       const step = s.step + 1;
       ctx.step = step;
+      scheduleStep(step);
       const critic: LossValues[] = [];
       for (let k = 0; k < config.criticSteps; k++) {
         const batch = o.data.sampleBatch(s.rng, config.batchSize);
@@ -180,11 +208,13 @@ async function runLoop(s: RunState, o: CommonOptions, totalSteps: number): Promi
       }
       if (store && ((config.checkpointEvery > 0 && step % config.checkpointEvery === 0) || last)) {
         const location = await store.saveCheckpoint(await makeCheckpoint(s, totalSteps, losses), config.keepCheckpoints);
+        lastCheckpoint = step;
         await cb.onCheckpoint?.({ step, location });
       }
       if (last) break;
     }
   } catch (err) {
+    describeLeftBehind(err, store, lastCheckpoint);
     progress.message(`training stopped: ${(err as Error).message}`);
     await store?.appendMetrics({ event: 'error', step: ctx.step, message: (err as Error).message, time: new Date().toISOString() }).catch(() => undefined);
     throw err;
@@ -228,6 +258,7 @@ export async function resumeGan(o: ResumeOptions): Promise<TrainResult> {
   if (state.format !== CHECKPOINT_FORMAT) throw new Error(`${store.location}: unknown checkpoint format ${state.format}`);
   const totalSteps = o.steps ?? state.totalSteps;
   checkSteps(totalSteps);
+  if (totalSteps < state.step) throw new Error(`cannot resume to step ${totalSteps}: ${store.location} is already at step ${state.step}`);
   const config = resolveConfig(state.config);
   const generator = o.generator ?? await modelFromBlob(checkpoint.generator);
   const discriminator = o.discriminator ?? await modelFromBlob(checkpoint.discriminator);
@@ -245,7 +276,7 @@ export async function resumeGan(o: ResumeOptions): Promise<TrainResult> {
   const s: RunState = {
     generator, discriminator, config, rawConfig: state.config, rng: restoreRng(state.rng), step: state.step,
     generatorOptimizer: optimizers.generator, discriminatorOptimizer: optimizers.discriminator,
-    ema, emaGenerator: ema ? await cloneModel(generator) : undefined, store,
+    ema, emaGenerator: ema ? await cloneModel(generator) : undefined, store, resumedFrom: state.step,
   };
   return runLoop(s, o, totalSteps);
 }

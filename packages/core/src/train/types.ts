@@ -41,6 +41,11 @@ export interface GanConfig {
   numClasses?: number;
   /** weight of the ACGAN auxiliary class loss when D has a second (class logits) output; default 1. */
   acganWeight?: number;
+  /**
+   * fraction of the run, at its end, over which every optimizer's learning rate falls linearly to 0
+   * (0 or absent: constant). The trainer sets the rates itself, on resume too.
+   */
+  learningRateDecay?: number;
   /** exponential moving average of G's weights, e.g. 0.999; off when absent. */
   emaDecay?: number;
   /** optimizer preset; default derived from the loss ('wgan', 'wgan-gp', else 'dcgan'). */

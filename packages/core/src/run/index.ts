@@ -1,0 +1,6 @@
+// The run directory's format and schemas (browser-safe). Reading and writing the files: @gantry/core/node.
+export * from './format.js';
+export { FieldError, RunFileError, parseFile, type Check } from './schema.js';
+export {
+  CHECKSUMS_FILE, checkWeightBytes, parseCheckpointState, parseChecksums, parseModelJson, parseTensorSpecs, type Checksums, type FileDigest,
+} from './checkpoint-format.js';
