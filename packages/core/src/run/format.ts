@@ -119,7 +119,7 @@ const runConfig: Check<RunConfig> = object<RunConfig>({
   }),
   train: object<RunConfig['train']>({
     loss: oneOf(LOSS_NAMES),
-    steps: integer(0),
+    steps: integer(1),
     batch: integer(1),
     lrG: positive,
     lrD: positive,
