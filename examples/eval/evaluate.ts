@@ -14,8 +14,8 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import {
-  createRng, evaluateSamples, formatEvaluation, modelFromBlob, blobToTensors, sample, subsetDataset, permutation,
-  type ArrayDataset, type SampleMetrics,
+  checkpointModel, createRng, evaluateSamples, formatEvaluation, modelFromBlob, blobToTensors, sample, subsetDataset, permutation,
+  type ArrayDataset, type GanConfig, type SampleMetrics,
 } from '@gantry/core';
 import { fileRunStore, loadFashionMnist, loadMnistPackage, loadFeatureExtractor, readIdxFile } from '@gantry/core/node';
 
@@ -63,12 +63,13 @@ async function generatedImages(from: { run?: string; samples?: string }): Promis
   }
   const checkpoint = await fileRunStore(from.run!).loadLatestCheckpoint();
   if (!checkpoint) throw new Error(`${from.run}: no complete checkpoint`);
-  const generator = await modelFromBlob(checkpoint.generator);
+  const generator = await modelFromBlob(checkpointModel(checkpoint, 'generator'));
   if (args.ema) {
-    if (!checkpoint.ema) throw new Error(`${from.run}: --ema given but the checkpoint has no EMA weights`);
-    generator.setWeights(blobToTensors(checkpoint.ema, 'ema').map((t) => t.tensor));
+    const ema = checkpoint.ema.generator;
+    if (!ema) throw new Error(`${from.run}: --ema given but the checkpoint has no EMA weights`);
+    generator.setWeights(blobToTensors(ema, 'ema').map((t) => t.tensor));
   }
-  const numClasses = checkpoint.state.config.numClasses;
+  const numClasses = (checkpoint.state.config as GanConfig).numClasses;
   const parts: tf.Tensor[] = [];
   const rng = createRng(seed + 303);
   for (let start = 0; start < n; start += 250) {

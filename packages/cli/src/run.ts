@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
-  fileRunStore, firstNonFiniteSavedWeight, modelFromBlob, NotARunError, readRunConfig as readCoreRunConfig, type Checkpoint, type RunConfig,
+  checkpointModel, fileRunStore, firstNonFiniteSavedWeight, modelFromBlob, NotARunError, readRunConfig as readCoreRunConfig, type Checkpoint, type RunConfig,
 } from '@gantry/core/node';
 import { UsageError } from './args.js';
 
@@ -22,14 +22,14 @@ export function readRunConfig(runDir: string): RunConfig {
 export async function latestCheckpoint(runDir: string): Promise<Checkpoint> {
   const checkpoint = await fileRunStore(runDir).loadLatestCheckpoint();
   if (!checkpoint) throw new Error(`${runDir} has no checkpoint yet (training has not written one)`);
-  const bad = firstNonFiniteSavedWeight(checkpoint.generator);
+  const bad = firstNonFiniteSavedWeight(checkpointModel(checkpoint, 'generator'));
   if (bad) throw new Error(`${runDir}: the generator of step ${checkpoint.state.step} has NaN or Inf in weight "${bad}"`);
   return checkpoint;
 }
 
 export async function loadGenerator(runDir: string): Promise<{ generator: tfl.LayersModel; step: number }> {
   const checkpoint = await latestCheckpoint(runDir);
-  return { generator: await modelFromBlob(checkpoint.generator), step: checkpoint.state.step };
+  return { generator: await modelFromBlob(checkpointModel(checkpoint, 'generator')), step: checkpoint.state.step };
 }
 
 /** Output that is not finite everywhere is an error, never a file of NaNs with exit code 0. */

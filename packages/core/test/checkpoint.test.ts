@@ -22,7 +22,7 @@ test('run directory layout: tfjs model.json + weights.bin, optimizer slots, stat
   assert.deepEqual(readdirSync(join(runDir, 'checkpoints')), ['step-000004', 'step-000005'], 'keeps the newest two, no temporaries');
   assert.deepEqual(JSON.parse(readFileSync(join(runDir, 'latest.json'), 'utf8')), { checkpoint: 'checkpoints/step-000005', step: 5 });
   const dir = join(runDir, 'checkpoints', 'step-000005');
-  for (const f of ['generator/model.json', 'generator/weights.bin', 'discriminator/model.json', 'optimizer-generator.bin', 'optimizer-discriminator.json', 'ema.bin', 'state.json']) {
+  for (const f of ['generator/model.json', 'generator/weights.bin', 'discriminator/model.json', 'optimizer-generator.bin', 'optimizer-discriminator.json', 'ema-generator.bin', 'state.json']) {
     assert.ok(existsSync(join(dir, f)), `missing ${f}`);
   }
   const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
@@ -38,7 +38,7 @@ test('run directory layout: tfjs model.json + weights.bin, optimizer slots, stat
   assert.ok(assertSameWeights(await weightsOf(loaded), await weightsOf(generator)));
   const c = await fileRunStore(runDir).loadLatestCheckpoint();
   assert.equal(c?.state.step, 5);
-  assert.equal(c?.ema?.specs.length, generator.weights.length);
+  assert.equal(c?.ema.generator?.specs.length, generator.weights.length);
 });
 
 test('optimizer slots, including the beta powers Adam keeps outside getWeights, restore exactly', async () => {

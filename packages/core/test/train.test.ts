@@ -104,7 +104,7 @@ test('divergence: an absurd learning rate names the weight that blew up', async 
     config: { ...base, checkpointEvery: 1, optimizers: { generator: { kind: 'sgd', learningRate: 1e38 }, discriminator: { kind: 'sgd', learningRate: 1e38 } } } }),
   (err: unknown) => err instanceof DivergenceError && /(weight "[^"]+"|loss "[^"]+") is/.test(err.message));
   for (const c of store.checkpoints) {
-    const all = new Float32Array(c.generator.weightData);
+    const all = new Float32Array(c.models.generator.weightData);
     assert.ok(all.every(Number.isFinite), `checkpoint at step ${c.state.step} holds non-finite weights`);
   }
 });

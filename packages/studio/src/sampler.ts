@@ -1,7 +1,7 @@
 // "Sample now" in the studio: draws from the newest checkpoint of a run, server-side with core.
 // the cpu backend for server-side sampling (tfjs-core alone has none)
 import '@tensorflow/tfjs-backend-cpu';
-import { encodePng, fileRunStore, modelFromBlob, sample, tileImages } from '@gantry/core/node';
+import { checkpointModel, encodePng, fileRunStore, modelFromBlob, sample, tileImages } from '@gantry/core/node';
 import { readRunJson, runDir } from './runs.js';
 
 interface RunConfigLike {
@@ -20,7 +20,7 @@ export async function sampleRun(root: string, run: string, o: { n: number; seed:
   if (dir === undefined || config?.data === undefined || config.model === undefined) throw new Error('this run has no readable config.json');
   const checkpoint = await fileRunStore(dir).loadLatestCheckpoint();
   if (!checkpoint) throw new Error('this run has no checkpoint yet');
-  const generator = await modelFromBlob(checkpoint.generator);
+  const generator = await modelFromBlob(checkpointModel(checkpoint, 'generator'));
   try {
     const numClasses = config.model.conditional ? config.data.numClasses : undefined;
     const labels = numClasses ? Array.from({ length: o.n }, (_, i) => i % numClasses) : undefined;

@@ -2,6 +2,7 @@
 // (model.json + weights.bin) that @tensorflow/tfjs loads with tf.loadLayersModel.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkpointModel } from '@gantry/core/node';
 import { choiceFlag, command, parseFlags, stringFlag, UsageError } from '../args.js';
 import { latestCheckpoint, readRunConfig } from '../run.js';
 
@@ -27,7 +28,7 @@ async function run(argv: string[]): Promise<void> {
   const out = stringFlag(values.out, 'out') ?? join(runDir, 'export', 'tfjs');
   const config = readRunConfig(runDir);
   const checkpoint = await latestCheckpoint(runDir);
-  const g = checkpoint.generator;
+  const g = checkpointModel(checkpoint, 'generator');
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'weights.bin'), new Uint8Array(g.weightData));
   writeFileSync(join(out, 'model.json'), JSON.stringify({

@@ -39,16 +39,34 @@ const rngState: Check<RngState> = object<RngState>({
   spareNormal: nullable(finiteNumber),
 });
 
-const checkpointState: Check<CheckpointState> = object<CheckpointState>({
-  format: oneOf([CHECKPOINT_FORMAT]),
-  step: integer(0),
-  totalSteps: integer(0),
-  rng: rngState,
-  config: anObject as Check<CheckpointState['config']>,
-  losses: recordOf(finiteNumber),
-  createdAt: string,
-  optimizerScalars: object<CheckpointState['optimizerScalars']>({ generator: recordOf(finiteNumber), discriminator: recordOf(finiteNumber) }),
-});
+/** Model and optimizer names become file names in the checkpoint directory: letters, digits, '_' only. */
+export const PART_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+const partName = matching(PART_NAME, 'a name of letters, digits and "_"');
+
+const formatOf: Check<CheckpointState['format']> = (v, f) => {
+  if (v === 'gantry-checkpoint-v1') throw new FieldError(f, `"${CHECKPOINT_FORMAT}" (this checkpoint was written by an older gantry; train the run again)`, v);
+  return oneOf([CHECKPOINT_FORMAT])(v, f);
+};
+
+const checkpointState: Check<CheckpointState> = (v, f) => {
+  const state = object<CheckpointState>({
+    format: formatOf,
+    kind: string,
+    step: integer(0),
+    totalSteps: integer(0),
+    rng: rngState,
+    config: anObject,
+    losses: recordOf(finiteNumber),
+    createdAt: string,
+    models: arrayOf(partName),
+    optimizers: arrayOf(partName),
+    ema: arrayOf(partName),
+    optimizerScalars: recordOf(recordOf(finiteNumber)),
+  })(v, f);
+  const unknownEma = state.ema.find((name) => !state.models.includes(name));
+  if (unknownEma) throw new FieldError('ema', `names of the checkpoint's models (${state.models.join(', ')})`, state.ema);
+  return state;
+};
 
 const checksums: Check<Checksums> = recordOf(object<FileDigest>({ bytes: integer(0), sha256: matching(/^[0-9a-f]{64}$/, 'a SHA-256 in hex') }));
 

@@ -1,8 +1,9 @@
 // Node-only run directory (names in ./format.ts):
 //   metrics.jsonl                      one JSON object per line
 //   samples/step-000100.png            sample grids (fixed noise)
-//   checkpoints/step-000100/           generator/{model.json,weights.bin}, discriminator/..., optimizer-*.{json,bin},
-//                                      ema.{json,bin}, state.json, checksums.json (sizes and SHA-256 of the rest)
+//   checkpoints/step-000100/           <model>/{model.json,weights.bin} per named model (generator/, discriminator/, ...),
+//                                      optimizer-<name>.{json,bin}, ema-<model>.{json,bin}, state.json (which lists
+//                                      them), checksums.json (sizes and SHA-256 of the rest)
 //   latest.json                        manifest naming the newest complete checkpoint
 // A checkpoint is assembled in a temporary directory, every file fsynced, then renamed into place, so a
 // checkpoints/step-* directory is always complete; a crash leaves at most a temporary, which the next
@@ -103,10 +104,6 @@ class CheckpointReader {
     checkWeightBytes(specs, data.byteLength, join(this.dir, `${name}.bin`));
     return { specs, data: toArrayBuffer(data) };
   }
-
-  has(name: string): boolean {
-    return existsSync(join(this.dir, name));
-  }
 }
 
 /** Complete checkpoint directories, oldest first (numerically: step 1,000,000 sorts after 999,999). */
@@ -121,13 +118,13 @@ function completeCheckpoints(checkpointsDir: string): { name: string; step: numb
 /** A checkpoint directory's content, every file verified. */
 export function readCheckpointDir(dir: string): Checkpoint {
   const r = new CheckpointReader(dir);
+  const state = r.json('state.json', parseCheckpointState);
+  const each = <T>(names: string[], read: (name: string) => T) => Object.fromEntries(names.map((name) => [name, read(name)]));
   return {
-    state: r.json('state.json', parseCheckpointState),
-    generator: r.model('generator'),
-    discriminator: r.model('discriminator'),
-    generatorOptimizer: r.tensors('optimizer-generator'),
-    discriminatorOptimizer: r.tensors('optimizer-discriminator'),
-    ema: r.has('ema.json') ? r.tensors('ema') : undefined,
+    state,
+    models: each(state.models, (name) => r.model(name)),
+    optimizers: each(state.optimizers, (name) => r.tensors(`optimizer-${name}`)),
+    ema: each(state.ema, (name) => r.tensors(`ema-${name}`)),
   };
 }
 
@@ -184,11 +181,9 @@ export function fileRunStore(runDir: string): RunStore {
       const final = join(checkpointsDir, name);
       try {
         const w = new CheckpointWriter(tmp);
-        w.model('generator', c.generator);
-        w.model('discriminator', c.discriminator);
-        w.tensors('optimizer-generator', c.generatorOptimizer);
-        w.tensors('optimizer-discriminator', c.discriminatorOptimizer);
-        if (c.ema) w.tensors('ema', c.ema);
+        for (const [name, blob] of Object.entries(c.models)) w.model(name, blob);
+        for (const [name, blob] of Object.entries(c.optimizers)) w.tensors(`optimizer-${name}`, blob);
+        for (const [name, blob] of Object.entries(c.ema)) w.tensors(`ema-${name}`, blob);
         w.write('state.json', JSON.stringify(c.state, null, 1));
         writeSynced(join(tmp, CHECKSUMS_FILE), JSON.stringify(w.digests, null, 1));
         fsyncPath(tmp);

@@ -3,9 +3,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { RngState } from '../random.js';
-import type { GanConfig, LossValues } from './types.js';
+import type { LossValues } from './types.js';
 
-export const CHECKPOINT_FORMAT = 'gantry-checkpoint-v1';
+// v2: any number of named models, optimizers and EMA shadows (v1 held exactly G, D and G's EMA).
+export const CHECKPOINT_FORMAT = 'gantry-checkpoint-v2';
 
 export interface TensorSpec { name: string; shape: number[]; dtype: 'float32' | 'int32' }
 /** Tensors packed back to back, little-endian 4-byte elements, described by specs in order. */
@@ -20,25 +21,30 @@ export interface ModelBlob {
 
 export interface CheckpointState {
   format: typeof CHECKPOINT_FORMAT;
+  /** what was trained ('gan', 'gain', ...): a checkpoint resumes only into the same kind */
+  kind: string;
   step: number;
-  /** generator steps the run was asked for when this checkpoint was written */
+  /** steps the run was asked for when this checkpoint was written */
   totalSteps: number;
   rng: RngState;
-  config: GanConfig;
+  /** the trainable's own JSON config, from which a resume rebuilds it */
+  config: object;
   losses: LossValues;
   createdAt: string;
-  /** rank-0 optimizer variables that getWeights() does not return (Adam's beta powers) */
-  optimizerScalars: { generator: Record<string, number>; discriminator: Record<string, number> };
+  /** names of the checkpoint's models, optimizers and EMA shadows (each a model name), in order */
+  models: string[];
+  optimizers: string[];
+  ema: string[];
+  /** per optimizer: rank-0 variables that getWeights() does not return (Adam's beta powers) */
+  optimizerScalars: Record<string, Record<string, number>>;
 }
 
 export interface Checkpoint {
   state: CheckpointState;
-  generator: ModelBlob;
-  discriminator: ModelBlob;
-  generatorOptimizer: TensorBlob;
-  discriminatorOptimizer: TensorBlob;
-  /** EMA shadow of G's weights, in G.weights order */
-  ema?: TensorBlob;
+  models: Record<string, ModelBlob>;
+  optimizers: Record<string, TensorBlob>;
+  /** EMA shadow of a model's weights, in model.weights order */
+  ema: Record<string, TensorBlob>;
 }
 
 export async function modelToBlob(model: tfl.LayersModel): Promise<ModelBlob> {
@@ -149,4 +155,11 @@ export async function restoreOptimizer(optimizer: tf.Optimizer, blob: TensorBlob
   for (const [name, v] of scalarSlots(optimizer)) {
     if (name in scalars) tf.tidy(() => v.assign(tf.scalar(scalars[name], v.dtype)));
   }
+}
+
+/** One named model of a checkpoint; an error names what the checkpoint holds instead. */
+export function checkpointModel(checkpoint: Checkpoint, name: string): ModelBlob {
+  const blob = checkpoint.models[name];
+  if (!blob) throw new Error(`this "${checkpoint.state.kind}" checkpoint has no model "${name}" (it holds ${checkpoint.state.models.join(', ')})`);
+  return blob;
 }

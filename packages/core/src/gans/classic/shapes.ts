@@ -1,7 +1,7 @@
 // Checks, before the first step, that G's output, D's input and the data agree; errors name both sides.
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { Batch } from './types.js';
-import { hasAuxClassifier, takesLabels } from './model-io.js';
+import type { Batch } from '../../train/types.js';
+import { hasAuxClassifier, takesLabels } from '../../train/model-io.js';
 
 function fmt(shape: readonly (number | null)[]): string {
   return `[${shape.map((d) => (d == null ? 'batch' : d)).join(', ')}]`;

@@ -1,14 +1,14 @@
 // One critic update and one generator update, as plain functions the trainer composes.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { auxiliaryClassLoss, type GanLoss } from '../losses.js';
-import { clipWeights, gradientPenalty, r1Penalty, type Critic } from '../penalties.js';
-import { randomInt, randomNormal, type Rng } from '../random.js';
+import { auxiliaryClassLoss, type GanLoss } from '../../losses.js';
+import { clipWeights, gradientPenalty, r1Penalty, type Critic } from '../../penalties.js';
+import { randomInt, randomNormal, type Rng } from '../../random.js';
 import type { ResolvedConfig } from './config.js';
-import { assertFiniteLosses } from './guard.js';
-import { applyInOrder, hasAuxClassifier, runDiscriminator, runGenerator, trainableVariables } from './model-io.js';
-import { withSeededMathRandom } from './seeded-math-random.js';
-import type { Batch, LossValues } from './types.js';
+import { hasAuxClassifier, runDiscriminator, runGenerator } from '../../train/model-io.js';
+import { minimize, term } from '../../train/update.js';
+import { withSeededMathRandom } from '../../train/seeded-math-random.js';
+import type { Batch, LossValues } from '../../train/types.js';
 
 export interface StepContext {
   generator: tfl.LayersModel;
@@ -22,38 +22,6 @@ export interface StepContext {
   step: number;
 }
 
-/** Reads named scalars in one device round trip. */
-function readScalars(parts: Record<string, tf.Scalar>): LossValues {
-  const names = Object.keys(parts);
-  const values = tf.tidy(() => tf.stack(names.map((n) => parts[n])).dataSync());
-  return Object.fromEntries(names.map((n, i) => [n, values[i]]));
-}
-
-/**
- * Minimises f over a model's trainable weights. f fills `parts` with the loss terms it adds up
- * (kept alive for reading); the update is applied only if every term is finite.
- */
-function update(ctx: StepContext, model: tfl.LayersModel, optimizer: tf.Optimizer,
-  f: (parts: Record<string, tf.Scalar>) => tf.Scalar): LossValues {
-  const vars = trainableVariables(model);
-  const parts: Record<string, tf.Scalar> = {};
-  const { grads } = tf.variableGrads(() => f(parts), vars);
-  try {
-    const values = readScalars(parts);
-    assertFiniteLosses(ctx.step, values);
-    applyInOrder(optimizer, vars, grads);
-    return values;
-  } finally {
-    tf.dispose(grads);
-    tf.dispose(Object.values(parts));
-  }
-}
-
-function keepPart(parts: Record<string, tf.Scalar>, name: string, value: tf.Scalar): tf.Scalar {
-  parts[name] = tf.keep(value.clone());
-  return value;
-}
-
 /** One critic update on a real batch; fakes share the real labels so penalties compare like with like. */
 export function discriminatorStep(ctx: StepContext, batch: Batch): LossValues {
   const { generator, discriminator, config, rng, loss } = ctx;
@@ -61,21 +29,21 @@ export function discriminatorStep(ctx: StepContext, batch: Batch): LossValues {
   return withSeededMathRandom(rng, () => {
     const fake = tf.tidy(() => runGenerator(generator, randomNormal(rng, [n, config.latentDim]), batch.labels, true));
     try {
-      const values = update(ctx, discriminator, ctx.discriminatorOptimizer, (parts) => {
+      const values = minimize(ctx.step, discriminator, ctx.discriminatorOptimizer, (parts) => {
         const real = runDiscriminator(discriminator, batch.x, batch.labels, true);
         const fk = runDiscriminator(discriminator, fake, batch.labels, true);
-        let total = keepPart(parts, 'd/adversarial', loss.discriminator(real.logits, fk.logits));
+        let total = term(parts, 'd/adversarial', loss.discriminator(real.logits, fk.logits));
         if (config.penalty) {
           const critic: Critic = (x) => runDiscriminator(discriminator, x, batch.labels, true).logits;
           const penalty = config.penalty.kind === 'gp'
             ? gradientPenalty(critic, batch.x, fake, rng, config.penalty.weight)
             : r1Penalty(critic, batch.x, config.penalty.weight);
-          total = tf.add(total, keepPart(parts, `d/${config.penalty.kind}`, penalty));
+          total = tf.add(total, term(parts, `d/${config.penalty.kind}`, penalty));
         }
         if (hasAuxClassifier(discriminator) && batch.labels && real.classLogits && fk.classLogits) {
           const aux = tf.mul(config.acganWeight, tf.add(
             auxiliaryClassLoss(real.classLogits, batch.labels), auxiliaryClassLoss(fk.classLogits, batch.labels)));
-          total = tf.add(total, keepPart(parts, 'd/aux', aux as tf.Scalar));
+          total = tf.add(total, term(parts, 'd/aux', aux as tf.Scalar));
         }
         return total;
       });
@@ -95,13 +63,13 @@ export function generatorStep(ctx: StepContext): LossValues {
     const z = randomNormal(rng, [n, config.latentDim]);
     const labels = config.numClasses !== undefined ? randomInt(rng, [n], config.numClasses) : undefined;
     try {
-      return update(ctx, generator, ctx.generatorOptimizer, (parts) => {
+      return minimize(ctx.step, generator, ctx.generatorOptimizer, (parts) => {
         const fake = runGenerator(generator, z, labels, true);
         const out = runDiscriminator(discriminator, fake, labels, true);
-        let total = keepPart(parts, 'g/adversarial', loss.generator(out.logits));
+        let total = term(parts, 'g/adversarial', loss.generator(out.logits));
         if (out.classLogits && labels) {
           const aux = tf.mul(config.acganWeight, auxiliaryClassLoss(out.classLogits, labels));
-          total = tf.add(total, keepPart(parts, 'g/aux', aux as tf.Scalar));
+          total = tf.add(total, term(parts, 'g/aux', aux as tf.Scalar));
         }
         return total;
       });

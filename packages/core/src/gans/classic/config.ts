@@ -1,7 +1,7 @@
 // Fills a GanConfig's defaults and builds its optimizers. Browser-safe.
 import * as tf from '@tensorflow/tfjs-core';
-import { adam, optimizerPreset } from '../optimizers.js';
-import type { GanConfig, OptimizerSpec, PresetName } from './types.js';
+import { adam, optimizerPreset } from '../../optimizers.js';
+import type { GanConfig, OptimizerSpec, PresetName } from '../../train/types.js';
 
 export interface ResolvedConfig extends GanConfig {
   criticSteps: number;

@@ -1,0 +1,323 @@
+// The one training loop. A Trainable (a GAN variant) brings named models, named optimizers and a step;
+// the loop owns everything around the step for all of them: the RNG, the learning-rate schedule, EMA
+// copies, the divergence guard, progress, metrics, preview samples, checkpoints and bit-exact resume.
+// Browser-safe: files go through a RunStore.
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { linearDecayRate, setLearningRate } from '../optimizers.js';
+import { createRng, restoreRng, type Rng } from '../random.js';
+import { PART_NAME } from '../run/checkpoint-format.js';
+import {
+  CHECKPOINT_FORMAT, blobToTensors, loadBlobIntoModel, modelFromBlob, modelToBlob, optimizerState, restoreOptimizer, tensorsToBlob,
+  type Checkpoint,
+} from './checkpoint.js';
+import { createEma, type Ema } from './ema.js';
+import { assertFiniteWeights, DivergenceError } from './guard.js';
+import { createProgress, type ProgressMode, type ProgressReporter } from './progress.js';
+import { storeForRunDir, type RunStore } from './run-store.js';
+import type { LossValues, StepInfo } from './types.js';
+
+/** How often the loop does what it does around the steps. */
+export interface LoopSettings {
+  /** seeds the run's one RNG (batches, noise, dropout) */
+  seed: number;
+  /** preview every N steps (0: never) */
+  sampleEvery: number;
+  /** checkpoint every N steps (0: only at the end) */
+  checkpointEvery: number;
+  keepCheckpoints: number;
+  /** metrics line every N steps */
+  logEvery: number;
+  /** scan every weight for NaN/Inf every N steps (losses are checked at every update) */
+  guardEvery: number;
+  /** fraction of the run, at its end, over which every optimizer's rate falls linearly to 0 */
+  learningRateDecay: number;
+}
+
+export interface StepEnv {
+  /** the step being taken, from 1 */
+  step: number;
+  totalSteps: number;
+  /** the run's RNG: every random draw of a step comes from it, so that a resumed run replays exactly */
+  rng: Rng;
+}
+
+/** What a GAN variant hands to the loop. */
+export interface Trainable {
+  /** names the variant in checkpoints ('gan', 'gain', ...) */
+  kind: string;
+  /** the variant's JSON config, saved in every checkpoint; a resume rebuilds the variant from it */
+  config: object;
+  settings: LoopSettings;
+  /** named models (names become folder names in checkpoints) */
+  models: Record<string, tfl.LayersModel>;
+  optimizers: Record<string, tf.Optimizer>;
+  /** models whose exponential moving average the loop keeps, with the decay */
+  ema?: Record<string, number>;
+  /** one step of the schedule (e.g. k critic updates and one generator update); returns named losses */
+  step(env: StepEnv): LossValues;
+  /** a preview (an image batch, points) from the models, in which EMA copies stand for their models */
+  preview?(models: Record<string, tfl.LayersModel>): tf.Tensor;
+  /** frees what the variant allocated for itself (fixed preview noise) */
+  dispose?(): void;
+}
+
+export interface LoopCallbacks {
+  onStep?(info: StepInfo): void | Promise<void>;
+  onCheckpoint?(info: { step: number; location: string }): void | Promise<void>;
+  onSample?(info: { step: number; images: tf.Tensor; location?: string }): void | Promise<void>;
+  onEnd?(info: { step: number }): void | Promise<void>;
+}
+
+export interface LoopOptions {
+  callbacks?: LoopCallbacks;
+  /** directory for checkpoints, metrics.jsonl and samples/ (needs '@gantry/core/node') */
+  runDir?: string;
+  /** any other place to put them (memoryRunStore() in a browser or test) */
+  store?: RunStore;
+  /** default 'auto': a bar on a terminal, periodic lines otherwise; or a reporter from createProgress() */
+  progress?: ProgressMode | ProgressReporter;
+  /**
+   * Stops training after the current step when aborted (Ctrl-C, a stop button, a time budget); that
+   * step still gets its metrics line, preview and checkpoint, so a resume continues from it.
+   */
+  signal?: AbortSignal;
+}
+
+export interface LoopResult {
+  models: Record<string, tfl.LayersModel>;
+  /** copies of the models whose EMA was kept, carrying the EMA weights */
+  emaModels: Record<string, tfl.LayersModel>;
+  step: number;
+  /** true when an AbortSignal ended the run early */
+  stopped: boolean;
+  /** losses of the last step */
+  losses: LossValues;
+  rngState: ReturnType<Rng['state']>;
+}
+
+interface Averaged { model: tfl.LayersModel; ema: Ema; copy: tfl.LayersModel }
+
+interface RunState {
+  t: Trainable;
+  rng: Rng;
+  step: number;
+  averaged: Record<string, Averaged>;
+  store?: RunStore;
+  /** the step of the checkpoint resumed from */
+  resumedFrom?: number;
+}
+
+export function pickStore(o: LoopOptions): RunStore | undefined {
+  if (o.store && o.runDir) throw new Error('pass either runDir or store, not both');
+  return o.store ?? (o.runDir !== undefined ? storeForRunDir(o.runDir) : undefined);
+}
+
+function checkSteps(steps: number): void {
+  if (!Number.isInteger(steps) || steps < 0) throw new Error(`steps must be a non-negative integer, got ${steps}`);
+}
+
+function checkNames(t: Trainable): void {
+  const names = [...Object.keys(t.models), ...Object.keys(t.optimizers)];
+  const bad = names.find((n) => !PART_NAME.test(n));
+  if (bad) throw new Error(`${t.kind}: model and optimizer names must be letters, digits and "_" (they name files), got "${bad}"`);
+  const unknown = Object.keys(t.ema ?? {}).find((n) => !(n in t.models));
+  if (unknown) throw new Error(`${t.kind}: EMA of "${unknown}", which is not one of its models (${Object.keys(t.models).join(', ')})`);
+}
+
+async function averagedModels(t: Trainable, saved?: Checkpoint): Promise<Record<string, Averaged>> {
+  const out: Record<string, Averaged> = {};
+  for (const [name, decay] of Object.entries(t.ema ?? {})) {
+    if (!(decay > 0 && decay < 1)) throw new Error(`${t.kind}: EMA decay of "${name}" must lie in (0, 1), got ${decay}`);
+    const model = t.models[name];
+    const blob = saved?.ema[name];
+    const initial = blob ? blobToTensors(blob, `EMA of ${name}`).map((n) => n.tensor) : undefined;
+    try {
+      out[name] = { model, ema: createEma(model, decay, initial), copy: await modelFromBlob(await modelToBlob(model)) };
+    } finally {
+      tf.dispose(initial ?? []);
+    }
+  }
+  return out;
+}
+
+async function makeCheckpoint(s: RunState, totalSteps: number, losses: LossValues): Promise<Checkpoint> {
+  const { t } = s;
+  const models: Checkpoint['models'] = {};
+  for (const [name, model] of Object.entries(t.models)) models[name] = await modelToBlob(model);
+  const optimizers: Checkpoint['optimizers'] = {};
+  const optimizerScalars: Record<string, Record<string, number>> = {};
+  for (const [name, optimizer] of Object.entries(t.optimizers)) {
+    const o = await optimizerState(optimizer);
+    optimizers[name] = o.blob;
+    optimizerScalars[name] = o.scalars;
+  }
+  const ema: Checkpoint['ema'] = {};
+  for (const [name, a] of Object.entries(s.averaged)) {
+    ema[name] = await tensorsToBlob(a.ema.shadow.map((v, i) => ({ name: a.model.weights[i].originalName, tensor: v })));
+  }
+  return {
+    state: {
+      format: CHECKPOINT_FORMAT, kind: t.kind, step: s.step, totalSteps, rng: s.rng.state(), config: t.config, losses,
+      createdAt: new Date().toISOString(), models: Object.keys(models), optimizers: Object.keys(optimizers), ema: Object.keys(ema),
+      optimizerScalars,
+    },
+    models, optimizers, ema,
+  };
+}
+
+/**
+ * Sets every optimizer's rate for `step` from the rate it was built with. The schedule is a pure
+ * function of the step and the run's length, so a resumed run needs no saved schedule state.
+ */
+function learningRateSchedule(t: Trainable, totalSteps: number): (step: number) => void {
+  const decay = t.settings.learningRateDecay;
+  const optimizers = Object.values(t.optimizers);
+  const base = optimizers.map((o) => (o as tf.Optimizer & { learningRate: number }).learningRate);
+  return (step) => {
+    if (decay > 0) optimizers.forEach((o, i) => setLearningRate(o, linearDecayRate(base[i], decay, step, totalSteps)));
+  };
+}
+
+/** What a divergence leaves behind, so the message never promises a checkpoint that does not exist. */
+function describeLeftBehind(err: unknown, store: RunStore | undefined, lastCheckpoint: number | undefined): void {
+  if (!(err instanceof DivergenceError) || !store) return;
+  err.message += lastCheckpoint === undefined
+    ? '; no checkpoint had been written yet, so a resume starts the run afresh'
+    : `; the last checkpoint (step ${lastCheckpoint}) was left as it was`;
+}
+
+async function writePreview(s: RunState, step: number, cb: LoopCallbacks): Promise<void> {
+  const models = { ...s.t.models };
+  for (const [name, a] of Object.entries(s.averaged)) {
+    a.ema.copyTo(a.copy);
+    models[name] = a.copy;
+  }
+  const images = tf.tidy(() => s.t.preview!(models));
+  try {
+    const location = await s.store?.saveSamples(step, images);
+    await cb.onSample?.({ step, images, location });
+  } finally {
+    images.dispose();
+  }
+}
+
+async function runLoop(s: RunState, o: LoopOptions, totalSteps: number): Promise<LoopResult> {
+  const { t, store } = s;
+  const { settings } = t;
+  const cb = o.callbacks ?? {};
+  const progress: ProgressReporter = typeof o.progress === 'object' ? o.progress : createProgress(o.progress ?? 'auto');
+  const wantPreview = t.preview !== undefined && settings.sampleEvery > 0 && (store !== undefined || cb.onSample !== undefined);
+  let losses: LossValues = {};
+  const started = performance.now();
+  const startStep = s.step;
+  let lastYield = started;
+  let lastCheckpoint = s.resumedFrom;
+  const scheduleStep = learningRateSchedule(t, totalSteps);
+  await store?.beginRun(s.step);
+  await store?.appendMetrics({
+    event: s.step === 0 ? 'start' : 'resume', step: s.step, totalSteps, kind: t.kind, config: t.config, backend: tf.getBackend(),
+    time: new Date().toISOString(),
+  });
+  let step = s.step;
+  try {
+    while (s.step < totalSteps && !o.signal?.aborted) {
+      step = s.step + 1;
+      scheduleStep(step);
+      losses = t.step({ step, totalSteps, rng: s.rng });
+      for (const a of Object.values(s.averaged)) a.ema.update(a.model);
+      if (step % settings.guardEvery === 0) {
+        for (const [name, model] of Object.entries(t.models)) assertFiniteWeights(step, model, name);
+      }
+      s.step = step;
+      const seconds = (performance.now() - started) / 1000;
+      const info = { step, totalSteps, losses, stepsPerSecond: (step - startStep) / Math.max(seconds, 1e-9) };
+      progress.step(info);
+      await cb.onStep?.(info);
+      // Awaiting only resolved promises never lets timers, signals or a browser's UI run: yield to the
+      // event loop now and then so that an AbortSignal from a timeout or a stop button can fire.
+      if (performance.now() - lastYield > 50) {
+        await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        lastYield = performance.now();
+      }
+      const last = step === totalSteps || o.signal?.aborted === true;
+      if (store && (step % settings.logEvery === 0 || last)) {
+        await store.appendMetrics({ step, ...losses, stepsPerSecond: info.stepsPerSecond, seconds });
+      }
+      if (wantPreview && (step % settings.sampleEvery === 0 || last)) await writePreview(s, step, cb);
+      if (store && ((settings.checkpointEvery > 0 && step % settings.checkpointEvery === 0) || last)) {
+        const location = await store.saveCheckpoint(await makeCheckpoint(s, totalSteps, losses), settings.keepCheckpoints);
+        lastCheckpoint = step;
+        await cb.onCheckpoint?.({ step, location });
+      }
+      if (last) break;
+    }
+  } catch (err) {
+    describeLeftBehind(err, store, lastCheckpoint);
+    progress.message(`training stopped: ${(err as Error).message}`);
+    await store?.appendMetrics({ event: 'error', step, message: (err as Error).message, time: new Date().toISOString() }).catch(() => undefined);
+    throw err;
+  } finally {
+    progress.done();
+    t.dispose?.();
+  }
+  const stopped = s.step < totalSteps;
+  if (stopped) progress.message(`training stopped at step ${s.step} of ${totalSteps}`);
+  await cb.onEnd?.({ step: s.step });
+  const emaModels: Record<string, tfl.LayersModel> = {};
+  for (const [name, a] of Object.entries(s.averaged)) {
+    a.ema.copyTo(a.copy);
+    emaModels[name] = a.copy;
+  }
+  return { models: t.models, emaModels, step: s.step, stopped, losses, rngState: s.rng.state() };
+}
+
+/** Trains a variant from step 0 for `steps` steps. */
+export async function startTraining(t: Trainable, o: LoopOptions & { steps: number }): Promise<LoopResult> {
+  checkSteps(o.steps);
+  checkNames(t);
+  const store = pickStore(o);
+  if (store && (await store.loadLatestCheckpoint())) {
+    throw new Error(`${store.location} already holds a run's checkpoints; resume it, or pick a new run directory`);
+  }
+  const state: RunState = { t, rng: createRng(t.settings.seed), step: 0, averaged: await averagedModels(t), store };
+  return runLoop(state, o, o.steps);
+}
+
+/** The newest checkpoint of a store, checked to be of the given kind; null when there is none. */
+export async function latestCheckpointOf(store: RunStore, kind: string): Promise<Checkpoint | null> {
+  const checkpoint = await store.loadLatestCheckpoint();
+  if (!checkpoint) return null;
+  const { state } = checkpoint;
+  if (state.format !== CHECKPOINT_FORMAT) throw new Error(`${store.location}: unknown checkpoint format ${state.format}`);
+  if (state.kind !== kind) throw new Error(`${store.location} holds a "${state.kind}" run, not "${kind}"`);
+  return checkpoint;
+}
+
+/**
+ * Continues from a checkpoint: `t` (rebuilt by the variant from the checkpoint's config) gets the saved
+ * weights, optimizer slots, EMA shadows, RNG and step, so the rest of the run matches an uninterrupted one
+ * bit for bit.
+ */
+export async function continueTraining(t: Trainable, checkpoint: Checkpoint, o: LoopOptions & { steps?: number }): Promise<LoopResult> {
+  checkNames(t);
+  const { state } = checkpoint;
+  const store = pickStore(o);
+  const where = store?.location ?? 'the checkpoint';
+  const totalSteps = o.steps ?? state.totalSteps;
+  checkSteps(totalSteps);
+  if (totalSteps < state.step) throw new Error(`cannot resume to step ${totalSteps}: ${where} is already at step ${state.step}`);
+  const same = (a: string[], b: string[]) => a.length === b.length && a.every((n) => b.includes(n));
+  if (!same(state.models, Object.keys(t.models)) || !same(state.optimizers, Object.keys(t.optimizers))) {
+    throw new Error(`${where}: the checkpoint holds models ${state.models.join(', ')} and optimizers ${state.optimizers.join(', ')}; ` +
+      `this ${t.kind} has ${Object.keys(t.models).join(', ')} and ${Object.keys(t.optimizers).join(', ')}`);
+  }
+  for (const [name, model] of Object.entries(t.models)) loadBlobIntoModel(model, checkpoint.models[name]);
+  for (const [name, optimizer] of Object.entries(t.optimizers)) {
+    await restoreOptimizer(optimizer, checkpoint.optimizers[name], state.optimizerScalars[name] ?? {}, `optimizer "${name}"`);
+  }
+  const s: RunState = {
+    t, rng: restoreRng(state.rng), step: state.step, averaged: await averagedModels(t, checkpoint), store, resumedFrom: state.step,
+  };
+  return runLoop(s, o, totalSteps);
+}

@@ -1,0 +1,43 @@
+// One optimizer update with the guard built in, for every variant's step: the loss is written as a sum
+// of named terms, and the update is applied only when every term is finite.
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { assertFiniteLosses } from './guard.js';
+import { applyInOrder, trainableVariables } from './model-io.js';
+import type { LossValues } from './types.js';
+
+/** Named loss terms of one update, kept alive until they are read. */
+export type LossTerms = Record<string, tf.Scalar>;
+
+/** Reads named scalars in one device round trip. */
+function readScalars(parts: LossTerms): LossValues {
+  const names = Object.keys(parts);
+  const values = tf.tidy(() => tf.stack(names.map((n) => parts[n])).dataSync());
+  return Object.fromEntries(names.map((n, i) => [n, values[i]]));
+}
+
+/** Records `value` as the term `name` (for the metrics) and returns it for the sum. */
+export function term(parts: LossTerms, name: string, value: tf.Scalar): tf.Scalar {
+  parts[name] = tf.keep(value.clone());
+  return value;
+}
+
+/**
+ * Minimises f over the trainable weights of `models`. f registers the terms it adds up with term();
+ * their values are returned, and a NaN/Inf among them stops training at `step` before any weight moves.
+ */
+export function minimize(step: number, models: tfl.LayersModel | tfl.LayersModel[], optimizer: tf.Optimizer,
+  f: (parts: LossTerms) => tf.Scalar): LossValues {
+  const vars = (Array.isArray(models) ? models : [models]).flatMap(trainableVariables);
+  const parts: LossTerms = {};
+  const { grads } = tf.variableGrads(() => f(parts), vars);
+  try {
+    const values = readScalars(parts);
+    assertFiniteLosses(step, values);
+    applyInOrder(optimizer, vars, grads);
+    return values;
+  } finally {
+    tf.dispose(grads);
+    tf.dispose(Object.values(parts));
+  }
+}
