@@ -1,6 +1,8 @@
 // Optimizer settings from the papers that introduced each objective, and an Adam whose update runs
 // as one fused kernel on backends that provide it.
 import * as tf from '@tensorflow/tfjs-core';
+import type { LossName } from './losses.js';
+import type { OptimizerSpec } from './train/types.js';
 
 /**
  * Kernel name of the fused Adam update (registered natively by @gantry/tfjs-backend-torch).
@@ -111,9 +113,9 @@ export function linearDecayRate(lr: number, decay: number, step: number, steps: 
 
 export type OptimizerPresetName = 'dcgan' | 'wgan' | 'wgan-gp';
 
-export interface OptimizerPreset {
-  generator: () => tf.Optimizer;
-  discriminator: () => tf.Optimizer;
+/** A preset as data: the optimizer (for G and D alike) and the critic's schedule. */
+export interface OptimizerPresetSpec {
+  optimizer: OptimizerSpec;
   /** Critic updates per generator update. */
   criticSteps: number;
   /** Weight clipping limit for the critic (WGAN). */
@@ -123,22 +125,52 @@ export interface OptimizerPreset {
 }
 
 /**
+ * The one home of the loss-to-optimizer policy:
  * - dcgan: Adam(2e-4, beta1 0.5), one D step (Radford et al. 2016).
  * - wgan: RMSProp(5e-5), clip 0.01, 5 critic steps (Arjovsky et al. 2017, Algorithm 1).
  * - wgan-gp: Adam(1e-4, 0, 0.9), 5 critic steps, lambda 10 (Gulrajani et al. 2017, Algorithm 1).
  */
-export function optimizerPreset(name: OptimizerPresetName): OptimizerPreset {
-  switch (name) {
-    case 'dcgan':
-      return { generator: () => adam(2e-4, 0.5, 0.999), discriminator: () => adam(2e-4, 0.5, 0.999), criticSteps: 1 };
-    case 'wgan':
-      return { generator: () => tf.train.rmsprop(5e-5), discriminator: () => tf.train.rmsprop(5e-5), criticSteps: 5, clip: 0.01 };
-    case 'wgan-gp':
-      return {
-        generator: () => adam(1e-4, 0, 0.9), discriminator: () => adam(1e-4, 0, 0.9),
-        criticSteps: 5, gradientPenalty: 10,
-      };
-    default:
-      throw new Error(`unknown optimizer preset '${String(name)}'; expected 'dcgan', 'wgan' or 'wgan-gp'`);
+export const OPTIMIZER_PRESETS: Readonly<Record<OptimizerPresetName, OptimizerPresetSpec>> = {
+  dcgan: { optimizer: { kind: 'adam', learningRate: 2e-4, beta1: 0.5, beta2: 0.999 }, criticSteps: 1 },
+  wgan: { optimizer: { kind: 'rmsprop', learningRate: 5e-5 }, criticSteps: 5, clip: 0.01 },
+  'wgan-gp': { optimizer: { kind: 'adam', learningRate: 1e-4, beta1: 0, beta2: 0.9 }, criticSteps: 5, gradientPenalty: 10 },
+};
+
+/** The preset a loss trains with: its paper's, or DCGAN's for the logistic, hinge and least-squares losses. */
+export function presetForLoss(loss: LossName): OptimizerPresetName {
+  return loss === 'wgan' || loss === 'wgan-gp' ? loss : 'dcgan';
+}
+
+/** G's and D's optimizers for a loss: the preset's kind and betas, at the given rates (default the preset's). */
+export function optimizerSpecsForLoss(loss: LossName, rates: { generator?: number; discriminator?: number } = {}): { generator: OptimizerSpec; discriminator: OptimizerSpec } {
+  const { optimizer } = OPTIMIZER_PRESETS[presetForLoss(loss)];
+  return {
+    generator: { ...optimizer, learningRate: rates.generator ?? optimizer.learningRate },
+    discriminator: { ...optimizer, learningRate: rates.discriminator ?? optimizer.learningRate },
+  };
+}
+
+export function optimizerFromSpec(spec: OptimizerSpec): tf.Optimizer {
+  switch (spec.kind) {
+    case 'adam': return adam(spec.learningRate, spec.beta1 ?? 0.9, spec.beta2 ?? 0.999, spec.epsilon);
+    case 'rmsprop': return tf.train.rmsprop(spec.learningRate, spec.decay ?? 0.9, spec.momentum ?? 0, spec.epsilon);
+    case 'sgd': return tf.train.sgd(spec.learningRate);
+    default: throw new Error(`unknown optimizer kind ${(spec as { kind: string }).kind}`);
   }
+}
+
+export interface OptimizerPreset {
+  generator: () => tf.Optimizer;
+  discriminator: () => tf.Optimizer;
+  criticSteps: number;
+  clip?: number;
+  gradientPenalty?: number;
+}
+
+/** A preset with optimizer factories. */
+export function optimizerPreset(name: OptimizerPresetName): OptimizerPreset {
+  const spec = OPTIMIZER_PRESETS[name];
+  if (!spec || !Object.hasOwn(OPTIMIZER_PRESETS, name)) throw new Error(`unknown optimizer preset '${String(name)}'; expected 'dcgan', 'wgan' or 'wgan-gp'`);
+  const { optimizer, ...schedule } = spec;
+  return { generator: () => optimizerFromSpec(optimizer), discriminator: () => optimizerFromSpec(optimizer), ...schedule };
 }

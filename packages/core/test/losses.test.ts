@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import {
   auxiliaryClassLoss, hingeLoss, leastSquaresLoss, lossByName, minimaxLoss, nonSaturating, nonSaturatingLoss,
-  optimizerPreset, smoothRealLabels, wassersteinLoss, type GanLoss,
+  optimizerPreset, optimizerSpecsForLoss, presetForLoss, smoothRealLabels, wassersteinLoss, type GanLoss,
 } from '../src/index.js';
 
 await tf.setBackend('cpu');
@@ -103,4 +103,17 @@ test('optimizer presets carry the papers\' settings', () => {
   const gpAdam = gp.discriminator().getConfig();
   assert.deepEqual([gpAdam.learningRate, gpAdam.beta1, gpAdam.beta2, gp.criticSteps, gp.gradientPenalty], [1e-4, 0, 0.9, 5, 10]);
   assert.throws(() => optimizerPreset('sgd' as never), /unknown optimizer preset 'sgd'/);
+  assert.throws(() => optimizerPreset('toString' as never), /unknown optimizer preset 'toString'/);
+});
+
+test('each loss trains with its paper\'s optimizer at the rates asked for', () => {
+  assert.deepEqual(['minimax', 'nonsaturating', 'hinge', 'lsgan', 'wgan', 'wgan-gp'].map((l) => presetForLoss(l as never)),
+    ['dcgan', 'dcgan', 'dcgan', 'dcgan', 'wgan', 'wgan-gp']);
+  assert.deepEqual(optimizerSpecsForLoss('hinge', { generator: 1e-3 }), {
+    generator: { kind: 'adam', learningRate: 1e-3, beta1: 0.5, beta2: 0.999 },
+    discriminator: { kind: 'adam', learningRate: 2e-4, beta1: 0.5, beta2: 0.999 },
+  });
+  assert.deepEqual(optimizerSpecsForLoss('wgan-gp', { generator: 3e-4, discriminator: 3e-4 }).discriminator,
+    { kind: 'adam', learningRate: 3e-4, beta1: 0, beta2: 0.9 });
+  assert.equal(optimizerSpecsForLoss('wgan').generator.kind, 'rmsprop');
 });

@@ -1,4 +1,8 @@
 // The two HTML shells; everything else is drawn by the bundled scripts.
+import { LOSS_NAMES } from '@gantry/core';
+
+// core's list of losses, the non-saturating one (the playground's default) first
+const lossOptions = ['nonsaturating', ...LOSS_NAMES.filter((n) => n !== 'nonsaturating')].map((n) => `<option>${n}</option>`).join('');
 const style = `
   body { font: 14px system-ui, sans-serif; margin: 0; color: #222; background: #fafafa; }
   header { background: #263238; color: #fff; padding: 8px 16px; display: flex; gap: 16px; align-items: baseline; }
@@ -40,7 +44,7 @@ export function playgroundPage(): string {
 <p class="small">grey: real points, orange: generated, background: D's output (green = "real", purple = "fake"), lines: G's image of a grid of z. In "draw" mode click or drag to add points.</p></div>
 <div><div class="panel"><label>data <select id="dist"><option>ring</option><option>grid</option><option>moons</option><option>draw</option></select></label>
 <button id="clear">clear drawing</button></div>
-<div class="panel"><label>loss <select id="loss"><option>nonsaturating</option><option>minimax</option><option>wgan-gp</option><option>hinge</option><option>lsgan</option><option>wgan</option></select></label>
+<div class="panel"><label>loss <select id="loss">${lossOptions}</select></label>
 <label>penalty <select id="penalty"><option>none</option><option>gp</option><option>r1</option></select></label></div>
 <div class="panel"><label>lr G <input id="lrg" size="6" value="0.002"></label><label>lr D <input id="lrd" size="6" value="0.002"></label>
 <label>batch <input id="batch" size="4" value="128"></label></div>

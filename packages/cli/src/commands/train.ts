@@ -5,7 +5,7 @@ import { extname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { parse as parseYaml } from 'yaml';
 import {
-  createRng, fileRunStore, LOSS_NAMES, RUN_FORMAT, resumeGan, trainGan, writeImageGrid, type DataSource, type GanConfig, type ProgressMode,
+  createRng, fileRunStore, LOSS_NAMES, OPTIMIZER_PRESETS, optimizerSpecsForLoss, RUN_FORMAT, resumeGan, trainGan, writeImageGrid, type DataSource, type GanConfig, type ProgressMode,
   type RunConfig,
 } from '@gantry/core/node';
 import {
@@ -136,17 +136,13 @@ function realPreview(data: LoadedData, config: RunConfig): Float32Array | undefi
 }
 
 function ganConfig(c: RunConfig): GanConfig {
-  const wgan = c.train.loss === 'wgan';
-  const adam = (lr: number) => ({ kind: 'adam' as const, learningRate: lr, beta1: c.train.loss === 'wgan-gp' ? 0.0 : 0.5, beta2: c.train.loss === 'wgan-gp' ? 0.9 : 0.999 });
   return {
     loss: c.train.loss,
     latentDim: c.model.latentDim,
     seed: c.train.seed,
     batchSize: c.train.batch,
     numClasses: c.model.conditional ? c.data.numClasses : undefined,
-    optimizers: wgan
-      ? { generator: { kind: 'rmsprop', learningRate: c.train.lrG }, discriminator: { kind: 'rmsprop', learningRate: c.train.lrD } }
-      : { generator: adam(c.train.lrG), discriminator: adam(c.train.lrD) },
+    optimizers: optimizerSpecsForLoss(c.train.loss, { generator: c.train.lrG, discriminator: c.train.lrD }),
     penalty: c.train.r1 ? { kind: 'r1', weight: c.train.r1 } : undefined,
     sampleEvery: c.train.sampleEvery,
     sampleCount: c.data.kind === 'image' ? 64 : 512,
@@ -274,7 +270,7 @@ async function run(argv: string[]): Promise<void> {
   const steps = stepsFlag ?? d.steps;
   const preset: ModelPreset = presetFlag ?? defaultPreset(data.info);
   const latentDim = latentFlag ?? d.latentDim;
-  const wganLr = 5e-5;
+  const wganLr = OPTIMIZER_PRESETS.wgan.optimizer.learningRate;
   const sampleEvery = sampleEveryFlag ?? Math.max(1, Math.round(steps / 10));
   const scale = data.info.kind === 'points' && preset === 'mlp' ? spreadOf(data.source, seed) : undefined;
   const config: RunConfig = {

@@ -1,6 +1,6 @@
 // Training: browser-safe parts. The file-system run store is in @gantry/core/node.
 export * from './types.js';
-export { resolveConfig, buildOptimizers, optimizerFromSpec, type ResolvedConfig } from '../gans/classic/config.js';
+export { resolveConfig, buildOptimizers, type ResolvedConfig } from '../gans/classic/config.js';
 export { discriminatorStep, generatorStep, type StepContext } from '../gans/classic/steps.js';
 export { ganTrainable, trainGan, resumeGan, GAN_KIND, type TrainOptions, type ResumeOptions } from '../gans/classic/trainer.js';
 export {

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import {
   buildOptimizers, createRng, discriminatorStep, generatorStep, grid25, lossByName, mlpDiscriminator, mlpGenerator,
-  moons, resolveConfig, ring8, type DataSource, type LossName, type Rng, type StepContext,
+  moons, optimizerSpecsForLoss, resolveConfig, ring8, type DataSource, type LossName, type Rng, type StepContext,
 } from '@gantry/core';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -74,12 +74,11 @@ function newSession(): Session {
   const batchSize = Math.round(readNumber('batch', 128));
   const seed = 1;
   const wasserstein = loss === 'wgan' || loss === 'wgan-gp';
-  const adam = (lr: number) => ({ kind: 'adam' as const, learningRate: lr, beta1: 0.5, beta2: 0.9 });
   const config = resolveConfig({
     loss, latentDim: 2, seed, batchSize,
     penalty: penaltyKind === 'gp' ? { kind: 'gp', weight: 1 } : penaltyKind === 'r1' ? { kind: 'r1', weight: 1 } : undefined,
-    optimizers: loss === 'wgan' ? { generator: { kind: 'rmsprop', learningRate: lrG }, discriminator: { kind: 'rmsprop', learningRate: lrD } }
-      : { generator: adam(lrG), discriminator: adam(lrD) },
+    // core's policy (the loss's preset), at the rates set on the page
+    optimizers: optimizerSpecsForLoss(loss, { generator: lrG, discriminator: lrD }),
   });
   const opt = buildOptimizers(config);
   const generator = mlpGenerator({ latentDim: 2, outputDim: 2, hidden: [64, 64], seed });

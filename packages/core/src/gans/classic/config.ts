@@ -1,7 +1,7 @@
 // Fills a GanConfig's defaults and builds its optimizers. Browser-safe.
 import * as tf from '@tensorflow/tfjs-core';
-import { adam, optimizerPreset } from '../../optimizers.js';
-import type { GanConfig, OptimizerSpec, PresetName } from '../../train/types.js';
+import { optimizerFromSpec, optimizerPreset, presetForLoss } from '../../optimizers.js';
+import type { GanConfig, PresetName } from '../../train/types.js';
 
 export interface ResolvedConfig extends GanConfig {
   criticSteps: number;
@@ -13,12 +13,6 @@ export interface ResolvedConfig extends GanConfig {
   keepCheckpoints: number;
   logEvery: number;
   guardEvery: number;
-}
-
-function presetForLoss(loss: GanConfig['loss']): PresetName {
-  if (loss === 'wgan') return 'wgan';
-  if (loss === 'wgan-gp') return 'wgan-gp';
-  return 'dcgan';
 }
 
 function positiveInt(name: string, v: number | undefined, fallback: number, allowZero = false): number {
@@ -59,15 +53,6 @@ export function resolveConfig(config: GanConfig): ResolvedConfig {
     logEvery: positiveInt('logEvery', config.logEvery, 10),
     guardEvery: positiveInt('guardEvery', config.guardEvery, 1),
   };
-}
-
-export function optimizerFromSpec(spec: OptimizerSpec): tf.Optimizer {
-  switch (spec.kind) {
-    case 'adam': return adam(spec.learningRate, spec.beta1 ?? 0.9, spec.beta2 ?? 0.999, spec.epsilon);
-    case 'rmsprop': return tf.train.rmsprop(spec.learningRate, spec.decay ?? 0.9, spec.momentum ?? 0, spec.epsilon);
-    case 'sgd': return tf.train.sgd(spec.learningRate);
-    default: throw new Error(`unknown optimizer kind ${(spec as { kind: string }).kind}`);
-  }
 }
 
 /** Fresh optimizers for a config: explicit specs when given, else the preset's. */
