@@ -5,7 +5,7 @@ import { extname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { parse as parseYaml } from 'yaml';
 import {
-  createRng, fileRunStore, LOSS_NAMES, OPTIMIZER_PRESETS, optimizerSpecsForLoss, RUN_FORMAT, resumeGan, trainGan, writeImageGrid, type DataSource, type GanConfig, type ProgressMode,
+  createRng, fileRunStore, LOSS_NAMES, TRAINING_DEFAULTS, OPTIMIZER_PRESETS, optimizerSpecsForLoss, RUN_FORMAT, resumeGan, trainGan, writeImageGrid, type DataSource, type GanConfig, type ProgressMode,
   type RunConfig,
 } from '@gantry/core/node';
 import {
@@ -13,23 +13,13 @@ import {
 } from '../args.js';
 import { selectBackend } from '../backend.js';
 import { categoricalFlag } from '../csv-input.js';
-import { BUILTIN_DATA, loadData, reloadData, type DataInfo, type LoadedData } from '../data.js';
+import { BUILTIN_DATA, loadData, reloadData, type LoadedData } from '../data.js';
 import { buildModels, defaultPreset, flattensData, MODEL_PRESETS, type ModelPreset } from '../models.js';
 import { FAKE_RGB, plotRangeOf, scatterPng, REAL_RGB } from '../plot.js';
 import { readRunConfig, writeRunConfig } from '../run.js';
 
 const LOSSES = LOSS_NAMES;
 const PROGRESS: readonly ProgressMode[] = ['auto', 'bar', 'lines', 'off'];
-
-/** Defaults per kind of data (documented in docs/cli.md). */
-// points: the "fast-unit-scale" recipe of docs/mode-collapse.md (lr decay, R1 and nets at the data's scale: ring8
-// 8/8 modes, 81% high quality in about a minute; the previous default gave 7/8, 35%); table: lr 1e-3 beat 2e-4 on
-// letter.csv in every fidelity measure (docs/cli.md).
-export const DEFAULTS: Record<DataInfo['kind'], { steps: number; batch: number; latentDim: number; lr: number; lrDecay: number; r1: number }> = {
-  points: { steps: 2500, batch: 256, latentDim: 2, lr: 1e-3, lrDecay: 0.4, r1: 1 },
-  table: { steps: 2000, batch: 128, latentDim: 16, lr: 1e-3, lrDecay: 0, r1: 0 },
-  image: { steps: 3000, batch: 64, latentDim: 64, lr: 2e-4, lrDecay: 0, r1: 0 },
-};
 
 const usage = `usage: gantry train --data <name|path> [options]
        gantry train --config <file.json|file.yaml> [options]
@@ -266,7 +256,7 @@ async function run(argv: string[]): Promise<void> {
 
   const backend = await selectBackend();
   const data = loadData(dataSpec, { imageSize, categorical });
-  const d = DEFAULTS[data.info.kind];
+  const d = TRAINING_DEFAULTS[data.info.kind];
   const steps = stepsFlag ?? d.steps;
   const preset: ModelPreset = presetFlag ?? defaultPreset(data.info);
   const latentDim = latentFlag ?? d.latentDim;
