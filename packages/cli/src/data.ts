@@ -6,11 +6,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   arrayDataSource, createRng, grid25, idxToImageDataset, moons, readIdxFile, ring8, shuffleDataset, subsetDataset,
   swissroll, loadFashionMnist, loadImageFolder, loadMnistPackage, validateDataset,
-  type ArrayDataset, type DataInfo, type DataKind, type DataSource,
+  codedWidth, completeRows, encodeRows, fitCoding, type ArrayDataset, type ColumnCoding, type DataInfo, type DataKind, type DataSource,
 } from '@gantry/core/node';
 import { UsageError } from './args.js';
 import { declaredCategorical, readCsvInput } from './csv-input.js';
-import { codedWidth, completeRows, encodeRows, fitCoding, type ColumnCoding } from './table-coding.js';
 
 export const BUILTIN_DATA = ['ring8', 'grid25', 'swissroll', 'moons', 'mnist', 'fashion-mnist'] as const;
 const MIXTURES: Record<string, () => DataSource> = { ring8, grid25, swissroll, moons };

@@ -30,7 +30,8 @@ const runDetail = `<template id="run-detail"><h2 id="run-name"></h2><p id="live"
   <span id="grid-label" class="small">no sample grids yet</span><br><img id="grid-img" alt=""></div>
 <div class="panel"><h3>sample now</h3><button id="sample-now">sample from the latest checkpoint</button><br>
   <span id="sample-label" class="small"></span><br><img id="sample-img" alt="" style="display:none;image-rendering:pixelated;max-width:320px">
-  <canvas id="sample-plot" width="320" height="320" style="display:none"></canvas></div></div>
+  <canvas id="sample-plot" width="320" height="320" style="display:none"></canvas>
+  <table id="sample-table" class="small" style="display:none"></table></div></div>
 <h3>config</h3><pre id="run-config"></pre></template>`;
 
 export function appPage(): string {

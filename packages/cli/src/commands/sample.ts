@@ -2,11 +2,10 @@
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { sample, writeImageGrid } from '@gantry/core/node';
+import { decodeRows, sample, writeImageGrid } from '@gantry/core/node';
 import { command, integerFlag, parseFlags, stringFlag, UsageError } from '../args.js';
 import { selectBackend } from '../backend.js';
 import { toOriginalScale } from '../data.js';
-import { decodeRows } from '../table-coding.js';
 import { FAKE_RGB, plotRangeOf, scatterPng } from '../plot.js';
 import { asItems, assertFiniteOutput, loadGenerator, readRunConfig } from '../run.js';
 

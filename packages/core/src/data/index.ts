@@ -3,3 +3,4 @@ export * from './csv.js';
 export * from './idx.js';
 export * from './dataset.js';
 export * from './images.js';
+export * from './table-coding.js';

@@ -99,15 +99,36 @@ async function openRun(name: string): Promise<void> {
   state.timer = window.setInterval(() => { void poll().catch(() => undefined); }, 1000);
 }
 
+/** Generated table rows under the CSV's column names, as text (cells come from the run's own categories). */
+function fillTable(table: HTMLTableElement, columns: string[], rows: string[][]): void {
+  table.replaceChildren();
+  for (const [cells, tag] of [[columns, 'th'], ...rows.map((r) => [r, 'td'] as const)] as const) {
+    const tr = document.createElement('tr');
+    for (const cell of cells) {
+      const td = document.createElement(tag);
+      td.textContent = cell;
+      tr.appendChild(td);
+    }
+    table.appendChild(tr);
+  }
+}
+
+const SHOWN_ROWS = 20;
+
 async function sampleNow(): Promise<void> {
   $('#sample-label').textContent = 'sampling...';
-  const r = await getJson<{ error?: string; kind?: string; step?: number; png?: string; points?: number[]; range?: { lo: number; hi: number } }>(
-    `/api/runs/${encodeURIComponent(state.run)}/sample?n=256`, { method: 'POST' });
+  const r = await getJson<{
+    error?: string; kind?: string; step?: number; png?: string; points?: number[]; range?: { lo: number; hi: number };
+    columns?: string[]; rows?: string[][];
+  }>(`/api/runs/${encodeURIComponent(state.run)}/sample?n=256`, { method: 'POST' });
   if (r.error) { $('#sample-label').textContent = r.error; return; }
   $('#sample-label').textContent = `from the checkpoint at step ${r.step}`;
   const img = $<HTMLImageElement>('#sample-img'); const plot = $<HTMLCanvasElement>('#sample-plot');
-  if (r.kind === 'image' && r.png) { img.src = `data:image/png;base64,${r.png}`; img.style.display = ''; plot.style.display = 'none'; }
-  else if (r.points) { drawPoints(plot, r.points, r.range); plot.style.display = ''; img.style.display = 'none'; }
+  const table = $<HTMLTableElement>('#sample-table');
+  for (const el of [img, plot, table]) el.style.display = 'none';
+  if (r.kind === 'image' && r.png) { img.src = `data:image/png;base64,${r.png}`; img.style.display = ''; }
+  else if (r.kind === 'table' && r.columns && r.rows) { fillTable(table, r.columns, r.rows.slice(0, SHOWN_ROWS)); table.style.display = ''; }
+  else if (r.points) { drawPoints(plot, r.points, r.range); plot.style.display = ''; }
 }
 
 void refreshList();

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCsv } from '@gantry/core';
-import { codedWidth, completeRows, decodeRows, encodeRows, fitCoding } from '../src/table-coding.js';
+import { codedWidth, completeRows, decodeRows, encodeRows, fitCoding, parseCsv } from '../src/index.js';
 
 const text = 'size,colour,weight\n3,red,1.5\n5,blue,2.25\n,red,3\n4,green,0.5\n7,blue,NA\n';
 

@@ -1,9 +1,8 @@
 // How gantry train sees a CSV table: numeric columns standardised, categorical columns one-hot, so that
 // one MLP GAN models mixed tables; and the way back from generated vectors to cells as the user wrote them.
 // The coding is plain JSON and lives in the run's config, so sample/export decode without the data file.
-import type { ColumnCoding, CsvTable } from '@gantry/core';
-
-export type { ColumnCoding };
+import type { ColumnCoding } from '../run/format.js';
+import type { CsvTable } from './csv.js';
 
 /** Width of one encoded row. */
 export function codedWidth(coding: readonly ColumnCoding[]): number {
