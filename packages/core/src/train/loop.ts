@@ -15,7 +15,7 @@ import { createEma, type Ema } from './ema.js';
 import { assertFiniteWeights, DivergenceError } from './guard.js';
 import { createProgress, type ProgressMode, type ProgressReporter } from './progress.js';
 import { storeForRunDir, type RunStore } from './run-store.js';
-import type { LossValues, StepInfo } from './types.js';
+import type { LossValues, TrainCallbacks } from './types.js';
 
 /** How often the loop does what it does around the steps. */
 export interface LoopSettings {
@@ -62,12 +62,8 @@ export interface Trainable {
   dispose?(): void;
 }
 
-export interface LoopCallbacks {
-  onStep?(info: StepInfo): void | Promise<void>;
-  onCheckpoint?(info: { step: number; location: string }): void | Promise<void>;
-  onSample?(info: { step: number; images: tf.Tensor; location?: string }): void | Promise<void>;
-  onEnd?(info: { step: number }): void | Promise<void>;
-}
+/** Called as training goes (the same callbacks trainGan takes). */
+export type LoopCallbacks = TrainCallbacks;
 
 export interface LoopOptions {
   callbacks?: LoopCallbacks;
