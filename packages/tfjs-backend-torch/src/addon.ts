@@ -34,11 +34,14 @@ const binaryPath = join(packageRoot, 'native/build/Release/gantry_torch.node');
 
 function loadAddon(): NativeAddon {
   if (!existsSync(binaryPath)) {
-    const buildScript = join(packageRoot, '../../scripts/build-native.mjs');
-    if (!existsSync(buildScript)) {
-      throw new Error(`@gantry/tfjs-backend-torch: native addon missing at ${binaryPath}; run "npm run build:native"`);
+    // the package's install script did not run (npm install --ignore-scripts, or scripts not approved):
+    // build it now, once, the same way
+    const buildScript = join(packageRoot, 'scripts/build-addon.mjs');
+    try {
+      execFileSync(process.execPath, [buildScript], { stdio: 'inherit' });
+    } catch {
+      throw new Error(`@gantry/tfjs-backend-torch: native addon missing at ${binaryPath} and building it failed (see above); run "node ${buildScript}"`);
     }
-    execFileSync(process.execPath, [buildScript], { stdio: 'inherit' });
   }
   const require = createRequire(import.meta.url);
   return require(binaryPath) as NativeAddon;
