@@ -64,7 +64,7 @@ test('tfjs workloads and PyTorch peers have the same trainable parameter counts'
 
 test('bench runner times gain16 on cpu and writes its JSON', { timeout: 120_000 }, () => {
   const json = join(mkdtempSync(join(tmpdir(), 'gantry-bench-')), 'bench.json');
-  const child = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'bench', 'run.ts'),
+  const child = spawnSync(process.execPath, ['--conditions=gantry-source', '--import', 'tsx', join(repoRoot, 'bench', 'run.ts'),
     '--workloads', 'gain16', '--backends', 'cpu', '--steps', '2', '--warmup', '1', '--threads', '1', '--repeats', '1', '--json', json],
   { cwd: repoRoot, encoding: 'utf8' });
   assert.equal(child.status, 0, child.stderr);

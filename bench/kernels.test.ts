@@ -24,7 +24,7 @@ test('every kernel case has a PyTorch peer', { skip: !existsSync(PYTHON) }, () =
 });
 
 test('kernels.ts times the Step cases on cpu against PyTorch', { timeout: 60_000 }, () => {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'bench', 'kernels.ts'),
+  const child = spawnSync(process.execPath, ['--conditions=gantry-source', '--import', 'tsx', join(repoRoot, 'bench', 'kernels.ts'),
     '--backend', 'cpu', '--filter', 'Step', '--calls', '10', '--warmup', '2'], { cwd: repoRoot, encoding: 'utf8' });
   assert.equal(child.status, 0, child.stderr);
   const rows = child.stdout.split('\n').filter((line) => line.startsWith('| Step'));

@@ -2,7 +2,7 @@
 // closest PyTorch call on tensors of the same shapes (bench/kernels_peer.py), one thread each side.
 // Process CPU time per call (process.cpuUsage / time.process_time) stays meaningful on a loaded
 // machine, where wall time does not.
-//   node --import tsx bench/kernels.ts [--backend torch] [--calls 2000] [--warmup 200] [--filter Step] [--json out.json]
+//   node --conditions=gantry-source --import tsx bench/kernels.ts [--backend torch] [--calls 2000] [--warmup 200] [--filter Step] [--json out.json]
 //     [--baseline earlier.json]   (adds the us/call of an earlier --json run as a column)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';

@@ -2,7 +2,7 @@
 eager PyTorch call of each case on tensors of the same shapes with one thread, and prints a JSON
 list of CPU microseconds per call (null where a case has no peer).
 
-    node --import tsx bench/kernels.ts          # runs this itself
+    node --conditions=gantry-source --import tsx bench/kernels.ts          # runs this itself
     echo '[{"op": "add", "inputs": [{"shape": [256, 128]}, {"shape": [128]}]}]' | /usr/bin/python3 bench/kernels_peer.py
 """
 import argparse

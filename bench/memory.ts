@@ -4,7 +4,7 @@
 // workload's allocations do not blur the next one's RSS. --gc runs a full garbage collection before each
 // sample (node --expose-gc), so that the JS heap column counts live objects rather than garbage V8 has not
 // collected yet.
-//   node --import tsx bench/memory.ts [--workloads mlp2d,gain16] [--steps 2000] [--every 250] [--backend torch] [--threads 1] [--gc]
+//   node --conditions=gantry-source --import tsx bench/memory.ts [--workloads mlp2d,gain16] [--steps 2000] [--every 250] [--backend torch] [--threads 1] [--gc]
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
@@ -80,7 +80,7 @@ async function runChild(workload: WorkloadName, opts: Options): Promise<void> {
 
 /** Runs one workload's child process, printing each sample as it arrives (long runs show progress). */
 async function sampleWorkload(workload: WorkloadName, opts: Options, rows: string[][]): Promise<void> {
-  const child = spawn(process.execPath, [...(opts.gc ? ['--expose-gc'] : []), '--import', 'tsx', thisFile, '--child',
+  const child = spawn(process.execPath, [...(opts.gc ? ['--expose-gc'] : []), '--conditions=gantry-source', '--import', 'tsx', thisFile, '--child',
     '--workloads', workload, '--steps', String(opts.steps), '--every', String(opts.every), '--backend', opts.backend,
     '--threads', String(opts.threads), ...(opts.gc ? ['--gc'] : [])],
   { cwd: repoRoot, env: { ...process.env, OMP_NUM_THREADS: String(opts.threads) }, stdio: ['ignore', 'pipe', 'pipe'] });

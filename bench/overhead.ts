@@ -1,7 +1,7 @@
 // Per-call cost of small ops (the regime of mlp2d and gain16, where a step is ~500 kernel calls on
 // tensors of a few thousand elements). Reports process CPU time per call, which stays meaningful on
 // a loaded machine where wall-clock time does not, next to wall time.
-//   node --import tsx bench/overhead.ts --backend torch [--calls 2000]
+//   node --conditions=gantry-source --import tsx bench/overhead.ts --backend torch [--calls 2000]
 // --layers (torch): where a small op's time goes, layer by layer: the native op alone (addon call on
 // handles + release), the torch kernel function (tfjs-style args, handles, makeOutput, disposeData),
 // and the public tf op (engine bookkeeping on top).

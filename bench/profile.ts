@@ -2,7 +2,7 @@
 // per step), then runs as many under tf.profile and prints wall and CPU time per kernel name, calls
 // per step, the kernels' share (the rest of a step is tfjs engine and JavaScript overhead) and the
 // cpu fallbacks used.
-//   node --import tsx bench/profile.ts --workload dcgan28 --backend torch --steps 3 [--threads 1]
+//   node --conditions=gantry-source --import tsx bench/profile.ts --workload dcgan28 --backend torch --steps 3 [--threads 1]
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';

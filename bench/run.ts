@@ -104,7 +104,7 @@ function runOne(workload: WorkloadName, backend: string, opts: Options): BenchRe
     '--warmup-seconds', String(opts.warmupSeconds), '--min-seconds', String(minSeconds), '--threads', String(opts.threads), '--budget', String(opts.budget)];
   const [cmd, args] = backend === 'pytorch'
     ? [PYTHON, [join(repoRoot, 'bench', 'torch_peer.py'), ...common]]
-    : [process.execPath, ['--import', 'tsx', join(repoRoot, 'bench', 'worker.ts'), '--backend', backend, ...common]];
+    : [process.execPath, ['--conditions=gantry-source', '--import', 'tsx', join(repoRoot, 'bench', 'worker.ts'), '--backend', backend, ...common]];
   // OMP/MKL threads follow --threads in both worlds (ATen reads them at start-up).
   const env = { ...process.env, OMP_NUM_THREADS: String(opts.threads), GANTRY_TORCH_THREADS: String(opts.threads) };
   const child = spawnSync(cmd, args, { cwd: repoRoot, env, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
@@ -173,8 +173,8 @@ Each (workload, backend) runs in its own process. tfjs steps end with a read-bac
 JavaScript; wasm runs with the thread count it reports. Where a backend lacks a kernel a workload
 needs (wasm: Conv2DBackpropFilter) the row says n/a.
 
-Per-kernel time on one backend: \`node --import tsx bench/profile.ts --workload gain16 --backend torch\`;
-per-call cost of small ops: \`node --import tsx bench/overhead.ts --backend torch\`.
+Per-kernel time on one backend: \`node --conditions=gantry-source --import tsx bench/profile.ts --workload gain16 --backend torch\`;
+per-call cost of small ops: \`node --conditions=gantry-source --import tsx bench/overhead.ts --backend torch\`.
 `;
 }
 

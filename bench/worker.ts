@@ -1,5 +1,5 @@
 // Runs one workload on one tfjs backend in this process and prints one JSON line (BenchResult).
-//   node --import tsx bench/worker.ts --workload dcgan28 --backend torch --steps 20 --warmup 3 --threads 2
+//   node --conditions=gantry-source --import tsx bench/worker.ts --workload dcgan28 --backend torch --steps 20 --warmup 3 --threads 2
 //     [--warmup-seconds 5] [--min-seconds 2] [--budget 120]
 // Warm-up runs at least --warmup steps and --warmup-seconds seconds: V8 optimises the engine's and the
 // backend's JavaScript over the first few hundred small steps (gain16 on torch, 1 thread: 8.9 ms/step

@@ -1,5 +1,6 @@
 // Runs every package's node:test files (TypeScript through tsx), then tfjs-core's
 // conformance suite on the torch backend. Extra arguments are passed as file filters.
+// --conditions=gantry-source makes @gantry/* imports resolve to the TypeScript sources, not dist/.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -21,6 +22,6 @@ const files = ['packages', 'bench', 'examples']
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();
 const result = spawnSync(process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+  ['--conditions=gantry-source', '--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
   { cwd: root, stdio: 'inherit' });
 process.exit(result.status ?? 1);

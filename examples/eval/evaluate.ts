@@ -1,8 +1,8 @@
 // Evaluates generated images against a dataset's test set with the shipped classifier features, beside
 // the real-data floor (train-set images vs the same test images).
 //
-//   node --import tsx examples/eval/evaluate.ts --dataset fashion-mnist --run runs/my-dcgan [--ema]
-//   node --import tsx examples/eval/evaluate.ts --dataset fashion-mnist --samples runs/torch-dcgan/samples.idx
+//   node --conditions=gantry-source --import tsx examples/eval/evaluate.ts --dataset fashion-mnist --run runs/my-dcgan [--ema]
+//   node --conditions=gantry-source --import tsx examples/eval/evaluate.ts --dataset fashion-mnist --samples runs/torch-dcgan/samples.idx
 //
 // Options: --n <count> (default 2000: generated, real and reference each; KID subsets of min(1000, n/2)), --seed <s> (default 0),
 // --kid-subsets <k> (default 20), --labels (conditional generators: class i % numClasses), --json <out>.

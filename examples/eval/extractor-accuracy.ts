@@ -1,6 +1,6 @@
 // Test accuracy of the shipped feature extractors, computed in TypeScript (tfjs cpu backend) over the
 // whole test split, to confirm the exported weights reproduce the accuracy recorded at training time.
-//   node --import tsx examples/eval/extractor-accuracy.ts
+//   node --conditions=gantry-source --import tsx examples/eval/extractor-accuracy.ts
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { loadFashionMnist, loadMnistPackage, loadFeatureExtractor, readClassifierJson } from '@gantry/core/node';

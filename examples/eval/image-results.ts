@@ -2,8 +2,8 @@
 // by PyTorch (examples/eval/torch_dcgan.py) for the same number of generator steps, both dumping samples at
 // the same steps, all scored by the same gantry metrics against the test set beside the real-data floor.
 //
-//   node --import tsx examples/eval/image-results.ts --data mnist --loss nonsaturating --steps 300
-//   node --import tsx examples/eval/image-results.ts --data fashion-mnist --loss wgan-gp --steps 50 --checkpoints 5 --stage evaluate
+//   node --conditions=gantry-source --import tsx examples/eval/image-results.ts --data mnist --loss nonsaturating --steps 300
+//   node --conditions=gantry-source --import tsx examples/eval/image-results.ts --data fashion-mnist --loss wgan-gp --steps 50 --checkpoints 5 --stage evaluate
 //
 // --stage train-gantry | train-torch | evaluate | all (default all: both trainings side by side, then the
 // evaluation). Output in <out>/<data>-<loss>/{gantry,torch}/ (samples-<step>.idx, timing.json) and

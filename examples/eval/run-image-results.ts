@@ -2,7 +2,7 @@
 // by gantry and by its PyTorch twin, then evaluates each pair as soon as both of its trainings are done;
 // at most --parallel (default 2) processes at a time, one ATen thread each. Logs: <out>/<data>-<loss>/*.log.
 //
-//   nice -n 5 node --import tsx examples/eval/run-image-results.ts --ns-steps 300 --wgan-steps 50 --img-dir docs/img
+//   nice -n 5 node --conditions=gantry-source --import tsx examples/eval/run-image-results.ts --ns-steps 300 --wgan-steps 50 --img-dir docs/img
 //
 // Each piece is one examples/eval/image-results.ts command (printed before it starts), so any result can be
 // rerun alone; --only mnist-wgan-gp,fashion-mnist-nonsaturating picks configurations.
@@ -54,8 +54,8 @@ const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
 
 function run(t: Task): Promise<void> {
   t.state = 'running';
-  const args = ['--import', 'tsx', join(repoRoot, 'examples/eval/image-results.ts'), ...t.args];
-  console.log(`[${elapsed()}] start ${t.name}: node ${args.slice(2).join(' ')} > ${t.log}`);
+  const args = ['--conditions=gantry-source', '--import', 'tsx', join(repoRoot, 'examples/eval/image-results.ts'), ...t.args];
+  console.log(`[${elapsed()}] start ${t.name}: node ${args.slice(3).join(' ')} > ${t.log}`);
   return new Promise((done) => {
     const log = createWriteStream(t.log);
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: repoRoot });

@@ -1,6 +1,6 @@
 // Trains gantry's MLP GAN on Fashion-MNIST (flattened 784-d images in [-1, 1]) and checkpoints it into a
 // run directory for examples/eval/evaluate.ts. Its PyTorch twin: torch_dcgan.py --arch mlp.
-//   node --import tsx examples/eval/train-gantry-mlp.ts --steps 2000 --seed 1 --run runs/gantry-mlp-2000 [--backend cpu]
+//   node --conditions=gantry-source --import tsx examples/eval/train-gantry-mlp.ts --steps 2000 --seed 1 --run runs/gantry-mlp-2000 [--backend cpu]
 // G: z(64) -> 256 -> 256 -> 784 tanh (leaky ReLU 0.2); D: 784 -> 256 -> 256 -> 1 logit (leaky ReLU 0.2);
 // non-saturating loss, Adam 2e-4 beta1 0.5 (the 'dcgan' preset), batch 64.
 import { parseArgs } from 'node:util';

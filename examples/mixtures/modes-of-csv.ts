@@ -1,5 +1,5 @@
 // Mode coverage of 2D samples written by `gantry sample RUN --out x.csv`, against a built-in mixture.
-//   node --import tsx examples/mixtures/modes-of-csv.ts r8.csv [ring8|grid25]
+//   node --conditions=gantry-source --import tsx examples/mixtures/modes-of-csv.ts r8.csv [ring8|grid25]
 import { readFileSync } from 'node:fs';
 import { grid25, modeMetrics, ring8 } from '@gantry/core';
 

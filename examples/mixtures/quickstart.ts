@@ -1,5 +1,5 @@
 // Train a small GAN on the 8-Gaussian ring with @gantry/core's trainer and measure mode coverage.
-//   node --import tsx examples/mixtures/quickstart.ts [steps]
+//   node --conditions=gantry-source --import tsx examples/mixtures/quickstart.ts [steps]
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { createRng, mlpDiscriminator, mlpGenerator, modeMetrics, ring8, sample, trainGan } from '../../packages/core/src/index.js';

@@ -2,7 +2,7 @@
 // published VEEGAN and PacGAN figures, the set-up, every run, and the commands that reproduce them
 // (rebuilt from the recipes stored in the runs, so they cannot drift from what ran).
 //
-//   node --import tsx examples/mixtures/report.ts runs/mixtures/best.jsonl runs/mixtures/baselines.jsonl ...
+//   node --conditions=gantry-source --import tsx examples/mixtures/report.ts runs/mixtures/best.jsonl runs/mixtures/baselines.jsonl ...
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { specFlags, type RunSpec } from './recipe.js';
@@ -79,7 +79,7 @@ function explorationSection(tune: TuneRun[], tuneFile: string): string[] {
     'wall seconds come from a machine shared with other jobs.', ''];
   for (const t of tune) {
     const spec = { ...t.spec, dLrScale: t.spec.dLrScale ?? 1, r1: t.spec.r1 ?? 0 };
-    lines.push('```', `$ GANTRY_TORCH_THREADS=1 nice -n 10 node --import tsx examples/mixtures/tune.ts --data ${t.data} --seed ${t.seed} \\`,
+    lines.push('```', `$ GANTRY_TORCH_THREADS=1 nice -n 10 node --conditions=gantry-source --import tsx examples/mixtures/tune.ts --data ${t.data} --seed ${t.seed} \\`,
       `    ${specFlags(spec)} --eval-every ${evalEveryOf(t)}`, ...t.rows, '```', '');
   }
   return lines;
@@ -304,11 +304,11 @@ export function renderReport({ results, args, tune = [], tuneFile = '', previous
     const objectives = [...new Set(same.map((x) => x.objective))];
     const seeds = [...new Set(same.map((x) => x.seed))].sort((a, b) => a - b);
     const base = r.objective === 'wgan' || r.objective === 'wgan-gp' ? { ...r.spec, steps: r.spec.steps * (r.spec.criticSteps ?? 1) } : r.spec;
-    lines.push(`GANTRY_TORCH_THREADS=1 nice -n 10 node --import tsx examples/mixtures/study.ts --label ${r.label} --datasets ${r.dataset} \\`,
+    lines.push(`GANTRY_TORCH_THREADS=1 nice -n 10 node --conditions=gantry-source --import tsx examples/mixtures/study.ts --label ${r.label} --datasets ${r.dataset} \\`,
       `  --objectives ${objectives.join(',')} --first-seed ${seeds[0]} --seeds ${seeds.length} ${specFlags(base)} \\`,
       `  --out runs/mixtures/${r.label}.jsonl`);
   }
-  lines.push(`node --import tsx examples/mixtures/report.ts ${args.join(' ')}`, '```', '');
+  lines.push(`node --conditions=gantry-source --import tsx examples/mixtures/report.ts ${args.join(' ')}`, '```', '');
   lines.push('## Every run', '', '| recipe | dataset | objective | seed | G steps | modes | high quality % | KL | G only: modes, high quality % | seconds |',
     '|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {

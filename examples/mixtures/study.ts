@@ -8,7 +8,7 @@
 // updates (--steps): WGAN and WGAN-GP take 5 critic steps per generator step and so make steps / 5
 // generator steps.
 //
-//   GANTRY_TORCH_THREADS=1 nice -n 10 node --import tsx examples/mixtures/study.ts --label best \
+//   GANTRY_TORCH_THREADS=1 nice -n 10 node --conditions=gantry-source --import tsx examples/mixtures/study.ts --label best \
 //     --objectives nonsaturating --seeds 5 --steps 4000 --g 256,256,256 --d 128,128 --lr 1e-3 --decay 0.4 \
 //     --out runs/mixtures/best.jsonl
 import * as tf from '@tensorflow/tfjs-core';

@@ -2,7 +2,7 @@
 // G and of its EMA copy at several points of the run. Used to search for a configuration that meets the
 // mode-collapse target cheaply (one seed, short runs) before confirming it with study.ts.
 //
-//   GANTRY_TORCH_THREADS=1 nice -n 10 node --import tsx examples/mixtures/tune.ts --data ring8 --steps 4000 \
+//   GANTRY_TORCH_THREADS=1 nice -n 10 node --conditions=gantry-source --import tsx examples/mixtures/tune.ts --data ring8 --steps 4000 \
 //     --g 256,256,256 --d 256,256 --batch 256 --lr 2e-4 --ema 0.999 --decay 0.25 --eval-every 1000
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';

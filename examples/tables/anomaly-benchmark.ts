@@ -1,8 +1,8 @@
 // Anomaly detection with a GAN's discriminator on letter: train on one letter (the normal class) only, then
 // score held-out rows of that letter (negatives) against all other letters (positives); ROC AUC per seed.
 //
-//   GANTRY_TORCH_THREADS=1 node --import tsx examples/tables/anomaly-benchmark.ts --normal A --seeds 5 --iterations 1000
-//   node --import tsx examples/tables/anomaly-benchmark.ts --report      # rewrites the table in docs/tables.md
+//   GANTRY_TORCH_THREADS=1 node --conditions=gantry-source --import tsx examples/tables/anomaly-benchmark.ts --normal A --seeds 5 --iterations 1000
+//   node --conditions=gantry-source --import tsx examples/tables/anomaly-benchmark.ts --report      # rewrites the table in docs/tables.md
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';

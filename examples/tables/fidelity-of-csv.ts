@@ -1,7 +1,7 @@
 // Fidelity of synthetic rows (e.g. from `gantry sample RUN --out s.csv` or `gantry synth`) against the real
 // CSV, beside the same measures between two disjoint halves of the real rows (what a perfect generator
 // would score with that many rows).
-//   node --import tsx examples/tables/fidelity-of-csv.ts ../shared/datasets/letter.csv s.csv [--seed 0]
+//   node --conditions=gantry-source --import tsx examples/tables/fidelity-of-csv.ts ../shared/datasets/letter.csv s.csv [--seed 0]
 import { parseArgs } from 'node:util';
 import { columnDistances, correlationDifference, createRng, type ColumnSpec, type CsvTable } from '@gantry/core';
 import { readCsvFile } from '@gantry/core/node';

@@ -2,10 +2,10 @@
 // entries completely at random, impute, report RMSE on the removed entries in min-max normalised units,
 // mean +- std over seeds; beside it column-mean and MICE-style chained-regression imputation.
 //
-//   GANTRY_TORCH_THREADS=1 node --import tsx examples/tables/gain-benchmark.ts --dataset letter --seeds 10
-//   node --import tsx examples/tables/gain-benchmark.ts --dataset spam --seeds 2 --alpha 10 --iterations 4000 [--rounding none]
+//   GANTRY_TORCH_THREADS=1 node --conditions=gantry-source --import tsx examples/tables/gain-benchmark.ts --dataset letter --seeds 10
+//   node --conditions=gantry-source --import tsx examples/tables/gain-benchmark.ts --dataset spam --seeds 2 --alpha 10 --iterations 4000 [--rounding none]
 //     [--holdout 0.2]   (train on 80% of the rows, score the other 20%, as the authors' 2019 scripts did)
-//   node --import tsx examples/tables/gain-benchmark.ts --report      # rewrites the table in docs/tables.md
+//   node --conditions=gantry-source --import tsx examples/tables/gain-benchmark.ts --report      # rewrites the table in docs/tables.md
 //
 // Each seed appends one JSON line (settings, backend, RMSEs, seconds) to runs/tables/gain-runs.jsonl; the
 // report groups lines by data set and settings.

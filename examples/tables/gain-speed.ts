@@ -1,7 +1,7 @@
 // Wall and CPU time per GAIN iteration (trainGain's step: one D and one G update, batch 128) on each tfjs
 // backend available here, for letter's and spam's widths. On a shared machine only the ratios mean much.
 //
-//   GANTRY_TORCH_THREADS=1 node --import tsx examples/tables/gain-speed.ts [--iterations 200] [--backends cpu,torch] [--docs]
+//   GANTRY_TORCH_THREADS=1 node --conditions=gantry-source --import tsx examples/tables/gain-speed.ts [--iterations 200] [--backends cpu,torch] [--docs]
 //
 // --docs writes the command and its output into docs/tables.md (section gain-speed).
 import '@tensorflow/tfjs-backend-cpu';
@@ -38,6 +38,6 @@ for (const backend of args.backends!.split(',')) {
 }
 
 if (args.docs) {
-  const command = `GANTRY_TORCH_THREADS=${process.env.GANTRY_TORCH_THREADS ?? ''} node --import tsx examples/tables/gain-speed.ts --iterations ${iterations} --backends ${args.backends}`;
+  const command = `GANTRY_TORCH_THREADS=${process.env.GANTRY_TORCH_THREADS ?? ''} node --conditions=gantry-source --import tsx examples/tables/gain-speed.ts --iterations ${iterations} --backends ${args.backends}`;
   writeDocsSection('gain-speed', ['```', `$ ${command}`, ...lines, '```'].join('\n'));
 }

@@ -9,8 +9,8 @@
 //              supplies the ones it lacks (not in the paper: it separates what the GAN adds from what it loses),
 // and tested on held-out A rows. Repeated over seeds (split, GAN and classifier all seeded).
 //
-//   GANTRY_TORCH_THREADS=1 nice -n 10 node --import tsx examples/tables/radialgan-experiment.ts --seeds 5
-//   node --import tsx examples/tables/radialgan-experiment.ts --report   # rewrites the results in docs/radialgan.md
+//   GANTRY_TORCH_THREADS=1 nice -n 10 node --conditions=gantry-source --import tsx examples/tables/radialgan-experiment.ts --seeds 5
+//   node --conditions=gantry-source --import tsx examples/tables/radialgan-experiment.ts --report   # rewrites the results in docs/radialgan.md
 //   (--dataset spam for the spam split; docs/radialgan.md gives the exact commands)
 //
 // Each seed appends one JSON line to runs/tables/radialgan-<dataset>.jsonl.

@@ -1,7 +1,7 @@
 // Fidelity, machine-learning efficacy and privacy of the CTGAN-style synthesizer on letter and spam.
 //
-//   GANTRY_TORCH_THREADS=1 nice -n 10 node --import tsx examples/tables/synth-benchmark.ts --datasets letter,spam --seeds 0,1,2
-//   node --import tsx examples/tables/synth-benchmark.ts --report-only      # rewrites docs/synth.md from the saved runs
+//   GANTRY_TORCH_THREADS=1 nice -n 10 node --conditions=gantry-source --import tsx examples/tables/synth-benchmark.ts --datasets letter,spam --seeds 0,1,2
+//   node --conditions=gantry-source --import tsx examples/tables/synth-benchmark.ts --report-only      # rewrites docs/synth.md from the saved runs
 //
 // Per dataset and seed: a seeded 80/20 train/test split (the label column stays in the table as a categorical
 // column), fit on train, sample as many rows as train, then measure against train (and test). Each seed appends

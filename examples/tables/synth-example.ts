@@ -1,5 +1,5 @@
 // The smallest use of the tabular synthesizer (docs/synth.md):
-//   node --import tsx examples/tables/synth-example.ts
+//   node --conditions=gantry-source --import tsx examples/tables/synth-example.ts
 import '@tensorflow/tfjs-backend-cpu';
 import { fitSynthesizer, formatCsv, parseCsv } from '@gantry/core';
 

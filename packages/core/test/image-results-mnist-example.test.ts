@@ -13,7 +13,7 @@ const repoRoot = new URL('../../..', import.meta.url).pathname;
 test('examples/mnist/train.ts: conditional DCGAN on Fashion-MNIST writes the final grid and a chosen class\'s grid', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gantry-mnist-example-'));
   try {
-    execFileSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'examples/mnist/train.ts'), '--dataset', 'fashion-mnist',
+    execFileSync(process.execPath, ['--conditions=gantry-source', '--import', 'tsx', join(repoRoot, 'examples/mnist/train.ts'), '--dataset', 'fashion-mnist',
       '--conditional', '--class', '7', '--steps', '1', '--limit', '100', '--batch', '16', '--base-filters', '8', '--latent-dim', '16',
       '--sample-every', '0', '--checkpoint-every', '0', '--run-dir', dir], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000 });
     const final = decodePng(readFileSync(join(dir, 'final.png')));

@@ -31,7 +31,7 @@ test('the PyTorch twin has the trainable parameter counts of gantry\'s DCGAN bui
 test('image-results trains gantry and its PyTorch twin, dumps samples at the same steps and scores both', () => {
   const out = mkdtempSync(join(tmpdir(), 'gantry-image-results-'));
   try {
-    const stdout = execFileSync(process.execPath, ['--import', 'tsx', script, '--data', 'mnist', '--loss', 'wgan-gp', '--steps', '2',
+    const stdout = execFileSync(process.execPath, ['--conditions=gantry-source', '--import', 'tsx', script, '--data', 'mnist', '--loss', 'wgan-gp', '--steps', '2',
       '--checkpoints', '2', '--samples', '40', '--out', out, '--img-dir', out], { cwd: repoRoot, encoding: 'utf8', timeout: 240_000 });
     const run = join(out, 'mnist-wgan-gp');
     const results = JSON.parse(readFileSync(join(run, 'results.json'), 'utf8'));

@@ -24,7 +24,7 @@ async function straightRun(steps: number) {
 
 /** Runs the child until it has written a checkpoint at or after `killAt`, then SIGKILLs it. */
 function killChildAfter(runDir: string, killAt: number): Promise<number> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./train-resume-child.ts', import.meta.url)), runDir, String(N)],
+  const child = spawn(process.execPath, ['--conditions=gantry-source', '--import', 'tsx', fileURLToPath(new URL('./train-resume-child.ts', import.meta.url)), runDir, String(N)],
     { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let last = 0;

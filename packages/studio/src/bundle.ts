@@ -7,6 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
+// From the repository this file is src/bundle.ts and the client is TypeScript importing @gantry/core's
+// sources (the gantry-source export condition); installed, it is dist/bundle.js next to compiled client code.
+const fromSource = import.meta.url.endsWith('.ts');
+const ext = fromSource ? 'ts' : 'js';
 
 export interface Assets {
   /** name (e.g. 'app.js', 'tfjs-backend-wasm.wasm') -> bytes and type */
@@ -15,7 +19,8 @@ export interface Assets {
 
 export async function buildAssets(): Promise<Assets> {
   const result = await build({
-    entryPoints: { app: join(here, 'client', 'app.ts'), playground: join(here, 'client', 'playground.ts') },
+    entryPoints: { app: join(here, 'client', `app.${ext}`), playground: join(here, 'client', `playground.${ext}`) },
+    conditions: fromSource ? ['gantry-source'] : [],
     bundle: true,
     format: 'esm',
     platform: 'browser',

@@ -1,5 +1,5 @@
 // Times Conv2DBackpropInput (tf.conv2dTranspose, the dcgan28 shapes) on torch: CPU and wall ms per call.
-// GANTRY_TORCH_THREADS=1 node --import tsx packages/tfjs-backend-torch/test/bench-conv-transpose.ts
+// GANTRY_TORCH_THREADS=1 node --conditions=gantry-source --import tsx packages/tfjs-backend-torch/test/bench-conv-transpose.ts
 import * as tf from '@tensorflow/tfjs-core';
 import { numThreads } from '../src/index.js';
 

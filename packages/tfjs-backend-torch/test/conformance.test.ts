@@ -21,7 +21,7 @@ const PENDING_SPECS = 5;
 
 test('tfjs-core conformance suite passes on the torch backend', { timeout: 10 * 60_000 }, () => {
   const json = join(mkdtempSync(join(tmpdir(), 'gantry-conformance-')), 'torch.json');
-  const child = spawnSync(process.execPath, ['--import', 'tsx', runner, 'torch', '--quiet', '--json', json], {
+  const child = spawnSync(process.execPath, ['--conditions=gantry-source', '--import', 'tsx', runner, 'torch', '--quiet', '--json', json], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });

@@ -2,7 +2,7 @@
 // against one backend, the way tfjs-backend-cpu and tfjs-node run it: one test env via
 // jasmine_util.setTestEnvs, specs filtered to that env, excluded specs listed in excluded.json.
 //
-//   node --import tsx packages/tfjs-backend-torch/test/conformance/run.ts [torch|cpu]
+//   node --conditions=gantry-source --import tsx packages/tfjs-backend-torch/test/conformance/run.ts [torch|cpu]
 //        [--json <file>] [--grep <substring>] [--skip-file <names.txt>] [--quiet]
 //
 // Prints jasmine's summary and writes a JSON summary (counts, failed specs with their errors,
