@@ -63,10 +63,11 @@ test('the packed packages install into an empty project and work there with plai
     // every exports/bin/types target is in its tarball; no sources or tests are
     for (const p of packed) {
       const json = JSON.parse(readFileSync(join(repo, 'node_modules', p.name, 'package.json'), 'utf8')) as
-        { exports?: Record<string, Record<string, string>>; bin?: Record<string, string>; types?: string };
+        { exports?: Record<string, string | Record<string, string>>; bin?: Record<string, string>; types?: string };
       const files = new Set(p.files.map((f) => f.path));
       const targets = [
-        ...Object.values(json.exports ?? {}).flatMap((conditions) => Object.entries(conditions).filter(([c]) => c !== 'gantry-source').map(([, t]) => t)),
+        ...Object.values(json.exports ?? {}).flatMap((conditions) => typeof conditions === 'string' ? [conditions]
+          : Object.entries(conditions).filter(([c]) => c !== 'gantry-source').map(([, t]) => t)),
         ...Object.values(json.bin ?? {}), ...(json.types ? [json.types] : []),
       ].map((t) => t.replace(/^\.\//, ''));
       for (const t of targets) assert.ok(files.has(t), `${p.name}: ${t} is not in ${p.filename}`);
