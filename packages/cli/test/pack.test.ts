@@ -95,6 +95,25 @@ test('the packed packages install into an empty project and work there with plai
     assert.equal(latest.step, steps);
     assert.match(out, /\[\s*\[\s*-?\d+(\.\d+)?(e-?\d+)?,\s*-?\d+(\.\d+)?(e-?\d+)?\s*\]/, 'the README example printed no sampled points');
 
+    // the .d.ts types, as a TypeScript user sees them (an `any` would leave the @ts-expect-error unused)
+    writeFileSync(join(project, 'consumer.ts'), `import { mlpGenerator, ring8, sample, trainGan, type TrainOptions } from '@gantry/core/node';
+import { startStudio, type StudioOptions } from '@gantry/studio';
+import { numThreads } from '@gantry/tfjs-backend-torch';
+const generator = mlpGenerator({ latentDim: 2, outputDim: 2 });
+export const options: Partial<TrainOptions> = { generator, data: ring8(), steps: 3 };
+export const studio: StudioOptions = { runsDir: 'runs' };
+// @ts-expect-error trainGan's result is typed
+export const step: string = (await trainGan({} as TrainOptions)).step;
+export const both = [sample(generator, 2).shape, numThreads(), startStudio];
+`);
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true,
+        // tfjs's own .d.ts files do not pass a strict check
+        skipLibCheck: true, types: ['node'], typeRoots: [join(repo, 'node_modules/@types')] },
+      files: ['consumer.ts'],
+    }));
+    run(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', '.'], { cwd: project, env: userEnv(), what: 'tsc on a consumer' });
+
     // the gantry binary from the tarball
     const gantry = join(project, 'node_modules/.bin/gantry');
     run(gantry, ['train', '--data', 'ring8', '--steps', '20', '--batch', '32', '--hidden', '8,8', '--progress', 'off', '--out', 'runs/cli'],
