@@ -45,7 +45,7 @@ export function loadFeatures(name: string): NumericMatrix {
   return { rows: table.numRows, cols: keep.length, values, names: keep.map((c) => c.name) };
 }
 
-function runSeed(name: string, truth: NumericMatrix, seed: number, s: Settings, backend: string): SeedResult & { mean: number; chained: number } {
+async function runSeed(name: string, truth: NumericMatrix, seed: number, s: Settings, backend: string): Promise<SeedResult & { mean: number; chained: number }> {
   const amputation = removeCompletelyAtRandom(truth, 0.2, createRng(1000 + seed));
   // Scored entries: every removed one, or (holdout) those of the held-out rows, GAIN having trained on the rest.
   const split = s.holdout ? trainTestSplit(truth.rows, { testFraction: s.holdout, seed: 2000 + seed }) : undefined;
@@ -61,7 +61,7 @@ function runSeed(name: string, truth: NumericMatrix, seed: number, s: Settings, 
   const progress = process.env.GAIN_PROGRESS
     ? { onProgress: (p: { iteration: number; reconstructionMse: number }) => console.log(`  iteration ${p.iteration}: reconstruction MSE ${p.reconstructionMse.toFixed(5)}, ${((performance.now() - t) / 1000).toFixed(0)} s`) }
     : {};
-  const imputer = trainGain(split ? selectRows(amputation.data, split.train) : amputation.data, { seed, ...s, ...noRounding, ...progress });
+  const imputer = await trainGain(split ? selectRows(amputation.data, split.train) : amputation.data, { seed, ...s, ...noRounding }, progress);
   let imputed: NumericMatrix;
   if (split) {
     // the held-out rows imputed by the trained G; the other rows are not scored
@@ -165,7 +165,7 @@ if (args.report) {
   const first = Number(args['first-seed']);
   console.log(`${name}, ${JSON.stringify(settings)}, backend ${backend}`);
   for (let seed = first; seed < first + Number(args.seeds); seed++) {
-    const r = runSeed(name, truth, seed, settings, backend);
+    const r = await runSeed(name, truth, seed, settings, backend);
     appendFileSync(args.out!, JSON.stringify(r) + '\n');
     console.log(`${name} seed ${seed}: GAIN ${r.gain.toFixed(4)} (${r.gainSeconds.toFixed(0)} s), mean ${r.mean.toFixed(4)}, chained ${r.chained.toFixed(4)}`);
   }

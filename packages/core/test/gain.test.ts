@@ -2,11 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import {
-  chainedRegressionImpute, cloneMlp, createMlp, createRng, disposeMlp, mlpForward, gainBatchTensors, gainDiscriminatorLoss, gainGenerate, gainGeneratorLoss,
-  createGainTrainer, imputationRmse, meanImpute, mlpWeights, removeCompletelyAtRandom, trainAnomalyGan, trainGain,
-  type GainBatch, type Mlp, type NumericMatrix,
+  chainedRegressionImpute, cloneMlp, createMlp, createRng, denseNetwork, disposeMlp, mlpForward, gainBatchTensors, gainDiscriminatorLoss, gainGenerate,
+  gainGeneratorLoss, gainTrainable, imputationRmse, meanImpute, mlpWeights, removeCompletelyAtRandom, startTraining, trainAnomalyGan, trainGain,
+  type GainBatch,
 } from '../src/index.js';
+import { correlatedTable } from './gain-fixtures.js';
 
 await tf.setBackend('cpu');
 
@@ -19,9 +21,18 @@ function randomBatch(rows: number, cols: number, seed: number): GainBatch {
   return { rows, cols, x, mask, hint };
 }
 
+/** A dense network's layers as plain arrays: kernel [inputs x outputs] row-major, bias. */
+function denseWeights(net: tfl.LayersModel): { w: Float32Array; b: Float32Array; inputs: number; outputs: number }[] {
+  const weights = net.getWeights();
+  return Array.from({ length: weights.length / 2 }, (_, l) => {
+    const [w, b] = [weights[2 * l], weights[2 * l + 1]];
+    return { w: w.dataSync() as Float32Array, b: b.dataSync() as Float32Array, inputs: w.shape[0], outputs: w.shape[1] ?? 0 };
+  });
+}
+
 // The networks evaluated in float64 plain JS from the weights: x W + b per layer, ReLU between, linear last.
-function plainForward(net: Mlp, x: number[][]): number[][] {
-  const layers = mlpWeights(net);
+function plainForward(net: tfl.LayersModel, x: number[][]): number[][] {
+  const layers = denseWeights(net);
   let h = x;
   layers.forEach((l, li) => {
     h = h.map((row) => Array.from({ length: l.outputs }, (_, j) => {
@@ -36,7 +47,7 @@ const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 
 // GAIN's losses as the paper writes them (Yoon et al. 2018, eqs. 4-6 and the authors' code), with probabilities
 // and logs, weighted by w (all ones in the authors' code form).
-function paperLosses(g: Mlp, d: Mlp, b: GainBatch, alpha: number): { d: number; adversarial: number; mse: number; g: number } {
+function paperLosses(g: tfl.LayersModel, d: tfl.LayersModel, b: GainBatch, alpha: number): { d: number; adversarial: number; mse: number; g: number } {
   const rows = Array.from({ length: b.rows }, (_, i) => i);
   const at = (a: ArrayLike<number>, i: number, j: number) => a[i * b.cols + j];
   const cols = Array.from({ length: b.cols }, (_, j) => j);
@@ -69,10 +80,13 @@ for (const weighted of [false, true]) {
     const rows = 9;
     const cols = 4;
     const rng = createRng(3);
-    const g = createMlp(rng, [2 * cols, 6, 6, cols]);
-    const d = createMlp(rng, [2 * cols, 6, 6, cols]);
+    const g = denseNetwork(rng, [2 * cols, 6, 6, cols]);
+    const d = denseNetwork(rng, [2 * cols, 6, 6, cols]);
     // Non-zero biases, so that a bias left out of the forward pass would show.
-    for (const l of [...g.layers, ...d.layers]) l.b.assign(tf.tensor1d(Float32Array.from({ length: l.b.shape[0] }, () => 0.3 * rng.normal())));
+    for (const layer of [...g.layers, ...d.layers]) {
+      const [kernel, bias] = layer.getWeights();
+      layer.setWeights([kernel, tf.tensor1d(Float32Array.from({ length: bias.shape[0] }, () => 0.3 * rng.normal()))]);
+    }
     const b = randomBatch(rows, cols, 11);
     if (weighted) b.lossWeight = Array.from(b.hint, (_, k) => (k % 3 === 0 ? 0 : 1));
     const alpha = 10;
@@ -88,21 +102,10 @@ for (const weighted of [false, true]) {
   });
 }
 
-// Three strongly related columns (two noisy linear functions of a latent factor) plus a discrete column.
-function correlatedTable(rows: number, seed: number): NumericMatrix {
-  const rng = createRng(seed);
-  const values = new Float64Array(rows * 4);
-  for (let i = 0; i < rows; i++) {
-    const t = rng.next();
-    values.set([t, 2 * t + 0.05 * rng.normal(), 1 - t + 0.05 * rng.normal(), Math.round(4 * t)], i * 4);
-  }
-  return { rows, cols: 4, values, names: ['a', 'b', 'c', 'level'] };
-}
-
-test('trained GAIN beats column means on correlated data, keeps observed entries and rounds discrete columns', () => {
+test('trained GAIN beats column means on correlated data, keeps observed entries and rounds discrete columns', async () => {
   const truth = correlatedTable(400, 1);
   const amputed = removeCompletelyAtRandom(truth, 0.2, createRng(2));
-  const imputer = trainGain(amputed.data, { seed: 5, iterations: 300, learningRate: 0.005 });
+  const imputer = await trainGain(amputed.data, { seed: 5, iterations: 300, learningRate: 0.005 });
   const filled = imputer.impute(amputed.data);
   for (let k = 0; k < truth.values.length; k++) {
     if (amputed.removed[k]) assert.ok(Number.isFinite(filled.values[k]));
@@ -113,7 +116,7 @@ test('trained GAIN beats column means on correlated data, keeps observed entries
   const mean = imputationRmse(truth, meanImpute(amputed.data), amputed.removed);
   assert.ok(gain < 0.8 * mean, `GAIN RMSE ${gain} should be well below column-mean RMSE ${mean}`);
   // Same seed, same imputer.
-  const again = trainGain(amputed.data, { seed: 5, iterations: 300, learningRate: 0.005 }).impute(amputed.data);
+  const again = (await trainGain(amputed.data, { seed: 5, iterations: 300, learningRate: 0.005 })).impute(amputed.data);
   assert.deepEqual(Array.from(again.values), Array.from(filled.values));
 });
 
@@ -148,29 +151,28 @@ test('imputationRmse scores only removed entries, in units of each column\'s ran
   assert.throws(() => imputationRmse(truth, imputed, new Uint8Array(6)), /no removed entries/);
 });
 
-test('GAIN names a column that has no observed value', () => {
+test('GAIN names a column that has no observed value', async () => {
   const m = { rows: 2, cols: 2, values: Float64Array.from([1, NaN, 2, NaN]), names: ['x', 'empty'] };
-  assert.throws(() => trainGain(m, { seed: 0, iterations: 1 }), /column "empty" \(column 2\) has no observed value/);
+  await assert.rejects(trainGain(m, { seed: 0, iterations: 1 }), /column "empty" \(column 2\) has no observed value/);
 });
 
-test('GAIN with the paper-form hint trains and imputes; bad options are named', () => {
+test('GAIN with the paper-form hint trains and imputes; bad options are named', async () => {
   const truth = correlatedTable(100, 2);
   const amputed = removeCompletelyAtRandom(truth, 0.2, createRng(3));
-  const filled = trainGain(amputed.data, { seed: 1, iterations: 60, hint: 'paper', batchSize: 32 }).impute(amputed.data);
+  const filled = (await trainGain(amputed.data, { seed: 1, iterations: 60, hint: 'paper', batchSize: 32 })).impute(amputed.data);
   assert.ok(filled.values.every(Number.isFinite));
-  assert.throws(() => trainGain(amputed.data, { seed: 1, iterations: 1, hint: 'other' as 'paper' }), /hint must be 'code' or 'paper'/);
-  assert.throws(() => trainGain(amputed.data, { seed: 1, hintRate: 2 }), /hintRate must lie in \[0, 1\]/);
+  await assert.rejects(trainGain(amputed.data, { seed: 1, iterations: 1, hint: 'other' as 'paper' }), /hint must be 'code' or 'paper'/);
+  await assert.rejects(trainGain(amputed.data, { seed: 1, hintRate: 2 }), /hintRate must lie in \[0, 1\]/);
 });
 
-test('GAIN training, imputation and the anomaly GAN release every tensor they create', () => {
+test('GAIN training, imputation and the anomaly GAN release every tensor they create', async () => {
   const truth = correlatedTable(60, 3);
   const amputed = removeCompletelyAtRandom(truth, 0.2, createRng(4));
   const before = tf.memory().numTensors;
-  const trainer = createGainTrainer(amputed.data, { seed: 2, batchSize: 16 });
-  trainer.step();
-  const progress = trainer.step(true);
-  assert.ok(progress && Number.isFinite(progress.discriminatorLoss) && Number.isFinite(progress.reconstructionMse));
-  const imputer = trainer.finish();
+  const reports: { iteration: number; discriminatorLoss: number; reconstructionMse: number }[] = [];
+  const imputer = await trainGain(amputed.data, { seed: 2, batchSize: 16, iterations: 3 }, { onProgress: (p) => reports.push(p), progressEvery: 2 });
+  assert.deepEqual(reports.map((p) => p.iteration), [0, 2]);
+  assert.ok(reports.every((p) => Number.isFinite(p.discriminatorLoss) && Number.isFinite(p.reconstructionMse)));
   imputer.impute(amputed.data);
   imputer.dispose();
   const scorer = trainAnomalyGan(truth, { seed: 1, iterations: 2, batchSize: 16, hidden: [8] });
@@ -179,47 +181,43 @@ test('GAIN training, imputation and the anomaly GAN release every tensor they cr
   assert.equal(tf.memory().numTensors, before);
 });
 
-test('GAIN learning-rate decay: the step size reaches 0 at the end of the run, so a step past it leaves G as it is', () => {
+test('GAIN learning-rate decay: the step size reaches 0 at the end of the run, so the last step leaves G as it is', async () => {
   const truth = correlatedTable(80, 5);
   const amputed = removeCompletelyAtRandom(truth, 0.2, createRng(6));
-  const generatorAfterExtraStep = (learningRateDecay: number) => {
-    const trainer = createGainTrainer(amputed.data, { seed: 3, batchSize: 16, iterations: 4, learningRateDecay });
-    for (let i = 0; i < 4; i++) trainer.step();
-    const before = mlpWeights(trainer.generator).map((l) => Array.from(l.w));
-    trainer.step();
-    const after = mlpWeights(trainer.generator).map((l) => Array.from(l.w));
-    trainer.dispose();
+  const lastStep = async (learningRateDecay: number) => {
+    const { trainable, rng } = gainTrainable(amputed.data, { seed: 3, batchSize: 16, iterations: 4, learningRateDecay });
+    const kernels = () => denseWeights(trainable.models.generator).map((l) => Array.from(l.w));
+    let before: number[][] = [];
+    await startTraining(trainable, { steps: 4, rng, progress: 'off', callbacks: { onStep: ({ step }) => { if (step === 3) before = kernels(); } } });
+    const after = kernels();
+    for (const model of Object.values(trainable.models)) model.dispose();
     return { before, after };
   };
-  const decayed = generatorAfterExtraStep(0.5);
+  const decayed = await lastStep(0.5);
   assert.deepEqual(decayed.after, decayed.before);
-  const constant = generatorAfterExtraStep(0);
+  const constant = await lastStep(0);
   assert.notDeepEqual(constant.after, constant.before);
-  assert.throws(() => trainGain(amputed.data, { seed: 1, learningRateDecay: 1.5 }), /learningRateDecay must lie in \[0, 1\]/);
+  await assert.rejects(trainGain(amputed.data, { seed: 1, learningRateDecay: 1.5 }), /learningRateDecay must lie in \[0, 1\]/);
 });
 
-test('GAIN generator averaging: decay 0 is the last weights, a positive decay imputes from the average', () => {
+test('GAIN generator averaging: decay 0 is the last weights, a positive decay imputes from the average', async () => {
   const truth = correlatedTable(80, 7);
   const amputed = removeCompletelyAtRandom(truth, 0.2, createRng(8));
-  const impute = (generatorAverage?: number) => {
-    const imputer = trainGain(amputed.data, { seed: 4, batchSize: 16, iterations: 30, learningRate: 0.01, generatorAverage });
+  const impute = async (generatorAverage?: number) => {
+    const imputer = await trainGain(amputed.data, { seed: 4, batchSize: 16, iterations: 30, learningRate: 0.01, generatorAverage });
     const values = Array.from(imputer.impute(amputed.data).values);
     imputer.dispose();
     return values;
   };
   const before = tf.memory().numTensors;
-  const last = impute();
-  assert.deepEqual(impute(0), last);
-  assert.notDeepEqual(impute(0.9), last);
+  const last = await impute();
+  assert.deepEqual(await impute(0), last);
+  assert.notDeepEqual(await impute(0.9), last);
   assert.equal(tf.memory().numTensors, before, 'the average and the replaced generator are released');
-  const trainer = createGainTrainer(amputed.data, { seed: 4, generatorAverage: 0.5 });
-  trainer.step();
-  trainer.dispose();
-  assert.equal(tf.memory().numTensors, before, 'dispose() releases the average too');
-  assert.throws(() => trainGain(amputed.data, { seed: 1, generatorAverage: 1 }), /generatorAverage must lie in \[0, 1\)/);
+  await assert.rejects(trainGain(amputed.data, { seed: 1, generatorAverage: 1 }), /generatorAverage must lie in \[0, 1\)/);
 });
 
-test('tanh hidden layers (the paper\'s GAIN): forward pass as in plain JS, kept by cloneMlp, trainable; a bad name is refused', () => {
+test('tanh hidden layers (the paper\'s GAIN): forward pass as in plain JS, kept by cloneMlp, trainable; a bad name is refused', async () => {
   const net = createMlp(createRng(9), [3, 4, 2], 'tanh');
   const x = [[0.5, -1, 2], [0, 0.25, -0.75]];
   const [l0, l1] = mlpWeights(net);
@@ -237,8 +235,9 @@ test('tanh hidden layers (the paper\'s GAIN): forward pass as in plain JS, kept 
   assert.throws(() => createMlp(createRng(1), [3, 2], 'gelu' as 'tanh'), /hidden activation must be 'relu' or 'tanh', got "gelu"/);
   const truth = correlatedTable(80, 11);
   const amputed = removeCompletelyAtRandom(truth, 0.2, createRng(12));
-  const imputer = trainGain(amputed.data, { seed: 2, batchSize: 16, iterations: 20, hiddenActivation: 'tanh' });
-  assert.equal(imputer.generator.hiddenActivation, 'tanh');
+  const imputer = await trainGain(amputed.data, { seed: 2, batchSize: 16, iterations: 20, hiddenActivation: 'tanh' });
+  assert.deepEqual(imputer.generator.layers.map((l) => l.getConfig().activation), ['tanh', 'tanh', 'linear']);
+  assert.throws(() => denseNetwork(createRng(1), [3, 2], { hiddenActivation: 'gelu' as 'tanh' }), /hidden activation must be 'relu' or 'tanh', got "gelu"/);
   assert.ok(imputer.impute(amputed.data).values.every(Number.isFinite));
   imputer.dispose();
 });

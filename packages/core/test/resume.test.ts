@@ -1,16 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '../src/node.js';
 import { trainGan, resumeGan, memoryRunStore } from '../src/train/index.js';
 import { resumeConfig, resumeModels } from './train-resume-setup.js';
 import { gaussianSource, weightsOf, assertSameWeights } from './train-fixtures.js';
+import { killChildAfter } from './kill-child.js';
 
 tf.setBackend('cpu');
 const N = 12;
@@ -22,25 +21,9 @@ async function straightRun(steps: number) {
   return { g: await weightsOf(r.generator), d: await weightsOf(r.discriminator), ema: await weightsOf(r.emaGenerator!) };
 }
 
-/** Runs the child until it has written a checkpoint at or after `killAt`, then SIGKILLs it. */
-function killChildAfter(runDir: string, killAt: number): Promise<number> {
-  const child = spawn(process.execPath, ['--conditions=gantry-source', '--import', 'tsx', fileURLToPath(new URL('./train-resume-child.ts', import.meta.url)), runDir, String(N)],
-    { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let last = 0;
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      for (const m of out.matchAll(/checkpoint (\d+)/g)) last = Math.max(last, Number(m[1]));
-      if (last >= killAt && child.exitCode === null && !child.killed) child.kill('SIGKILL');
-    });
-    child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve(last) : reject(new Error(`child ended with ${code ?? signal} before it was killed:\n${out}`))));
-  });
-}
-
 test('a run SIGKILLed mid-way and resumed ends bit-identical to an uninterrupted run', async () => {
   const runDir = mkdtempSync(join(tmpdir(), 'gantry-resume-'));
-  const reported = await killChildAfter(runDir, N / 2);
+  const reported = await killChildAfter(new URL('./train-resume-child.ts', import.meta.url), [runDir, String(N)], N / 2);
   const latest = JSON.parse(readFileSync(join(runDir, 'latest.json'), 'utf8')).step as number;
   assert.ok(latest >= N / 2 && latest < N, `killed at checkpoint ${latest}, expected mid-run (child reported ${reported})`);
   assert.deepEqual(readdirSync(join(runDir, 'checkpoints')).filter((d) => d.startsWith('.tmp')).length <= 1, true);

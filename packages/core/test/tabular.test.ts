@@ -60,9 +60,9 @@ function checkFilled(input: string, output: string): void {
   });
 }
 
-test('imputeCsvText fills only missing cells and keeps every observed cell, row and column as written', () => {
+test('imputeCsvText fills only missing cells and keeps every observed cell, row and column as written', async () => {
   const input = messyCsv(60, 1);
-  const result = imputeCsvText(input, { seed: 1, iterations: 50 });
+  const result = await imputeCsvText(input, { seed: 1, iterations: 50 });
   checkFilled(input, result.text);
   const out = splitCsvRecords(result.text).slice(1);
   for (const r of out) {
@@ -73,26 +73,26 @@ test('imputeCsvText fills only missing cells and keeps every observed cell, row 
   const expectedFilled = splitCsvRecords(input).slice(1).reduce((n, r) => n + r.fields.filter((f) => MISSING.has(f.trim())).length, 0);
   assert.equal(result.filled, expectedFilled);
   // Deterministic for a seed.
-  assert.equal(imputeCsvText(input, { seed: 1, iterations: 50 }).text, result.text);
+  assert.equal((await imputeCsvText(input, { seed: 1, iterations: 50 })).text, result.text);
 });
 
-test('imputeCsvText keeps CRLF line endings and a missing final newline', () => {
+test('imputeCsvText keeps CRLF line endings and a missing final newline', async () => {
   const input = messyCsv(20, 2, '\r\n').replace(/\r\n$/, '');
-  const { text } = imputeCsvText(input, { seed: 0, iterations: 5 });
+  const { text } = await imputeCsvText(input, { seed: 0, iterations: 5 });
   assert.ok(!text.endsWith('\n'));
   assert.equal(text.split('\r\n').length, input.split('\r\n').length);
   checkFilled(input, text);
 });
 
-test('imputeCsvText input errors name the line and column', () => {
-  assert.throws(() => imputeCsvText('a,b\n1,2\n3\n', { seed: 0, iterations: 1, source: 'x.csv' }), /x\.csv:3: row has 1 fields, expected 2/);
-  assert.throws(() => imputeCsvText('1,2\n3,4\n', { seed: 0, iterations: 1, source: 'x.csv' }), /x\.csv:1: .*looks like data rather than a header/);
-  assert.throws(() => imputeCsvText('a,b\n1,\n2,NA\n', { seed: 0, iterations: 1, source: 'x.csv' }), /x\.csv: column "b" \(column 2\) is missing in all 2 rows/);
-  assert.throws(() => imputeCsvText('a,b\n', { seed: 0, iterations: 1, source: 'x.csv' }), /no data rows/);
+test('imputeCsvText input errors name the line and column', async () => {
+  await assert.rejects(imputeCsvText('a,b\n1,2\n3\n', { seed: 0, iterations: 1, source: 'x.csv' }), /x\.csv:3: row has 1 fields, expected 2/);
+  await assert.rejects(imputeCsvText('1,2\n3,4\n', { seed: 0, iterations: 1, source: 'x.csv' }), /x\.csv:1: .*looks like data rather than a header/);
+  await assert.rejects(imputeCsvText('a,b\n1,\n2,NA\n', { seed: 0, iterations: 1, source: 'x.csv' }), /x\.csv: column "b" \(column 2\) is missing in all 2 rows/);
+  await assert.rejects(imputeCsvText('a,b\n', { seed: 0, iterations: 1, source: 'x.csv' }), /no data rows/);
   // a range beyond double precision scaled to NaN and came back as 'Infinity' cells, with no error
-  assert.throws(() => imputeCsvText('a,b\n-1e308,1\n1e308,\n3,4\n', { seed: 0, iterations: 1, source: 'x.csv' }), /x\.csv: column "a" spans -1e\+308 \(row 1\) to 1e\+308 \(row 2\)/);
+  await assert.rejects(imputeCsvText('a,b\n-1e308,1\n1e308,\n3,4\n', { seed: 0, iterations: 1, source: 'x.csv' }), /x\.csv: column "a" spans -1e\+308 \(row 1\) to 1e\+308 \(row 2\)/);
   // Without a header, columns are named by position and the first line is data.
-  const { text } = imputeCsvText('1,2\n,4\n5,6\n', { seed: 0, iterations: 5, header: false });
+  const { text } = await imputeCsvText('1,2\n,4\n5,6\n', { seed: 0, iterations: 5, header: false });
   assert.equal(text.split('\n')[0], '1,2');
   assert.match(text.split('\n')[1], /^\d+,4$/);
 });
@@ -106,7 +106,7 @@ test('gantry impute writes the filled file and reports bad input with a non-zero
   assert.equal(await imputeCommand.run([input, '--out', out, '--iterations', '20', '--seed', '4', '--quiet']), 0);
   const filled = readFileSync(out, 'utf8');
   checkFilled(csv, filled);
-  assert.equal(filled, imputeCsvText(csv, { seed: 4, iterations: 20 }).text);
+  assert.equal(filled, (await imputeCsvText(csv, { seed: 4, iterations: 20 })).text);
   assert.equal(await imputeCommand.run([input, '--quiet']), 2, 'missing --out is a usage error');
   writeFileSync(input, 'a,b\n1,2\n3\n');
   assert.equal(await imputeCommand.run([input, '--out', out, '--quiet']), 1);

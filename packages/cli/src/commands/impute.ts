@@ -53,7 +53,7 @@ export const imputeCommand = command('impute', summary, usage, async (argv) => {
   const { text } = readCsvInput(input, reading, log);
   const started = performance.now();
   await selectBackend();
-  const result = imputeCsvText(text, {
+  const result = await imputeCsvText(text, {
     source: input,
     ...gain,
     ...reading,

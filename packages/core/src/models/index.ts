@@ -1,2 +1,3 @@
 export * from './mlp.js';
 export * from './dcgan.js';
+export * from './dense-network.js';

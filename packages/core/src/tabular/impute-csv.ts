@@ -1,11 +1,11 @@
 // CSV in, CSV out: fill the missing cells of a table with GAIN and leave everything else exactly as it was
 // written (header, row order, column order, the original text of every observed cell, quoting, line endings).
 import { CsvError, DEFAULT_MISSING_TOKENS, parseCsv, parseDecimal, requireFiniteRanges, requireObservedColumns, splitCsvRecords, type CsvOptions, type CsvTable } from '../data/csv.js';
-import { trainGain, type GainOptions } from './gain.js';
+import { trainGain, type GainOptions, type GainRunOptions } from '../gans/gain/trainer.js';
 import type { NumericMatrix } from './matrix.js';
 import { discreteColumns } from './scaling.js';
 
-export interface ImputeCsvOptions extends Omit<GainOptions, 'roundColumns'> {
+export interface ImputeCsvOptions extends Omit<GainOptions, 'roundColumns'>, Pick<GainRunOptions, 'onProgress' | 'progressEvery' | 'signal'> {
   /** Label for error messages (the file path). */
   source?: string;
   delimiter?: string;
@@ -46,7 +46,7 @@ function decimalsOf(text: string): number {
  * values are all integers with fewer than 20 levels are rounded; other numeric fills are written with as many
  * decimals as the column's most precise observed value.
  */
-export function imputeCsvText(text: string, options: ImputeCsvOptions): ImputeCsvResult {
+export async function imputeCsvText(text: string, options: ImputeCsvOptions): Promise<ImputeCsvResult> {
   const source = options.source ?? '<csv>';
   const delimiter = options.delimiter ?? ',';
   const header = options.header ?? true;
@@ -77,7 +77,8 @@ export function imputeCsvText(text: string, options: ImputeCsvOptions): ImputeCs
     return Math.min(d, 12);
   });
 
-  const imputer = trainGain(data, { ...options, roundColumns: rounded });
+  const { onProgress, progressEvery, signal, source: _source, delimiter: _delimiter, header: _header, missingTokens: _missing, schema: _schema, ...gain } = options;
+  const imputer = await trainGain(data, { ...gain, roundColumns: rounded }, { onProgress, progressEvery, signal });
   const filledMatrix = imputer.impute(data).values;
   imputer.dispose();
 

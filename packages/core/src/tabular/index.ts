@@ -3,7 +3,7 @@ export * from './matrix.js';
 export * from './scaling.js';
 export * from './missingness.js';
 export * from './baselines.js';
-export * from './gain.js';
+export * from '../gans/gain/index.js';
 export * from './mlp.js';
 export * from './impute-csv.js';
 export * from './anomaly.js';

@@ -18,7 +18,13 @@ export function createEma(model: tfl.LayersModel, decay: number, initial?: tf.Te
   if (initial && initial.length !== weights.length) {
     throw new Error(`EMA state has ${initial.length} tensors, the generator has ${weights.length} weights`);
   }
-  const shadow = weights.map((w, i) => tf.variable((initial ? initial[i] : w.read()).clone(), false));
+  // a copy of its own (a backend may update weights in place), released once the variable holds it
+  const shadow = weights.map((w, i) => {
+    const copy = (initial ? initial[i] : w.read()).clone();
+    const v = tf.variable(copy, false);
+    copy.dispose();
+    return v;
+  });
   const trainable = weights.map((w) => w.trainable);
   return {
     decay,

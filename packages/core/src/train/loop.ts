@@ -256,27 +256,31 @@ async function runLoop(s: RunState, o: LoopOptions, totalSteps: number): Promise
   } finally {
     progress.done();
     t.dispose?.();
+    // the shadows end in the EMA copies, which the result hands over
+    for (const a of Object.values(s.averaged)) {
+      a.ema.copyTo(a.copy);
+      a.ema.dispose();
+    }
   }
   const stopped = s.step < totalSteps;
   if (stopped) progress.message(`training stopped at step ${s.step} of ${totalSteps}`);
   await cb.onEnd?.({ step: s.step });
-  const emaModels: Record<string, tfl.LayersModel> = {};
-  for (const [name, a] of Object.entries(s.averaged)) {
-    a.ema.copyTo(a.copy);
-    emaModels[name] = a.copy;
-  }
+  const emaModels = Object.fromEntries(Object.entries(s.averaged).map(([name, a]) => [name, a.copy]));
   return { models: t.models, emaModels, step: s.step, stopped, losses, rngState: s.rng.state() };
 }
 
-/** Trains a variant from step 0 for `steps` steps. */
-export async function startTraining(t: Trainable, o: LoopOptions & { steps: number }): Promise<LoopResult> {
+/**
+ * Trains a variant from step 0 for `steps` steps. The run's RNG is createRng(settings.seed), or `rng` when
+ * the variant drew its initial weights from the same stream first.
+ */
+export async function startTraining(t: Trainable, o: LoopOptions & { steps: number; rng?: Rng }): Promise<LoopResult> {
   checkSteps(o.steps);
   checkNames(t);
   const store = pickStore(o);
   if (store && (await store.loadLatestCheckpoint())) {
     throw new Error(`${store.location} already holds a run's checkpoints; resume it, or pick a new run directory`);
   }
-  const state: RunState = { t, rng: createRng(t.settings.seed), step: 0, averaged: await averagedModels(t), store };
+  const state: RunState = { t, rng: o.rng ?? createRng(t.settings.seed), step: 0, averaged: await averagedModels(t), store };
   return runLoop(state, o, o.steps);
 }
 
