@@ -86,7 +86,7 @@ if (args.report) {
     const test = selectRows(features, testIdx);
     const labels = testIdx.map((_, k) => (k < normalRows.length - cut ? 0 : 1));
     const t = performance.now();
-    const scorer = trainAnomalyGan(train, { seed, iterations });
+    const scorer = await trainAnomalyGan(train, { seed, iterations });
     const r: SeedResult = {
       normal, seed, iterations, backend,
       discriminator: rocAuc(scorer.discriminatorScore(test), labels),

@@ -28,7 +28,7 @@ test('rocAuc equals the pairwise count of correctly ordered (positive, negative)
   assert.throws(() => rocAuc([1, 2], [0, 0]), /both classes/);
 });
 
-test('a GAN trained on a tight cluster scores far-away rows as more anomalous', () => {
+test('a GAN trained on a tight cluster scores far-away rows as more anomalous', async () => {
   const rng = createRng(1);
   const cols = 4;
   const cluster = (n: number, centre: number, spread: number) => Float64Array.from({ length: n * cols }, () => centre + spread * rng.normal());
@@ -39,16 +39,16 @@ test('a GAN trained on a tight cluster scores far-away rows as more anomalous', 
   const anomalies = Float64Array.from({ length: 100 * cols }, () => rng.next());
   const test = { rows: 200, cols, values: Float64Array.from([...heldOut, ...anomalies]) };
   const labels = Array.from({ length: 200 }, (_, i) => (i < 100 ? 0 : 1));
-  const scorer = trainAnomalyGan(normal, { seed: 3, iterations: 200, hidden: [32, 32] });
+  const scorer = await trainAnomalyGan(normal, { seed: 3, iterations: 200, hidden: [32, 32] });
   const residual = rocAuc(scorer.featureResidual(test), labels);
   const d = scorer.discriminatorScore(test);
   assert.ok(d.every(Number.isFinite));
   assert.ok(residual > 0.9, `feature-residual AUC ${residual}`);
 });
 
-test('anomaly scoring names the row and column of a missing value', () => {
+test('anomaly scoring names the row and column of a missing value', async () => {
   const m = { rows: 2, cols: 2, values: Float64Array.from([1, 2, 3, NaN]), names: ['a', 'b'] };
-  assert.throws(() => trainAnomalyGan(m, { seed: 0, iterations: 1 }), /row 2, column "b" is missing/);
+  await assert.rejects(trainAnomalyGan(m, { seed: 0, iterations: 1 }), /row 2, column "b" is missing/);
 });
 
 test('gantry score writes one score line per data row and names a non-numeric column', async () => {

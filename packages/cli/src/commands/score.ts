@@ -95,7 +95,7 @@ export const scoreCommand = command('score', summary, usage, async (argv) => {
   const train = toMatrix(normal, names);
   const target = toMatrix(data, names);
   await selectBackend();
-  const scorer = trainAnomalyGan(train, { seed, iterations });
+  const scorer = await trainAnomalyGan(train, { seed, iterations });
   let d: Float64Array;
   let r: Float64Array;
   try {

@@ -8,3 +8,4 @@ export * from './manifold.js';
 export * from './inception-score.js';
 export * from './classifier.js';
 export * from './evaluate.js';
+export * from './roc-auc.js';

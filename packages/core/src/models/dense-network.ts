@@ -32,3 +32,14 @@ export function denseNetwork(rng: Rng, sizes: readonly number[], o: { hiddenActi
   tf.dispose(weights);
   return model;
 }
+
+/** A dense network's output and its last hidden layer's activations (the network's features). */
+export function denseNetworkWithFeatures(model: tfl.LayersModel, x: tf.Tensor2D): { output: tf.Tensor2D; features: tf.Tensor2D } {
+  let features = x;
+  let h = x;
+  model.layers.forEach((layer, l) => {
+    if (l === model.layers.length - 1) features = h;
+    h = layer.apply(h) as tf.Tensor2D;
+  });
+  return { output: h, features };
+}

@@ -1,0 +1,90 @@
+// The anomaly model as a variant of the one training loop: a non-saturating GAN (Goodfellow et al. 2014) on
+// complete normal rows scaled to [0, 1], one D update then one G update on the same noise per step:
+//   lossD = -log D(real) - log(1 - D(G(z)))        lossG = -log D(G(z))
+// Its discriminator then scores rows (./scorer.ts).
+import * as tf from '@tensorflow/tfjs-core';
+import { denseNetwork, denseNetworkWithFeatures } from '../../models/dense-network.js';
+import { adam } from '../../optimizers.js';
+import { createRng, forkRng, randomNormal } from '../../random.js';
+import { checkMatrix, type NumericMatrix } from '../../tabular/matrix.js';
+import { fitMinMax, scaleMinMax } from '../../tabular/scaling.js';
+import { startTraining, type LoopOptions, type Trainable } from '../../train/loop.js';
+import { minimize, term } from '../../train/update.js';
+import { AnomalyScorer, requireComplete } from './scorer.js';
+
+export const ANOMALY_KIND = 'anomaly-gan';
+
+export interface AnomalyGanOptions {
+  seed: number;
+  iterations?: number;
+  batchSize?: number;
+  latentDim?: number;
+  /** Hidden widths of both networks (default [64, 64]). */
+  hidden?: number[];
+  learningRate?: number;
+  beta1?: number;
+}
+
+// -log sigmoid(l) = softplus(-l); -log(1 - sigmoid(l)) = softplus(l).
+const realLoss = (logits: tf.Tensor): tf.Scalar => tf.mean(tf.softplus(tf.neg(logits)));
+const fakeLoss = (logits: tf.Tensor): tf.Scalar => tf.mean(tf.softplus(logits));
+
+/** Trains the anomaly GAN on normal rows (no missing values) and returns the scorer built on its discriminator. */
+export async function trainAnomalyGan(normal: NumericMatrix, options: AnomalyGanOptions, run: Omit<LoopOptions, 'runDir' | 'store'> = {}): Promise<AnomalyScorer> {
+  checkMatrix(normal, 'trainAnomalyGan');
+  requireComplete(normal, 'trainAnomalyGan');
+  const iterations = options.iterations ?? 3000;
+  const batchSize = options.batchSize ?? 128;
+  const latentDim = options.latentDim ?? 16;
+  const hidden = options.hidden ?? [64, 64];
+  const rng = createRng(options.seed);
+  const initRng = forkRng(rng);
+  const scaler = fitMinMax(normal);
+  const data = Float32Array.from(scaleMinMax(scaler, normal).values);
+  const dim = normal.cols;
+  const generator = denseNetwork(initRng, [latentDim, ...hidden, dim]);
+  const discriminator = denseNetwork(initRng, [dim, ...hidden, 1]);
+  const lr = options.learningRate ?? 2e-4;
+  const beta1 = options.beta1 ?? 0.5;
+  const optimizers = { generator: adam(lr, beta1, 0.999, 1e-8), discriminator: adam(lr, beta1, 0.999, 1e-8) };
+  const generate = (z: tf.Tensor) => tf.sigmoid(generator.apply(z) as tf.Tensor);
+  const D = (x: tf.Tensor) => discriminator.apply(x) as tf.Tensor;
+  const realBuf = new Float32Array(batchSize * dim);
+  const trainable: Trainable = {
+    kind: ANOMALY_KIND,
+    config: { ...options },
+    settings: { seed: options.seed, sampleEvery: 0, checkpointEvery: 0, keepCheckpoints: 1, logEvery: 100, guardEvery: 100, learningRateDecay: 0 },
+    models: { generator, discriminator },
+    optimizers,
+    step({ step, rng: batchRng }) {
+      for (let r = 0; r < batchSize; r++) {
+        const row = batchRng.int(normal.rows);
+        realBuf.set(data.subarray(row * dim, (row + 1) * dim), r * dim);
+      }
+      const real = tf.tensor2d(realBuf, [batchSize, dim]);
+      const z = randomNormal(batchRng, [batchSize, latentDim]);
+      // the D update sees G's current fakes as constants; then the non-saturating G update on the same z
+      const fake = tf.tidy(() => generate(z));
+      try {
+        const d = minimize(step, discriminator, optimizers.discriminator, (parts) => term(parts, 'd/adversarial', tf.add(realLoss(D(real)), fakeLoss(D(fake)))));
+        const g = minimize(step, generator, optimizers.generator, (parts) => term(parts, 'g/adversarial', realLoss(D(generate(z)))));
+        return { ...d, ...g };
+      } finally {
+        tf.dispose([real, z, fake]);
+      }
+    },
+  };
+  try {
+    await startTraining(trainable, { ...run, progress: run.progress ?? 'off', steps: iterations, rng });
+    const featureMean = tf.tidy(() => tf.mean(denseNetworkWithFeatures(discriminator, tf.tensor2d(data, [normal.rows, dim])).features, 0));
+    const scorer = new AnomalyScorer(discriminator, scaler, featureMean.dataSync() as Float32Array);
+    featureMean.dispose();
+    return scorer;
+  } catch (e) {
+    discriminator.dispose();
+    throw e;
+  } finally {
+    generator.dispose();
+    for (const o of Object.values(optimizers)) o.dispose();
+  }
+}
