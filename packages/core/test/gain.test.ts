@@ -8,7 +8,7 @@ import {
   gainGeneratorLoss, gainTrainable, imputationRmse, meanImpute, removeCompletelyAtRandom, startTraining, trainAnomalyGan, trainGain,
   type GainBatch,
 } from '../src/index.js';
-import { correlatedTable } from './gain-fixtures.js';
+import { correlatedTable } from './table-fixtures.js';
 
 await tf.setBackend('cpu');
 

@@ -294,6 +294,22 @@ export async function latestCheckpointOf(store: RunStore, kind: string): Promise
   return checkpoint;
 }
 
+/** The store and newest checkpoint a resume of `kind` continues from; errors say what is missing. */
+export async function checkpointToResume(kind: string, o: LoopOptions, what: string): Promise<{ store: RunStore; checkpoint: Checkpoint }> {
+  const store = pickStore(o);
+  if (!store) throw new Error(`${what} needs a runDir or a store`);
+  const checkpoint = await latestCheckpointOf(store, kind);
+  if (!checkpoint) throw new Error(`no checkpoint to resume from in ${store.location}`);
+  return { store, checkpoint };
+}
+
+/** A table variant's checkpoint remembers the data's shape; resuming on other data is refused. */
+export function requireSameShape(saved: { rows: number; cols: number }, data: { rows: number; cols: number }, where: string): void {
+  if (saved.rows !== data.rows || saved.cols !== data.cols) {
+    throw new Error(`${where} was trained on ${saved.rows} x ${saved.cols} data, not ${data.rows} x ${data.cols}`);
+  }
+}
+
 /**
  * Continues from a checkpoint: `t` (rebuilt by the variant from the checkpoint's config) gets the saved
  * weights, optimizer slots, EMA shadows, RNG and step, so the rest of the run matches an uninterrupted one

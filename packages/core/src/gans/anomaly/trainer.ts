@@ -5,10 +5,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { denseNetwork, denseNetworkWithFeatures } from '../../models/dense-network.js';
 import { adam } from '../../optimizers.js';
-import { createRng, forkRng, randomNormal } from '../../random.js';
+import { createRng, forkRng, randomNormal, type Rng } from '../../random.js';
 import { checkMatrix, type NumericMatrix } from '../../tabular/matrix.js';
 import { fitMinMax, scaleMinMax } from '../../tabular/scaling.js';
-import { startTraining, type LoopOptions, type Trainable } from '../../train/loop.js';
+import {
+  checkpointToResume, continueTraining, requireSameShape, startTraining, type LoopOptions, type Trainable,
+} from '../../train/loop.js';
 import { minimize, term } from '../../train/update.js';
 import { AnomalyScorer, requireComplete } from './scorer.js';
 
@@ -23,17 +25,21 @@ export interface AnomalyGanOptions {
   hidden?: number[];
   learningRate?: number;
   beta1?: number;
+  /** Checkpoint every N iterations when training into a runDir or store (default: only at the end). */
+  checkpointEvery?: number;
 }
+
+/** The anomaly GAN's config as checkpoints keep it: the options and the shape of the normal rows. */
+interface AnomalyConfig extends AnomalyGanOptions { rows: number; cols: number }
 
 // -log sigmoid(l) = softplus(-l); -log(1 - sigmoid(l)) = softplus(l).
 const realLoss = (logits: tf.Tensor): tf.Scalar => tf.mean(tf.softplus(tf.neg(logits)));
 const fakeLoss = (logits: tf.Tensor): tf.Scalar => tf.mean(tf.softplus(logits));
 
-/** Trains the anomaly GAN on normal rows (no missing values) and returns the scorer built on its discriminator. */
-export async function trainAnomalyGan(normal: NumericMatrix, options: AnomalyGanOptions, run: Omit<LoopOptions, 'runDir' | 'store'> = {}): Promise<AnomalyScorer> {
+/** The anomaly GAN as the loop sees it, the run's RNG after the weights were drawn, and the scorer it ends in. */
+function anomalyTrainable(normal: NumericMatrix, options: AnomalyGanOptions): { trainable: Trainable; rng: Rng; scorer(): AnomalyScorer } {
   checkMatrix(normal, 'trainAnomalyGan');
   requireComplete(normal, 'trainAnomalyGan');
-  const iterations = options.iterations ?? 3000;
   const batchSize = options.batchSize ?? 128;
   const latentDim = options.latentDim ?? 16;
   const hidden = options.hidden ?? [64, 64];
@@ -50,10 +56,14 @@ export async function trainAnomalyGan(normal: NumericMatrix, options: AnomalyGan
   const generate = (z: tf.Tensor) => tf.sigmoid(generator.apply(z) as tf.Tensor);
   const D = (x: tf.Tensor) => discriminator.apply(x) as tf.Tensor;
   const realBuf = new Float32Array(batchSize * dim);
+  const config: AnomalyConfig = { ...options, rows: normal.rows, cols: dim };
   const trainable: Trainable = {
     kind: ANOMALY_KIND,
-    config: { ...options },
-    settings: { seed: options.seed, sampleEvery: 0, checkpointEvery: 0, keepCheckpoints: 1, logEvery: 100, guardEvery: 100, learningRateDecay: 0 },
+    config,
+    settings: {
+      seed: options.seed, sampleEvery: 0, checkpointEvery: options.checkpointEvery ?? 0, keepCheckpoints: 3, logEvery: 100, guardEvery: 100,
+      learningRateDecay: 0,
+    },
     models: { generator, discriminator },
     optimizers,
     step({ step, rng: batchRng }) {
@@ -74,17 +84,39 @@ export async function trainAnomalyGan(normal: NumericMatrix, options: AnomalyGan
       }
     },
   };
-  try {
-    await startTraining(trainable, { ...run, progress: run.progress ?? 'off', steps: iterations, rng });
-    const featureMean = tf.tidy(() => tf.mean(denseNetworkWithFeatures(discriminator, tf.tensor2d(data, [normal.rows, dim])).features, 0));
-    const scorer = new AnomalyScorer(discriminator, scaler, featureMean.dataSync() as Float32Array);
-    featureMean.dispose();
-    return scorer;
-  } catch (e) {
-    discriminator.dispose();
-    throw e;
-  } finally {
+  const scorer = () => {
     generator.dispose();
     for (const o of Object.values(optimizers)) o.dispose();
+    const featureMean = tf.tidy(() => tf.mean(denseNetworkWithFeatures(discriminator, tf.tensor2d(data, [normal.rows, dim])).features, 0));
+    const result = new AnomalyScorer(discriminator, scaler, featureMean.dataSync() as Float32Array);
+    featureMean.dispose();
+    return result;
+  };
+  return { trainable, rng, scorer };
+}
+
+async function scorerAfter(parts: ReturnType<typeof anomalyTrainable>, train: () => Promise<unknown>): Promise<AnomalyScorer> {
+  try {
+    await train();
+  } catch (e) {
+    for (const model of Object.values(parts.trainable.models)) model.dispose();
+    throw e;
   }
+  return parts.scorer();
+}
+
+/** Trains the anomaly GAN on normal rows (no missing values) and returns the scorer built on its discriminator. */
+export async function trainAnomalyGan(normal: NumericMatrix, options: AnomalyGanOptions, run: LoopOptions = {}): Promise<AnomalyScorer> {
+  const parts = anomalyTrainable(normal, options);
+  const steps = options.iterations ?? 3000;
+  return scorerAfter(parts, () => startTraining(parts.trainable, { ...run, progress: run.progress ?? 'off', steps, rng: parts.rng }));
+}
+
+/** Continues an anomaly GAN run from its newest checkpoint on the same normal rows. */
+export async function resumeAnomalyGan(normal: NumericMatrix, run: LoopOptions & { iterations?: number }): Promise<AnomalyScorer> {
+  const { store, checkpoint } = await checkpointToResume(ANOMALY_KIND, run, 'resumeAnomalyGan');
+  const config = checkpoint.state.config as AnomalyConfig;
+  requireSameShape(config, normal, store.location);
+  const parts = anomalyTrainable(normal, config);
+  return scorerAfter(parts, () => continueTraining(parts.trainable, checkpoint, { ...run, store, runDir: undefined, progress: run.progress ?? 'off', steps: run.iterations }));
 }

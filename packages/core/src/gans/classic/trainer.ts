@@ -6,7 +6,7 @@ import { lossByName } from '../../losses.js';
 import { createRng } from '../../random.js';
 import { modelFromBlob } from '../../train/checkpoint.js';
 import {
-  continueTraining, latestCheckpointOf, pickStore, startTraining, type LoopOptions, type LoopResult, type LoopSettings, type Trainable,
+  checkpointToResume, continueTraining, startTraining, type LoopOptions, type LoopResult, type LoopSettings, type Trainable,
 } from '../../train/loop.js';
 import { runGenerator } from '../../train/model-io.js';
 import { fixedSampleInputs } from '../../train/sampling.js';
@@ -123,10 +123,7 @@ export async function trainGan(o: TrainOptions): Promise<TrainResult> {
 
 /** Continues a run from its newest checkpoint; the result matches an uninterrupted run bit for bit. */
 export async function resumeGan(o: ResumeOptions): Promise<TrainResult> {
-  const store = pickStore(o);
-  if (!store) throw new Error('resumeGan needs a runDir or a store');
-  const checkpoint = await latestCheckpointOf(store, GAN_KIND);
-  if (!checkpoint) throw new Error(`no checkpoint to resume from in ${store.location}`);
+  const { store, checkpoint } = await checkpointToResume(GAN_KIND, o, 'resumeGan');
   const generator = o.generator ?? await modelFromBlob(checkpoint.models.generator);
   const discriminator = o.discriminator ?? await modelFromBlob(checkpoint.models.discriminator);
   const t = ganTrainable({ generator, discriminator, config: checkpoint.state.config as GanConfig, data: o.data, optimizers: o.optimizers });

@@ -10,7 +10,7 @@ import { createRng, forkRng, restoreRng, type Rng } from '../../random.js';
 import { checkMatrix, requireEveryColumnObserved, type NumericMatrix } from '../../tabular/matrix.js';
 import { discreteColumns, fitMinMax, scaleMinMax } from '../../tabular/scaling.js';
 import {
-  continueTraining, latestCheckpointOf, pickStore, startTraining, type LoopOptions, type LoopResult, type Trainable,
+  checkpointToResume, continueTraining, requireSameShape, startTraining, type LoopOptions, type LoopResult, type Trainable,
 } from '../../train/loop.js';
 import { minimize, term } from '../../train/update.js';
 import { GainImputer, noisyInputs } from './imputer.js';
@@ -216,14 +216,9 @@ export async function trainGain(data: NumericMatrix, options: GainOptions, run: 
 
 /** Continues a GAIN run from its newest checkpoint on the same data; the result equals an uninterrupted run's. */
 export async function resumeGain(data: NumericMatrix, run: GainRunOptions & { iterations?: number }): Promise<GainImputer> {
-  const store = pickStore(run);
-  if (!store) throw new Error('resumeGain needs a runDir or a store');
-  const checkpoint = await latestCheckpointOf(store, GAIN_KIND);
-  if (!checkpoint) throw new Error(`no checkpoint to resume from in ${store.location}`);
+  const { store, checkpoint } = await checkpointToResume(GAIN_KIND, run, 'resumeGain');
   const config = checkpoint.state.config as GainConfig;
-  if (config.rows !== data.rows || config.cols !== data.cols) {
-    throw new Error(`${store.location} was trained on ${config.rows} x ${config.cols} data, not ${data.rows} x ${data.cols}`);
-  }
+  requireSameShape(config, data, store.location);
   const { trainable, imputer } = gainTrainable(data, config);
   const iterations = run.iterations ?? checkpoint.state.totalSteps;
   const r = await continueTraining(trainable, checkpoint, { ...run, store, runDir: undefined, progress: run.progress ?? 'off', steps: iterations, callbacks: progressCallbacks(run, iterations) });
