@@ -22,8 +22,8 @@ for (const backend of args.backends!.split(',')) {
     const rng = createRng(2);
     const values = Float64Array.from({ length: 2000 * cols }, () => rng.next());
     const data = removeCompletelyAtRandom({ rows: 2000, cols, values }, 0.2, rng).data;
-    // timed from the end of the 10th (warm-up) iteration to the end of the last; every step reads its losses
-    const warmUp = 10;
+    // timed from the end of the 50th (warm-up) iteration to the end of the last; every step reads its losses
+    const warmUp = 50;
     let cpu = process.cpuUsage();
     let t = 0;
     let wall = 0;
