@@ -7,21 +7,17 @@
 // are three kernels each (compare or step, cast, multiply or select). Here a dense forward is one
 // kernel and its backward four (activation gradient, two matmuls, a sum), each differentiable again, so
 // gradient penalties (WGAN-GP, R1) still see exact second derivatives.
-//
-// Kernel contract (implemented by packages/tfjs-backend-torch/src/kernels/fused.ts):
-//   GantryDense          inputs {x [n, in], kernel [in, out], bias? [out]}, attrs {activation: 'linear' | 'relu'}
-//   GantryLeakyReluGrad  inputs {dy, x} (same shape), attrs {alpha}: dy where x > 0, else alpha * dy
-//   GantrySigmoidGrad    inputs {dy, x} (same shape): dy * s * (1 - s), s = sigmoid(x)
+// The kernels' names and attrs are the contract in @gantry/kernels, which the torch backend implements.
 //
 // tfjs-layers registers all of tfjs's gradients on load; importing it first guarantees ours override them.
 import '@tensorflow/tfjs-layers';
 import * as tf from '@tensorflow/tfjs-core';
+import {
+  DENSE_KERNEL, LEAKY_RELU_GRAD_KERNEL, SIGMOID_GRAD_KERNEL,
+  type DenseAttrs, type FusedDenseActivation, type LeakyReluGradAttrs,
+} from '@gantry/kernels';
 
-export const DENSE_KERNEL = 'GantryDense';
-export const LEAKY_RELU_GRAD_KERNEL = 'GantryLeakyReluGrad';
-export const SIGMOID_GRAD_KERNEL = 'GantrySigmoidGrad';
-
-export type FusedDenseActivation = 'linear' | 'relu';
+export { DENSE_KERNEL, LEAKY_RELU_GRAD_KERNEL, SIGMOID_GRAD_KERNEL, type FusedDenseActivation } from '@gantry/kernels';
 
 /** Whether the active backend registers `kernelName`. */
 export function backendHasKernel(kernelName: string): boolean {
@@ -39,7 +35,8 @@ export function leakyReluGrad(dy: tf.Tensor, x: tf.Tensor, alpha: number): tf.Te
 
 /** leakyReluGrad as the GantryLeakyReluGrad kernel, for callers that have checked the backend has it. */
 function leakyReluGradKernel(dy: tf.Tensor, x: tf.Tensor, alpha: number): tf.Tensor {
-  return tf.engine().runKernel(LEAKY_RELU_GRAD_KERNEL, { dy, x }, { alpha }) as tf.Tensor;
+  const attrs: LeakyReluGradAttrs = { alpha };
+  return tf.engine().runKernel(LEAKY_RELU_GRAD_KERNEL, { dy, x }, { ...attrs }) as tf.Tensor;
 }
 
 /**
@@ -72,7 +69,8 @@ export function denseForward(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tenso
 export function denseKernel(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D | undefined,
   activation: FusedDenseActivation): tf.Tensor2D {
   const inputs: tf.NamedTensorMap = bias != null ? { x, kernel, bias } : { x, kernel };
-  return tf.engine().runKernel(DENSE_KERNEL, inputs, { activation }) as tf.Tensor2D;
+  const attrs: DenseAttrs = { activation };
+  return tf.engine().runKernel(DENSE_KERNEL, inputs, { ...attrs }) as tf.Tensor2D;
 }
 
 type Saved = tf.Tensor[];

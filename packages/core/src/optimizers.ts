@@ -1,15 +1,12 @@
 // Optimizer settings from the papers that introduced each objective, and an Adam whose update runs
 // as one fused kernel on backends that provide it.
+import { ADAM_UPDATE_KERNEL, type AdamUpdateAttrs } from '@gantry/kernels';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LossName } from './losses.js';
 import type { OptimizerSpec } from './train/types.js';
 
-/**
- * Kernel name of the fused Adam update (registered natively by @gantry/tfjs-backend-torch).
- * Inputs [var..., grad..., m..., v...]; attrs learningRate, beta1, beta2, epsilon, accBeta1,
- * accBeta2 (beta^t before this step); outputs [var'..., m'..., v'...].
- */
-export const ADAM_UPDATE_KERNEL = 'GantryAdamUpdate';
+/** Kernel name of the fused Adam update; its contract is in @gantry/kernels. */
+export { ADAM_UPDATE_KERNEL } from '@gantry/kernels';
 
 /** What tf.AdamOptimizer.applyGradients takes (its element types are not exported by tfjs-core). */
 type VariableGradients = Parameters<tf.AdamOptimizer['applyGradients']>[0];
@@ -69,9 +66,9 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
     const next: [number, number] = [Math.fround(accBeta1 * Math.fround(this.beta1)), Math.fround(accBeta2 * Math.fround(this.beta2))];
     tf.tidy(() => {
       if (vars.length > 0) {
-        const attrs = { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, accBeta1, accBeta2 };
+        const attrs: AdamUpdateAttrs = { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, accBeta1, accBeta2 };
         const inputs = [...vars, ...grads, ...ms, ...vs] as unknown as tf.NamedTensorMap;
-        const out = tf.engine().runKernel(ADAM_UPDATE_KERNEL, inputs, attrs) as tf.Tensor[];
+        const out = tf.engine().runKernel(ADAM_UPDATE_KERNEL, inputs, { ...attrs }) as tf.Tensor[];
         const n = vars.length;
         for (let k = 0; k < n; k++) {
           vars[k].assign(out[k]);

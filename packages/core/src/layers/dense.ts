@@ -8,8 +8,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { DenseLayerArgs } from '@tensorflow/tfjs-layers/dist/layers/core.js';
+import { DENSE_KERNEL, type FusedDenseActivation } from '@gantry/kernels';
 
-import { backendHasKernel, DENSE_KERNEL, denseKernel, type FusedDenseActivation } from '../fused-ops.js';
+import { backendHasKernel, denseKernel } from '../fused-ops.js';
 import { single, type Shape } from './common.js';
 
 type Kwargs = Record<string, unknown>;

@@ -1,20 +1,16 @@
-// Fused layer kernels that are not tfjs kernels. @gantry/core registers their gradients and calls them
-// (through engine().runKernel) when the active backend registers them, so that a dense layer's forward
-// pass is one kernel instead of tfjs-layers' reshape / matmul / bias / activation chain, and a relu's
-// gradient is one kernel instead of tfjs's compare, cast and multiply (or select).
-//   GantryDense          inputs {x [n, in], kernel [in, out], bias? [out]}, attrs {activation: 'linear' | 'relu'}
-//   GantryLeakyReluGrad  inputs {dy, x} (same shape), attrs {alpha}: dy where x > 0, else alpha * dy
-//   GantrySigmoidGrad    inputs {dy, x} (same shape): dy * s * (1 - s), s = sigmoid(x)
+// Fused layer kernels that are not tfjs kernels (their contract: @gantry/kernels). @gantry/core registers
+// their gradients and calls them (through engine().runKernel) when the active backend registers them, so
+// that a dense layer's forward pass is one kernel instead of tfjs-layers' reshape / matmul / bias /
+// activation chain, and a relu's gradient is one kernel instead of tfjs's compare, cast and multiply (or select).
+import {
+  DENSE_KERNEL, LEAKY_RELU_GRAD_KERNEL, SIGMOID_GRAD_KERNEL, type DenseAttrs, type FusedDenseActivation, type LeakyReluGradAttrs,
+} from '@gantry/kernels';
 import { util, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import { kernel, op, torch } from './util.js';
 
-export const DENSE_KERNEL = 'GantryDense';
-export const LEAKY_RELU_GRAD_KERNEL = 'GantryLeakyReluGrad';
-export const SIGMOID_GRAD_KERNEL = 'GantrySigmoidGrad';
-
 /** Activation codes of native/src/ops_matmul.cc that GantryDense accepts. */
-const DENSE_ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1 };
+const DENSE_ACTIVATIONS: Record<FusedDenseActivation, number> = { linear: 0, relu: 1 };
 
 type Inputs = Record<string, TensorInfo | undefined>;
 
@@ -37,7 +33,8 @@ const dense = kernel(DENSE_KERNEL, (args) => {
   const x = floatInput(DENSE_KERNEL, inputs, 'x');
   const w = floatInput(DENSE_KERNEL, inputs, 'kernel');
   const bias = floatInput(DENSE_KERNEL, inputs, 'bias', true);
-  const activation = (args.attrs?.activation as string | undefined) ?? 'linear';
+  // typed by the contract, but a caller may pass anything: checked below
+  const activation: string = (args.attrs as Partial<DenseAttrs> | undefined)?.activation ?? 'linear';
   util.assert(x.shape.length === 2 && w.shape.length === 2 && x.shape[1] === w.shape[0],
     () => `${DENSE_KERNEL}: x [${x.shape}] and kernel [${w.shape}] must be [n, in] and [in, out]`);
   util.assert(bias == null || (bias.shape.length === 1 && bias.shape[0] === w.shape[1]),
@@ -46,7 +43,7 @@ const dense = kernel(DENSE_KERNEL, (args) => {
     () => `${DENSE_KERNEL}: activation '${activation}' is not one of ${Object.keys(DENSE_ACTIVATIONS).join(', ')}`);
   const backend = torch(args);
   const handle = fusedMatMulOp(backend.handleOf(x), backend.handleOf(w), false, false,
-    bias != null ? backend.handleOf(bias) : -1, DENSE_ACTIVATIONS[activation], -1, 0);
+    bias != null ? backend.handleOf(bias) : -1, DENSE_ACTIVATIONS[activation as FusedDenseActivation], -1, 0);
   return backend.makeOutput(handle, [x.shape[0], w.shape[1]], 'float32');
 });
 
@@ -63,7 +60,7 @@ function activationGradKernel(kernelName: string, nativeName: string, attrArgs: 
   });
 }
 
-const leakyReluGrad = activationGradKernel(LEAKY_RELU_GRAD_KERNEL, 'leakyReluGrad', (attrs) => [(attrs.alpha as number | undefined) ?? 0]);
+const leakyReluGrad = activationGradKernel(LEAKY_RELU_GRAD_KERNEL, 'leakyReluGrad', (attrs) => [(attrs as Partial<LeakyReluGradAttrs>).alpha ?? 0]);
 const sigmoidGrad = activationGradKernel(SIGMOID_GRAD_KERNEL, 'sigmoidGrad', () => []);
 
 export const fusedKernels: KernelConfig[] = [dense, leakyReluGrad, sigmoidGrad];
