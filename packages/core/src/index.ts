@@ -2,9 +2,7 @@
 export * from './data/index.js';
 export * from './metrics/index.js';
 
-export * from './tfjs-fixes/index.js';
-export * from './fused-ops.js';
-export * from './lean-gradients.js';
+export * from './tfjs-gradients/index.js';
 export * from './random.js';
 export * from './losses.js';
 export * from './penalties.js';

@@ -1,7 +1,7 @@
 // GAN losses. Every loss takes raw critic logits (the discriminator has no sigmoid) and is a pair of
 // functions returning scalars that the respective player minimises.
 import * as tf from '@tensorflow/tfjs-core';
-import { logSoftmax } from './tfjs-fixes/index.js';
+import { logSoftmax } from './tfjs-gradients/second-order.js';
 
 export type LossName = 'minimax' | 'nonsaturating' | 'wgan' | 'wgan-gp' | 'hinge' | 'lsgan';
 

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { randomUniform, type Rng } from './random.js';
-import { installGradientFixes } from './tfjs-fixes/index.js';
+import { installGradientFixes } from './tfjs-gradients/second-order.js';
 
 /** Conditional critics close over their labels. Per-sample outputs: [N] or [N, 1]. */
 export type Critic = (x: tf.Tensor) => tf.Tensor;

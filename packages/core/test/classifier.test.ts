@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { accuracy, confusionMatrix, fitClassifier, macroF1 } from '../src/tabular/classifier.js';
+import { accuracy, confusionMatrix, macroF1 } from '../src/metrics/classification.js';
+import { fitClassifier } from '../src/tabular/table-classifier.js';
 import { createRng } from '../src/random.js';
 import type { NumericMatrix } from '../src/tabular/matrix.js';
 

@@ -1,16 +1,16 @@
 // tfjs-layers' Dense with a fused forward pass for 2-D inputs on backends that register GantryDense:
-// fused-ops.ts denseKernel computes x · kernel + bias and a linear or relu activation in one kernel; a
-// sigmoid or tanh activation follows as its own op (its gradient must not reuse the saved output:
-// tfjs-fixes). Other backends, activations and ranks run Dense's own call. It is a Dense in every other
-// respect: same constructor arguments, weights and config, and it serialises as 'Dense', so saved models
-// load in plain tfjs. Registered as the class behind 'Dense', so that models loaded while @gantry/core
-// is imported get the fused pass too.
+// tfjs-gradients/fused-ops.ts denseKernel computes x · kernel + bias and a linear or relu activation in
+// one kernel; a sigmoid or tanh activation follows as its own op (its gradient must not reuse the saved
+// output: tfjs-gradients/second-order.ts). Other backends, activations and ranks run Dense's own call. It
+// is a Dense in every other respect: same constructor arguments, weights and config, and it serialises as
+// 'Dense', so saved models load in plain tfjs. Registered as the class behind 'Dense', so that models
+// loaded while @gantry/core is imported get the fused pass too.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { DenseLayerArgs } from '@tensorflow/tfjs-layers/dist/layers/core.js';
 import { DENSE_KERNEL, type FusedDenseActivation } from '@gantry/kernels';
 
-import { backendHasKernel, denseKernel } from '../fused-ops.js';
+import { backendHasKernel, denseKernel } from '../tfjs-gradients/fused-ops.js';
 import { single, type Shape } from './common.js';
 
 type Kwargs = Record<string, unknown>;

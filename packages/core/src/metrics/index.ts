@@ -1,4 +1,5 @@
-// Browser-safe evaluation metrics on feature arrays, and the classifier feature extractors.
+// Browser-safe evaluation metrics on feature arrays, the classifier feature extractors, and scores of
+// predicted labels.
 export * from './features.js';
 export * from './linalg.js';
 export * from './frechet.js';
@@ -6,6 +7,7 @@ export * from './kid.js';
 export * from './knn.js';
 export * from './manifold.js';
 export * from './inception-score.js';
-export * from './classifier.js';
+export * from './feature-extractor.js';
+export * from './classification.js';
 export * from './evaluate.js';
 export * from './roc-auc.js';

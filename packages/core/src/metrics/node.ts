@@ -1,6 +1,6 @@
 // Node-only: load the shipped classifier weights (packages/core/assets/<dataset>-classifier.json).
 import { readFileSync } from 'node:fs';
-import { featureExtractorFromJson, type ClassifierWeightsJson, type FeatureExtractor } from './classifier.js';
+import { featureExtractorFromJson, type ClassifierWeightsJson, type FeatureExtractor } from './feature-extractor.js';
 
 export type ShippedExtractor = 'mnist' | 'fashion-mnist';
 

@@ -1,10 +1,10 @@
 // Fully connected generator and discriminator, for 2D mixtures and tabular data.
-import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { positiveInteger, single, singleShape, type Shape } from '../layers/common.js';
 import { MinibatchDiscrimination } from '../layers/minibatch-discrimination.js';
 import { MinibatchStdDev } from '../layers/minibatch-stddev.js';
 import { dense as denseLayer } from '../layers/dense.js';
+import { Maxout } from '../layers/maxout.js';
+import { PackSamples } from '../layers/pack-samples.js';
 import { SNDense } from '../layers/spectral-norm.js';
 import {
   embedLabels, labelInput, optionalPositiveInteger, requireOneOf, requirePositiveInteger, SeededInit,
@@ -65,75 +65,6 @@ export interface MlpDiscriminatorOptions {
   seed?: number;
   name?: string;
 }
-
-/** Maxout: [N, units * pieces] -> [N, units], the largest of each unit's `pieces` consecutive inputs. */
-export class Maxout extends tfl.layers.Layer {
-  static className = 'Maxout';
-  readonly pieces: number;
-
-  constructor(args: { pieces: number; name?: string }) {
-    super({ name: args.name });
-    this.pieces = positiveInteger(args.pieces, 'Maxout pieces');
-  }
-
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const shape = singleShape(inputShape, this.name);
-    const width = shape[shape.length - 1];
-    if (shape.length !== 2 || width === null || width % this.pieces !== 0) {
-      throw new Error(`Maxout with ${this.pieces} pieces needs [N, F] input with F divisible by ${this.pieces}, got [${shape.join(', ')}]`);
-    }
-    return [shape[0], width / this.pieces];
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => {
-      const x = single(inputs, this.name);
-      const [n, width] = x.shape;
-      return tf.max(tf.reshape(x, [n, width / this.pieces, this.pieces]), 2);
-    });
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), pieces: this.pieces };
-  }
-}
-
-/**
- * PacGAN packing: [N, F] -> [N / pack, pack * F], rows i*pack .. i*pack+pack-1 side by side. The batch
- * shrinks, so a packed D returns one logit per pack of samples (losses average over packs).
- */
-export class PackSamples extends tfl.layers.Layer {
-  static className = 'PackSamples';
-  readonly pack: number;
-
-  constructor(args: { pack: number; name?: string }) {
-    super({ name: args.name });
-    this.pack = positiveInteger(args.pack, 'PackSamples pack');
-  }
-
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const shape = singleShape(inputShape, this.name);
-    const width = shape[shape.length - 1];
-    if (shape.length !== 2 || width === null) throw new Error(`PackSamples needs [N, F] input, got [${shape.join(', ')}]`);
-    return [null, width * this.pack];
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    const x = single(inputs, this.name);
-    const [n, width] = x.shape;
-    if (n % this.pack !== 0) {
-      throw new Error(`PackSamples: a batch of ${n} samples cannot be split into packs of ${this.pack}; use a batch size divisible by ${this.pack}`);
-    }
-    return tf.reshape(x, [n / this.pack, width * this.pack]);
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), pack: this.pack };
-  }
-}
-
-tf.serialization.registerClass(Maxout);
-tf.serialization.registerClass(PackSamples);
 
 function positiveScale(v: number, what: string): number {
   if (!(Number.isFinite(v) && v > 0)) throw new Error(`${what} must be a positive number, got ${v}`);

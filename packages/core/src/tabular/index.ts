@@ -6,6 +6,6 @@ export * from './baselines.js';
 export * from '../gans/gain/index.js';
 export * from './impute-csv.js';
 export * from '../gans/anomaly/index.js';
-export * from './classifier.js';
+export * from './table-classifier.js';
 export * from './synth/index.js';
 export * from './radialgan/index.js';

@@ -10,7 +10,7 @@
 // seeded Rng) so a step is reproducible, and one mask serves the real, fake and interpolated packs of a step.
 // Weights start as PyTorch's nn.Linear defaults, U(-1/sqrt(fanIn), 1/sqrt(fanIn)), drawn from a gantry Rng.
 import * as tf from '@tensorflow/tfjs-core';
-import { denseForward } from '../../fused-ops.js';
+import { denseForward } from '../../tfjs-gradients/fused-ops.js';
 import type { Rng } from '../../random.js';
 import type { OutputSpan } from './transformer.js';
 

@@ -11,7 +11,7 @@
 // tfjs-layers registers all of tfjs's gradients on load; importing it first guarantees ours override them.
 import '@tensorflow/tfjs-layers';
 import * as tf from '@tensorflow/tfjs-core';
-import { sigmoidGrad } from '../fused-ops.js';
+import { sigmoidGrad } from './fused-ops.js';
 
 type Saved = tf.Tensor[];
 type Attrs = tf.NamedAttrMap;
