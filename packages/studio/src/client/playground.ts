@@ -3,8 +3,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import {
-  buildOptimizers, createRng, discriminatorStep, generatorStep, grid25, lossByName, mlpDiscriminator, mlpGenerator,
-  moons, optimizerSpecsForLoss, resolveConfig, ring8, type DataSource, type LossName, type Rng, type StepContext,
+  createRng, ganTrainable, grid25, mlpDiscriminator, mlpGenerator,
+  moons, optimizerSpecsForLoss, ring8, type DataSource, type LossName, type Rng, type Trainable,
 } from '@gantry/core';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -38,7 +38,9 @@ function dataSource(kind: string): DataSource {
 }
 
 interface Session {
-  ctx: StepContext;
+  /** the classic GAN variant of core's training loop; the page takes its steps one frame at a time */
+  gan: Trainable;
+  rng: Rng;
   source: DataSource;
   real: Float32Array;
   fixedZ: tf.Tensor2D;
@@ -60,8 +62,8 @@ function readNumber(id: string, fallback: number): number {
 function newSession(): Session {
   if (session) {
     tf.dispose([session.fixedZ, session.zGrid]);
-    session.ctx.generator.dispose(); session.ctx.discriminator.dispose();
-    session.ctx.generatorOptimizer.dispose(); session.ctx.discriminatorOptimizer.dispose();
+    for (const model of Object.values(session.gan.models)) model.dispose();
+    for (const optimizer of Object.values(session.gan.optimizers)) optimizer.dispose();
   }
   const kind = $<HTMLSelectElement>('dist').value;
   if (kind === 'draw' && drawn.length === 0) {
@@ -74,17 +76,18 @@ function newSession(): Session {
   const batchSize = Math.round(readNumber('batch', 128));
   const seed = 1;
   const wasserstein = loss === 'wgan' || loss === 'wgan-gp';
-  const config = resolveConfig({
-    loss, latentDim: 2, seed, batchSize,
-    penalty: penaltyKind === 'gp' ? { kind: 'gp', weight: 1 } : penaltyKind === 'r1' ? { kind: 'r1', weight: 1 } : undefined,
-    // core's policy (the loss's preset), at the rates set on the page
-    optimizers: optimizerSpecsForLoss(loss, { generator: lrG, discriminator: lrD }),
-  });
-  const opt = buildOptimizers(config);
-  const generator = mlpGenerator({ latentDim: 2, outputDim: 2, hidden: [64, 64], seed });
-  const discriminator = mlpDiscriminator({ inputDim: 2, hidden: [64, 64], seed: seed + 1, hiddenActivation: 'leakyRelu' });
   const source = dataSource(kind);
-  const rng = createRng(seed);
+  const gan = ganTrainable({
+    generator: mlpGenerator({ latentDim: 2, outputDim: 2, hidden: [64, 64], seed }),
+    discriminator: mlpDiscriminator({ inputDim: 2, hidden: [64, 64], seed: seed + 1, hiddenActivation: 'leakyRelu' }),
+    data: source,
+    config: {
+      loss, latentDim: 2, seed, batchSize,
+      penalty: penaltyKind === 'gp' ? { kind: 'gp', weight: 1 } : penaltyKind === 'r1' ? { kind: 'r1', weight: 1 } : undefined,
+      // core's policy (the loss's preset), at the rates set on the page
+      optimizers: optimizerSpecsForLoss(loss, { generator: lrG, discriminator: lrD }),
+    },
+  });
   const realBatch = source.sampleBatch(createRng(99), 512).x;
   const real = realBatch.dataSync() as Float32Array;
   realBatch.dispose();
@@ -95,29 +98,20 @@ function newSession(): Session {
   const zRng = createRng(7);
   const fixedZ = tf.tensor2d(Float32Array.from({ length: 1024 }, () => zRng.normal()), [512, 2]);
   return {
-    ctx: {
-      generator, discriminator, loss: lossByName(loss), config, rng,
-      generatorOptimizer: opt.generator, discriminatorOptimizer: opt.discriminator, step: 0,
-    },
+    gan, rng: createRng(seed),
     source, real, fixedZ, zGrid: tf.tensor2d(zs, [ZGRID * ZGRID, 2]), range: Math.max(1, m * 1.25), steps: 0, losses: {}, wasserstein,
   };
 }
 
 function trainSteps(s: Session, n: number): void {
   for (let k = 0; k < n; k++) {
-    s.ctx.step = s.steps + 1;
-    let d: Record<string, number> = {};
-    for (let c = 0; c < s.ctx.config.criticSteps; c++) {
-      const batch = s.source.sampleBatch(s.ctx.rng, s.ctx.config.batchSize);
-      try { d = discriminatorStep(s.ctx, batch); } finally { batch.x.dispose(); }
-    }
-    s.losses = { ...d, ...generatorStep(s.ctx) };
+    s.losses = s.gan.step({ step: s.steps + 1, totalSteps: Infinity, rng: s.rng });
     s.steps++;
   }
 }
 
 function generated(s: Session, z: tf.Tensor2D): Float32Array {
-  return tf.tidy(() => s.ctx.generator.predict(z) as tf.Tensor).dataSync() as Float32Array;
+  return tf.tidy(() => s.gan.models.generator.predict(z) as tf.Tensor).dataSync() as Float32Array;
 }
 
 /** Symmetric mean nearest-neighbour distance between generated (fixed z) and real points. */
@@ -142,7 +136,7 @@ function render(s: Session): void {
   const cells: number[] = [];
   for (let i = 0; i < HEAT; i++) for (let j = 0; j < HEAT; j++) cells.push(-r + (2 * r * (j + 0.5)) / HEAT, r - (2 * r * (i + 0.5)) / HEAT);
   const logits = tf.tidy(() => {
-    const out = s.ctx.discriminator.predict(tf.tensor2d(cells, [HEAT * HEAT, 2]));
+    const out = s.gan.models.discriminator.predict(tf.tensor2d(cells, [HEAT * HEAT, 2]));
     return (Array.isArray(out) ? out[0] : out).dataSync() as Float32Array;
   });
   let lo = Infinity; let hi = -Infinity;
