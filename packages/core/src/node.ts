@@ -6,7 +6,7 @@ import { fileRunStore } from './run/file-store.js';
 registerRunDirStore(fileRunStore);
 
 export * from './index.js';
-export * from './image/index.js';
+export * from './image/node.js';
 export { fileRunStore, newestCheckpointDir, readCheckpointDir } from './run/file-store.js';
 export { writeFileAtomic, resolvesInside } from './run/files.js';
 export * from './run/run-dir.js';

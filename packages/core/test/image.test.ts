@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
-import { tileImages, writeImageGrid, writeScatterPng, scatterRaster, decodePng } from '../src/image/index.js';
+import { tileImages, writeImageGrid, writeScatterPng, scatterRaster, decodePng } from '../src/image/node.js';
 import '../src/node.js';
 import { trainGan, tensorDataSource } from '../src/train/index.js';
 

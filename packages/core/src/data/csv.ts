@@ -1,4 +1,4 @@
-// CSV parsing into a typed table: browser-safe (text in, table out). File reading lives in csv-file.ts.
+// CSV parsing into a typed table: browser-safe (text in, table out). File reading lives in csv-file.node.ts.
 //
 // Design: one pass splits records (RFC 4180 quoting, CRLF or LF), a second pass decides each column's
 // type (numeric if most of its distinct non-missing values are numbers in decimal notation, unless a schema

@@ -1,4 +1,4 @@
-// IDX (the MNIST file format) parsing from bytes: browser-safe. Gzip handling is in idx-file.ts (node:zlib).
+// IDX (the MNIST file format) parsing from bytes: browser-safe. Gzip handling is in idx-file.node.ts (node:zlib).
 //
 // Layout: two zero bytes, a type code, the number of dimensions, then one big-endian uint32 per dimension,
 // then the values, big-endian, row-major. Errors give the byte offset and what was expected there.

@@ -1,5 +1,5 @@
 // Node-only data loaders (file I/O); re-exported from @gantry/core/node.
-export { readCsvFile } from './csv-file.js';
-export { readIdxFile, loadMnistFormat, loadFashionMnist, FASHION_MNIST_DIR, type MnistFormatOptions } from './idx-file.js';
-export { loadMnistPackage, MNIST_PACKAGE_TRAIN_FRACTION } from './mnist-package.js';
-export { loadImageFolder, decodeImageFile, type ImageFolderOptions } from './image-folder.js';
+export { readCsvFile } from './csv-file.node.js';
+export { readIdxFile, loadMnistFormat, loadFashionMnist, FASHION_MNIST_DIR, type MnistFormatOptions } from './idx-file.node.js';
+export { loadMnistPackage, MNIST_PACKAGE_TRAIN_FRACTION } from './mnist-package.node.js';
+export { loadImageFolder, decodeImageFile, type ImageFolderOptions } from './image-folder.node.js';

@@ -11,7 +11,7 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
-import { writeImageGrid } from '../image/png.js';
+import { writeImageGrid } from '../image/png.node.js';
 import type { Checkpoint, ModelBlob, TensorBlob } from '../train/checkpoint.js';
 import type { RunStore } from '../train/run-store.js';
 import {
