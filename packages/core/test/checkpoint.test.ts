@@ -8,7 +8,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import '../src/node.js';
 import { trainGan, optimizerState, restoreOptimizer, modelToBlob, modelFromBlob, loadBlobIntoModel } from '../src/train/index.js';
-import { fileRunStore } from '../src/run/file-store.js';
+import { fileRunStore } from '../src/run/file-store.node.js';
 import { tinyDiscriminator, tinyGenerator, gaussianSource, weightsOf, assertSameWeights } from './train-fixtures.js';
 
 tf.setBackend('cpu');

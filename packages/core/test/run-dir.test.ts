@@ -12,9 +12,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '../src/node.js';
 import { DivergenceError, resumeGan, trainGan, type GanConfig } from '../src/train/index.js';
-import { fileRunStore, newestCheckpointDir } from '../src/run/file-store.js';
-import { writeFileAtomic } from '../src/run/files.js';
-import { readLatestManifest, readRunConfig, writeRunConfig } from '../src/run/run-dir.js';
+import { fileRunStore, newestCheckpointDir } from '../src/run/file-store.node.js';
+import { writeFileAtomic } from '../src/run/files.node.js';
+import { readLatestManifest, readRunConfig, writeRunConfig } from '../src/run/run-dir.node.js';
 import { RUN_FORMAT, type RunConfig } from '../src/run/format.js';
 import { gaussianSource, tinyDiscriminator, tinyGenerator } from './train-fixtures.js';
 

@@ -19,7 +19,7 @@ import {
 } from './checkpoint-format.js';
 import {
   assertInsideRun, fsyncPath, readBytes, readJsonFile, relativeTo, removeTemporaries, sha256, TEMP_MARK, writeFileAtomic, writeSynced,
-} from './files.js';
+} from './files.node.js';
 import { parseLatestManifest, RUN_FILES, STEP_DIR, stepName } from './format.js';
 import { RunFileError } from './schema.js';
 

@@ -2,7 +2,7 @@
 // sample grids. Every file is checked against its schema and must resolve inside the run directory.
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertInsideRun, readJsonFile, writeFileAtomic } from './files.js';
+import { assertInsideRun, readJsonFile, writeFileAtomic } from './files.node.js';
 import { parseLatestManifest, parseRunConfig, RUN_FILES, SAMPLE_FILE, type LatestManifest, type RunConfig } from './format.js';
 
 /** The directory holds no run: a mistake in what the user typed rather than damage on disk. */
