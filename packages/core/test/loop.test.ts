@@ -18,6 +18,9 @@ function twoWay(seed: number): Trainable {
   const forward = tinyGenerator({ latentDim: 1, outputDim: 1, seed, hidden: 8 });
   const backward = tinyGenerator({ latentDim: 1, outputDim: 1, seed: seed + 10, hidden: 8 });
   const critic = tinyDiscriminator({ inputDim: 1, seed: seed + 20, hidden: 8 });
+  // a parameter set: a trained shift of the forward map, and a running mean that is updated, not trained
+  const shift = tf.variable(tf.zeros([1]), true);
+  const runningMean = tf.variable(tf.zeros([1]), false);
   const generators = adam(2e-3, 0.5, 0.999);
   const criticOptimizer = adam(2e-3, 0.5, 0.999);
   return {
@@ -25,6 +28,7 @@ function twoWay(seed: number): Trainable {
     config: { seed },
     settings: { seed, sampleEvery: 0, checkpointEvery: 3, keepCheckpoints: 5, logEvery: 1, guardEvery: 1, learningRateDecay: 0.5 },
     models: { forward, backward, critic },
+    parameters: { shift: { variables: [shift, runningMean] } },
     optimizers: { generators, critic: criticOptimizer },
     ema: { forward: 0.9 },
     step({ step, rng }) {
@@ -35,12 +39,13 @@ function twoWay(seed: number): Trainable {
           const fake = forward.apply(a) as tf.Tensor;
           return term(parts, 'critic/adversarial', loss.discriminator(critic.apply(b) as tf.Tensor, critic.apply(fake) as tf.Tensor));
         });
-        const g = minimize(step, [forward, backward], generators, (parts) => {
-          const fake = forward.apply(a) as tf.Tensor;
+        const g = minimize(step, [forward, backward, { variables: [shift, runningMean] }], generators, (parts) => {
+          const fake = tf.add(forward.apply(a) as tf.Tensor, shift);
           const adv = term(parts, 'g/adversarial', loss.generator(critic.apply(fake) as tf.Tensor));
           const cycle = term(parts, 'g/cycle', tf.mean(tf.abs(tf.sub(backward.apply(fake) as tf.Tensor, a))) as tf.Scalar);
           return tf.add(adv, tf.mul(10, cycle)) as tf.Scalar;
         });
+        tf.tidy(() => runningMean.assign(tf.reshape(tf.add(tf.mul(runningMean, 0.9), tf.mul(tf.mean(forward.apply(a) as tf.Tensor), 0.1)), [1])));
         return { ...d, ...g };
       } finally {
         tf.dispose([a, b]);
@@ -49,13 +54,14 @@ function twoWay(seed: number): Trainable {
   };
 }
 
-async function allWeights(r: LoopResult) {
+async function allWeights(r: LoopResult, t: Trainable) {
   return [...await weightsOf(r.models.forward), ...await weightsOf(r.models.backward), ...await weightsOf(r.models.critic),
-    ...await weightsOf(r.emaModels.forward)];
+    ...await weightsOf(r.emaModels.forward), ...t.parameters!.shift.variables.map((v) => Float32Array.from(v.dataSync()))];
 }
 
 test('any named models and optimizers: checkpoints hold each, and resume is bit-exact', async () => {
-  const straight = await startTraining(twoWay(4), { steps: 9, progress: 'off' });
+  const straightRun = twoWay(4);
+  const straight = await startTraining(straightRun, { steps: 9, progress: 'off' });
   const store = memoryRunStore();
   const stop = new AbortController();
   const stopped = await startTraining(twoWay(4), { steps: 9, progress: 'off', store, signal: stop.signal, callbacks: {
@@ -73,9 +79,13 @@ test('any named models and optimizers: checkpoints hold each, and resume is bit-
   assert.deepEqual(checkpoint.state.models, ['forward', 'backward', 'critic']);
   assert.deepEqual(checkpoint.state.optimizers, ['generators', 'critic']);
   assert.deepEqual(checkpoint.state.ema, ['forward']);
-  const resumed = await continueTraining(twoWay(99), checkpoint, { store: interrupted, progress: 'off' });
+  assert.deepEqual(checkpoint.state.parameters, ['shift']);
+  const resumedRun = twoWay(99);
+  const resumed = await continueTraining(resumedRun, checkpoint, { store: interrupted, progress: 'off' });
   assert.equal(resumed.step, 9);
-  assert.ok(assertSameWeights(await allWeights(resumed), await allWeights(straight)), 'resumed weights differ from the uninterrupted run');
+  const [got, want] = [await allWeights(resumed, resumedRun), await allWeights(straight, straightRun)];
+  assert.ok(want.at(-1)!.some((v) => v !== 0), 'the running mean moved');
+  assert.ok(assertSameWeights(got, want), 'resumed weights differ from the uninterrupted run');
   const steps = interrupted.metrics.filter((m) => m.event === undefined).map((m) => m.step);
   assert.deepEqual(steps, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
   await assert.rejects(latestCheckpointOf(interrupted, 'gan'), /holds a "two-way-toy" run, not "gan"/);

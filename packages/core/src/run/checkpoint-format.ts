@@ -59,6 +59,7 @@ const checkpointState: Check<CheckpointState> = (v, f) => {
     losses: recordOf(finiteNumber),
     createdAt: string,
     models: arrayOf(partName),
+    parameters: arrayOf(partName),
     optimizers: arrayOf(partName),
     ema: arrayOf(partName),
     optimizerScalars: recordOf(recordOf(finiteNumber)),

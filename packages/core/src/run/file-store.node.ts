@@ -2,6 +2,7 @@
 //   metrics.jsonl                      one JSON object per line
 //   samples/step-000100.png            sample grids (fixed noise)
 //   checkpoints/step-000100/           <model>/{model.json,weights.bin} per named model (generator/, discriminator/, ...),
+//                                      params-<name>.{json,bin} per parameter set (a variant's own variables),
 //                                      optimizer-<name>.{json,bin}, ema-<model>.{json,bin}, state.json (which lists
 //                                      them), checksums.json (sizes and SHA-256 of the rest)
 //   latest.json                        manifest naming the newest complete checkpoint
@@ -123,6 +124,7 @@ export function readCheckpointDir(dir: string): Checkpoint {
   return {
     state,
     models: each(state.models, (name) => r.model(name)),
+    parameters: each(state.parameters, (name) => r.tensors(`params-${name}`)),
     optimizers: each(state.optimizers, (name) => r.tensors(`optimizer-${name}`)),
     ema: each(state.ema, (name) => r.tensors(`ema-${name}`)),
   };
@@ -182,6 +184,7 @@ export function fileRunStore(runDir: string): RunStore {
       try {
         const w = new CheckpointWriter(tmp);
         for (const [name, blob] of Object.entries(c.models)) w.model(name, blob);
+        for (const [name, blob] of Object.entries(c.parameters)) w.tensors(`params-${name}`, blob);
         for (const [name, blob] of Object.entries(c.optimizers)) w.tensors(`optimizer-${name}`, blob);
         for (const [name, blob] of Object.entries(c.ema)) w.tensors(`ema-${name}`, blob);
         w.write('state.json', JSON.stringify(c.state, null, 1));

@@ -31,8 +31,9 @@ export interface CheckpointState {
   config: object;
   losses: LossValues;
   createdAt: string;
-  /** names of the checkpoint's models, optimizers and EMA shadows (each a model name), in order */
+  /** names of the checkpoint's models, parameter sets, optimizers and EMA shadows (each a model name), in order */
   models: string[];
+  parameters: string[];
   optimizers: string[];
   ema: string[];
   /** per optimizer: rank-0 variables that getWeights() does not return (Adam's beta powers) */
@@ -42,6 +43,8 @@ export interface CheckpointState {
 export interface Checkpoint {
   state: CheckpointState;
   models: Record<string, ModelBlob>;
+  /** a variant's own variables (networks that are not tfjs-layers models), in their order */
+  parameters: Record<string, TensorBlob>;
   optimizers: Record<string, TensorBlob>;
   /** EMA shadow of a model's weights, in model.weights order */
   ema: Record<string, TensorBlob>;

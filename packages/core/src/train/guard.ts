@@ -17,19 +17,19 @@ export function assertFiniteLosses(step: number, losses: LossValues): void {
   }
 }
 
-/** Index of the first weight holding a NaN/Inf, with one device read for the whole model. */
+/** Index of the first tensor holding a NaN/Inf (or -1), with one device read for all of them. */
+function firstNonFinite(tensors: readonly tf.Tensor[]): number {
+  if (tensors.length === 0) return -1;
+  // 1 where any element is NaN or +-Inf: x - x is NaN exactly for those.
+  const flags = tf.tidy(() => tf.stack(tensors.map((v) => tf.any(tf.reshape(tf.isNaN(tf.sub(v, v)), [-1])))).dataSync());
+  return flags.findIndex((f) => f !== 0);
+}
+
+/** Index and name of the first weight holding a NaN/Inf. */
 export function firstNonFiniteWeight(model: tfl.LayersModel): { index: number; name: string } | null {
   const weights = model.weights;
-  if (weights.length === 0) return null;
-  const flags = tf.tidy(() => tf.stack(weights.map((w) => {
-    const v = w.read();
-    // 1 where any element is NaN or +-Inf: x - x is NaN exactly for those.
-    return tf.any(tf.reshape(tf.isNaN(tf.sub(v, v)), [-1]));
-  })).dataSync());
-  for (let i = 0; i < flags.length; i++) {
-    if (flags[i]) return { index: i, name: weights[i].originalName ?? weights[i].name };
-  }
-  return null;
+  const index = firstNonFinite(weights.map((w) => w.read()));
+  return index < 0 ? null : { index, name: weights[index].originalName ?? weights[index].name };
 }
 
 /** The same check on saved weights, without building the model: the name of the first float32 weight holding a NaN/Inf. */
@@ -49,4 +49,10 @@ export function firstNonFiniteSavedWeight(blob: ModelBlob): string | null {
 export function assertFiniteWeights(step: number, model: tfl.LayersModel, role: string): void {
   const bad = firstNonFiniteWeight(model);
   if (bad) throw new DivergenceError(step, `${role} weight "${bad.name}"`, NaN, 'NaN or Inf after the update');
+}
+
+/** The same guard for a variant's own variables (a parameter set). */
+export function assertFiniteVariables(step: number, variables: readonly tf.Variable[], role: string): void {
+  const index = firstNonFinite(variables);
+  if (index >= 0) throw new DivergenceError(step, `${role} variable "${variables[index].name}"`, NaN, 'NaN or Inf after the update');
 }

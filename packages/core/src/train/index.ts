@@ -4,13 +4,14 @@ export { resolveConfig, buildOptimizers, type ResolvedConfig } from '../gans/cla
 export { discriminatorStep, generatorStep, type StepContext } from '../gans/classic/steps.js';
 export { ganTrainable, trainGan, resumeGan, GAN_KIND, type TrainOptions, type ResumeOptions } from '../gans/classic/trainer.js';
 export {
-  continueTraining, latestCheckpointOf, startTraining, type LoopCallbacks, type LoopOptions, type LoopResult, type LoopSettings, type StepEnv,
+  checkpointToResume, continueTraining, latestCheckpointOf, requireSameShape, startTraining, type LoopCallbacks, type LoopOptions, type LoopResult,
+  type LoopSettings, type ParameterSet, type StepEnv,
   type Trainable,
 } from './loop.js';
-export { minimize, term, type LossTerms } from './update.js';
+export { minimize, term, type LossTerms, type Trained } from './update.js';
 export { sample, score, fixedSampleInputs, type SampleOptions } from './sampling.js';
 export { createEma, type Ema } from './ema.js';
-export { DivergenceError, assertFiniteLosses, assertFiniteWeights, firstNonFiniteSavedWeight, firstNonFiniteWeight } from './guard.js';
+export { DivergenceError, assertFiniteLosses, assertFiniteVariables, assertFiniteWeights, firstNonFiniteSavedWeight, firstNonFiniteWeight } from './guard.js';
 export { checkModelShapes } from '../gans/classic/shapes.js';
 export { createProgress, formatLosses, type ProgressMode, type ProgressReporter } from './progress.js';
 export { memoryRunStore, registerRunDirStore, storeForRunDir, type RunStore } from './run-store.js';

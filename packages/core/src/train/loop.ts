@@ -9,10 +9,10 @@ import { createRng, restoreRng, type Rng } from '../random.js';
 import { PART_NAME } from '../run/checkpoint-format.js';
 import {
   CHECKPOINT_FORMAT, blobToTensors, loadBlobIntoModel, modelFromBlob, modelToBlob, optimizerState, restoreOptimizer, tensorsToBlob,
-  type Checkpoint,
+  type Checkpoint, type TensorBlob,
 } from './checkpoint.js';
 import { createEma, type Ema } from './ema.js';
-import { assertFiniteWeights, DivergenceError } from './guard.js';
+import { assertFiniteVariables, assertFiniteWeights, DivergenceError } from './guard.js';
 import { createProgress, type ProgressMode, type ProgressReporter } from './progress.js';
 import { storeForRunDir, type RunStore } from './run-store.js';
 import type { LossValues, TrainCallbacks } from './types.js';
@@ -42,6 +42,9 @@ export interface StepEnv {
   rng: Rng;
 }
 
+/** A variant's own variables, checkpointed and restored in this order. */
+export interface ParameterSet { readonly variables: readonly tf.Variable[] }
+
 /** What a GAN variant hands to the loop. */
 export interface Trainable {
   /** names the variant in checkpoints ('gan', 'gain', ...) */
@@ -51,6 +54,8 @@ export interface Trainable {
   settings: LoopSettings;
   /** named models (names become folder names in checkpoints) */
   models: Record<string, tfl.LayersModel>;
+  /** networks held as plain variables instead (trained and untrained ones, e.g. batch-norm statistics) */
+  parameters?: Record<string, ParameterSet>;
   optimizers: Record<string, tf.Optimizer>;
   /** models whose exponential moving average the loop keeps, with the decay */
   ema?: Record<string, number>;
@@ -114,7 +119,7 @@ function checkSteps(steps: number): void {
 }
 
 function checkNames(t: Trainable): void {
-  const names = [...Object.keys(t.models), ...Object.keys(t.optimizers)];
+  const names = [...Object.keys(t.models), ...Object.keys(t.parameters ?? {}), ...Object.keys(t.optimizers)];
   const bad = names.find((n) => !PART_NAME.test(n));
   if (bad) throw new Error(`${t.kind}: model and optimizer names must be letters, digits and "_" (they name files), got "${bad}"`);
   const unknown = Object.keys(t.ema ?? {}).find((n) => !(n in t.models));
@@ -141,6 +146,8 @@ async function makeCheckpoint(s: RunState, totalSteps: number, losses: LossValue
   const { t } = s;
   const models: Checkpoint['models'] = {};
   for (const [name, model] of Object.entries(t.models)) models[name] = await modelToBlob(model);
+  const parameters: Checkpoint['parameters'] = {};
+  for (const [name, set] of Object.entries(t.parameters ?? {})) parameters[name] = await tensorsToBlob(set.variables.map((v) => ({ name: v.name, tensor: v })));
   const optimizers: Checkpoint['optimizers'] = {};
   const optimizerScalars: Record<string, Record<string, number>> = {};
   for (const [name, optimizer] of Object.entries(t.optimizers)) {
@@ -155,10 +162,10 @@ async function makeCheckpoint(s: RunState, totalSteps: number, losses: LossValue
   return {
     state: {
       format: CHECKPOINT_FORMAT, kind: t.kind, step: s.step, totalSteps, rng: s.rng.state(), config: t.config, losses,
-      createdAt: new Date().toISOString(), models: Object.keys(models), optimizers: Object.keys(optimizers), ema: Object.keys(ema),
-      optimizerScalars,
+      createdAt: new Date().toISOString(), models: Object.keys(models), parameters: Object.keys(parameters), optimizers: Object.keys(optimizers),
+      ema: Object.keys(ema), optimizerScalars,
     },
-    models, optimizers, ema,
+    models, parameters, optimizers, ema,
   };
 }
 
@@ -224,6 +231,7 @@ async function runLoop(s: RunState, o: LoopOptions, totalSteps: number): Promise
       for (const a of Object.values(s.averaged)) a.ema.update(a.model);
       if (step % settings.guardEvery === 0) {
         for (const [name, model] of Object.entries(t.models)) assertFiniteWeights(step, model, name);
+        for (const [name, set] of Object.entries(t.parameters ?? {})) assertFiniteVariables(step, set.variables, name);
       }
       s.step = step;
       const seconds = (performance.now() - started) / 1000;
@@ -294,6 +302,22 @@ export async function latestCheckpointOf(store: RunStore, kind: string): Promise
   return checkpoint;
 }
 
+/** Writes saved values into a parameter set's variables, in order; counts and shapes must match. */
+function restoreParameters(set: ParameterSet, blob: TensorBlob, name: string): void {
+  const saved = blobToTensors(blob, `parameters "${name}"`);
+  try {
+    if (saved.length !== set.variables.length) throw new Error(`parameters "${name}": the checkpoint has ${saved.length} variables, the variant ${set.variables.length}`);
+    set.variables.forEach((v, i) => {
+      if (v.shape.join(',') !== saved[i].tensor.shape.join(',')) {
+        throw new Error(`parameters "${name}": variable ${i} has shape [${saved[i].tensor.shape}] in the checkpoint, [${v.shape}] in the variant`);
+      }
+      v.assign(saved[i].tensor);
+    });
+  } finally {
+    tf.dispose(saved.map((s) => s.tensor));
+  }
+}
+
 /** The store and newest checkpoint a resume of `kind` continues from; errors say what is missing. */
 export async function checkpointToResume(kind: string, o: LoopOptions, what: string): Promise<{ store: RunStore; checkpoint: Checkpoint }> {
   const store = pickStore(o);
@@ -324,11 +348,15 @@ export async function continueTraining(t: Trainable, checkpoint: Checkpoint, o: 
   checkSteps(totalSteps);
   if (totalSteps < state.step) throw new Error(`cannot resume to step ${totalSteps}: ${where} is already at step ${state.step}`);
   const same = (a: string[], b: string[]) => a.length === b.length && a.every((n) => b.includes(n));
-  if (!same(state.models, Object.keys(t.models)) || !same(state.optimizers, Object.keys(t.optimizers))) {
-    throw new Error(`${where}: the checkpoint holds models ${state.models.join(', ')} and optimizers ${state.optimizers.join(', ')}; ` +
-      `this ${t.kind} has ${Object.keys(t.models).join(', ')} and ${Object.keys(t.optimizers).join(', ')}`);
+  const parts = (models: string[], parameters: string[], optimizers: string[]) =>
+    `models [${models.join(', ')}], parameters [${parameters.join(', ')}] and optimizers [${optimizers.join(', ')}]`;
+  const parameterNames = Object.keys(t.parameters ?? {});
+  if (!same(state.models, Object.keys(t.models)) || !same(state.parameters, parameterNames) || !same(state.optimizers, Object.keys(t.optimizers))) {
+    throw new Error(`${where}: the checkpoint holds ${parts(state.models, state.parameters, state.optimizers)}; ` +
+      `this ${t.kind} has ${parts(Object.keys(t.models), parameterNames, Object.keys(t.optimizers))}`);
   }
   for (const [name, model] of Object.entries(t.models)) loadBlobIntoModel(model, checkpoint.models[name]);
+  for (const [name, set] of Object.entries(t.parameters ?? {})) restoreParameters(set, checkpoint.parameters[name], name);
   for (const [name, optimizer] of Object.entries(t.optimizers)) {
     await restoreOptimizer(optimizer, checkpoint.optimizers[name], state.optimizerScalars[name] ?? {}, `optimizer "${name}"`);
   }

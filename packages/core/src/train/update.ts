@@ -26,13 +26,20 @@ export function term(parts: LossTerms, name: string, value: tf.Scalar): tf.Scala
   return value;
 }
 
+/** What an update trains: tfjs-layers models, or a variant's own variables (their trainable ones). */
+export type Trained = tfl.LayersModel | { readonly variables: readonly tf.Variable[] };
+
+function trainedVariables(t: Trained): tf.Variable[] {
+  return 'variables' in t ? t.variables.filter((v) => v.trainable) : trainableVariables(t);
+}
+
 /**
  * Minimises f over the trainable weights of `models`. f registers the terms it adds up with term();
  * their values are returned, and a NaN/Inf among them stops training at `step` before any weight moves.
  */
-export function minimize(step: number, models: tfl.LayersModel | tfl.LayersModel[], optimizer: tf.Optimizer,
+export function minimize(step: number, models: Trained | readonly Trained[], optimizer: tf.Optimizer,
   f: (parts: LossTerms) => tf.Scalar): LossValues {
-  const vars = (Array.isArray(models) ? models : [models]).flatMap(trainableVariables);
+  const vars = (Array.isArray(models) ? models as readonly Trained[] : [models as Trained]).flatMap(trainedVariables);
   const parts: LossTerms = {};
   const { value, grads } = tf.variableGrads(() => f(parts), vars);
   try {
