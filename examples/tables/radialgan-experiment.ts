@@ -180,7 +180,7 @@ async function runSeed(name: string, spec: DatasetSpec, data: Loaded, seed: numb
   const meanImputed = evaluate(imputed, test, numClasses, 100 + seed);
   const steps = Number(args.steps);
   const t = performance.now();
-  const gan = trainRadialGan(train, {
+  const gan = await trainRadialGan(train, {
     seed, steps, numClasses, progressEvery: Math.max(1, Math.round(steps / 4)),
     onProgress: (p) => console.error(`  seed ${seed} step ${p.step}: critic ${p.criticLoss.toFixed(3)} adv ${p.adversarialLoss.toFixed(3)} cycle ${p.cycleLoss.toFixed(4)} recon ${p.reconstructionLoss.toFixed(4)}`),
   });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { latentCycleLoss, reconstructionLoss, trainRadialGan, translateInto, type RadialDomain } from '../src/tabular/radialgan/index.js';
+import { latentCycleLoss, reconstructionLoss, trainRadialGan, translateInto, type RadialDomain } from '../src/gans/radialgan/index.js';
 import { createRng } from '../src/random.js';
 
 tf.env().set('IS_TEST', true);
@@ -38,11 +38,11 @@ test('cycle and reconstruction losses are mean squared row distances', () => {
   assert.throws(() => latentCycleLoss(ta, tf.tensor2d([[1, 2]])), /same shape/);
 });
 
-test('translation: right shape and range, deterministic per seed, label-aware after training, no leaks', () => {
+test('translation: right shape and range, deterministic per seed, label-aware after training, no leaks', async () => {
   const domains = [domain([0, 1, 2], 300, 1), domain([1, 2, 3], 300, 2)];
   const before = tf.memory().numTensors;
   const train = (seed: number) => trainRadialGan(domains, { ...small, seed, steps: 150 });
-  const gan = train(7);
+  const gan = await train(7);
   const out = gan.translate(1, domains[1].x, domains[1].labels, 0);
   assert.equal(out.rows, 300);
   assert.equal(out.cols, 3);
@@ -79,22 +79,22 @@ test('translation: right shape and range, deterministic per seed, label-aware af
   assert.deepEqual(Array.from(aug.x.values), Array.from(out.values));
   gan.dispose();
 
-  const again = trainRadialGan(domains, { ...small, seed: 7, steps: 3 });
-  const twice = trainRadialGan(domains, { ...small, seed: 7, steps: 3 });
+  const again = await trainRadialGan(domains, { ...small, seed: 7, steps: 3 });
+  const twice = await trainRadialGan(domains, { ...small, seed: 7, steps: 3 });
   assert.deepEqual(Array.from(again.translate(0, domains[0].x, domains[0].labels, 1).values), Array.from(twice.translate(0, domains[0].x, domains[0].labels, 1).values));
   again.dispose();
   twice.dispose();
   assert.equal(tf.memory().numTensors, before, 'training and dispose leave no tensors');
 });
 
-test('bad input names the problem', () => {
+test('bad input names the problem', async () => {
   const a = domain([0, 1], 20, 1);
   const b = domain([2, 3], 20, 2);
-  assert.throws(() => trainRadialGan([a], { seed: 1 }), /at least two domains/);
+  await assert.rejects(trainRadialGan([a], { seed: 1 }), /at least two domains/);
   const holed = { ...b, name: 'B', x: { ...b.x, values: Float64Array.from(b.x.values, (v, i) => (i === 5 ? NaN : v)) } };
-  assert.throws(() => trainRadialGan([a, holed], { seed: 1, steps: 1 }), /\(B\): row 3, column "c1" is NaN/);
-  assert.throws(() => trainRadialGan([a, { ...b, labels: Array.from(b.labels).slice(1) }], { seed: 1 }), /19 labels for 20 rows/);
-  const gan = trainRadialGan([a, b], { ...small, seed: 1, steps: 1 });
+  await assert.rejects(trainRadialGan([a, holed], { seed: 1, steps: 1 }), /\(B\): row 3, column "c1" is NaN/);
+  await assert.rejects(trainRadialGan([a, { ...b, labels: Array.from(b.labels).slice(1) }], { seed: 1 }), /19 labels for 20 rows/);
+  const gan = await trainRadialGan([a, b], { ...small, seed: 1, steps: 1 });
   assert.throws(() => gan.translate(0, b.x, b.labels, 2), /no domain 2/);
   assert.throws(() => gan.translate(0, { rows: 1, cols: 3, values: new Float64Array(3) }, [0], 1), /has 2 columns, got 3/);
   assert.throws(() => gan.translate(0, a.x, Array.from(a.labels, () => 5), 1), /outside \[0, 3\)/);

@@ -1,6 +1,7 @@
 // Data and runs for the tests of the table variants (not a test file itself).
 import {
-  createRng, removeCompletelyAtRandom, resumeAnomalyGan, resumeGain, trainAnomalyGan, trainGain, type LoopOptions, type NumericMatrix,
+  createRng, removeCompletelyAtRandom, resumeAnomalyGan, resumeGain, resumeRadialGan, selectColumns, trainAnomalyGan, trainGain, trainRadialGan,
+  type LoopOptions, type NumericMatrix, type RadialDomain,
 } from '../src/index.js';
 
 /** Three strongly related columns (two noisy linear functions of a latent factor) plus a discrete column. */
@@ -14,7 +15,7 @@ export function correlatedTable(rows: number, seed: number): NumericMatrix {
   return { rows, cols: 4, values, names: ['a', 'b', 'c', 'level'] };
 }
 
-export type TableVariant = 'gain' | 'anomaly';
+export type TableVariant = 'gain' | 'anomaly' | 'radialgan';
 
 /** What a variant's trained result offers the resume test: numbers to compare, and release. */
 export interface Outcome { numbers(): number[]; dispose(): void }
@@ -31,10 +32,21 @@ const complete = correlatedTable(120, 3);
 const gainOptions = { seed: 7, batchSize: 16, iterations: 10, learningRate: 0.01, generatorAverage: 0.8 };
 const anomalyOptions = { seed: 7, batchSize: 16, iterations: 10, hidden: [8, 8], learningRate: 0.01 };
 
+// two domains that measure different columns of the same rows' kind, labels shared
+const labels = Array.from({ length: 120 }, (_, i) => i % 3);
+const radialDomains: RadialDomain[] = [
+  { name: 'A', x: selectColumns(complete, [0, 1]), labels },
+  { name: 'B', x: selectColumns(complete, [1, 2, 3]), labels },
+];
+const radialOptions = { seed: 7, steps: 10, hidden: 8, latentDim: 4, batchSize: 16, numClasses: 3 };
+
 const imputed = (imputer: Awaited<ReturnType<typeof trainGain>>): Outcome =>
   ({ numbers: () => Array.from(imputer.impute(amputed).values), dispose: () => imputer.dispose() });
 const scored = (scorer: Awaited<ReturnType<typeof trainAnomalyGan>>): Outcome =>
   ({ numbers: () => [...scorer.discriminatorScore(complete), ...scorer.featureResidual(complete)], dispose: () => scorer.dispose() });
+
+const translated = (gan: Awaited<ReturnType<typeof trainRadialGan>>): Outcome =>
+  ({ numbers: () => Array.from(gan.translate(0, radialDomains[0].x, labels, 1).values), dispose: () => gan.dispose() });
 
 /** The runs both the killed child and the uninterrupted reference train. */
 export const resumeRuns: Record<TableVariant, ResumeRun> = {
@@ -47,5 +59,10 @@ export const resumeRuns: Record<TableVariant, ResumeRun> = {
     steps: anomalyOptions.iterations, data: complete,
     train: async (extra, run) => scored(await trainAnomalyGan(complete, { ...anomalyOptions, ...extra }, run)),
     resume: async (run) => scored(await resumeAnomalyGan(complete, run)),
+  },
+  radialgan: {
+    steps: radialOptions.steps, data: complete,
+    train: async (extra, run) => translated(await trainRadialGan(radialDomains, { ...radialOptions, ...extra }, run)),
+    resume: async (run) => translated(await resumeRadialGan(radialDomains, run)),
   },
 };

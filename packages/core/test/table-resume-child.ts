@@ -1,5 +1,6 @@
-// Child process for table-resume.test.ts: trains GAIN or the anomaly GAN into a run directory with a
-// checkpoint every iteration, reporting each on stdout and pausing so that the parent can SIGKILL it mid-run.
+// Child process for table-resume.test.ts: trains a table variant (GAIN, the anomaly GAN, RadialGAN) into a
+// run directory with a checkpoint every iteration, reporting each on stdout and pausing so that the parent
+// can SIGKILL it mid-run.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '../src/node.js';

@@ -8,4 +8,4 @@ export * from './impute-csv.js';
 export * from '../gans/anomaly/index.js';
 export * from './table-classifier.js';
 export * from './synth/index.js';
-export * from './radialgan/index.js';
+export * from '../gans/radialgan/index.js';

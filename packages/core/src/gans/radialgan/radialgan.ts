@@ -19,13 +19,10 @@
 //
 // Columns are min-max scaled to [0, 1] per domain (decoders end in a sigmoid) and scaled back on output.
 import * as tf from '@tensorflow/tfjs-core';
-import { wassersteinLoss } from '../../losses.js';
-import { gradientPenalty } from '../../penalties.js';
-import { createRng, forkRng, type Rng } from '../../random.js';
-import { checkMatrix, columnName, type NumericMatrix } from '../matrix.js';
-import { fitMinMax, scaleMinMax, unscaleMinMax, type MinMaxScaler } from '../scaling.js';
-import { createDenseNet, denseForward, denseNetVariables, disposeDenseNet, type DenseNet } from './networks.js';
-import { latentCycleLoss, reconstructionLoss } from './losses.js';
+import type { Rng } from '../../random.js';
+import { checkMatrix, columnName, type NumericMatrix } from '../../tabular/matrix.js';
+import { fitMinMax, scaleMinMax, unscaleMinMax, type MinMaxScaler } from '../../tabular/scaling.js';
+import { denseForward, disposeDenseNet, type DenseNet } from './networks.js';
 
 export interface RadialDomain {
   /** For messages and reports. */
@@ -58,6 +55,8 @@ export interface RadialGanOptions {
   cycleWeight?: number;
   /** Weight of the own-domain reconstruction term. Default 10. */
   reconstructionWeight?: number;
+  /** Checkpoint every N steps when training into a runDir or store (default: only at the end). */
+  checkpointEvery?: number;
   /** Called every `progressEvery` steps (default 100) with the losses of that step. */
   onProgress?: (p: RadialGanProgress) => void;
   progressEvery?: number;
@@ -73,7 +72,7 @@ export interface RadialGanProgress {
   reconstructionLoss: number;
 }
 
-interface DomainData {
+export interface DomainData {
   name: string;
   cols: number;
   scaler: MinMaxScaler;
@@ -82,9 +81,9 @@ interface DomainData {
   labels: Int32Array;
 }
 
-interface DomainNets { encoder: DenseNet; decoder: DenseNet; critic: DenseNet }
+export interface DomainNets { encoder: DenseNet; decoder: DenseNet; critic: DenseNet }
 
-function resolve(options: RadialGanOptions) {
+export function resolve(options: RadialGanOptions) {
   const o = {
     latentDim: options.latentDim ?? 16,
     hidden: options.hidden ?? 64,
@@ -108,7 +107,7 @@ function resolve(options: RadialGanOptions) {
   return o;
 }
 
-function prepareDomain(d: RadialDomain, k: number): DomainData {
+export function prepareDomain(d: RadialDomain, k: number): DomainData {
   const name = d.name ?? `domain ${k}`;
   checkMatrix(d.x, `trainRadialGan (${name})`);
   for (let i = 0; i < d.x.values.length; i++) {
@@ -183,15 +182,15 @@ export class RadialGan {
   }
 }
 
-function oneHot(labels: ArrayLike<number>, numClasses: number): tf.Tensor2D {
+export function oneHot(labels: ArrayLike<number>, numClasses: number): tf.Tensor2D {
   const v = new Float32Array(labels.length * numClasses);
   for (let i = 0; i < labels.length; i++) v[i * numClasses + labels[i]] = 1;
   return tf.tensor2d(v, [labels.length, numClasses]);
 }
 
-interface Batch { x: tf.Tensor2D; y: tf.Tensor2D }
+export interface Batch { x: tf.Tensor2D; y: tf.Tensor2D }
 
-function sampleBatch(d: DomainData, rows: number, rng: Rng, numClasses: number): Batch {
+export function sampleBatch(d: DomainData, rows: number, rng: Rng, numClasses: number): Batch {
   const x = new Float32Array(rows * d.cols);
   const y = new Int32Array(rows);
   const n = d.labels.length;
@@ -201,110 +200,6 @@ function sampleBatch(d: DomainData, rows: number, rng: Rng, numClasses: number):
     y[r] = d.labels[i];
   }
   return { x: tf.tensor2d(x, [rows, d.cols]), y: oneHot(y, numClasses) };
-}
-
-/** Trains encoders, decoders and critics of all domains jointly. Needs at least two domains. */
-export function trainRadialGan(domainsIn: readonly RadialDomain[], options: RadialGanOptions): RadialGan {
-  if (domainsIn.length < 2) throw new Error(`trainRadialGan: needs at least two domains, got ${domainsIn.length}`);
-  const o = resolve(options);
-  const domains = domainsIn.map(prepareDomain);
-  let maxLabel = 0;
-  for (const d of domains) for (const v of d.labels) maxLabel = Math.max(maxLabel, v);
-  const numClasses = options.numClasses ?? maxLabel + 1;
-  if (!Number.isInteger(numClasses) || numClasses <= maxLabel) {
-    throw new Error(`trainRadialGan: numClasses ${numClasses} does not cover label ${maxLabel}`);
-  }
-  const K = domains.length;
-  const rng = createRng(options.seed);
-  const initRng = forkRng(rng);
-  const h = o.hidden;
-  const nets: DomainNets[] = domains.map((d) => ({
-    encoder: createDenseNet(initRng, [d.cols + numClasses, h, h, o.latentDim], 'linear'),
-    decoder: createDenseNet(initRng, [o.latentDim + numClasses, h, h, d.cols], 'sigmoid'),
-    critic: createDenseNet(initRng, [d.cols + numClasses, h, h, 1], 'linear'),
-  }));
-  const criticVars = nets.flatMap((n) => denseNetVariables(n.critic));
-  const translatorVars = nets.flatMap((n) => [...denseNetVariables(n.encoder), ...denseNetVariables(n.decoder)]);
-  const optCritic = tf.train.adam(o.learningRate, 0.5, 0.9);
-  const optTranslator = tf.train.adam(o.learningRate, 0.5, 0.9);
-  const B = o.batchSize;
-
-  // Domain k's fakes: every other domain's batch, encoded and decoded into k, with those rows' labels.
-  const fakesFor = (k: number, batches: readonly Batch[], latents: readonly tf.Tensor2D[]): { x: tf.Tensor2D; y: tf.Tensor2D; z: tf.Tensor2D } => {
-    const others = batches.map((_, j) => j).filter((j) => j !== k);
-    const y = tf.concat(others.map((j) => batches[j].y), 0);
-    const z = tf.concat(others.map((j) => latents[j]), 0);
-    return { x: denseForward(nets[k].decoder, tf.concat([z, y], 1)), y, z };
-  };
-  const critic = (k: number) => (xy: tf.Tensor) => denseForward(nets[k].critic, xy as tf.Tensor2D);
-
-  const model = new RadialGan(domains, nets, numClasses);
-  try {
-    for (let step = 0; step < o.steps; step++) {
-      const report = options.onProgress !== undefined && (step % o.progressEvery === 0 || step === o.steps - 1);
-      let criticLoss = 0;
-      for (let c = 0; c < o.criticSteps; c++) {
-        const batches = domains.map((d) => sampleBatch(d, B, rng, numClasses));
-        const reals = domains.map((d) => sampleBatch(d, (K - 1) * B, rng, numClasses));
-        // The critic step leaves the translators alone: their output is computed once, outside the gradient.
-        const fakes = tf.tidy(() => {
-          const latents = batches.map((b, j) => denseForward(nets[j].encoder, tf.concat([b.x, b.y], 1)));
-          return domains.map((_, k) => {
-            const f = fakesFor(k, batches, latents);
-            return tf.concat([f.x, f.y], 1) as tf.Tensor2D;
-          });
-        });
-        const realXY = reals.map((r) => tf.concat([r.x, r.y], 1) as tf.Tensor2D);
-        const wasserstein: tf.Scalar[] = [];
-        const cost = optCritic.minimize(() => {
-          const terms: tf.Scalar[] = [];
-          for (let k = 0; k < K; k++) {
-            const w = wassersteinLoss.discriminator(critic(k)(realXY[k]), critic(k)(fakes[k]));
-            if (report && c === o.criticSteps - 1) wasserstein.push(tf.keep(w.clone()));
-            terms.push(w);
-            if (o.gpWeight > 0) terms.push(gradientPenalty(critic(k), realXY[k], fakes[k], rng, o.gpWeight));
-          }
-          return tf.addN(terms) as tf.Scalar;
-        }, false, criticVars);
-        cost?.dispose();
-        if (wasserstein.length) criticLoss = wasserstein.reduce((s, t) => s + t.dataSync()[0], 0);
-        tf.dispose([...wasserstein, ...fakes, ...realXY, ...batches.flatMap((b) => [b.x, b.y]), ...reals.flatMap((b) => [b.x, b.y])]);
-      }
-
-      const batches = domains.map((d) => sampleBatch(d, B, rng, numClasses));
-      const parts: tf.Scalar[] = [];
-      optTranslator.minimize(() => {
-        const latents = batches.map((b, j) => denseForward(nets[j].encoder, tf.concat([b.x, b.y], 1)));
-        const adversarial: tf.Scalar[] = [];
-        const cycle: tf.Scalar[] = [];
-        for (let k = 0; k < K; k++) {
-          const f = fakesFor(k, batches, latents);
-          adversarial.push(wassersteinLoss.generator(critic(k)(tf.concat([f.x, f.y], 1))));
-          const zAgain = denseForward(nets[k].encoder, tf.concat([f.x, f.y], 1));
-          cycle.push(latentCycleLoss(f.z, zAgain));
-        }
-        const recon = batches.map((b, j) => reconstructionLoss(b.x, denseForward(nets[j].decoder, tf.concat([latents[j], b.y], 1))));
-        const adv = tf.addN(adversarial) as tf.Scalar;
-        const cyc = tf.addN(cycle) as tf.Scalar;
-        const rec = tf.addN(recon) as tf.Scalar;
-        if (report) parts.push(tf.keep(adv.clone()), tf.keep(cyc.clone()), tf.keep(rec.clone()));
-        return tf.addN([adv, tf.mul(o.cycleWeight, cyc), tf.mul(o.reconstructionWeight, rec)]) as tf.Scalar;
-      }, false, translatorVars);
-      tf.dispose(batches.flatMap((b) => [b.x, b.y]));
-      if (report) {
-        const [adv, cyc, rec] = parts.map((t) => t.dataSync()[0]);
-        tf.dispose(parts);
-        options.onProgress!({ step, criticLoss, adversarialLoss: adv, cycleLoss: cyc, reconstructionLoss: rec });
-      }
-    }
-  } catch (err) {
-    model.dispose();
-    throw err;
-  } finally {
-    optCritic.dispose();
-    optTranslator.dispose();
-  }
-  return model;
 }
 
 /** Rows of several labelled matrices with the same columns, one after another. */
