@@ -98,7 +98,7 @@ function summarise(real: CsvTable, other: CsvTable, label: string) {
   };
 }
 
-function runSeed(name: string, seed: number, steps: number, backend: string): SeedResult {
+async function runSeed(name: string, seed: number, steps: number, backend: string): Promise<SeedResult> {
   const spec = datasets[name];
   const table = readCsvFile(join(repoRoot, '..', 'shared', 'datasets', spec.file));
   const order = permutation(createRng(1000 + seed), table.numRows);
@@ -107,7 +107,7 @@ function runSeed(name: string, seed: number, steps: number, backend: string): Se
   const test = subset(table, order.subarray(nTrain), `${spec.file} test`);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const synth = fitSynthesizer(train, {
+  const synth = await fitSynthesizer(train, {
     seed, steps, progressEvery: Math.max(1, Math.floor(steps / 5)),
     onProgress: (p) => console.error(`  ${name} seed ${seed}: step ${p.step}/${p.steps} critic ${p.criticLoss.toFixed(3)} gp ${p.gradientPenalty.toFixed(3)} G ${p.generatorLoss.toFixed(3)} cond ${p.conditionLoss.toFixed(3)} (${p.seconds.toFixed(0)} s)`),
   });
@@ -210,7 +210,7 @@ if (!args['report-only']) {
     if (!datasets[name]) throw new Error(`unknown dataset ${JSON.stringify(name)} (have ${Object.keys(datasets).join(', ')})`);
     const steps = Number(args.steps ?? datasets[name].steps);
     for (const seed of args.seeds!.split(',').map(Number)) {
-      const r = runSeed(name, seed, steps, backend);
+      const r = await runSeed(name, seed, steps, backend);
       appendFileSync(join(runsDir, `synth-${name}-${steps}.jsonl`), JSON.stringify(r) + '\n');
       console.log(JSON.stringify(r));
     }

@@ -72,13 +72,13 @@ test('transform -> inverse gives the table back (numbers within a mode, categori
   }
 });
 
-test('bad tables: all-missing column and non-finite numbers are named', () => {
+test('bad tables: all-missing column and non-finite numbers are named', async () => {
   const allMissing = parseCsv('a,b\n1,\n2,\n', { source: 'm.csv' });
-  assert.throws(() => fitSynthesizer(allMissing, { seed: 0, steps: 1 }), /column "b" of m\.csv is missing in all 2 rows/);
+  await assert.rejects(fitSynthesizer(allMissing, { seed: 0, steps: 1 }), /column "b" of m\.csv is missing in all 2 rows/);
   const t = parseCsv('a,b\n1,2\n3,4\n', { source: 'inf.csv' });
   t.matrix[3] = Infinity;
-  assert.throws(() => fitSynthesizer(t, { seed: 0, steps: 1 }), /inf\.csv row 2, column "b": Infinity is not a finite number/);
-  assert.throws(() => fitSynthesizer(parseCsv('a\n', { source: 'e.csv' }), { seed: 0 }), /e\.csv has no rows/);
+  await assert.rejects(fitSynthesizer(t, { seed: 0, steps: 1 }), /inf\.csv row 2, column "b": Infinity is not a finite number/);
+  await assert.rejects(fitSynthesizer(parseCsv('a\n', { source: 'e.csv' }), { seed: 0 }), /e\.csv has no rows/);
 });
 
 test('training-by-sampling draws categories by log-frequency and real rows that match', () => {
@@ -133,11 +133,11 @@ test('output activation: tanh on scalars and Gumbel-softmax per one-hot span, as
   assert.ok(Math.abs(loss - want / n) < 1e-4, `${loss} vs ${want / n}`);
 });
 
-test('fit/sample: seeded and deterministic, columns kept, conditions checked, save/load round trip, no leaked tensors', () => {
+test('fit/sample: seeded and deterministic, columns kept, conditions checked, save/load round trip, no leaked tensors', async () => {
   const table = parseCsv(toyCsv(200, 9), { source: 'toy.csv' });
   const before = tf.memory().numTensors;
-  const a = fitSynthesizer(table, { seed: 11, steps: 15, ...small });
-  const b = fitSynthesizer(table, { seed: 11, steps: 15, ...small });
+  const a = await fitSynthesizer(table, { seed: 11, steps: 15, ...small });
+  const b = await fitSynthesizer(table, { seed: 11, steps: 15, ...small });
   const sa = a.sample(57, { seed: 1 });
   assert.deepEqual(Array.from(sa.matrix), Array.from(b.sample(57, { seed: 1 }).matrix));
   assert.deepEqual(sa.columns.map((c) => [c.name, c.type, c.categories]), table.columns.map((c) => [c.name, c.type, c.categories]));
@@ -155,9 +155,9 @@ test('fit/sample: seeded and deterministic, columns kept, conditions checked, sa
   assert.equal(tf.memory().numTensors, before);
 });
 
-test('the cond vector steers the generator: after training, asking for b gives b-like rows', () => {
+test('the cond vector steers the generator: after training, asking for b gives b-like rows', async () => {
   const table = parseCsv(toyCsv(400, 12), { source: 'toy.csv' });
-  const s = fitSynthesizer(table, { seed: 3, steps: 80, learningRate: 1e-3, ...small });
+  const s = await fitSynthesizer(table, { seed: 3, steps: 80, learningRate: 1e-3, ...small });
   const asked = s.sample(400, { seed: 2, condition: { column: 'c', value: 'b' }, enforce: false });
   const hit = Array.from({ length: 400 }, (_, i) => asked.matrix[i * 3 + 2]).filter((v) => v === 1).length / 400;
   const meanX = Array.from({ length: 400 }, (_, i) => asked.matrix[i * 3]).reduce((p, v) => p + v, 0) / 400;

@@ -1,7 +1,7 @@
 // Data and runs for the tests of the table variants (not a test file itself).
 import {
-  createRng, removeCompletelyAtRandom, resumeAnomalyGan, resumeGain, resumeRadialGan, selectColumns, trainAnomalyGan, trainGain, trainRadialGan,
-  type LoopOptions, type NumericMatrix, type RadialDomain,
+  createRng, fitSynthesizer, parseCsv, removeCompletelyAtRandom, resumeAnomalyGan, resumeGain, resumeRadialGan, resumeSynthesizer, selectColumns,
+  trainAnomalyGan, trainGain, trainRadialGan, type LoopOptions, type NumericMatrix, type RadialDomain,
 } from '../src/index.js';
 
 /** Three strongly related columns (two noisy linear functions of a latent factor) plus a discrete column. */
@@ -15,7 +15,7 @@ export function correlatedTable(rows: number, seed: number): NumericMatrix {
   return { rows, cols: 4, values, names: ['a', 'b', 'c', 'level'] };
 }
 
-export type TableVariant = 'gain' | 'anomaly' | 'radialgan';
+export type TableVariant = 'gain' | 'anomaly' | 'radialgan' | 'synth';
 
 /** What a variant's trained result offers the resume test: numbers to compare, and release. */
 export interface Outcome { numbers(): number[]; dispose(): void }
@@ -40,6 +40,11 @@ const radialDomains: RadialDomain[] = [
 ];
 const radialOptions = { seed: 7, steps: 10, hidden: 8, latentDim: 4, batchSize: 16, numClasses: 3 };
 
+// a mixed table for the synthesizer: two numeric columns and a category
+const kinds = ['a', 'b', 'c'];
+const mixed = parseCsv(`x,y,kind\n${Array.from({ length: 120 }, (_, i) => `${(complete.values[i * 4] * 10).toFixed(2)},${i % 7},${kinds[i % 3]}`).join('\n')}\n`);
+const synthOptions = { seed: 7, steps: 10, batchSize: 20, pac: 2, embeddingDim: 8, generatorDims: [16], discriminatorDims: [16] };
+
 const imputed = (imputer: Awaited<ReturnType<typeof trainGain>>): Outcome =>
   ({ numbers: () => Array.from(imputer.impute(amputed).values), dispose: () => imputer.dispose() });
 const scored = (scorer: Awaited<ReturnType<typeof trainAnomalyGan>>): Outcome =>
@@ -47,6 +52,9 @@ const scored = (scorer: Awaited<ReturnType<typeof trainAnomalyGan>>): Outcome =>
 
 const translated = (gan: Awaited<ReturnType<typeof trainRadialGan>>): Outcome =>
   ({ numbers: () => Array.from(gan.translate(0, radialDomains[0].x, labels, 1).values), dispose: () => gan.dispose() });
+
+const sampled = (synth: Awaited<ReturnType<typeof fitSynthesizer>>): Outcome =>
+  ({ numbers: () => Array.from(synth.sample(30, { seed: 1 }).matrix), dispose: () => synth.dispose() });
 
 /** The runs both the killed child and the uninterrupted reference train. */
 export const resumeRuns: Record<TableVariant, ResumeRun> = {
@@ -64,5 +72,10 @@ export const resumeRuns: Record<TableVariant, ResumeRun> = {
     steps: radialOptions.steps, data: complete,
     train: async (extra, run) => translated(await trainRadialGan(radialDomains, { ...radialOptions, ...extra }, run)),
     resume: async (run) => translated(await resumeRadialGan(radialDomains, run)),
+  },
+  synth: {
+    steps: synthOptions.steps, data: complete,
+    train: async (extra, run) => sampled(await fitSynthesizer(mixed, { ...synthOptions, ...extra }, run)),
+    resume: async (run) => sampled(await resumeSynthesizer(mixed, run)),
   },
 };

@@ -1,4 +1,4 @@
-// Child process for table-resume.test.ts: trains a table variant (GAIN, the anomaly GAN, RadialGAN) into a
+// Child process for table-resume.test.ts: trains a table variant (GAIN, the anomaly GAN, RadialGAN, the synthesizer) into a
 // run directory with a checkpoint every iteration, reporting each on stdout and pausing so that the parent
 // can SIGKILL it mid-run.
 import * as tf from '@tensorflow/tfjs-core';

@@ -1,4 +1,4 @@
-// GAIN, the anomaly GAN and RadialGAN on the one training loop: a run SIGKILLed mid-way and resumed ends with exactly
+// GAIN, the anomaly GAN, RadialGAN and the tabular synthesizer on the one training loop: a run SIGKILLed mid-way and resumed ends with exactly
 // what an uninterrupted run ends with (weights, optimizer slots, G's average and the RNG come back).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +14,7 @@ import { killChildAfter } from './kill-child.js';
 
 await tf.setBackend('cpu');
 
-for (const variant of ['gain', 'anomaly', 'radialgan'] as TableVariant[]) {
+for (const variant of ['gain', 'anomaly', 'radialgan', 'synth'] as TableVariant[]) {
   test(`${variant}: killed mid-run and resumed, it ends bit for bit where an uninterrupted run ends`, async () => {
     const r = resumeRuns[variant];
     const runDir = mkdtempSync(join(tmpdir(), `gantry-${variant}-resume-`));

@@ -79,7 +79,7 @@ export const synthCommand = command('synth', summary, usage, async (argv) => {
   const backend = await selectBackend();
   log(`${steps} steps on the ${backend} backend`);
 
-  const synth = fitSynthesizer(table, {
+  const synth = await fitSynthesizer(table, {
     seed, steps, batchSize, pac,
     progressEvery: Math.max(1, Math.floor(steps / 10)),
     onProgress: values.quiet ? undefined : (p) => log(`step ${p.step}/${p.steps}  critic ${p.criticLoss.toFixed(3)}  penalty ${p.gradientPenalty.toFixed(3)}  generator ${p.generatorLoss.toFixed(3)}  condition ${p.conditionLoss.toFixed(3)}  (${p.seconds.toFixed(1)} s)`),

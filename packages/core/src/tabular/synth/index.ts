@@ -4,3 +4,4 @@ export * from './gmm.js';
 export * from './transformer.js';
 export * from './synthesizer.js';
 export * from './fidelity.js';
+export { conditionLoss, fitSynthesizer, resumeSynthesizer, SYNTH_KIND } from './trainer.js';

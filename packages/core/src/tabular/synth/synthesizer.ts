@@ -2,6 +2,7 @@
 // mode-specific normalisation (transformer.ts), a conditional generator trained by sampling
 // (conditional.ts), Gumbel-softmax one-hot outputs and a PacGAN critic with the WGAN-GP loss (networks.ts,
 // gantry's gradientPenalty). Runs on tfjs ops, so on any tfjs backend; seeded and deterministic on a backend.
+// This file: the trained synthesizer and sampling. Training, on gantry's one loop: ./trainer.ts.
 //
 // Defaults follow CTGAN's: embedding 128, generator (256, 256), discriminator (256, 256), batch 500, pac 10,
 // Adam(2e-4, 0.5, 0.9) for both networks, one critic step per generator step, Gumbel temperature 0.2,
@@ -9,14 +10,12 @@
 // no weight decay on the generator (tfjs Adam has none; CTGAN uses 1e-6).
 import * as tf from '@tensorflow/tfjs-core';
 import type { CsvTable } from '../../data/csv.js';
-import { gradientPenalty } from '../../penalties.js';
-import { createRng, forkRng, permutation, randomNormal, restoreRng, type Rng, type RngState } from '../../random.js';
-import { buildCondSpace, fixedCondBatch, indexRowsBySlot, matchingRows, sampleCondBatch, type CondBatch, type CondSpace } from './conditional.js';
+import { createRng, randomNormal, restoreRng, type Rng, type RngState } from '../../random.js';
+import { buildCondSpace, fixedCondBatch, sampleCondBatch, type CondBatch, type CondSpace } from './conditional.js';
 import {
-  activateOutputs, createDiscriminator, createGenerator, discriminatorScores, discriminatorVariables, dropoutMasks, generatorLogits,
-  generatorState, generatorVariables, gumbelNoise, outputPlan, pack, type Discriminator, type Generator, type OutputPlan,
+  activateOutputs, createGenerator, generatorLogits, generatorState, gumbelNoise, outputPlan, type Generator, type OutputPlan,
 } from './networks.js';
-import { fitTableLayout, inverseTransform, transformTable, type TableLayout } from './transformer.js';
+import { inverseTransform, type TableLayout } from './transformer.js';
 
 export interface SynthesizerOptions {
   seed: number;
@@ -41,6 +40,8 @@ export interface SynthesizerOptions {
   onProgress?: (p: SynthProgress) => void;
   /** Report every this many steps (default steps / 10). */
   progressEvery?: number;
+  /** Checkpoint every N steps when fitting into a runDir or store (default: only at the end). */
+  checkpointEvery?: number;
 }
 
 export interface SynthProgress {
@@ -97,7 +98,7 @@ export function resolveCondition(
   return { column, code };
 }
 
-interface Architecture {
+export interface Architecture {
   embeddingDim: number;
   generatorDims: number[];
   batchSize: number;
@@ -114,11 +115,6 @@ export interface SynthesizerJson {
   weights: { shape: number[]; values: number[] }[];
   rng: RngState;
   training: { steps: number; seconds: number; seed: number };
-}
-
-function positiveInt(v: number, name: string): number {
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`fitSynthesizer: ${name} must be a positive integer, got ${v}`);
-  return v;
 }
 
 /** A trained generator and the transform around it. Holds tfjs variables: dispose() it. */
@@ -211,170 +207,3 @@ export class TabularSynthesizer {
   }
 }
 
-interface Training {
-  layout: TableLayout;
-  plan: OutputPlan;
-  cond: CondSpace;
-  data: Float32Array;
-  numRows: number;
-  generator: Generator;
-  discriminator: Discriminator;
-  gOpt: tf.Optimizer;
-  dOpt: tf.Optimizer;
-  rng: Rng;
-  batchSize: number;
-  pac: number;
-  embeddingDim: number;
-  temperature: number;
-  dropout: number;
-  penaltyWeight: number;
-}
-
-function condTensor(t: Training, b: CondBatch): tf.Tensor2D {
-  return tf.tensor2d(b.vectors, [b.columnChoice.length, t.cond.width]);
-}
-
-function withCond(x: tf.Tensor2D, cond: tf.Tensor2D | undefined): tf.Tensor2D {
-  return cond ? tf.concat([x, cond], 1) : x;
-}
-
-function fakeRows(t: Training, batch: CondBatch, updateRunning = false): { logits: tf.Tensor2D; rows: tf.Tensor2D; cond?: tf.Tensor2D } {
-  const cond = t.cond.width > 0 ? condTensor(t, batch) : undefined;
-  const z = randomNormal(t.rng, [t.batchSize, t.embeddingDim]) as tf.Tensor2D;
-  const logits = generatorLogits(t.generator, withCond(z, cond), 'batch', updateRunning);
-  const rows = activateOutputs(t.plan, logits, t.temperature, gumbelNoise(t.rng, t.batchSize, t.layout.width));
-  return { logits, rows, cond };
-}
-
-/** CTGAN's condition loss: cross-entropy of the asked-for category under the generator's logits, summed over the batch / batch size. */
-export function conditionLoss(cond: CondSpace, logits: tf.Tensor2D, condVectors: tf.Tensor2D): tf.Scalar {
-  const terms = cond.columns.map((c) => {
-    const logProb = tf.logSoftmax(tf.slice(logits, [0, c.dataStart], [-1, c.size]));
-    return tf.sum(tf.mul(tf.slice(condVectors, [0, c.condStart], [-1, c.size]), logProb));
-  });
-  return tf.div(tf.neg(tf.addN(terms)), logits.shape[0]) as tf.Scalar;
-}
-
-function criticStep(t: Training, read: boolean): { critic: number; penalty: number } | undefined {
-  return tf.tidy(() => {
-    const batch = sampleCondBatch(t.cond, t.batchSize, t.rng, 'log-frequency');
-    // The critic's fake batch (off the generator's tape) also moves batch norm's running statistics.
-    const fake = fakeRows(t, batch, true);
-    // Real rows answer a shuffled copy of the same conditions (CTGAN), so the critic cannot pair rows by position.
-    const perm = permutation(t.rng, t.batchSize);
-    const shuffled: CondBatch = {
-      vectors: new Float32Array(batch.vectors.length),
-      columnChoice: Int32Array.from(perm, (p) => batch.columnChoice[p]),
-      slotChoice: Int32Array.from(perm, (p) => batch.slotChoice[p]),
-    };
-    perm.forEach((p, i) => shuffled.vectors.set(batch.vectors.subarray(p * t.cond.width, (p + 1) * t.cond.width), i * t.cond.width));
-    const idx = matchingRows(t.cond, shuffled, t.numRows, t.rng);
-    const real = new Float32Array(t.batchSize * t.layout.width);
-    idx.forEach((r, i) => real.set(t.data.subarray(r * t.layout.width, (r + 1) * t.layout.width), i * t.layout.width));
-    const realRows = tf.tensor2d(real, [t.batchSize, t.layout.width]);
-    const realPacked = pack(withCond(realRows, t.cond.width > 0 ? condTensor(t, shuffled) : undefined), t.pac);
-    const fakePacked = pack(withCond(fake.rows, fake.cond), t.pac);
-    const masks = dropoutMasks(t.discriminator, t.batchSize / t.pac, t.dropout, t.rng);
-    const critic = (x: tf.Tensor) => discriminatorScores(t.discriminator, x as tf.Tensor2D, masks);
-    let wasserstein: tf.Scalar | undefined;
-    let penalty: tf.Scalar | undefined;
-    const { grads } = tf.variableGrads(() => {
-      // Kept past variableGrads' own tidy so they can be read for progress (disposed below).
-      const w = tf.keep(tf.sub(tf.mean(critic(fakePacked)), tf.mean(critic(realPacked))) as tf.Scalar);
-      const p = tf.keep(gradientPenalty(critic, realPacked, fakePacked, t.rng, t.penaltyWeight));
-      [wasserstein, penalty] = [w, p];
-      return tf.add(w, p) as tf.Scalar;
-    }, discriminatorVariables(t.discriminator));
-    t.dOpt.applyGradients(grads);
-    const kept = [wasserstein, penalty] as tf.Scalar[];
-    try {
-      return read ? { critic: kept[0].dataSync()[0], penalty: kept[1].dataSync()[0] } : undefined;
-    } finally {
-      tf.dispose(kept);
-    }
-  });
-}
-
-function generatorStep(t: Training, read: boolean): { adversarial: number; condition: number } | undefined {
-  return tf.tidy(() => {
-    const batch = sampleCondBatch(t.cond, t.batchSize, t.rng, 'log-frequency');
-    const masks = dropoutMasks(t.discriminator, t.batchSize / t.pac, t.dropout, t.rng);
-    let adversarial: tf.Scalar | undefined;
-    let condition: tf.Scalar | undefined;
-    const { grads } = tf.variableGrads(() => {
-      const fake = fakeRows(t, batch);
-      const a = tf.keep(tf.neg(tf.mean(discriminatorScores(t.discriminator, pack(withCond(fake.rows, fake.cond), t.pac), masks))) as tf.Scalar);
-      const c = tf.keep(fake.cond ? conditionLoss(t.cond, fake.logits, fake.cond) : tf.scalar(0));
-      [adversarial, condition] = [a, c];
-      return tf.add(a, c) as tf.Scalar;
-    }, generatorVariables(t.generator));
-    t.gOpt.applyGradients(grads);
-    const kept = [adversarial, condition] as tf.Scalar[];
-    try {
-      return read ? { adversarial: kept[0].dataSync()[0], condition: kept[1].dataSync()[0] } : undefined;
-    } finally {
-      tf.dispose(kept);
-    }
-  });
-}
-
-/** Fits the synthesizer to a table (numeric and categorical columns; NaN = missing, see transformer.ts). */
-export function fitSynthesizer(table: CsvTable, options: SynthesizerOptions): TabularSynthesizer {
-  const steps = options.steps ?? 1000;
-  if (!Number.isInteger(steps) || steps < 0) throw new Error(`fitSynthesizer: steps must be a non-negative integer, got ${steps}`);
-  const pac = positiveInt(options.pac ?? 10, 'pac');
-  const batchSize = positiveInt(options.batchSize ?? 500, 'batchSize');
-  if (batchSize % pac !== 0) throw new Error(`fitSynthesizer: batchSize ${batchSize} must be a multiple of pac ${pac}`);
-  const embeddingDim = positiveInt(options.embeddingDim ?? 128, 'embeddingDim');
-  const generatorDims = [...(options.generatorDims ?? [256, 256])].map((d) => positiveInt(d, 'generatorDims'));
-  const discriminatorDims = [...(options.discriminatorDims ?? [256, 256])].map((d) => positiveInt(d, 'discriminatorDims'));
-  const discriminatorSteps = positiveInt(options.discriminatorSteps ?? 1, 'discriminatorSteps');
-  const learningRate = options.learningRate ?? 2e-4;
-  const temperature = options.temperature ?? 0.2;
-  const dropout = options.dropout ?? 0.5;
-  const penaltyWeight = options.gradientPenaltyWeight ?? 10;
-  if (!(learningRate > 0)) throw new Error(`fitSynthesizer: learningRate must be > 0, got ${learningRate}`);
-  if (!(temperature > 0)) throw new Error(`fitSynthesizer: temperature must be > 0, got ${temperature}`);
-  if (!(dropout >= 0 && dropout < 1)) throw new Error(`fitSynthesizer: dropout must lie in [0, 1), got ${dropout}`);
-  if (!(penaltyWeight >= 0)) throw new Error(`fitSynthesizer: gradientPenaltyWeight must be >= 0, got ${penaltyWeight}`);
-  if (!Number.isFinite(options.seed)) throw new Error(`fitSynthesizer: seed must be a finite number, got ${options.seed}`);
-
-  const started = performance.now();
-  const rng = createRng(options.seed);
-  const layout = fitTableLayout(table, { maxModes: options.maxModes, weightThreshold: options.modeWeightThreshold });
-  const data = transformTable(layout, table, forkRng(rng));
-  const cond = buildCondSpace(layout);
-  indexRowsBySlot(cond, layout.width, data, table.numRows);
-  const generator = createGenerator(forkRng(rng), embeddingDim + cond.width, generatorDims, layout.width);
-  const discriminator = createDiscriminator(forkRng(rng), pac * (layout.width + cond.width), discriminatorDims);
-  const t: Training = {
-    layout, plan: outputPlan(layout.spans, layout.width), cond, data, numRows: table.numRows, generator, discriminator,
-    gOpt: tf.train.adam(learningRate, 0.5, 0.9), dOpt: tf.train.adam(learningRate, 0.5, 0.9),
-    rng: forkRng(rng), batchSize, pac, embeddingDim, temperature, dropout, penaltyWeight,
-  };
-  const every = Math.max(1, options.progressEvery ?? Math.floor(steps / 10));
-  try {
-    for (let step = 0; step < steps; step++) {
-      const read = options.onProgress !== undefined && ((step + 1) % every === 0 || step + 1 === steps);
-      let d: { critic: number; penalty: number } | undefined;
-      for (let k = 0; k < discriminatorSteps; k++) d = criticStep(t, read && k + 1 === discriminatorSteps);
-      const g = generatorStep(t, read);
-      if (read && d && g) {
-        options.onProgress?.({
-          step: step + 1, steps, criticLoss: d.critic, gradientPenalty: d.penalty, generatorLoss: g.adversarial, conditionLoss: g.condition,
-          seconds: (performance.now() - started) / 1000,
-        });
-      }
-    }
-  } catch (e) {
-    tf.dispose(generatorState(generator));
-    throw e;
-  } finally {
-    tf.dispose(discriminatorVariables(discriminator));
-    t.gOpt.dispose();
-    t.dOpt.dispose();
-  }
-  return new TabularSynthesizer(layout, generator, { embeddingDim, generatorDims, batchSize, temperature }, forkRng(rng), {
-    steps, seconds: (performance.now() - started) / 1000, seed: options.seed,
-  });
-}
