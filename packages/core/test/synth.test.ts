@@ -7,8 +7,8 @@ import {
   closestDistances, conditionLoss, correlationDifference, correlationMatrix, createRng, exactCopies, fitGaussianMixture, fitSynthesizer, fitTableLayout,
   inverseTransform, ksStatistic, parseCsv, quantile, TabularSynthesizer, totalVariation, transformTable, type CsvTable,
 } from '../src/index.js';
-import { buildCondSpace, indexRowsBySlot, matchingRows, sampleCondBatch } from '../src/tabular/synth/conditional.js';
-import { activateOutputs, outputPlan } from '../src/tabular/synth/networks.js';
+import { buildCondSpace, indexRowsBySlot, matchingRows, sampleCondBatch } from '../src/gans/synth/conditional.js';
+import { activateOutputs, outputPlan } from '../src/gans/synth/networks.js';
 
 await tf.setBackend('cpu');
 

@@ -7,5 +7,5 @@ export * from '../gans/gain/index.js';
 export * from './impute-csv.js';
 export * from '../gans/anomaly/index.js';
 export * from './table-classifier.js';
-export * from './synth/index.js';
+export * from '../gans/synth/index.js';
 export * from '../gans/radialgan/index.js';
