@@ -4,7 +4,7 @@ export { resolveConfig, buildOptimizers, type ResolvedConfig } from '../gans/cla
 export { discriminatorStep, generatorStep, type StepContext } from '../gans/classic/steps.js';
 export { ganTrainable, trainGan, resumeGan, GAN_KIND, type TrainOptions, type ResumeOptions } from '../gans/classic/trainer.js';
 export {
-  checkpointToResume, continueTraining, latestCheckpointOf, requireSameShape, startTraining, type LoopCallbacks, type LoopOptions, type LoopResult,
+  checkpointToResume, continueTraining, latestCheckpointOf, reportingSteps, requireSameShape, startTraining, type LoopCallbacks, type LoopOptions, type LoopResult,
   type LoopSettings, type ParameterSet, type StepEnv,
   type Trainable,
 } from './loop.js';

@@ -15,7 +15,7 @@ import { createEma, type Ema } from './ema.js';
 import { assertFiniteVariables, assertFiniteWeights, DivergenceError } from './guard.js';
 import { createProgress, type ProgressMode, type ProgressReporter } from './progress.js';
 import { storeForRunDir, type RunStore } from './run-store.js';
-import type { LossValues, TrainCallbacks } from './types.js';
+import type { LossValues, StepInfo, TrainCallbacks } from './types.js';
 
 /** How often the loop does what it does around the steps. */
 export interface LoopSettings {
@@ -107,6 +107,21 @@ interface RunState {
   store?: RunStore;
   /** the step of the checkpoint resumed from */
   resumedFrom?: number;
+}
+
+/** The run's options with `report` called after each step that `due` picks: a variant's own progress callback. */
+export function reportingSteps(run: LoopOptions, due: (step: number) => boolean, report: ((info: StepInfo) => void) | undefined): LoopOptions {
+  if (!report) return run;
+  return {
+    ...run,
+    callbacks: {
+      ...run.callbacks,
+      onStep: async (info) => {
+        await run.callbacks?.onStep?.(info);
+        if (due(info.step)) report(info);
+      },
+    },
+  };
 }
 
 export function pickStore(o: LoopOptions): RunStore | undefined {

@@ -10,7 +10,7 @@ import { createRng, forkRng, restoreRng, type Rng } from '../../random.js';
 import { checkMatrix, requireEveryColumnObserved, type NumericMatrix } from '../../tabular/matrix.js';
 import { discreteColumns, fitMinMax, scaleMinMax } from '../../tabular/scaling.js';
 import {
-  checkpointToResume, continueTraining, requireSameShape, startTraining, type LoopOptions, type LoopResult, type Trainable,
+  checkpointToResume, continueTraining, reportingSteps, requireSameShape, startTraining, type LoopOptions, type LoopResult, type Trainable,
 } from '../../train/loop.js';
 import { minimize, term } from '../../train/update.js';
 import { GainImputer, noisyInputs } from './imputer.js';
@@ -177,20 +177,13 @@ export function gainTrainable(data: NumericMatrix, options: GainOptions): { trai
   return { trainable, rng, imputer: (g, endRng) => new GainImputer(g, scaler, rounded, forkRng(endRng)) };
 }
 
-function progressCallbacks(o: GainRunOptions, iterations: number): LoopOptions['callbacks'] {
-  const every = o.progressEvery ?? 1000;
-  const report = o.onProgress;
-  if (!report) return o.callbacks;
-  return {
-    ...o.callbacks,
-    onStep: async (info) => {
-      await o.callbacks?.onStep?.(info);
-      const iteration = info.step - 1;
-      if (iteration % every !== 0 && info.step !== iterations) return;
-      const l = info.losses;
-      report({ iteration, discriminatorLoss: l['d/mask'], generatorAdversarialLoss: l['g/adversarial'] ?? NaN, reconstructionMse: l['g/reconstruction'] ?? NaN });
-    },
-  };
+/** The run options with GAIN's progress reports (iteration 0, every progressEvery, the last). */
+function withProgress(run: GainRunOptions, iterations: number): LoopOptions {
+  const every = run.progressEvery ?? 1000;
+  const report = run.onProgress;
+  return reportingSteps(run, (step) => (step - 1) % every === 0 || step === iterations, report && (({ step, losses: l }) => report({
+    iteration: step - 1, discriminatorLoss: l['d/mask'], generatorAdversarialLoss: l['g/adversarial'] ?? NaN, reconstructionMse: l['g/reconstruction'] ?? NaN,
+  })));
 }
 
 /** The imputer from a finished run: G's weight average when kept, else G; the rest is released. */
@@ -206,7 +199,7 @@ export async function trainGain(data: NumericMatrix, options: GainOptions, run: 
   const { trainable, rng, imputer } = gainTrainable(data, options);
   const iterations = options.iterations ?? DEFAULT_ITERATIONS;
   try {
-    const r = await startTraining(trainable, { ...run, progress: run.progress ?? 'off', steps: iterations, rng, callbacks: progressCallbacks(run, iterations) });
+    const r = await startTraining(trainable, { ...withProgress(run, iterations), progress: run.progress ?? 'off', steps: iterations, rng });
     return imputerOf(r, trainable, imputer);
   } catch (e) {
     for (const model of Object.values(trainable.models)) model.dispose();
@@ -221,6 +214,6 @@ export async function resumeGain(data: NumericMatrix, run: GainRunOptions & { it
   requireSameShape(config, data, store.location);
   const { trainable, imputer } = gainTrainable(data, config);
   const iterations = run.iterations ?? checkpoint.state.totalSteps;
-  const r = await continueTraining(trainable, checkpoint, { ...run, store, runDir: undefined, progress: run.progress ?? 'off', steps: iterations, callbacks: progressCallbacks(run, iterations) });
+  const r = await continueTraining(trainable, checkpoint, { ...withProgress(run, iterations), store, runDir: undefined, progress: run.progress ?? 'off', steps: iterations });
   return imputerOf(r, trainable, imputer);
 }

@@ -7,7 +7,7 @@ import { wassersteinLoss } from '../../losses.js';
 import { gradientPenalty } from '../../penalties.js';
 import { createRng, forkRng, type Rng } from '../../random.js';
 import {
-  checkpointToResume, continueTraining, startTraining, type LoopOptions, type ParameterSet, type Trainable,
+  checkpointToResume, continueTraining, reportingSteps, startTraining, type LoopOptions, type ParameterSet, type Trainable,
 } from '../../train/loop.js';
 import { minimize, term } from '../../train/update.js';
 import { latentCycleLoss, reconstructionLoss } from './losses.js';
@@ -134,24 +134,15 @@ function radialTrainable(domainsIn: readonly RadialDomain[], options: RadialGanO
   return { trainable, rng, model: new RadialGan(domains, nets, numClasses) };
 }
 
+/** The run options with RadialGAN's progress reports (step 0, every progressEvery, the last). */
 function progressOf(options: RadialGanOptions, run: LoopOptions): LoopOptions {
   const report = options.onProgress;
   const every = options.progressEvery ?? 100;
   const steps = options.steps ?? 2000;
-  if (!report) return run;
-  return {
-    ...run,
-    callbacks: {
-      ...run.callbacks,
-      onStep: async (info) => {
-        await run.callbacks?.onStep?.(info);
-        const step = info.step - 1;
-        if (step % every !== 0 && info.step !== steps) return;
-        const l = info.losses;
-        report({ step, criticLoss: l['critic/wasserstein'], adversarialLoss: l['translator/adversarial'], cycleLoss: l['translator/cycle'], reconstructionLoss: l['translator/reconstruction'] });
-      },
-    },
-  };
+  return reportingSteps(run, (step) => (step - 1) % every === 0 || step === steps, report && (({ step, losses: l }) => report({
+    step: step - 1, criticLoss: l['critic/wasserstein'], adversarialLoss: l['translator/adversarial'], cycleLoss: l['translator/cycle'],
+    reconstructionLoss: l['translator/reconstruction'],
+  })));
 }
 
 async function trained(parts: ReturnType<typeof radialTrainable>, train: () => Promise<unknown>): Promise<RadialGan> {

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { CsvTable } from '../../data/csv.js';
 import { gradientPenalty } from '../../penalties.js';
 import { createRng, forkRng, permutation, randomNormal, type Rng } from '../../random.js';
-import { checkpointToResume, continueTraining, startTraining, type LoopOptions, type Trainable } from '../../train/loop.js';
+import { checkpointToResume, continueTraining, reportingSteps, startTraining, type LoopOptions, type Trainable } from '../../train/loop.js';
 import type { LossValues } from '../../train/types.js';
 import { minimize, term } from '../../train/update.js';
 import { buildCondSpace, indexRowsBySlot, matchingRows, sampleCondBatch, type CondBatch, type CondSpace } from './conditional.js';
@@ -173,26 +173,15 @@ function synthTrainable(table: CsvTable, options: SynthesizerOptions): { trainab
   };
 }
 
+/** The run options with the synthesizer's progress reports (every progressEvery steps, the last). */
 function progressOf(options: SynthesizerOptions, run: LoopOptions, started: number): LoopOptions {
   const report = options.onProgress;
-  if (!report) return run;
   const steps = options.steps ?? 1000;
   const every = Math.max(1, options.progressEvery ?? Math.floor(steps / 10));
-  return {
-    ...run,
-    callbacks: {
-      ...run.callbacks,
-      onStep: async (info) => {
-        await run.callbacks?.onStep?.(info);
-        if (info.step % every !== 0 && info.step !== steps) return;
-        const l = info.losses;
-        report({
-          step: info.step, steps, criticLoss: l['critic/wasserstein'], gradientPenalty: l['critic/gp'], generatorLoss: l['generator/adversarial'],
-          conditionLoss: l['generator/condition'], seconds: (performance.now() - started) / 1000,
-        });
-      },
-    },
-  };
+  return reportingSteps(run, (step) => step % every === 0 || step === steps, report && (({ step, losses: l }) => report({
+    step, steps, criticLoss: l['critic/wasserstein'], gradientPenalty: l['critic/gp'], generatorLoss: l['generator/adversarial'],
+    conditionLoss: l['generator/condition'], seconds: (performance.now() - started) / 1000,
+  })));
 }
 
 async function trained(parts: ReturnType<typeof synthTrainable>, started: number, train: () => Promise<unknown>): Promise<TabularSynthesizer> {
