@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { dense } from '../layers/dense.js';
 import type { Rng } from '../random.js';
+import { denseForward } from '../tfjs-gradients/fused-ops.js';
 
 export type DenseHiddenActivation = 'relu' | 'tanh';
 
@@ -33,13 +34,35 @@ export function denseNetwork(rng: Rng, sizes: readonly number[], o: { hiddenActi
   return model;
 }
 
-/** A dense network's output and its last hidden layer's activations (the network's features). */
+// Each layer's activation, read once per model: reading a layer's config on every call costs more than the
+// small networks' arithmetic.
+const activations = new WeakMap<tfl.LayersModel, DenseHiddenActivation | 'linear'>();
+
+/**
+ * A dense network's output and its last hidden layer's activations (the network's features), computed from
+ * its weights with the same kernels as its layers (denseForward) but without tfjs-layers' per-call
+ * bookkeeping, which the tabular GANs' few-dozen-unit networks pay more for than for their arithmetic.
+ */
 export function denseNetworkWithFeatures(model: tfl.LayersModel, x: tf.Tensor2D): { output: tf.Tensor2D; features: tf.Tensor2D } {
+  let hidden = activations.get(model);
+  if (hidden === undefined) {
+    hidden = (model.layers[0]?.getConfig().activation ?? 'linear') as DenseHiddenActivation | 'linear';
+    activations.set(model, hidden);
+  }
+  const last = model.layers.length - 1;
   let features = x;
   let h = x;
   model.layers.forEach((layer, l) => {
-    if (l === model.layers.length - 1) features = h;
-    h = layer.apply(h) as tf.Tensor2D;
+    if (l === last) features = h;
+    const [kernel, bias] = layer.weights.map((w) => w.read());
+    const activation = l === last ? 'linear' : hidden;
+    h = denseForward(h, kernel as tf.Tensor2D, bias as tf.Tensor1D, activation === 'relu' ? 'relu' : 'linear');
+    if (activation === 'tanh') h = tf.tanh(h);
   });
   return { output: h, features };
+}
+
+/** A dense network's output (see denseNetworkWithFeatures). */
+export function applyDenseNetwork(model: tfl.LayersModel, x: tf.Tensor2D): tf.Tensor2D {
+  return denseNetworkWithFeatures(model, x).output;
 }

@@ -7,7 +7,7 @@
 // This file: the scores of a trained discriminator. Training: ./trainer.ts.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { denseNetworkWithFeatures } from '../../models/dense-network.js';
+import { applyDenseNetwork, denseNetworkWithFeatures } from '../../models/dense-network.js';
 import { checkMatrix, columnName, type NumericMatrix } from '../../tabular/matrix.js';
 import { scaleMinMax, type MinMaxScaler } from '../../tabular/scaling.js';
 
@@ -43,7 +43,7 @@ export class AnomalyScorer {
 
   /** Per row: -logit D(x). Higher = more anomalous. */
   discriminatorScore(m: NumericMatrix): Float64Array {
-    return this.read(() => tf.reshape(tf.neg(this.discriminator.apply(this.input(m)) as tf.Tensor), [m.rows]));
+    return this.read(() => tf.reshape(tf.neg(applyDenseNetwork(this.discriminator, this.input(m))), [m.rows]));
   }
 
   /** Per row: ||phi(x) - mean phi(normal)||^2 over D's last hidden layer. Higher = more anomalous. */

@@ -3,7 +3,7 @@
 //   lossD = -log D(real) - log(1 - D(G(z)))        lossG = -log D(G(z))
 // Its discriminator then scores rows (./scorer.ts).
 import * as tf from '@tensorflow/tfjs-core';
-import { denseNetwork, denseNetworkWithFeatures } from '../../models/dense-network.js';
+import { applyDenseNetwork, denseNetwork, denseNetworkWithFeatures } from '../../models/dense-network.js';
 import { adam } from '../../optimizers.js';
 import { createRng, forkRng, randomNormal, type Rng } from '../../random.js';
 import { checkMatrix, type NumericMatrix } from '../../tabular/matrix.js';
@@ -53,8 +53,8 @@ function anomalyTrainable(normal: NumericMatrix, options: AnomalyGanOptions): { 
   const lr = options.learningRate ?? 2e-4;
   const beta1 = options.beta1 ?? 0.5;
   const optimizers = { generator: adam(lr, beta1, 0.999, 1e-8), discriminator: adam(lr, beta1, 0.999, 1e-8) };
-  const generate = (z: tf.Tensor) => tf.sigmoid(generator.apply(z) as tf.Tensor);
-  const D = (x: tf.Tensor) => discriminator.apply(x) as tf.Tensor;
+  const generate = (z: tf.Tensor) => tf.sigmoid(applyDenseNetwork(generator, z as tf.Tensor2D));
+  const D = (x: tf.Tensor) => applyDenseNetwork(discriminator, x as tf.Tensor2D);
   const realBuf = new Float32Array(batchSize * dim);
   const config: AnomalyConfig = { ...options, rows: normal.rows, cols: dim };
   const trainable: Trainable = {

@@ -10,6 +10,7 @@
 // This file: GAIN's batch and its loss terms. The variant's step and training: ./trainer.ts.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { applyDenseNetwork } from '../../models/dense-network.js';
 
 /** One training batch in GAIN's terms, all rows x cols, row-major, scaled to [0, 1]. */
 export interface GainBatch {
@@ -93,13 +94,13 @@ export function disposeGainBatch(t: GainBatchTensors): void {
 
 /** G(x, m) in [0, 1]. */
 export function gainGenerate(generator: tfl.LayersModel, t: Pick<GainBatchTensors, 'generatorInput'>): tf.Tensor2D {
-  return tf.sigmoid(generator.apply(t.generatorInput) as tf.Tensor2D);
+  return tf.sigmoid(applyDenseNetwork(generator, t.generatorInput));
 }
 
 // D's logits for x-hat = m x + (1 - m) G, with the hint.
 function discriminatorLogits(discriminator: tfl.LayersModel, t: GainBatchTensors, generated: tf.Tensor2D): tf.Tensor2D {
   const xHat: tf.Tensor2D = tf.add(t.observed, tf.mul(t.notMask, generated));
-  return discriminator.apply(tf.concat([xHat, t.hint], 1)) as tf.Tensor2D;
+  return applyDenseNetwork(discriminator, tf.concat([xHat, t.hint], 1));
 }
 
 /**
