@@ -136,7 +136,7 @@ function checkSteps(steps: number): void {
 function checkNames(t: Trainable): void {
   const names = [...Object.keys(t.models), ...Object.keys(t.parameters ?? {}), ...Object.keys(t.optimizers)];
   const bad = names.find((n) => !PART_NAME.test(n));
-  if (bad) throw new Error(`${t.kind}: model and optimizer names must be letters, digits and "_" (they name files), got "${bad}"`);
+  if (bad) throw new Error(`${t.kind}: model, parameter-set and optimizer names must be letters, digits and "_" (they name files), got "${bad}"`);
   const unknown = Object.keys(t.ema ?? {}).find((n) => !(n in t.models));
   if (unknown) throw new Error(`${t.kind}: EMA of "${unknown}", which is not one of its models (${Object.keys(t.models).join(', ')})`);
 }
