@@ -18,7 +18,6 @@ import { buildModels, defaultPreset, flattensData, MODEL_PRESETS, type ModelPres
 import { FAKE_RGB, plotRangeOf, scatterPng, REAL_RGB } from '../plot.js';
 import { readRunConfig, writeRunConfig } from '../run.js';
 
-const LOSSES = LOSS_NAMES;
 const PROGRESS: readonly ProgressMode[] = ['auto', 'bar', 'lines', 'off'];
 
 const usage = `usage: gantry train --data <name|path> [options]
@@ -32,7 +31,7 @@ options:
                         categorical ones one-hot; rows with missing cells skipped),
                         an IDX file, or a folder of images (subfolders = classes)
   --model <m>           ${MODEL_PRESETS.join(', ')} (default: dcgan for 28/32/64 px images when available, else mlp)
-  --loss <l>            ${LOSSES.join(', ')} (default nonsaturating)
+  --loss <l>            ${LOSS_NAMES.join(', ')} (default nonsaturating)
   --steps <n>           generator steps (default: 2500 for 2D, 2000 tables, 3000 images)
   --batch <n>           batch size (default: 256 for 2D, 128 tables, 64 images)
   --lr-g <x>, --lr-d <x> Adam learning rates (default: 1e-3 for 2D and tables, 2e-4 images; WGAN: RMSprop 5e-5)
@@ -230,7 +229,7 @@ async function run(argv: string[]): Promise<void> {
   const dataSpec = stringFlag(v.data, 'data');
   if (!dataSpec) throw new UsageError(`--data is required (${BUILTIN_DATA.join(', ')}, or a path)`);
   // check every flag before the (slow) data loading
-  const loss = choiceFlag(v.loss, 'loss', LOSSES) ?? 'nonsaturating';
+  const loss = choiceFlag(v.loss, 'loss', LOSS_NAMES) ?? 'nonsaturating';
   const presetFlag = choiceFlag(v.model, 'model', MODEL_PRESETS);
   const stepsFlag = integerFlag(v.steps, 'steps', 1);
   const batchFlag = integerFlag(v.batch, 'batch', 1);

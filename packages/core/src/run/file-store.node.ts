@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
 import { writeImageGrid } from '../image/png.node.js';
 import type { Checkpoint, ModelBlob, TensorBlob } from '../train/checkpoint.js';
-import type { RunStore } from '../train/run-store.js';
+import { keptOnRestart, type RunStore } from '../train/run-store.js';
 import {
   CHECKSUMS_FILE, checkWeightBytes, parseCheckpointState, parseChecksums, parseModelJson, parseTensorSpecs, type Checksums,
 } from './checkpoint-format.js';
@@ -154,8 +154,7 @@ function truncateMetrics(runDir: string, step: number): void {
   const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
   const kept = lines.filter((line) => {
     try {
-      const record = JSON.parse(line) as { event?: unknown; step?: unknown };
-      return record.event !== undefined || typeof record.step !== 'number' || record.step <= step;
+      return keptOnRestart(JSON.parse(line) as { event?: unknown; step?: unknown }, step);
     } catch {
       return false; // half a line from a killed writer
     }

@@ -20,6 +20,14 @@ export interface RunStore {
   saveSamples(step: number, images: tf.Tensor): Promise<string | undefined>;
 }
 
+/**
+ * Whether a metrics record survives a run (re)starting at `step`: events stay, per-step records after
+ * `step` go, since those steps are about to be trained again.
+ */
+export function keptOnRestart(record: { event?: unknown; step?: unknown }, step: number): boolean {
+  return record.event !== undefined || typeof record.step !== 'number' || record.step <= step;
+}
+
 type RunStoreFactory = (runDir: string) => RunStore;
 let fileStoreFactory: RunStoreFactory | undefined;
 
@@ -47,7 +55,7 @@ export function memoryRunStore(): RunStore & { checkpoints: Checkpoint[]; metric
     metrics,
     samples,
     async beginRun(step) {
-      const kept = metrics.filter((r) => r.event !== undefined || typeof r.step !== 'number' || r.step <= step);
+      const kept = metrics.filter((r) => keptOnRestart(r, step));
       metrics.splice(0, metrics.length, ...kept);
     },
     async saveCheckpoint(c, keep) {
