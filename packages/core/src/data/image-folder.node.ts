@@ -1,20 +1,23 @@
 // Node-only: a folder of PNG/JPEG images as a dataset. Images are decoded (pngjs, jpeg-js), converted to
-// the requested channel count, resized and scaled to [-1, 1]. With class subfolders (root/<class>/*.png)
-// the subfolder names, sorted, become the labels. The format is recognised by content, not file name,
-// and any other file is an error naming it (dotfiles are skipped).
+// the requested channel count (alpha composited over white unless asked to drop it), resized and scaled
+// to [-1, 1]. With class subfolders (root/<class>/*.png) the subfolder names, sorted, become the labels.
+// The format is recognised by content, not file name, and any other file is an error naming it
+// (dotfiles are skipped). The emoji and paired-folder loaders decode through the same functions.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
 import { validateDataset, type ArrayDataset } from './dataset.js';
-import { resizeImage, type ResizeMethod } from './images.js';
+import { resizeImage, rgbaToChannels, type AlphaMode, type ResizeMethod } from './images.js';
 
 export interface ImageFolderOptions {
   /** output size [height, width] */
   size: [number, number];
-  /** 1 = grayscale (luma), 3 = RGB (default); alpha is dropped */
+  /** 1 = grayscale (luma), 3 = RGB (default; grayscale files load with R = G = B) */
   channels?: 1 | 3;
   resize?: ResizeMethod;
+  /** 'white' (default): alpha composited over white; 'drop': alpha ignored */
+  alpha?: AlphaMode;
   /** 'auto' (default): subfolders are classes when the root holds only folders */
   labels?: 'auto' | 'none' | 'subfolders';
 }
@@ -43,18 +46,23 @@ export function decodeImageFile(path: string): Decoded {
   throw new Error(`${path}: not a PNG or JPEG image (byte 0: ${head || 'empty file'}; expected 89 50 4e 47 or ff d8 ff)`);
 }
 
-function toFloatChannels(img: Decoded, channels: 1 | 3): Float32Array {
-  const n = img.width * img.height;
-  const out = new Float32Array(n * channels);
-  for (let p = 0; p < n; p++) {
-    const r = img.rgba[4 * p], g = img.rgba[4 * p + 1], b = img.rgba[4 * p + 2];
-    if (channels === 1) out[p] = 0.299 * r + 0.587 * g + 0.114 * b;
-    else { out[3 * p] = r; out[3 * p + 1] = g; out[3 * p + 2] = b; }
-  }
-  return out;
+/** An image file as a float HWC raster in [0, 255] at its own size. */
+export function readImageRaster(path: string, channels: 1 | 3, alpha: AlphaMode = 'white'): { width: number; height: number; raster: Float32Array } {
+  const img = decodeImageFile(path);
+  return { width: img.width, height: img.height, raster: rgbaToChannels(img.rgba, img.width * img.height, channels, alpha) };
 }
 
-function visibleEntries(dir: string): string[] {
+/** Resizes a [0, 255] raster to outH x outW and writes it, scaled to [-1, 1], into values at offset. */
+export function putScaledRaster(
+  values: Float32Array, offset: number, src: { width: number; height: number; raster: Float32Array }, channels: number,
+  outH: number, outW: number, resize: ResizeMethod = 'area',
+): void {
+  const raster = resizeImage(src.raster, src.height, src.width, channels, outH, outW, resize);
+  for (let k = 0; k < raster.length; k++) values[offset + k] = raster[k] / 127.5 - 1;
+}
+
+/** A folder's entries, dotfiles skipped, sorted. */
+export function visibleEntries(dir: string): string[] {
   return readdirSync(dir).filter((n) => !n.startsWith('.')).sort();
 }
 
@@ -90,9 +98,7 @@ export function loadImageFolder(root: string, options: ImageFolderOptions): Arra
   const item = outH * outW * channels;
   const values = new Float32Array(files.length * item);
   files.forEach(({ path }, i) => {
-    const img = decodeImageFile(path);
-    const raster = resizeImage(toFloatChannels(img, channels), img.height, img.width, channels, outH, outW, options.resize ?? 'area');
-    for (let k = 0; k < item; k++) values[i * item + k] = raster[k] / 127.5 - 1;
+    putScaledRaster(values, i * item, readImageRaster(path, channels, options.alpha), channels, outH, outW, options.resize);
   });
   return validateDataset({
     name: root, itemShape: [outH, outW, channels], count: files.length, values,

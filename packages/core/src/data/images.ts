@@ -1,5 +1,6 @@
-// Image datasets from decoded pixels: scaling to [-1, 1], IDX arrays to datasets, and resizing
-// (bilinear or area averaging) on float HWC rasters. Browser-safe.
+// Image datasets from decoded pixels: RGBA to gray/RGB (alpha composited over white or dropped), scaling
+// to [-1, 1], IDX arrays to datasets, and resizing (bilinear or area averaging) on float HWC rasters.
+// Browser-safe.
 import type { IdxArray } from './idx.js';
 import { validateDataset, type ArrayDataset } from './dataset.js';
 
@@ -37,6 +38,32 @@ export function idxToImageDataset(
   let numClasses = classNames?.length;
   if (lab && numClasses === undefined) numClasses = lab.reduce((m, v) => Math.max(m, v), -1) + 1;
   return validateDataset({ name, itemShape: [h, w, c], count, values: bytesToSigned(images.data), labels: lab, numClasses, classNames });
+}
+
+/**
+ * What to do with a decoded image's alpha channel: 'white' composites it over a white background
+ * (c * a + 255 * (1 - a), a in [0, 1]), so a transparent pixel is white whatever colour it stores;
+ * 'drop' ignores it (a transparent pixel keeps its stored colour, often black). Opaque images give the
+ * same values either way.
+ */
+export type AlphaMode = 'white' | 'drop';
+
+/**
+ * Decoded RGBA bytes (width * height * 4) as a float HWC raster in [0, 255] with 1 channel (luma,
+ * ITU-R 601 weights) or 3 (RGB). Grayscale sources decode to R = G = B, so they load as RGB too.
+ */
+export function rgbaToChannels(rgba: ArrayLike<number>, pixels: number, channels: 1 | 3, alpha: AlphaMode = 'white'): Float32Array {
+  if (rgba.length !== pixels * 4) throw new Error(`rgbaToChannels: ${rgba.length} bytes for ${pixels} RGBA pixels`);
+  if (alpha !== 'white' && alpha !== 'drop') throw new Error(`alpha must be 'white' or 'drop', got ${String(alpha)}`);
+  const out = new Float32Array(pixels * channels);
+  const rgb = [0, 0, 0];
+  for (let p = 0; p < pixels; p++) {
+    const a = alpha === 'white' ? rgba[4 * p + 3] / 255 : 1;
+    for (let k = 0; k < 3; k++) rgb[k] = rgba[4 * p + k] * a + 255 * (1 - a);
+    if (channels === 1) out[p] = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2];
+    else { out[3 * p] = rgb[0]; out[3 * p + 1] = rgb[1]; out[3 * p + 2] = rgb[2]; }
+  }
+  return out;
 }
 
 export type ResizeMethod = 'bilinear' | 'area';

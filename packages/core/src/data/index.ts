@@ -4,3 +4,5 @@ export * from './idx.js';
 export * from './dataset.js';
 export * from './images.js';
 export * from './table-coding.js';
+export * from './paired.js';
+export * from './emoji.js';

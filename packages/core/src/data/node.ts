@@ -2,4 +2,8 @@
 export { readCsvFile } from './csv-file.node.js';
 export { readIdxFile, loadMnistFormat, loadFashionMnist, FASHION_MNIST_DIR, type MnistFormatOptions } from './idx-file.node.js';
 export { loadMnistPackage, MNIST_PACKAGE_TRAIN_FRACTION } from './mnist-package.node.js';
-export { loadImageFolder, decodeImageFile, type ImageFolderOptions } from './image-folder.node.js';
+export { loadImageFolder, decodeImageFile, readImageRaster, type ImageFolderOptions } from './image-folder.node.js';
+export { loadPairedImageFolders, type PairedFolderOptions } from './paired-folders.node.js';
+export {
+  loadEmoji, loadEmojiPair, readEmojiCatalogue, emojiPackageRoot, type EmojiOptions, type EmojiPairOptions, type EmojiDataset,
+} from './emoji.node.js';
