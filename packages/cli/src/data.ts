@@ -1,17 +1,19 @@
 // Turns a --data value (a built-in name or a path) into a DataSource plus what the other commands need
 // to know about it later (kind, item shape, classes, column scaling), stored in the run's config.
 import { existsSync, statSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, extname, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   arrayDataSource, createRng, grid25, idxToImageDataset, moons, readIdxFile, ring8, shuffleDataset, subsetDataset,
-  swissroll, loadFashionMnist, loadImageFolder, loadMnistPackage, validateDataset,
+  swissroll, loadFashionMnist, loadImageFolder, loadMnistPackage, validateDataset, loadEmoji, loadEmojiPair, loadPairedImageFolders,
+  EMOJI_SIZES, EMOJI_STYLES, type EmojiSize, type EmojiStyle, type PairedDataset,
   codedWidth, completeRows, encodeRows, fitCoding, type ArrayDataset, type ColumnCoding, type DataInfo, type DataKind, type DataSource,
 } from '@gantry/core/node';
 import { UsageError } from './args.js';
 import { declaredCategorical, readCsvInput } from './csv-input.js';
 
-export const BUILTIN_DATA = ['ring8', 'grid25', 'swissroll', 'moons', 'mnist', 'fashion-mnist'] as const;
+export const BUILTIN_DATA = ['ring8', 'grid25', 'swissroll', 'moons', 'mnist', 'fashion-mnist', 'emoji:google', 'emoji:twitter'] as const;
 const MIXTURES: Record<string, () => DataSource> = { ring8, grid25, swissroll, moons };
 
 export type { DataInfo, DataKind } from '@gantry/core';
@@ -88,6 +90,34 @@ export interface LoadOptions {
   log?: (line: string) => void;
 }
 
+interface EmojiSpec { style: EmojiStyle; size: EmojiSize }
+
+/**
+ * emoji:<style>[:<size>] (style google or twitter, size 64, 32 or 16); a size in the spec wins over
+ * --image-size, which applies when the spec has none (so a run's reload, which passes its image size,
+ * gets what it trained on). Returns undefined for any other spec.
+ */
+export function parseEmojiSpec(spec: string, imageSize?: number): EmojiSpec | undefined {
+  if (!spec.startsWith('emoji:')) return undefined;
+  const [, style, sizeText, ...rest] = spec.split(':');
+  if (!EMOJI_STYLES.includes(style as EmojiStyle) || rest.length > 0 || (sizeText !== undefined && !/^\d+$/.test(sizeText))) {
+    throw new UsageError(`--data ${spec}: expected emoji:<style>[:<size>] with style ${EMOJI_STYLES.join(' or ')} and size ${EMOJI_SIZES.join(', ')}`);
+  }
+  const specSize = sizeText === undefined ? undefined : Number(sizeText);
+  if (specSize !== undefined && imageSize !== undefined && specSize !== imageSize) {
+    throw new UsageError(`--data ${spec} asks for ${specSize} px but --image-size says ${imageSize}`);
+  }
+  const size = specSize ?? imageSize ?? 64;
+  if (!EMOJI_SIZES.includes(size as EmojiSize)) throw new UsageError(`--data ${spec}: emoji come in ${EMOJI_SIZES.join(', ')} px, not ${size}`);
+  return { style: style as EmojiStyle, size: size as EmojiSize };
+}
+
+// The CLI depends on the emoji packages, so it resolves them from here (core would find them only
+// when npm hoists them next to it).
+function emojiRoot(style: EmojiStyle): string {
+  return dirname(createRequire(import.meta.url).resolve(`emoji-datasource-${style}/package.json`));
+}
+
 /** Loads --data. */
 export function loadData(spec: string, o: LoadOptions = {}): LoadedData {
   if (spec in MIXTURES) {
@@ -103,6 +133,12 @@ export function loadData(spec: string, o: LoadOptions = {}): LoadedData {
   }
   if (spec === 'mnist') return fromDataset(spec, 'image', loadMnistPackage({ split: 'train' }), loadMnistPackage({ split: 'test' }));
   if (spec === 'fashion-mnist') return fromDataset(spec, 'image', loadFashionMnist({ split: 'train' }), loadFashionMnist({ split: 'test' }));
+  const emoji = parseEmojiSpec(spec, o.imageSize);
+  if (emoji) {
+    // trains on the fixed train split only; metrics compare against the test split
+    const load = (split: 'train' | 'test') => loadEmoji({ ...emoji, split, packageRoot: emojiRoot(emoji.style) }).dataset;
+    return fromDataset(spec, 'image', load('train'), load('test'));
+  }
   const path = resolve(spec);
   if (!existsSync(path)) {
     throw new UsageError(`--data ${JSON.stringify(spec)} is neither a built-in data set (${BUILTIN_DATA.join(', ')}) nor an existing path ` +
@@ -116,6 +152,35 @@ export function loadData(spec: string, o: LoadOptions = {}): LoadedData {
   if (ext === '.csv' || ext === '.txt') return loadCsv(path, o.categorical, o.log ?? ((line) => console.error(`data ${line}`)));
   if (/ubyte|\.idx/.test(path) || ext === '.gz') return loadIdx(path);
   throw new UsageError(`--data ${spec}: unknown file type "${ext}" (accepted: .csv, IDX files (*ubyte, *.idx, .gz), an image folder)`);
+}
+
+/** Paired data for image-to-image translation (pix2pix): the training pairs and, for emoji, the test pairs. */
+export interface LoadedPairs { train: PairedDataset; test?: PairedDataset }
+
+/**
+ * --data A --target B: emoji:<style> with emoji:<other style> (matched by file name, fixed split), or two
+ * image folders paired by file name (every file needs its partner; partners the same size; resized to
+ * --image-size when given, else every image must share one size).
+ */
+export function loadPairedData(source: string, target: string, o: Pick<LoadOptions, 'imageSize'> = {}): LoadedPairs {
+  // a size given on one side (or by --image-size) holds for both
+  const explicit = (spec: string) => (spec.split(':').length === 3 ? parseEmojiSpec(spec)?.size : undefined);
+  const [sizeA, sizeB] = [explicit(source), explicit(target)];
+  if (sizeA && sizeB && sizeA !== sizeB) throw new UsageError(`--data ${source} and --target ${target} ask for different sizes (${sizeA} and ${sizeB} px)`);
+  const a = parseEmojiSpec(source, o.imageSize ?? sizeB);
+  const b = parseEmojiSpec(target, o.imageSize ?? sizeA);
+  if (a && b) {
+    const load = (split: 'train' | 'test') => loadEmojiPair({
+      source: a.style, target: b.style, size: a.size, split, packageRoots: { source: emojiRoot(a.style), target: emojiRoot(b.style) },
+    });
+    return { train: load('train'), test: load('test') };
+  }
+  if (a || b) throw new UsageError(`--data ${source} --target ${target}: pair emoji with emoji, or a folder with a folder`);
+  for (const [flag, dir] of [['--data', source], ['--target', target]]) {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${flag} ${dir}: paired data must be emoji:<style> or an image folder`);
+  }
+  const size = o.imageSize;
+  return { train: loadPairedImageFolders(resolve(source), resolve(target), size ? { size: [size, size] } : {}) };
 }
 
 /** Loads a run's data again as it was first loaded (image size, channels and declared categories from its config). */

@@ -27,7 +27,8 @@ const usage = `usage: gantry train --data <name|path> [options]
 Trains a GAN and writes a run directory: config.json, metrics.jsonl, checkpoints/, samples/.
 
 options:
-  --data <d>            ${BUILTIN_DATA.join(', ')}; or a .csv file (numeric columns standardised,
+  --data <d>            ${BUILTIN_DATA.join(', ')} (emoji:<style>:32 or :16 for
+                        smaller emoji; the fixed train split); or a .csv file (numeric columns standardised,
                         categorical ones one-hot; rows with missing cells skipped),
                         an IDX file, or a folder of images (subfolders = classes)
   --model <m>           ${MODEL_PRESETS.join(', ')} (default: dcgan for 28/32/64 px images when available, else mlp)
@@ -41,7 +42,7 @@ options:
   --latent-dim <n>      size of z (default: 2 for 2D, 16 tables, 64 images)
   --hidden <a,b,..>     MLP hidden widths (default 128,128; 256,512 for images)
   --conditional         class-conditional G and D (labelled data only)
-  --image-size <n>      image folders are resized to n x n (default 32)
+  --image-size <n>      image folders are resized to n x n (default 32); emoji: 64 (default), 32 or 16
   --categorical <a,b>   CSV data: read these columns as categories even if they hold numbers
   --out <dir>           run directory (default runs/<data>-<loss>-<time>); must not hold a run
   --resume <dir>        continue the run in <dir> from its newest checkpoint
