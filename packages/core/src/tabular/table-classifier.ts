@@ -5,7 +5,10 @@
 // callers pass raw columns. Same seed, same backend -> same model.
 import * as tf from '@tensorflow/tfjs-core';
 import { auxiliaryClassLoss } from '../losses.js';
-import { createRng, forkRng, permutation, type Rng } from '../random.js';
+import { applyDenseNetwork, denseNetwork } from '../models/dense-network.js';
+import { adam } from '../optimizers.js';
+import { trainableVariables } from '../train/model-io.js';
+import { createRng, forkRng, permutation } from '../random.js';
 import { checkMatrix, columnName, type NumericMatrix } from './matrix.js';
 // Registers tfjs's gradients and gantry's fixes, so training works without other imports.
 import '../tfjs-gradients/second-order.js';
@@ -50,8 +53,6 @@ export interface Classifier {
   dispose(): void;
 }
 
-interface Layer { w: tf.Variable; b: tf.Variable }
-
 function checkFeatures(x: NumericMatrix, what: string): void {
   checkMatrix(x, what);
   for (let i = 0; i < x.values.length; i++) {
@@ -76,15 +77,6 @@ function checkLabels(y: ArrayLike<number>, rows: number, what: string): number {
 function positiveInt(v: number, name: string): number {
   if (!Number.isInteger(v) || v <= 0) throw new Error(`fitClassifier: ${name} must be a positive integer, got ${v}`);
   return v;
-}
-
-function createLayer(rng: Rng, inputs: number, outputs: number): Layer {
-  // He normal for the ReLU layer, and a harmless scale for the linear output.
-  const std = Math.sqrt(2 / inputs);
-  const w = new Float32Array(inputs * outputs);
-  for (let i = 0; i < w.length; i++) w[i] = std * rng.normal();
-  // tidy frees the initial values; the variables themselves survive it.
-  return tf.tidy(() => ({ w: tf.variable(tf.tensor2d(w, [inputs, outputs])), b: tf.variable(tf.zeros([outputs])) }));
 }
 
 /** Standardisation fitted on the training rows; constant columns get std 1 so they map to 0. */
@@ -112,15 +104,6 @@ function standardised(x: NumericMatrix, rows: ArrayLike<number> | null, st: { me
     for (let j = 0; j < x.cols; j++) out[k * x.cols + j] = (x.values[i * x.cols + j] - st.mean[j]) * st.scale[j];
   }
   return tf.tensor2d(out, [n, x.cols]);
-}
-
-function logits(layers: readonly Layer[], x: tf.Tensor2D): tf.Tensor2D {
-  let h: tf.Tensor2D = x;
-  layers.forEach((l, i) => {
-    const last = i === layers.length - 1;
-    h = tf.fused.matMul({ a: h, b: l.w as tf.Tensor2D, bias: l.b, activation: last ? 'linear' : 'relu' }) as tf.Tensor2D;
-  });
-  return h;
 }
 
 function argmaxRows(p: Float32Array, rows: number, k: number): Int32Array {
@@ -163,18 +146,19 @@ export function fitClassifier(x: NumericMatrix, y: ArrayLike<number>, options: C
   const batchSize = Math.min(positiveInt(options.batchSize ?? 128, 'batchSize'), trainRows.length);
 
   const st = fitStandardiser(x);
-  const layers: Layer[] = hidden > 0
-    ? [createLayer(initRng, x.cols, hidden), createLayer(initRng, hidden, numClasses)]
-    : [createLayer(initRng, x.cols, numClasses)];
-  const vars = layers.flatMap((l) => [l.w, l.b]);
-  const optimizer = tf.train.adam(learningRate);
+  // He normal for the ReLU layer, and a harmless scale for the linear output.
+  const network = denseNetwork(initRng, hidden > 0 ? [x.cols, hidden, numClasses] : [x.cols, numClasses]);
+  const vars = trainableVariables(network);
+  const kernels = network.layers.map((l) => l.weights[0].read());
+  const logits = (m: tf.Tensor2D) => applyDenseNetwork(network, m);
+  const optimizer = adam(learningRate);
   const xTrain = standardised(x, null, st);
   const yAll = tf.tensor1d(Int32Array.from(y), 'int32');
   const xVal = nVal > 0 ? tf.gather(xTrain, Array.from(valRows)) as tf.Tensor2D : null;
   const yVal = Int32Array.from(valRows, (i) => y[i]);
 
   const valAccuracy = (): number => {
-    const p = tf.tidy(() => tf.argMax(logits(layers, xVal!), 1));
+    const p = tf.tidy(() => tf.argMax(logits(xVal!), 1));
     const pred = p.dataSync();
     p.dispose();
     let hit = 0;
@@ -196,9 +180,9 @@ export function fitClassifier(x: NumericMatrix, y: ArrayLike<number>, options: C
           const xb = tf.gather(xTrain, idxT) as tf.Tensor2D;
           const yb = tf.gather(yAll, idxT);
           optimizer.minimize(() => {
-            const ce = auxiliaryClassLoss(logits(layers, xb), yb);
+            const ce = auxiliaryClassLoss(logits(xb), yb);
             if (l2 === 0) return ce;
-            const decay = tf.addN(layers.map((l) => tf.sum(tf.square(l.w))));
+            const decay = tf.addN(kernels.map((w) => tf.sum(tf.square(w))));
             return tf.add(ce, tf.mul(l2, decay)) as tf.Scalar;
           }, false, vars);
         });
@@ -227,7 +211,7 @@ export function fitClassifier(x: NumericMatrix, y: ArrayLike<number>, options: C
     if (disposed) throw new Error('Classifier: used after dispose()');
     checkFeatures(m, 'Classifier.predict');
     if (m.cols !== x.cols) throw new Error(`Classifier.predict: expected ${x.cols} columns, got ${m.cols}`);
-    const p = tf.tidy(() => tf.softmax(logits(layers, standardised(m, null, st))));
+    const p = tf.tidy(() => tf.softmax(logits(standardised(m, null, st))));
     const out = p.dataSync() as Float32Array;
     p.dispose();
     return out;
@@ -241,7 +225,7 @@ export function fitClassifier(x: NumericMatrix, y: ArrayLike<number>, options: C
     dispose: () => {
       if (disposed) return;
       disposed = true;
-      tf.dispose(vars);
+      network.dispose();
     },
   };
 }

@@ -22,7 +22,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../../random.js';
 import { checkMatrix, columnName, type NumericMatrix } from '../../tabular/matrix.js';
 import { fitMinMax, scaleMinMax, unscaleMinMax, type MinMaxScaler } from '../../tabular/scaling.js';
-import { denseForward, disposeDenseNet, type DenseNet } from './networks.js';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { applyDenseNetwork } from '../../models/dense-network.js';
 
 export interface RadialDomain {
   /** For messages and reports. */
@@ -81,7 +82,7 @@ export interface DomainData {
   labels: Int32Array;
 }
 
-export interface DomainNets { encoder: DenseNet; decoder: DenseNet; critic: DenseNet }
+export interface DomainNets { encoder: tfl.LayersModel; decoder: tfl.LayersModel; critic: tfl.LayersModel }
 
 export function resolve(options: RadialGanOptions) {
   const o = {
@@ -160,8 +161,8 @@ export class RadialGan {
     const scaled = Float32Array.from(scaleMinMax(src.scaler, x).values);
     const out = tf.tidy(() => {
       const y = oneHot(labels, this.numClasses);
-      const z = denseForward(this.nets[from].encoder, tf.concat([tf.tensor2d(scaled, [x.rows, src.cols]), y], 1));
-      return denseForward(this.nets[to].decoder, tf.concat([z, y], 1));
+      const z = applyDenseNetwork(this.nets[from].encoder, tf.concat([tf.tensor2d(scaled, [x.rows, src.cols]), y], 1));
+      return applyDenseNetwork(this.nets[to].decoder, tf.concat([z, y], 1));
     });
     const values = Float64Array.from(out.dataSync());
     out.dispose();
@@ -171,7 +172,7 @@ export class RadialGan {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const n of this.nets) for (const net of [n.encoder, n.decoder, n.critic]) disposeDenseNet(net);
+    for (const n of this.nets) for (const net of [n.encoder, n.decoder, n.critic]) net.dispose();
   }
 
   private domain(k: number): DomainData {

@@ -1,17 +1,19 @@
 // RadialGAN as a variant of the one training loop. Per domain k an encoder E_k, a decoder G_k and a critic
-// D_k, held as parameter sets; one optimizer for all critics, one for all encoders and decoders. A step is
-// `criticSteps` critic updates, then one update of the translators:
+// D_k, dense networks named encoder<k>, decoder<k> and critic<k>; one optimizer for all critics, one for
+// all encoders and decoders. A step is `criticSteps` critic updates, then one update of the translators:
 //   lossD = sum_k [W_k + gp_k]       lossT = adversarial + cycleWeight * cycle + reconstructionWeight * reconstruction
 import * as tf from '@tensorflow/tfjs-core';
 import { wassersteinLoss } from '../../losses.js';
 import { gradientPenalty } from '../../penalties.js';
 import { createRng, forkRng, type Rng } from '../../random.js';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { applyDenseNetwork, denseNetwork } from '../../models/dense-network.js';
 import {
-  checkpointToResume, continueTraining, reportingSteps, startTraining, type LoopOptions, type ParameterSet, type Trainable,
+  checkpointToResume, continueTraining, reportingSteps, startTraining, type LoopOptions, type Trainable,
 } from '../../train/loop.js';
+import { adam } from '../../optimizers.js';
 import { minimize, term } from '../../train/update.js';
 import { latentCycleLoss, reconstructionLoss } from './losses.js';
-import { createDenseNet, denseForward, denseNetVariables } from './networks.js';
 import {
   prepareDomain, RadialGan, resolve, sampleBatch, type Batch, type DomainData, type DomainNets, type RadialDomain, type RadialGanOptions,
 } from './radialgan.js';
@@ -36,22 +38,22 @@ function radialTrainable(domainsIn: readonly RadialDomain[], options: RadialGanO
   const initRng = forkRng(rng);
   const h = o.hidden;
   const nets: DomainNets[] = domains.map((d) => ({
-    encoder: createDenseNet(initRng, [d.cols + numClasses, h, h, o.latentDim], 'linear'),
-    decoder: createDenseNet(initRng, [o.latentDim + numClasses, h, h, d.cols], 'sigmoid'),
-    critic: createDenseNet(initRng, [d.cols + numClasses, h, h, 1], 'linear'),
+    encoder: denseNetwork(initRng, [d.cols + numClasses, h, h, o.latentDim]),
+    decoder: denseNetwork(initRng, [o.latentDim + numClasses, h, h, d.cols], { outputActivation: 'sigmoid' }),
+    critic: denseNetwork(initRng, [d.cols + numClasses, h, h, 1]),
   }));
-  const critics: ParameterSet = { variables: nets.flatMap((n) => denseNetVariables(n.critic)) };
-  const translators: ParameterSet = { variables: nets.flatMap((n) => [...denseNetVariables(n.encoder), ...denseNetVariables(n.decoder)]) };
-  const optimizers = { critics: tf.train.adam(o.learningRate, 0.5, 0.9), translators: tf.train.adam(o.learningRate, 0.5, 0.9) };
+  const critics = nets.map((n) => n.critic);
+  const translators = nets.flatMap((n) => [n.encoder, n.decoder]);
+  const optimizers = { critics: adam(o.learningRate, 0.5, 0.9), translators: adam(o.learningRate, 0.5, 0.9) };
   const B = o.batchSize;
   // Domain k's fakes: every other domain's batch, encoded and decoded into k, with those rows' labels.
   const fakesFor = (k: number, batches: readonly Batch[], latents: readonly tf.Tensor2D[]) => {
     const others = batches.map((_, j) => j).filter((j) => j !== k);
     const y = tf.concat(others.map((j) => batches[j].y), 0);
     const z = tf.concat(others.map((j) => latents[j]), 0);
-    return { x: denseForward(nets[k].decoder, tf.concat([z, y], 1)), y, z };
+    return { x: applyDenseNetwork(nets[k].decoder, tf.concat([z, y], 1)), y, z };
   };
-  const critic = (k: number) => (xy: tf.Tensor) => denseForward(nets[k].critic, xy as tf.Tensor2D);
+  const critic = (k: number) => (xy: tf.Tensor) => applyDenseNetwork(nets[k].critic, xy as tf.Tensor2D);
   const disposeBatches = (bs: Batch[]) => tf.dispose(bs.flatMap((b) => [b.x, b.y]));
 
   const criticUpdate = (step: number, batchRng: Rng) => {
@@ -59,7 +61,7 @@ function radialTrainable(domainsIn: readonly RadialDomain[], options: RadialGanO
     const reals = domains.map((d) => sampleBatch(d, (K - 1) * B, batchRng, numClasses));
     // The critic update leaves the translators alone: their output is computed once, outside the gradient.
     const fakes = tf.tidy(() => {
-      const latents = batches.map((b, j) => denseForward(nets[j].encoder, tf.concat([b.x, b.y], 1)));
+      const latents = batches.map((b, j) => applyDenseNetwork(nets[j].encoder, tf.concat([b.x, b.y], 1)));
       return domains.map((_, k) => {
         const f = fakesFor(k, batches, latents);
         return tf.concat([f.x, f.y], 1) as tf.Tensor2D;
@@ -91,15 +93,15 @@ function radialTrainable(domainsIn: readonly RadialDomain[], options: RadialGanO
     const batches = domains.map((d) => sampleBatch(d, B, batchRng, numClasses));
     try {
       return minimize(step, translators, optimizers.translators, (parts) => {
-        const latents = batches.map((b, j) => denseForward(nets[j].encoder, tf.concat([b.x, b.y], 1)));
+        const latents = batches.map((b, j) => applyDenseNetwork(nets[j].encoder, tf.concat([b.x, b.y], 1)));
         const adversarial: tf.Scalar[] = [];
         const cycle: tf.Scalar[] = [];
         for (let k = 0; k < K; k++) {
           const f = fakesFor(k, batches, latents);
           adversarial.push(wassersteinLoss.generator(critic(k)(tf.concat([f.x, f.y], 1))));
-          cycle.push(latentCycleLoss(f.z, denseForward(nets[k].encoder, tf.concat([f.x, f.y], 1))));
+          cycle.push(latentCycleLoss(f.z, applyDenseNetwork(nets[k].encoder, tf.concat([f.x, f.y], 1))));
         }
-        const recon = batches.map((b, j) => reconstructionLoss(b.x, denseForward(nets[j].decoder, tf.concat([latents[j], b.y], 1))));
+        const recon = batches.map((b, j) => reconstructionLoss(b.x, applyDenseNetwork(nets[j].decoder, tf.concat([latents[j], b.y], 1))));
         const adv = term(parts, 'translator/adversarial', tf.addN(adversarial) as tf.Scalar);
         const cyc = term(parts, 'translator/cycle', tf.addN(cycle) as tf.Scalar);
         const rec = term(parts, 'translator/reconstruction', tf.addN(recon) as tf.Scalar);
@@ -112,18 +114,13 @@ function radialTrainable(domainsIn: readonly RadialDomain[], options: RadialGanO
 
   const { onProgress: _onProgress, ...rest } = options;
   const config: RadialConfig = { ...rest, numClasses, domains: domains.map((d: DomainData) => ({ rows: d.labels.length, cols: d.cols })) };
-  const parameters: Record<string, ParameterSet> = {};
-  nets.forEach((n, k) => {
-    parameters[`encoder${k}`] = { variables: denseNetVariables(n.encoder) };
-    parameters[`decoder${k}`] = { variables: denseNetVariables(n.decoder) };
-    parameters[`critic${k}`] = { variables: denseNetVariables(n.critic) };
-  });
+  const models: Record<string, tfl.LayersModel> = {};
+  nets.forEach((n, k) => Object.assign(models, { [`encoder${k}`]: n.encoder, [`decoder${k}`]: n.decoder, [`critic${k}`]: n.critic }));
   const trainable: Trainable = {
     kind: RADIALGAN_KIND,
     config,
     settings: { seed: options.seed, sampleEvery: 0, checkpointEvery: options.checkpointEvery ?? 0, keepCheckpoints: 3, logEvery: o.progressEvery, guardEvery: 100, learningRateDecay: 0 },
-    models: {},
-    parameters,
+    models,
     optimizers,
     step({ step, rng: batchRng }) {
       let critic: Record<string, number> = {};

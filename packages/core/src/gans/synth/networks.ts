@@ -8,8 +8,10 @@
 // Discriminator: fc -> leaky ReLU (0.2) -> dropout (0.5) per hidden layer, then one linear output, applied to
 // PacGAN packs (pac rows concatenated into one input). Dropout masks are given by the caller (drawn from a
 // seeded Rng) so a step is reproducible, and one mask serves the real, fake and interpolated packs of a step.
-// Weights start as PyTorch's nn.Linear defaults, U(-1/sqrt(fanIn), 1/sqrt(fanIn)), drawn from a gantry Rng.
+// Weights start as PyTorch's nn.Linear defaults, U(-1/sqrt(fanIn), 1/sqrt(fanIn)), drawn from a gantry Rng by
+// drawDenseWeights, the dense-network builder's draw (the residual blocks are not a plain stack).
 import * as tf from '@tensorflow/tfjs-core';
+import { drawDenseWeights } from '../../models/dense-network.js';
 import { denseForward } from '../../tfjs-gradients/fused-ops.js';
 import type { Rng } from '../../random.js';
 import type { OutputSpan } from './transformer.js';
@@ -32,13 +34,9 @@ export interface Generator { blocks: ResidualBlock[]; out: Dense }
 export interface Discriminator { hidden: Dense[]; out: Dense }
 
 function dense(rng: Rng, inputs: number, outputs: number): Dense {
-  const bound = 1 / Math.sqrt(inputs);
-  const w = new Float32Array(inputs * outputs);
-  for (let i = 0; i < w.length; i++) w[i] = bound * (2 * rng.next() - 1);
-  const b = new Float32Array(outputs);
-  for (let i = 0; i < b.length; i++) b[i] = bound * (2 * rng.next() - 1);
+  const { kernel, bias } = drawDenseWeights(rng, inputs, outputs, 'torch-uniform');
   // tidy frees the initial values; the variables survive it.
-  return tf.tidy(() => ({ w: tf.variable(tf.tensor2d(w, [inputs, outputs])), b: tf.variable(tf.tensor1d(b)) }));
+  return tf.tidy(() => ({ w: tf.variable(tf.tensor2d(kernel, [inputs, outputs])), b: tf.variable(tf.tensor1d(bias)) }));
 }
 
 export function createGenerator(rng: Rng, inputs: number, hidden: readonly number[], outputs: number): Generator {

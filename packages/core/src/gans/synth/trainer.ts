@@ -4,6 +4,7 @@
 //   lossD = W + gp        lossG = adversarial + condition
 import * as tf from '@tensorflow/tfjs-core';
 import type { CsvTable } from '../../data/csv.js';
+import { adam } from '../../optimizers.js';
 import { gradientPenalty } from '../../penalties.js';
 import { createRng, forkRng, permutation, randomNormal, type Rng } from '../../random.js';
 import { checkpointToResume, continueTraining, reportingSteps, startTraining, type LoopOptions, type Trainable } from '../../train/loop.js';
@@ -141,7 +142,7 @@ function synthTrainable(table: CsvTable, options: SynthesizerOptions): { trainab
   const discriminator = createDiscriminator(forkRng(rng), pac * (layout.width + cond.width), discriminatorDims);
   const t: Training = {
     layout, plan: outputPlan(layout.spans, layout.width), cond, data, numRows: table.numRows, generator, discriminator,
-    gOpt: tf.train.adam(learningRate, 0.5, 0.9), dOpt: tf.train.adam(learningRate, 0.5, 0.9),
+    gOpt: adam(learningRate, 0.5, 0.9), dOpt: adam(learningRate, 0.5, 0.9),
     rng: forkRng(rng), batchSize, pac, embeddingDim, temperature, dropout, penaltyWeight,
   };
   const { onProgress: _onProgress, ...config } = options;
