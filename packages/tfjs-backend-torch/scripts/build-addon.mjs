@@ -76,6 +76,15 @@ if (!existsSync(header)) {
       '  apt install libtorch-dev',
       'or point LIBTORCH at an unpacked official LibTorch zip (include/, lib/).']);
 }
+// The distributed ops (native/src/distributed.cc) bind c10d's ProcessGroupGloo, whose headers include
+// gloo's; Debian ships those apart from LibTorch. (An official LibTorch zip without them builds the
+// addon without the distributed ops.)
+const glooHeader = join(process.env.GANTRY_TORCH_SYSTEM_INCLUDE ?? '/usr/include', 'gloo/algorithm.h');
+if (!libtorch && !existsSync(glooHeader)) {
+  fail([`gloo headers not found (${glooHeader} is missing); LibTorch's distributed layer (c10d) needs them.`,
+    'Install them and reinstall this package:',
+    '  apt install libgloo-dev']);
+}
 const tools = [['g++', 'g++'], ['make', 'make'], ['python3', 'python3']]
   .filter(([command]) => spawnSync(command, ['--version'], { stdio: 'ignore' }).error);
 if (tools.length > 0) {
