@@ -11,6 +11,12 @@ import { BACKEND_NAME, registerNativeKernels } from './kernels/index.js';
 export { setShapeChecks, TorchBackend } from './backend.js';
 export { fallbackCounts, getFallbackPolicy, resetFallbackCounts, setFallbackPolicy, type FallbackPolicy } from './fallback.js';
 export { BACKEND_NAME } from './kernels/index.js';
+/** Data-parallel collectives (all-reduce, broadcast, barrier) on PyTorch's c10d: src/distributed.ts. */
+export {
+  allReduce, barrier, broadcast, collectiveBackends, currentProcessGroup, destroyProcessGroup, initProcessGroup,
+  processGroupFromEnv, processGroupOptionsFromEnv, ProcessGroup, DEFAULT_TIMEOUT_MS,
+  type CollectiveBackend, type ExtraOptions, type PendingCollective, type ProcessGroupOptions, type ReduceOp,
+} from './distributed.js';
 /**
  * The raw addon: native ops by name on tensor handles (`TorchBackend.handleOf`), each returning a fresh
  * handle that the caller must `release`. For diagnostics and benchmarks (bench/overhead.ts --layers).
