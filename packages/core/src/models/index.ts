@@ -1,3 +1,4 @@
 export * from './mlp.js';
 export * from './dcgan.js';
 export * from './dense-network.js';
+export * from './patchgan.js';
