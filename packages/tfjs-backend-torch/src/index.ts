@@ -5,6 +5,7 @@ import { registerBackend } from '@tensorflow/tfjs-core';
 
 import { addon } from './addon.js';
 import { TorchBackend } from './backend.js';
+import { installTfjsFixes } from './tfjs-fixes/index.js';
 import { registerFallbacks } from './fallback.js';
 import { BACKEND_NAME, registerNativeKernels } from './kernels/index.js';
 
@@ -17,6 +18,7 @@ export {
   processGroupFromEnv, processGroupOptionsFromEnv, ProcessGroup, DEFAULT_TIMEOUT_MS,
   type CollectiveBackend, type ExtraOptions, type PendingCollective, type ProcessGroupOptions, type ReduceOp,
 } from './distributed.js';
+export { ADDED_GRADIENT_KERNELS, FIXED_CUSTOM_GRAD_OPS, installTfjsFixes, tfjsFixesInstalled } from './tfjs-fixes/index.js';
 /**
  * The raw addon: native ops by name on tensor handles (`TorchBackend.handleOf`), each returning a fresh
  * handle that the caller must `release`. For diagnostics and benchmarks (bench/overhead.ts --layers).
@@ -28,6 +30,10 @@ export const BACKEND_PRIORITY = 3;
 
 const nativeKernelNames = registerNativeKernels();
 registerFallbacks(BACKEND_NAME);
+// tfjs programs that run on this backend should also run right: tfjs 4.22's customGrad ops lose or
+// misuse their inputs in gradients, and depthwise convolutions have no second derivative, on every
+// backend (src/tfjs-fixes/).
+installTfjsFixes();
 
 registerBackend(BACKEND_NAME, () => {
   // Kernels registered for cpu after this module loaded also get forwarders.
