@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import {
-  ImagePool, InstanceNormalization, PixelShuffle, ReflectionPadding2D, patchGanDiscriminator, residualBlock, upsample,
+  ImagePool, InstanceNormalization, PixelShuffle, ReflectionPadding2D, patchGanDiscriminator, residualBlock, unetGenerator, upsample,
 } from '../src/index.js';
 
 const engine = await import('@gantry/tfjs-backend-torch').then((m) => m, () => null);
@@ -40,6 +40,11 @@ const BLOCKS: Block[] = [
     name: 'patchGanDiscriminator (conditional, instance norm)',
     build: () => patchGanDiscriminator({ inputShape: [32, 32, 3], conditionChannels: 3, layers: 2, baseFilters: 4, seed: 1 }),
     inputs: [[2, 32, 32, 3], [2, 32, 32, 3]],
+  },
+  {
+    name: 'unetGenerator (batch norm, dropout)',
+    build: () => unetGenerator({ inputShape: [64, 64, 3], depth: 6, baseFilters: 4, seed: 2 }),
+    inputs: [[2, 64, 64, 3]],
   },
 ];
 

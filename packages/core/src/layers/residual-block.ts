@@ -49,11 +49,13 @@ export function paddedConv(x: tfl.SymbolicTensor, o: {
   }), padded);
 }
 
-/** A normalisation layer by name, or none. */
-export function normalizationLayer(kind: BlockNormalization, name: string): tfl.layers.Layer | null {
+/**
+ * A normalisation layer by name, or none. Batch norm is PyTorch's BatchNorm2d: momentum 0.1 (tfjs counts
+ * the other way: 0.9), eps 1e-5; `gammaInitializer` replaces its ones (the pix2pix authors draw N(1, 0.02)).
+ */
+export function normalizationLayer(kind: BlockNormalization, name: string, gammaInitializer?: Initializer): tfl.layers.Layer | null {
   if (kind === 'instance') return new InstanceNormalization({ name });
-  // PyTorch's BatchNorm2d: momentum 0.1 (tfjs counts the other way: 0.9), eps 1e-5
-  if (kind === 'batch') return tfl.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5, name });
+  if (kind === 'batch') return tfl.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5, name, ...(gammaInitializer ? { gammaInitializer } : {}) });
   if (kind === 'none') return null;
   throw new Error(`normalization must be 'instance', 'batch' or 'none', got ${String(kind)}`);
 }

@@ -4,12 +4,17 @@
 // LeakyReLU]; conv 4x4 stride 1, norm, LeakyReLU; conv 4x4 stride 1 to one channel. Every conv pads 1
 // pixel of zeros as theirs do (explicit padding + 'valid', since tfjs's 'same' pads stride-1 4x4
 // convolutions unevenly). With 3 layers each logit sees 70 x 70 input pixels (the "70 x 70 PatchGAN").
-// Weights start from N(0, 0.02) (their init_type 'normal'); biases only where the norm is not batch
-// norm, as theirs. With conditionChannels the model takes [condition, image] and judges their
-// channel-wise concatenation (pix2pix's conditional D on (input, output) pairs).
+// Weights start from N(0, 0.02), batch norm's gamma from N(1, 0.02) (their init_type 'normal'); biases
+// only where the norm is not batch norm, as theirs. With conditionChannels the model takes
+// [condition, image] and judges their channel-wise concatenation (pix2pix's conditional D on pairs).
 import * as tfl from '@tensorflow/tfjs-layers';
 import { normalizationLayer, type BlockNormalization } from '../layers/residual-block.js';
 import { optionalPositiveInteger, requirePositiveInteger, SeededInit } from './common.js';
+
+/** The pix2pix authors' init_weights for batch norm: gamma from N(1, 0.02) (beta 0). */
+export function batchNormGamma(init: SeededInit): ReturnType<typeof tfl.initializers.randomNormal> {
+  return tfl.initializers.randomNormal({ mean: 1, stddev: 0.02, seed: init.next() });
+}
 
 export interface PatchGanOptions {
   /** image [height, width, channels] */
@@ -63,7 +68,7 @@ export function patchGanDiscriminator(o: PatchGanOptions): tfl.LayersModel {
       filters, kernelSize: 4, strides: stride, padding: 'valid', name: `${name}_conv${i}`,
       useBias: !norm || normalization !== 'batch', kernelInitializer: init.normal(0.02),
     }).apply(x) as tfl.SymbolicTensor;
-    const n = norm ? normalizationLayer(normalization, `${name}_norm${i}`) : null;
+    const n = norm ? normalizationLayer(normalization, `${name}_norm${i}`, normalization === 'batch' ? batchNormGamma(init) : undefined) : null;
     if (n) x = n.apply(x) as tfl.SymbolicTensor;
     if (activation) x = tfl.layers.leakyReLU({ alpha: 0.2, name: `${name}_lrelu${i}` }).apply(x) as tfl.SymbolicTensor;
   };
