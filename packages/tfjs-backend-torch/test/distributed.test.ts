@@ -128,6 +128,7 @@ test('two processes on loopback', { timeout: 120_000, concurrency: true }, async
         assert.deepEqual(m.overlapped, [1.5, 1.5, 1.5, 1.5]);
         assert.deepEqual(m.meanwhile, [16]);
         assert.equal(ends[rank].leaked, 0);
+        assert.deepEqual(ends[rank].wrongSteps, []);
         const errors = ends[rank].errors as string[];
         assert.match(errors[0], /bool tensor/);
         assert.match(errors[1], /int32 tensor .* cannot be averaged/);

@@ -76,6 +76,10 @@ struct Group {
   std::chrono::milliseconds timeout{0};
   at::Device device = at::kCPU;                           // where buckets must live for the backend
   std::unordered_map<std::string, int> peer_by_address;   // a peer's gloo pair address -> its rank
+  // Buckets of finished collectives, reused by the next of the same size: a training step reduces the
+  // same sizes every time, and a fresh 10 MB bucket costs its page faults again (cat of 10 MB: 18 ms
+  // into fresh memory on this machine, a few ms into memory already touched).
+  std::vector<at::Tensor> spare_buckets;
 };
 
 // One tensor of a collective: its store handle, where it lies in its dtype's bucket, and whether the
@@ -85,6 +89,7 @@ struct Slot {
   size_t bucket;
   int64_t offset;
   std::vector<int64_t> shape;
+  at::Device device;   // the tensor's, where a fresh result goes
   bool fresh;
 };
 
@@ -93,6 +98,7 @@ struct Pending {
   std::string what;
   std::vector<c10::intrusive_ptr<c10d::Work>> works;   // one per bucket, completing in order
   std::vector<at::Tensor> buckets;
+  std::vector<bool> direct;   // per bucket: it is the one tensor's own storage, reduced where it lies
   std::vector<Slot> slots;
   bool mean = false;
   bool write_back = true;   // false on a broadcast's root, whose tensors are the source
@@ -211,9 +217,34 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
 }
 GANTRY_OP("distInit", Init);
 
-// Flattens the tensors of handles[] into one bucket per dtype (in order of first appearance).
-Pending Bucket(const Napi::CallbackInfo& info, int64_t group_id, const Group& group, std::string what,
-               bool fill) {
+// Sole owner of contiguous storage: safe to overwrite without touching other tensors.
+bool SoleOwner(const at::Tensor& t) {
+  return t.is_contiguous() && t.use_count() == 1 && t.unsafeGetTensorImpl()->storage().use_count() == 1;
+}
+
+// A spare bucket of this kind (no pending collective holds it), else a new one.
+at::Tensor TakeBucket(Group& group, at::ScalarType type, int64_t size) {
+  for (auto it = group.spare_buckets.begin(); it != group.spare_buckets.end(); ++it) {
+    if (it->scalar_type() == type && it->numel() == size && it->device() == group.device) {
+      at::Tensor bucket = std::move(*it);
+      group.spare_buckets.erase(it);
+      return bucket;
+    }
+  }
+  return at::empty({size}, at::TensorOptions().dtype(type).device(group.device));
+}
+
+// Only buckets of finished collectives come back (gloo's worker may still hold a reference for a
+// moment after finishing, but it no longer touches the data).
+void ReturnBucket(Group& group, at::Tensor bucket) {
+  constexpr size_t kMaxSpares = 8;   // a step reduces a few models' gradients: a few sizes
+  if (group.spare_buckets.size() >= kMaxSpares) group.spare_buckets.erase(group.spare_buckets.begin());
+  group.spare_buckets.push_back(std::move(bucket));
+}
+
+// Flattens the tensors of handles[] into one bucket per dtype (in order of first appearance). A
+// dtype's only tensor, when nothing else shares its storage, is its own bucket (no copies at all).
+Pending Bucket(const Napi::CallbackInfo& info, int64_t group_id, Group& group, std::string what, bool fill) {
   std::vector<int64_t> handles = IntListArg(info, 1);
   std::vector<int64_t> fresh = IntListArg(info, 3);
   if (fresh.size() != handles.size()) throw std::invalid_argument("one fresh flag per tensor is needed");
@@ -223,6 +254,8 @@ Pending Bucket(const Napi::CallbackInfo& info, int64_t group_id, const Group& gr
   std::vector<at::ScalarType> types;
   std::vector<std::vector<at::Tensor>> parts;
   std::vector<int64_t> sizes;
+  std::vector<size_t> first;   // per bucket, its first slot
+  std::vector<bool> sole;      // per slot: SoleOwner before the bucket's views were taken
   for (size_t i = 0; i < handles.size(); ++i) {
     const at::Tensor& t = GetTensor(handles[i]);
     if (t.scalar_type() != at::kFloat && t.scalar_type() != at::kInt) {
@@ -231,14 +264,24 @@ Pending Bucket(const Napi::CallbackInfo& info, int64_t group_id, const Group& gr
     }
     size_t b = 0;
     while (b < types.size() && types[b] != t.scalar_type()) ++b;
-    if (b == types.size()) { types.push_back(t.scalar_type()); parts.emplace_back(); sizes.push_back(0); }
-    pending.slots.push_back({handles[i], b, sizes[b], t.sizes().vec(), fresh[i] != 0});
-    parts[b].push_back(t.reshape({-1}));
+    if (b == types.size()) { types.push_back(t.scalar_type()); parts.emplace_back(); sizes.push_back(0); first.push_back(i); }
+    sole.push_back(SoleOwner(t));
+    pending.slots.push_back({handles[i], b, sizes[b], t.sizes().vec(), t.device(), fresh[i] != 0});
+    parts[b].push_back(t.reshape({-1}).to(group.device));
     sizes[b] += t.numel();
   }
   for (size_t b = 0; b < types.size(); ++b) {
-    at::Tensor bucket = fill ? at::cat(parts[b]) : at::empty({sizes[b]}, at::TensorOptions().dtype(types[b]));
-    pending.buckets.push_back(bucket.device() == group.device ? bucket : bucket.to(group.device));
+    const Slot& only = pending.slots[first[b]];
+    const bool direct = parts[b].size() == 1 && !only.fresh && sole[first[b]] && only.device == group.device;
+    at::Tensor bucket;
+    if (direct) {
+      bucket = parts[b][0];   // a view of the tensor's own storage
+    } else {
+      bucket = TakeBucket(group, types[b], sizes[b]);
+      if (fill) at::cat_out(bucket, parts[b], 0);
+    }
+    pending.buckets.push_back(std::move(bucket));
+    pending.direct.push_back(direct);
   }
   return pending;
 }
@@ -303,10 +346,8 @@ Napi::Value StartBroadcast(const Napi::CallbackInfo& info) {
 }
 GANTRY_OP("distStartBroadcast", StartBroadcast);
 
-// Sole owner of contiguous storage of the right kind: safe to overwrite without touching other tensors.
 bool Overwritable(const at::Tensor& t, const at::Tensor& value) {
-  return t.is_contiguous() && t.use_count() == 1 && t.unsafeGetTensorImpl()->storage().use_count() == 1 &&
-         t.scalar_type() == value.scalar_type() && t.numel() == value.numel() && t.device() == value.device();
+  return SoleOwner(t) && t.scalar_type() == value.scalar_type() && t.numel() == value.numel();
 }
 
 // distWait(work): handles[]. Finishes a collective and writes its result back: into each input's own
@@ -319,38 +360,39 @@ Napi::Value Wait(const Napi::CallbackInfo& info) {
   Works().erase(it);
   auto group_it = Groups().find(pending.group);
   if (group_it == Groups().end()) throw std::invalid_argument("the collective's process group was destroyed");
-  const Group& group = group_it->second;
+  Group& group = group_it->second;
   try {
     for (auto& work : pending.works) work->wait();
   } catch (const std::exception& e) {
     Rethrow(group, pending.what, e);
   }
-  Napi::Array out = Napi::Array::New(info.Env(), pending.slots.size());
-  for (auto& bucket : pending.buckets) {
-    if (bucket.device() != at::kCPU) bucket = bucket.to(at::kCPU);
-    if (pending.mean) bucket.div_(group.size);
+  if (pending.mean) {
+    for (auto& bucket : pending.buckets) bucket.div_(group.size);
   }
+  Napi::Array out = Napi::Array::New(info.Env(), pending.slots.size());
   for (size_t i = 0; i < pending.slots.size(); ++i) {
     const Slot& slot = pending.slots[i];
     int64_t handle = slot.handle;
-    if (pending.write_back) {
-      const at::Tensor& bucket = pending.buckets[slot.bucket];
+    if (pending.write_back && !pending.direct[slot.bucket]) {
       int64_t numel = 1;
       for (int64_t d : slot.shape) numel *= d;
-      const at::Tensor value = bucket.narrow(0, slot.offset, numel).view(slot.shape);
+      const at::Tensor value = pending.buckets[slot.bucket].narrow(0, slot.offset, numel).view(slot.shape);
       if (slot.fresh) {
-        handle = StoreTensor(value.clone());
+        handle = StoreTensor(value.to(slot.device, /*non_blocking=*/false, /*copy=*/true));
       } else {
         // A tensor disposed while its collective ran needs no result (handles are never reused).
         at::Tensor* target = nullptr;
         try { target = &GetTensor(slot.handle); } catch (const std::invalid_argument&) {}
         if (target != nullptr) {
           if (Overwritable(*target, value)) target->copy_(value);
-          else *target = value.clone();
+          else *target = value.to(target->device(), /*non_blocking=*/false, /*copy=*/true);
         }
       }
     }
     out.Set(static_cast<uint32_t>(i), Napi::Number::New(info.Env(), static_cast<double>(handle)));
+  }
+  for (size_t b = 0; b < pending.buckets.size(); ++b) {
+    if (!pending.direct[b]) ReturnBucket(group, std::move(pending.buckets[b]));
   }
   return out;
 }
