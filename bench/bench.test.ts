@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 
-import { combineRuns, markdownTable, median, preservedSections, speedVsPyTorch, type BenchResult } from './stats.js';
+import { combineRuns, markdownTable, median, preservedSections, pytorchPeers, speedCells, speedVsPyTorch, type BenchResult } from './stats.js';
 import { buildWorkload, trainableParameterCount, WORKLOADS } from './workloads.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,6 +24,19 @@ test('median and speed ratio', () => {
   assert.equal(speedVsPyTorch(50, 100), 2);
   assert.equal(speedVsPyTorch(null, 100), null);
   assert.match(markdownTable(['a', 'bb'], [['xyz', '1']]), /^\| a {3}\| bb \|\n\|-----\|----\|\n\| xyz \| 1 {2}\|$/);
+});
+
+test('PyTorch peers: the equal-threads row and the fastest over thread counts', () => {
+  const row = (backend: string, threads: number, ms: number | null, workload = 'w'): BenchResult =>
+    ({ workload, backend, threads, status: ms == null ? 'error' : 'ok', msPerStep: ms, steps: 1 });
+  const results = [row('torch', 2, 8), row('pytorch', 2, 14), row('pytorch', 1, 4.4), row('pytorch', 1, 1, 'other'), row('pytorch', 3, null)];
+  const peers = pytorchPeers(results, 'w', 2);
+  assert.equal(peers.equal?.msPerStep, 14);
+  assert.equal(peers.best?.threads, 1);
+  assert.deepEqual(speedCells(8, peers), ['1.75x', '0.55x (1 thread)']);
+  assert.deepEqual(speedCells(null, peers), ['-', '-']);
+  // no equal-threads row: only the best ratio
+  assert.deepEqual(speedCells(8, pytorchPeers(results, 'w', 3)), ['-', '0.55x (1 thread)']);
 });
 
 test('repeated runs: medians of the runs, steps summed, a failed run wins', () => {

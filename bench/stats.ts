@@ -45,6 +45,27 @@ export function speedVsPyTorch(ms: number | null, pytorchMs: number | null): num
   return pytorchMs / ms;
 }
 
+/**
+ * PyTorch's row for a workload at `threads` threads (the equal-threads peer) and its fastest row over
+ * every thread count that ran (PyTorch at its own best; on a small machine eager PyTorch is often
+ * fastest on one thread, and an equal-threads ratio alone flatters whoever copes better with two).
+ */
+export function pytorchPeers(results: BenchResult[], workload: string, threads: number):
+  { equal: BenchResult | null; best: BenchResult | null } {
+  const timed = results.filter((r) => r.workload === workload && r.backend === 'pytorch' && r.msPerStep != null);
+  const equal = timed.find((r) => r.threads === threads) ?? null;
+  const best = timed.reduce<BenchResult | null>((b, r) => (b == null || r.msPerStep! < b.msPerStep! ? r : b), null);
+  return { equal, best };
+}
+
+/** "0.91x" against the equal-threads peer, "0.55x (1 thread)" against the best one; "-" where either is missing. */
+export function speedCells(ms: number | null, peers: { equal: BenchResult | null; best: BenchResult | null }): [string, string] {
+  const equal = speedVsPyTorch(ms, peers.equal?.msPerStep ?? null);
+  const best = speedVsPyTorch(ms, peers.best?.msPerStep ?? null);
+  const threads = peers.best == null ? '' : ` (${peers.best.threads} thread${peers.best.threads === 1 ? '' : 's'})`;
+  return [equal == null ? '-' : `${equal.toFixed(2)}x`, best == null ? '-' : `${best.toFixed(2)}x${threads}`];
+}
+
 /** A fixed-width markdown table (readable in a terminal and in docs). */
 export function markdownTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
