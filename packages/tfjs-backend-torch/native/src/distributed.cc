@@ -14,6 +14,7 @@
 #define USE_C10D_GLOO 1
 #include "registry.h"
 
+#include <cctype>
 #include <chrono>
 #include <memory>
 #include <stdexcept>
@@ -128,7 +129,8 @@ Group& GroupArg(const Napi::CallbackInfo& info, size_t index) {
   if (const auto* c10 = dynamic_cast<const c10::Error*>(&e)) message = c10->what_without_backtrace();
   std::string text = "rank " + std::to_string(group.rank) + " of " + std::to_string(group.size) + ": " + what + " failed";
   for (const auto& [address, rank] : group.peer_by_address) {
-    if (message.find(address) != std::string::npos) {
+    const size_t at = message.find(address);   // "[ip]:4998" must not match "[ip]:49981"
+    if (at != std::string::npos && !std::isdigit(static_cast<unsigned char>(message[at + address.size()]))) {
       text += ": lost rank " + std::to_string(rank) + " (its connection " + address + " failed)";
       break;
     }
