@@ -1,9 +1,29 @@
-// Replaces the text between <!-- name:start --> and <!-- name:end --> in docs/tables.md.
+// What the table experiments share: the GAIN paper's data sets, the docs section writer (the text between
+// <!-- name:start --> and <!-- name:end --> in docs/tables.md), mean ± std, and the backend choice.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { NumericMatrix } from '@gantry/core';
+import { readCsvFile } from '@gantry/core/node';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
 export const runsDir = join(repoRoot, 'runs', 'tables');
+
+/** The GAIN paper's UCI data sets in ../shared/datasets, and their label columns (dropped for imputation). */
+export const IMPUTATION_DATASETS: Record<string, { file: string; label: string }> = {
+  letter: { file: 'letter.csv', label: 'lettr' },
+  spam: { file: 'spam.csv', label: 'type' },
+};
+
+/** A data set's feature columns (every column but the label). */
+export function loadFeatures(name: string): NumericMatrix {
+  const spec = IMPUTATION_DATASETS[name];
+  if (!spec) throw new Error(`unknown dataset ${JSON.stringify(name)} (have ${Object.keys(IMPUTATION_DATASETS).join(', ')})`);
+  const table = readCsvFile(join(repoRoot, '..', 'shared', 'datasets', spec.file));
+  const keep = table.columns.filter((c) => c.name !== spec.label);
+  const values = new Float64Array(table.numRows * keep.length);
+  for (let i = 0; i < table.numRows; i++) keep.forEach((c, k) => { values[i * keep.length + k] = table.matrix[i * table.numColumns + c.index]; });
+  return { rows: table.numRows, cols: keep.length, values, names: keep.map((c) => c.name) };
+}
 
 export function writeDocsSection(name: string, body: string): void {
   const path = join(repoRoot, 'docs', 'tables.md');

@@ -15,13 +15,8 @@ import { parseArgs } from 'node:util';
 import {
   chainedRegressionImpute, createRng, imputationRmse, meanImpute, removeCompletelyAtRandom, selectRows, trainGain, trainTestSplit, type NumericMatrix,
 } from '@gantry/core';
-import { readCsvFile } from '@gantry/core/node';
-import { meanStd, repoRoot, runsDir, useFastestBackend, writeDocsSection } from './docs-section.js';
+import { loadFeatures, meanStd, runsDir, useFastestBackend, writeDocsSection } from './docs-section.js';
 
-const datasets: Record<string, { file: string; label: string }> = {
-  letter: { file: 'letter.csv', label: 'lettr' },
-  spam: { file: 'spam.csv', label: 'type' },
-};
 // Yoon et al. 2018, Table 2 (RMSE, mean +- std), GAIN row; see docs/tables.md for where this was checked.
 const paperGain: Record<string, string> = { letter: '.1198 ± .0005', spam: '.0513 ± .0016' };
 
@@ -34,16 +29,6 @@ interface Settings { iterations: number; batchSize: number; hint: 'code' | 'pape
   holdout?: number }
 // mean and chained are absent from the PyTorch reference's lines (gain_reference.py), which run GAIN only.
 interface SeedResult extends Settings { dataset: string; seed: number; backend: string; mean?: number; chained?: number; gain: number; gainSeconds: number }
-
-export function loadFeatures(name: string): NumericMatrix {
-  const spec = datasets[name];
-  if (!spec) throw new Error(`unknown dataset ${JSON.stringify(name)} (have ${Object.keys(datasets).join(', ')})`);
-  const table = readCsvFile(join(repoRoot, '..', 'shared', 'datasets', spec.file));
-  const keep = table.columns.filter((c) => c.name !== spec.label);
-  const values = new Float64Array(table.numRows * keep.length);
-  for (let i = 0; i < table.numRows; i++) keep.forEach((c, k) => { values[i * keep.length + k] = table.matrix[i * table.numColumns + c.index]; });
-  return { rows: table.numRows, cols: keep.length, values, names: keep.map((c) => c.name) };
-}
 
 async function runSeed(name: string, truth: NumericMatrix, seed: number, s: Settings, backend: string): Promise<SeedResult & { mean: number; chained: number }> {
   const amputation = removeCompletelyAtRandom(truth, 0.2, createRng(1000 + seed));

@@ -1,17 +1,25 @@
-// gantry impute: fill the missing cells of a CSV file with GAIN, keeping everything else as written.
+// gantry impute: fill the missing cells of a CSV file (auto by default, or a named method), keeping everything
+// else as written.
 import { writeFileSync } from 'node:fs';
-import { imputeCsvText } from '@gantry/core';
-import { choiceFlag, command, integerFlag, numberInRangeFlag, parseFlags } from '../args.js';
+import { AUTO_CANDIDATES, IMPUTE_METHODS, imputeCsvText, type AutoReport, type BaseImputeMethod } from '@gantry/core';
+import { choiceFlag, command, integerFlag, numberInRangeFlag, parseFlags, stringFlag, UsageError } from '../args.js';
 import { CSV_INPUT_FLAGS, csvInputAndOutput, csvReadOptions, readCsvInput, type CsvInputValues } from '../csv-input.js';
 import { selectBackend } from '../backend.js';
 
 const usage = `usage: gantry impute <data.csv> --out <filled.csv> [options]
 
-Fills empty cells (and NA, N/A, NaN, nan, null) with GAIN (Yoon et al. 2018) trained on the file itself.
-Every row, the column order, the header and the original text of every observed cell are kept exactly.
+Fills empty cells (and NA, N/A, NaN, nan, null). Every row, the column order, the header and the original
+text of every observed cell are kept exactly.
+
+The default method, auto, hides 10% of the observed cells, fills the table with every candidate method, and
+keeps per column the method (or blend of two, rounded or not) closest to the hidden cells' true values; then
+fills the real gaps with it. It never sees the real gaps' values, and column means are a candidate.
 
 options:
   --out <file>          where to write the filled CSV (required; may not be the input)
+  --method <m>          auto (default), gain (GAIN, Yoon et al. 2018), mice (chained regression), knn
+                        (5 nearest neighbours), mean (column means)
+  --candidates <a,b>    the methods auto compares (default ${AUTO_CANDIDATES.join(',')})
   --seed <n>            random seed (default 0): the same seed gives the same output
   --iterations <n>      GAIN training iterations (default 10000, as in the paper)
   --batch-size <n>      default 128
@@ -25,7 +33,26 @@ options:
                         few other cells is an error naming the cell unless declared so)
   --quiet               no progress output`;
 
-const summary = 'fill missing cells of a CSV file with GAIN (keeps observed cells exactly)';
+const summary = 'fill missing cells of a CSV file (auto: the best of GAIN, chained regression, kNN, means)';
+
+function candidatesFlag(value: unknown): BaseImputeMethod[] | undefined {
+  const text = stringFlag(value, 'candidates');
+  if (text === undefined) return undefined;
+  const list = text.split(',').map((c) => c.trim());
+  for (const c of list) {
+    if (!AUTO_CANDIDATES.includes(c as BaseImputeMethod)) throw new UsageError(`--candidates must list some of ${AUTO_CANDIDATES.join(', ')}; got ${JSON.stringify(c)}`);
+  }
+  return list as BaseImputeMethod[];
+}
+
+function describeChoices(report: AutoReport): string[] {
+  const scores = Object.entries(report.scores).map(([m, r]) => `${m} ${r!.toFixed(4)}`).join(', ');
+  return [
+    `auto: RMSE on ${report.hiddenCells} hidden cells (range units): ${scores}`,
+    ...report.columns.map((c) => `auto: column ${JSON.stringify(c.column)}: ${c.weight === 1 ? c.first : `${c.weight.toFixed(1)} ${c.first} + ${(1 - c.weight).toFixed(1)} ${c.second}`}` +
+      `${c.rounded ? ', rounded' : ''} (hidden-cell RMSE ${Number.isNaN(c.rmse) ? '-' : c.rmse.toFixed(4)}${c.basis === 'column' ? '' : ', chosen over all columns'})`),
+  ];
+}
 
 export const imputeCommand = command('impute', summary, usage, async (argv) => {
   const parsed = parseFlags(argv, {
@@ -35,6 +62,8 @@ export const imputeCommand = command('impute', summary, usage, async (argv) => {
     'hint-rate': { type: 'string' },
     hint: { type: 'string' },
     alpha: { type: 'string' },
+    method: { type: 'string' },
+    candidates: { type: 'string' },
   }, Infinity);
   const values = parsed.values as CsvInputValues;
   const { input, out } = csvInputAndOutput(parsed.positionals, values, 'filled.csv');
@@ -48,6 +77,9 @@ export const imputeCommand = command('impute', summary, usage, async (argv) => {
     hintRate: numberInRangeFlag(values['hint-rate'], 'hint-rate', 0, 1) ?? 0.9,
     alpha: numberInRangeFlag(values.alpha, 'alpha', 0, Infinity) ?? 100,
   };
+  const method = choiceFlag(values.method, 'method', IMPUTE_METHODS) ?? 'auto';
+  const candidates = candidatesFlag(values.candidates);
+  if (candidates && method !== 'auto') throw new UsageError(`--candidates is for --method auto, not ${method}`);
   const reading = csvReadOptions(values);
   const log = values.quiet ? undefined : (line: string) => console.error(`impute: ${line}`);
   const { text } = readCsvInput(input, reading, log);
@@ -57,10 +89,14 @@ export const imputeCommand = command('impute', summary, usage, async (argv) => {
     source: input,
     ...gain,
     ...reading,
+    method,
+    candidates,
+    onMethod: values.quiet ? undefined : (m, phase) => console.error(`impute: ${phase === 'scoring' ? 'scoring' : 'filling with'} ${m}`),
     progressEvery: Math.max(1, Math.floor(iterations / 10)),
     onProgress: values.quiet ? undefined : (p) => console.error(`impute: iteration ${p.iteration + 1}/${iterations}  D loss ${p.discriminatorLoss.toFixed(4)}  reconstruction MSE ${p.reconstructionMse.toFixed(5)}`),
   });
   writeFileSync(out, result.text);
+  if (!values.quiet && result.report) for (const line of describeChoices(result.report)) console.error(`impute: ${line}`);
   if (!values.quiet) console.error(`impute: filled ${result.filled} of ${result.rows * result.columns} cells (${result.rows} rows, ${result.columns} columns) in ${((performance.now() - started) / 1000).toFixed(1)} s -> ${out}`);
 });
 

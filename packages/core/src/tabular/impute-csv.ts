@@ -1,11 +1,14 @@
-// CSV in, CSV out: fill the missing cells of a table with GAIN and leave everything else exactly as it was
-// written (header, row order, column order, the original text of every observed cell, quoting, line endings).
+// CSV in, CSV out: fill the missing cells of a table (by `impute`: auto by default, or one named method) and
+// leave everything else exactly as it was written (header, row order, column order, the original text of
+// every observed cell, quoting, line endings).
 import { CsvError, DEFAULT_MISSING_TOKENS, parseCsv, parseDecimal, requireFiniteRanges, requireObservedColumns, splitCsvRecords, type CsvOptions, type CsvTable } from '../data/csv.js';
-import { trainGain, type GainOptions, type GainRunOptions } from '../gans/gain/trainer.js';
+import type { GainOptions, GainRunOptions } from '../gans/gain/trainer.js';
+import { impute, type AutoReport, type ImputeOptions } from './impute.js';
 import type { NumericMatrix } from './matrix.js';
 import { discreteColumns } from './scaling.js';
 
-export interface ImputeCsvOptions extends Omit<GainOptions, 'roundColumns'>, Pick<GainRunOptions, 'onProgress' | 'progressEvery' | 'signal'> {
+export interface ImputeCsvOptions extends Omit<GainOptions, 'roundColumns'>, Pick<GainRunOptions, 'onProgress' | 'progressEvery' | 'signal'>,
+  Pick<ImputeOptions, 'method' | 'candidates' | 'holdout' | 'k' | 'onMethod'> {
   /** Label for error messages (the file path). */
   source?: string;
   delimiter?: string;
@@ -20,6 +23,8 @@ export interface ImputeCsvResult {
   text: string;
   /** Number of cells filled. */
   filled: number;
+  /** What auto chose, per column (method 'auto' only). */
+  report?: AutoReport;
   rows: number;
   columns: number;
 }
@@ -41,7 +46,8 @@ function decimalsOf(text: string): number {
 }
 
 /**
- * Fills missing cells (empty or a missing token) with GAIN trained on the table itself. Categorical (text)
+ * Fills missing cells (empty or a missing token) by `impute` (default: auto, which picks among GAIN trained on
+ * the table itself, chained regression, nearest neighbours and column means on hidden cells). Categorical (text)
  * columns are imputed as category codes and rounded to the nearest category; numeric columns whose observed
  * values are all integers with fewer than 20 levels are rounded; other numeric fills are written with as many
  * decimals as the column's most precise observed value.
@@ -77,10 +83,12 @@ export async function imputeCsvText(text: string, options: ImputeCsvOptions): Pr
     return Math.min(d, 12);
   });
 
-  const { onProgress, progressEvery, signal, source: _source, delimiter: _delimiter, header: _header, missingTokens: _missing, schema: _schema, ...gain } = options;
-  const imputer = await trainGain(data, { ...gain, roundColumns: rounded }, { onProgress, progressEvery, signal });
-  const filledMatrix = imputer.impute(data).values;
-  imputer.dispose();
+  const {
+    onProgress, progressEvery, signal, method, candidates, holdout, k, onMethod, seed,
+    source: _source, delimiter: _delimiter, header: _header, missingTokens: _missing, schema: _schema, ...gain
+  } = options;
+  const result = await impute(data, { seed, method, candidates, holdout, k, onMethod, roundColumns: rounded, gain, gainRun: { onProgress, progressEvery, signal } });
+  const filledMatrix = result.data.values;
 
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const endsWithNewline = text.endsWith('\n');
@@ -106,5 +114,5 @@ export async function imputeCsvText(text: string, options: ImputeCsvOptions): Pr
     }
     lines.push(cells.join(delimiter));
   });
-  return { text: lines.join(eol) + (endsWithNewline ? eol : ''), filled, rows, columns: cols };
+  return { text: lines.join(eol) + (endsWithNewline ? eol : ''), filled, rows, columns: cols, report: result.report };
 }

@@ -3,6 +3,8 @@ export * from './matrix.js';
 export * from './scaling.js';
 export * from './missingness.js';
 export * from './baselines.js';
+export * from './knn-impute.js';
+export * from './impute.js';
 export * from '../gans/gain/index.js';
 export * from './impute-csv.js';
 export * from '../gans/anomaly/index.js';

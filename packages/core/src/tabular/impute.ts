@@ -1,0 +1,199 @@
+// One entry point for every imputer gantry has, and 'auto', which picks among them by how well each fills
+// cells whose values it knows: it hides a share of the observed cells, fills the table with every
+// candidate, and keeps per column the method, or the blend of two, and the rounding that came closest on the
+// hidden cells (columns with too few hidden cells share one choice made over all of them). Only then are the
+// chosen methods run on the table as given. The real gaps' values are never seen, and column means are a
+// candidate, so on the hidden cells auto never does worse than them.
+import { trainGain, type GainOptions, type GainRunOptions } from '../gans/gain/trainer.js';
+import { createRng } from '../random.js';
+import { chainedRegressionImpute, meanImpute } from './baselines.js';
+import { knnImpute } from './knn-impute.js';
+import { checkMatrix, columnName, requireEveryColumnObserved, type NumericMatrix } from './matrix.js';
+import { removeCompletelyAtRandom } from './missingness.js';
+import { discreteColumns, fitMinMax, roundColumns } from './scaling.js';
+
+export const IMPUTE_METHODS = ['auto', 'gain', 'mice', 'knn', 'mean'] as const;
+export type ImputeMethod = typeof IMPUTE_METHODS[number];
+export type BaseImputeMethod = Exclude<ImputeMethod, 'auto'>;
+/** What auto tries by default: every method. */
+export const AUTO_CANDIDATES: readonly BaseImputeMethod[] = ['mean', 'knn', 'mice', 'gain'];
+
+export interface ImputeOptions {
+  seed: number;
+  /** Default 'auto'. */
+  method?: ImputeMethod;
+  /** The methods auto compares (default AUTO_CANDIDATES). */
+  candidates?: readonly BaseImputeMethod[];
+  /** Share of the observed cells auto hides to score the methods. Default 0.1. */
+  holdout?: number;
+  /** Columns whose fills may be rounded to integers: every method but auto rounds them, auto decides per column. Default discreteColumns(). */
+  roundColumns?: readonly boolean[];
+  /** GAIN's settings (its seed is the imputation's). */
+  gain?: Omit<GainOptions, 'seed' | 'roundColumns'>;
+  gainRun?: GainRunOptions;
+  /** Neighbours of the knn method. Default 5. */
+  k?: number;
+  /** Told when a method starts: auto's scoring run (on the table with cells hidden) or the final one. */
+  onMethod?: (method: BaseImputeMethod, phase: 'scoring' | 'final') => void;
+}
+
+/** How auto fills one column: w * first + (1 - w) * second (w = 1: first alone), then maybe rounded. */
+export interface ColumnChoice {
+  column: string;
+  first: BaseImputeMethod;
+  second: BaseImputeMethod;
+  weight: number;
+  rounded: boolean;
+  /** RMSE on the column's hidden cells, in units of the column's observed range. */
+  rmse: number;
+  /** Chosen on this column's hidden cells, or (too few of them) the choice made over all columns. */
+  basis: 'column' | 'all columns';
+}
+
+export interface AutoReport {
+  hiddenCells: number;
+  /** Each candidate's RMSE over all hidden cells (min-max units, unrounded). */
+  scores: Partial<Record<BaseImputeMethod, number>>;
+  columns: ColumnChoice[];
+}
+
+export interface ImputeResult { data: NumericMatrix; report?: AutoReport }
+
+/** Below this many hidden cells a column takes the choice made over all columns. */
+const MIN_HIDDEN_PER_COLUMN = 50;
+const WEIGHTS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+
+export async function impute(m: NumericMatrix, options: ImputeOptions): Promise<ImputeResult> {
+  checkMatrix(m, 'impute');
+  requireEveryColumnObserved(m, 'impute');
+  const method = options.method ?? 'auto';
+  if (!IMPUTE_METHODS.includes(method)) throw new Error(`impute: method must be one of ${IMPUTE_METHODS.join(', ')}, got ${JSON.stringify(method)}`);
+  const roundable = [...(options.roundColumns ?? discreteColumns(m))];
+  if (roundable.length !== m.cols) throw new Error(`impute: roundColumns has ${roundable.length} entries for ${m.cols} columns`);
+  if (method !== 'auto') {
+    options.onMethod?.(method, 'final');
+    return { data: roundColumns(await fillWith(method, m, options), roundable) };
+  }
+  const candidates = [...new Set(options.candidates ?? AUTO_CANDIDATES)];
+  if (candidates.length === 0 || candidates.some((c) => !AUTO_CANDIDATES.includes(c))) {
+    throw new Error(`impute: auto's candidates must be some of ${AUTO_CANDIDATES.join(', ')}, got ${JSON.stringify(options.candidates)}`);
+  }
+  const holdout = options.holdout ?? 0.1;
+  if (!(holdout > 0 && holdout < 1)) throw new Error(`impute: holdout must lie in (0, 1), got ${holdout}`);
+
+  const hidden = hideObservedCells(m, holdout, options.seed);
+  const scoring: Partial<Record<BaseImputeMethod, Float64Array>> = {};
+  for (const c of candidates) {
+    options.onMethod?.(c, 'scoring');
+    scoring[c] = (await fillWith(c, hidden.data, options)).values as Float64Array;
+  }
+  const report = chooseFills(m, hidden.removed, scoring, roundable);
+  const needed = [...new Set(report.columns.flatMap((c) => [c.first, c.second]))];
+  const final: Partial<Record<BaseImputeMethod, ArrayLike<number>>> = {};
+  for (const c of needed) {
+    options.onMethod?.(c, 'final');
+    final[c] = (await fillWith(c, m, options)).values;
+  }
+  const values = Float64Array.from(m.values);
+  for (let t = 0; t < values.length; t++) {
+    if (!Number.isNaN(values[t])) continue;
+    const choice = report.columns[t % m.cols];
+    const v = choice.weight * final[choice.first]![t] + (1 - choice.weight) * final[choice.second]![t];
+    values[t] = choice.rounded ? Math.round(v) : v;
+  }
+  return { data: { ...m, values }, report };
+}
+
+/** A method's fill, unrounded. */
+async function fillWith(method: BaseImputeMethod, m: NumericMatrix, o: ImputeOptions): Promise<NumericMatrix> {
+  const none = new Array<boolean>(m.cols).fill(false);
+  switch (method) {
+    case 'mean': return meanImpute(m);
+    case 'knn': return knnImpute(m, { k: o.k });
+    case 'mice': return chainedRegressionImpute(m, { roundColumns: none });
+    case 'gain': {
+      const imputer = await trainGain(m, { ...o.gain, seed: o.seed, roundColumns: none }, o.gainRun);
+      try {
+        return imputer.impute(m);
+      } finally {
+        imputer.dispose();
+      }
+    }
+  }
+}
+
+/** Hides a share of the observed cells, keeping at least one observed cell in every column. */
+function hideObservedCells(m: NumericMatrix, share: number, seed: number): { data: NumericMatrix; removed: Uint8Array } {
+  const hidden = removeCompletelyAtRandom(m, share, createRng(seed + 0x5eed));
+  for (let j = 0; j < m.cols; j++) {
+    let left = 0;
+    for (let i = 0; i < m.rows; i++) if (!Number.isNaN(hidden.data.values[i * m.cols + j])) left++;
+    for (let i = 0; left === 0 && i < m.rows; i++) {
+      const t = i * m.cols + j;
+      if (hidden.removed[t]) { hidden.removed[t] = 0; hidden.data.values[t] = m.values[t]; left++; }
+    }
+  }
+  return hidden;
+}
+
+interface Option { first: BaseImputeMethod; second: BaseImputeMethod; weight: number; rounded: boolean }
+
+/** Every option auto weighs: each method alone and each pair blended, rounded or not where a column allows. */
+function optionsOf(methods: readonly BaseImputeMethod[]): Option[] {
+  const out: Option[] = [];
+  for (const rounded of [false, true]) {
+    for (const [a, first] of methods.entries()) {
+      out.push({ first, second: first, weight: 1, rounded });
+      for (const second of methods.slice(a + 1)) for (const weight of WEIGHTS) out.push({ first, second, weight, rounded });
+    }
+  }
+  return out;
+}
+
+function chooseFills(m: NumericMatrix, hidden: Uint8Array, fills: Partial<Record<BaseImputeMethod, Float64Array>>,
+  roundable: readonly boolean[]): AutoReport {
+  const methods = Object.keys(fills) as BaseImputeMethod[];
+  // Unrounded options come first, so that on a column that may not be rounded a rounded option (which then
+  // computes the same values) never wins a tie.
+  const options = optionsOf(methods);
+  const { range } = fitMinMax(m);
+  const { cols } = m;
+  // Squared errors of every option, per column, in units of the column's observed range.
+  const sse = options.map(() => new Float64Array(cols));
+  const count = new Int32Array(cols);
+  const methodSse = new Float64Array(methods.length);
+  for (let t = 0; t < hidden.length; t++) {
+    if (!hidden[t]) continue;
+    const j = t % cols;
+    const unit = range[j] + 1e-6;
+    count[j]++;
+    methods.forEach((c, k) => { methodSse[k] += ((fills[c]![t] - m.values[t]) / unit) ** 2; });
+    options.forEach((o, k) => {
+      let v = o.weight * fills[o.first]![t] + (1 - o.weight) * fills[o.second]![t];
+      if (o.rounded && roundable[j]) v = Math.round(v);
+      sse[k][j] += ((v - m.values[t]) / unit) ** 2;
+    });
+  }
+  const total = count.reduce((a, b) => a + b, 0);
+  if (total === 0) throw new Error('impute: auto has no observed cell to hide (the table is too small or too empty to choose a method)');
+  const best = bestIndex(sse.map((perColumn) => perColumn.reduce((a, b) => a + b, 0)));
+  const columns = Array.from({ length: cols }, (_, j): ColumnChoice => {
+    const own = count[j] >= MIN_HIDDEN_PER_COLUMN;
+    const k = own ? bestIndex(sse.map((perColumn) => perColumn[j])) : best;
+    const o = options[k];
+    return {
+      column: columnName(m, j), first: o.first, second: o.second, weight: o.weight, rounded: o.rounded && roundable[j],
+      rmse: count[j] > 0 ? Math.sqrt(sse[k][j] / count[j]) : NaN, basis: own ? 'column' : 'all columns',
+    };
+  });
+  const scores: AutoReport['scores'] = {};
+  methods.forEach((c, k) => { scores[c] = Math.sqrt(methodSse[k] / total); });
+  return { hiddenCells: total, scores, columns };
+}
+
+/** The index of the smallest value; the first on ties (single methods come before their blends). */
+function bestIndex(values: readonly number[]): number {
+  let best = 0;
+  values.forEach((v, k) => { if (v < values[best]) best = k; });
+  return best;
+}
