@@ -6,12 +6,12 @@
 import { registerGradient } from '@tensorflow/tfjs-core';
 
 import { installCustomGradFixes } from './custom-grad.js';
-import { DEPTHWISE_BACKPROP_GRADIENTS } from './depthwise-grad.js';
+import { BACKPROP_GRADIENTS } from './backprop-grads.js';
 
 export { FIXED_CUSTOM_GRAD_OPS } from './custom-grad.js';
 
 /** Kernels that get a gradient tfjs 4.22 lacks. */
-export const ADDED_GRADIENT_KERNELS: readonly string[] = DEPTHWISE_BACKPROP_GRADIENTS.map((c) => c.kernelName);
+export const ADDED_GRADIENT_KERNELS: readonly string[] = BACKPROP_GRADIENTS.map((c) => c.kernelName);
 
 let installed = false;
 
@@ -20,7 +20,7 @@ export function installTfjsFixes(): void {
   if (installed) return;
   installCustomGradFixes();
   // tfjs registers no gradient under these names, so the order against tfjs-layers' imports is free.
-  for (const config of DEPTHWISE_BACKPROP_GRADIENTS) registerGradient(config);
+  for (const config of BACKPROP_GRADIENTS) registerGradient(config);
   installed = true;
 }
 

@@ -1,8 +1,9 @@
-// The gradients src/tfjs-fixes/depthwise-grad.ts adds for DepthwiseConv2dNativeBackpropInput and
-// ...BackpropFilter (tfjs 4.22 has none, so a gradient penalty through a depthwise convolution throws),
-// checked by directional derivatives, exact up to float32 rounding here because each kernel is linear
-// in each input; then a penalty through tf.depthwiseConv2d against the same penalty
-// through an equivalent tf.conv2d (block-diagonal filter), whose second derivative tfjs has.
+// The gradients src/tfjs-fixes/backprop-grads.ts adds for kernels of tfjs's own gradients that have
+// none in tfjs 4.22 (depthwise conv backprops, Conv2DBackpropFilter, AvgPoolGrad, the resize grads; so
+// a gradient penalty through those ops throws), checked by directional derivatives, exact up to
+// float32 rounding because each kernel is linear in the input differentiated; then a penalty through
+// tf.depthwiseConv2d against the same penalty through an equivalent tf.conv2d (block-diagonal
+// filter), whose second derivative tfjs has.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
@@ -68,6 +69,70 @@ for (const { strides, pad } of [{ strides: 1, pad: 'same' }, { strides: 2, pad: 
         assertClose(fromGrad, fromF, `${backend} ${label}`);
         rOut.dispose();
       }
+    }
+  });
+}
+
+const kernel = (name: string, inputs: Record<string, tf.Tensor>, attrs: object) =>
+  tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;
+
+test('Conv2DBackpropFilter\'s gradients give the exact directional derivatives', async () => {
+  const xShape: Shape4 = [2, 5, 5, 2], fShape: Shape4 = [3, 3, 2, 3];
+  const attrs = { strides: [2, 2], pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: fShape };
+  const dyShape = tf.tidy(() => tf.conv2d(tf.zeros(xShape) as tf.Tensor4D, tf.zeros(fShape) as tf.Tensor4D, 2, 'same').shape);
+  const x = values(xShape), dy = values(dyShape), r = values(fShape);
+  for (const backend of BACKENDS) {
+    await tf.setBackend(backend);
+    const rOut = tf.tensor(r, fShape);
+    for (const [label, f, u, shape] of [
+      ['d/dx', (v: tf.Tensor) => kernel('Conv2DBackpropFilter', { x: v, dy: tf.tensor(dy, dyShape) }, attrs), x, xShape],
+      ['d/d(dy)', (v: tf.Tensor) => kernel('Conv2DBackpropFilter', { x: tf.tensor(x, xShape), dy: v }, attrs), dy, dyShape],
+    ] as const) {
+      const [fromGrad, fromF] = directional(f, [...u], [...shape], rOut);
+      assertClose(fromGrad, fromF, `${backend} Conv2DBackpropFilter ${label}`);
+    }
+    rOut.dispose();
+  }
+});
+
+for (const pad of ['valid', 'same'] as const) {
+  test(`AvgPoolGrad's gradient gives the exact directional derivatives (${pad})`, async () => {
+    const xShape: Shape4 = [1, 5, 5, 2];
+    const attrs = { filterSize: [3, 3], strides: [2, 2], pad };
+    const dyShape = tf.tidy(() => tf.avgPool(tf.zeros(xShape) as tf.Tensor4D, 3, 2, pad).shape);
+    const dy = values(dyShape), r = values(xShape);
+    for (const backend of BACKENDS) {
+      await tf.setBackend(backend);
+      const rOut = tf.tensor(r, xShape);
+      const [fromGrad, fromF] = directional((v) => kernel('AvgPoolGrad', { dy: v, input: tf.zeros(xShape) }, attrs), dy, dyShape, rOut);
+      assertClose(fromGrad, fromF, `${backend} AvgPoolGrad ${pad}`);
+      rOut.dispose();
+    }
+  });
+}
+
+// tfjs-backend-cpu's own resize gradients are wrong for some of these (ResizeBilinearGrad swaps height
+// and width for non-square images; ResizeNearestNeighborGrad ignores halfPixelCenters), so cpu is
+// checked only on the cases its kernels get right; torch's native kernels get all of them right.
+const RESIZE_CASES = [
+  { forward: 'ResizeNearestNeighbor', alignCorners: false, halfPixelCenters: false, cpu: true },
+  { forward: 'ResizeNearestNeighbor', alignCorners: false, halfPixelCenters: true, cpu: false },
+  { forward: 'ResizeNearestNeighbor', alignCorners: true, halfPixelCenters: false, cpu: true },
+  { forward: 'ResizeBilinear', alignCorners: false, halfPixelCenters: false, cpu: false },
+  { forward: 'ResizeBilinear', alignCorners: false, halfPixelCenters: true, cpu: false },
+  { forward: 'ResizeBilinear', alignCorners: true, halfPixelCenters: false, cpu: false },
+] as const;
+for (const { forward, alignCorners, halfPixelCenters, cpu } of RESIZE_CASES) {
+  test(`${forward}Grad's gradient gives the exact directional derivatives (alignCorners ${alignCorners}, halfPixelCenters ${halfPixelCenters})`, async () => {
+    const imagesShape: Shape4 = [1, 3, 4, 2], dyShape: Shape4 = [1, 7, 6, 2];
+    const attrs = { alignCorners, halfPixelCenters, size: [7, 6] };
+    const dy = values(dyShape), r = values(imagesShape);
+    for (const backend of cpu ? BACKENDS : ['torch']) {
+      await tf.setBackend(backend);
+      const rOut = tf.tensor(r, imagesShape);
+      const [fromGrad, fromF] = directional((v) => kernel(`${forward}Grad`, { images: tf.zeros(imagesShape), dy: v }, attrs), dy, dyShape, rOut);
+      assertClose(fromGrad, fromF, `${backend} ${forward}Grad`);
+      rOut.dispose();
     }
   });
 }
