@@ -40,6 +40,11 @@ test('objectives keep the base recipe and change only what their papers prescrib
   assert.equal(specFor('nonsaturating+mbd', base).minibatchDiscrimination, true);
   assert.equal(specFor('minimax', base).loss, 'minimax');
   assert.equal(specFor('minimax', base).gHidden, base.gHidden);
+  // --budget generator-steps: every objective makes --steps generator steps; the Wasserstein ones drop R1
+  const equal = specFor('wgan-gp', { ...base, steps: 1000, r1: 1 }, 'generator-steps');
+  assert.deepEqual([equal.steps, equal.criticSteps, equal.r1], [1000, 5, 0]);
+  assert.equal(specFor('wgan', { ...base, r1: 1 }, 'generator-steps').r1, 0);
+  assert.equal(specFor('nonsaturating', { ...base, steps: 1000, r1: 1 }, 'generator-steps').r1, 1);
 });
 
 test('without a decay the learning rates stay put, the discriminator\'s scaled', async () => {

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { specFlags, type RunSpec } from './recipe.js';
+import { fiveObjectivesSection, readRuns } from './five-objectives.js';
 import { OBJECTIVES, type RunResult, type Scores } from './study.js';
 
 // Published figures, transcribed from the papers' tables and checked against the images of those tables
@@ -82,33 +83,6 @@ function explorationSection(tune: TuneRun[], tuneFile: string): string[] {
     lines.push('```', `$ GANTRY_TORCH_THREADS=1 nice -n 10 node --conditions=gantry-source --import tsx examples/mixtures/tune.ts --data ${t.data} --seed ${t.seed} \\`,
       `    ${specFlags(spec)} --eval-every ${evalEveryOf(t)}`, ...t.rows, '```', '');
   }
-  return lines;
-}
-
-/** A run of the previous study (examples/mixtures at commit 2d857e0: loop.ts or trainGan, wasm backend). */
-export interface PreviousRun {
-  config: string; dataset: string; seed: number; steps: number; backend: string; hidden: number[]; learningRate: number;
-  batchSize: number; trainer?: 'loop' | 'gantry'; modesCovered: number; modes: number; highQualityFraction: number; klToUniform: number;
-}
-
-function previousSection(previous: PreviousRun[], files: string[]): string[] {
-  if (previous.length === 0) return [];
-  const lines = ['## The five objectives at the previous study\'s budget', '',
-    'The 5-objective x 5-seed x 2-mixture table was not rerun at the new budget: on this shared 2-core machine the',
-    'recipe above took all the experiment time there was. These are the previous session\'s runs, rendered from its',
-    `result files (${files.map((f) => `\`${f}\``).join(', ')}): MLPs ${previous[0].hidden.join('-')}, batch ${previous[0].batchSize}, ` +
-    `Adam/RMSProp lr ${previous[0].learningRate} without decay or EMA, tfjs ${previous[0].backend} backend, an equal budget of`,
-    'discriminator updates per objective (WGAN and WGAN-GP make 1/5 as many generator steps). "loop.ts" is a minimal',
-    'training loop from the same @gantry/core losses and penalties; "trainGan" the library\'s trainer. Reproduce with',
-    '`git show 2d857e0:examples/mixtures/study.ts` (and `loop.ts`, `report.ts`) and the commands in `git show 2d857e0:docs/mode-collapse.md`.', '',
-    '| objective | dataset | trainer | seeds | G steps | modes covered | high quality % | KL(p ‖ uniform) |', '|---|---|---|---|---|---|---|---|'];
-  const keys = [...new Set(previous.map((r) => `${r.dataset}|${r.config}|${r.trainer ?? 'loop'}|${r.steps}`))];
-  for (const key of keys) {
-    const g = previous.filter((r) => `${r.dataset}|${r.config}|${r.trainer ?? 'loop'}|${r.steps}` === key);
-    lines.push(`| ${g[0].config} | ${g[0].dataset} | ${g[0].trainer === 'gantry' ? 'trainGan' : 'loop.ts'} | ${g.length} | ${g[0].steps} | ` +
-      `${fmt(g.map((r) => r.modesCovered), 1)} / ${g[0].modes} | ${fmt(g.map((r) => r.highQualityFraction), 1, 100)} | ${fmt(g.map((r) => r.klToUniform), 2)} |`);
-  }
-  lines.push('');
   return lines;
 }
 
@@ -209,13 +183,14 @@ export interface ReportInputs {
   args: string[];
   tune?: TuneRun[];
   tuneFile?: string;
-  previous?: PreviousRun[];
-  previousFiles?: string[];
+  /** the five-objective study's runs (five-objectives.ts), and the file they came from */
+  five?: RunResult[];
+  fiveFile?: string;
   /** label of the recipe proposed as the CLI's 2D default */
   recommend?: string;
 }
 
-export function renderReport({ results, args, tune = [], tuneFile = '', previous = [], previousFiles = [], recommend }: ReportInputs): string {
+export function renderReport({ results, args, tune = [], tuneFile = '', five = [], fiveFile = '', recommend }: ReportInputs): string {
   const lines: string[] = [];
   const gs = groups(results);
   const labels = [...new Set(results.map((r) => r.label))];
@@ -278,7 +253,7 @@ export function renderReport({ results, args, tune = [], tuneFile = '', previous
   lines.push('');
   lines.push(...recommendationSection(results, recommend, tune));
   lines.push(...readingSection(results));
-  lines.push(...previousSection(previous, previousFiles));
+  lines.push(...fiveObjectivesSection(five, fiveFile));
   lines.push(...explorationSection(tune, tuneFile));
   lines.push('## Published figures (for comparison; from the papers, not rerun here)', '');
   lines.push('VEEGAN (Srivastava et al., "VEEGAN: Reducing Mode Collapse in GANs using Implicit Variational Learning",',
@@ -324,13 +299,12 @@ const readLines = <T>(f: string): T[] => readFileSync(f, 'utf8').split('\n').fil
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
-  const { values, positionals: files } = parseArgs({ options: { tune: { type: 'string' }, previous: { type: 'string', multiple: true }, recommend: { type: 'string' } }, allowPositionals: true });
-  if (files.length === 0) throw new Error('usage: report.ts [--tune runs/mixtures/tune.jsonl] [--previous old.jsonl ...] <results.jsonl>...');
-  const results = files.flatMap((f) => readLines<RunResult>(f));
-  const previousFiles = values.previous ?? [];
+  const { values, positionals: files } = parseArgs({ options: { tune: { type: 'string' }, five: { type: 'string' }, recommend: { type: 'string' } }, allowPositionals: true });
+  if (files.length === 0) throw new Error('usage: report.ts [--tune runs/mixtures/tune.jsonl] [--five docs/results/mode-collapse-five-objectives.jsonl] <results.jsonl>...');
+  const results = files.flatMap((f) => readRuns(f));
   writeFileSync('docs/mode-collapse.md', renderReport({
     results, args, tune: values.tune ? readLines<TuneRun>(values.tune) : [], tuneFile: values.tune,
-    previous: previousFiles.flatMap((f) => readLines<PreviousRun>(f)), previousFiles, recommend: values.recommend,
+    five: values.five ? readRuns(values.five) : [], fiveFile: values.five, recommend: values.recommend,
   }));
   console.log(`wrote docs/mode-collapse.md from ${results.length} runs`);
 }

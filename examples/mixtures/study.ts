@@ -4,9 +4,10 @@
 // docs/mode-collapse.md.
 //
 // The flags describe a base recipe (recipe.ts: nets, batch, Adam, EMA, learning-rate decay, packing);
-// each objective changes only what its paper prescribes. Every run gets the same number of discriminator
-// updates (--steps): WGAN and WGAN-GP take 5 critic steps per generator step and so make steps / 5
-// generator steps.
+// each objective changes only what its paper prescribes. By default every run gets the same number of
+// discriminator updates (--steps): WGAN and WGAN-GP take 5 critic steps per generator step and so make
+// steps / 5 generator steps. `--budget generator-steps` gives every objective --steps generator steps
+// instead (WGAN and WGAN-GP then make 5x as many critic updates).
 //
 //   GANTRY_TORCH_THREADS=1 nice -n 10 node --conditions=gantry-source --import tsx examples/mixtures/study.ts --label best \
 //     --objectives nonsaturating --seeds 5 --steps 4000 --g 256,256,256 --d 128,128 --lr 1e-3 --decay 0.4 \
@@ -44,16 +45,23 @@ export interface RunResult {
 
 const CRITIC_STEPS = 5;
 
+/** What --steps counts: discriminator updates (equal for every objective) or generator steps. */
+export const BUDGETS = ['discriminator-updates', 'generator-steps'] as const;
+export type Budget = typeof BUDGETS[number];
+
 /** The base recipe with what an objective's paper prescribes (optimizer family, critic steps, clip, penalty). */
-export function specFor(objective: Objective, base: RunSpec): RunSpec {
+export function specFor(objective: Objective, base: RunSpec, budget: Budget = 'discriminator-updates'): RunSpec {
+  const criticRunSteps = budget === 'generator-steps' ? base.steps : Math.round(base.steps / CRITIC_STEPS);
   switch (objective) {
     case 'minimax': return { ...base, loss: 'minimax' };
     case 'nonsaturating': return { ...base, loss: 'nonsaturating' };
     case 'nonsaturating+mbd': return { ...base, loss: 'nonsaturating', minibatchDiscrimination: true };
     // WGAN (Arjovsky et al. 2017): RMSProp, clip 0.01, 5 critic steps.
-    case 'wgan': return { ...base, loss: 'wgan', rmsprop: true, clip: 0.01, criticSteps: CRITIC_STEPS, steps: Math.round(base.steps / CRITIC_STEPS) };
+    // Neither Wasserstein objective takes the base recipe's R1 penalty: clipping or the gradient penalty is
+    // their critic's regulariser.
+    case 'wgan': return { ...base, loss: 'wgan', rmsprop: true, clip: 0.01, r1: 0, criticSteps: CRITIC_STEPS, steps: criticRunSteps };
     // WGAN-GP (Gulrajani et al. 2017): Adam(beta1 0, beta2 0.9), lambda 10, 5 critic steps.
-    case 'wgan-gp': return { ...base, loss: 'wgan-gp', beta1: 0, beta2: 0.9, gp: 10, criticSteps: CRITIC_STEPS, steps: Math.round(base.steps / CRITIC_STEPS) };
+    case 'wgan-gp': return { ...base, loss: 'wgan-gp', beta1: 0, beta2: 0.9, gp: 10, r1: 0, criticSteps: CRITIC_STEPS, steps: criticRunSteps };
   }
 }
 
@@ -62,9 +70,10 @@ function scoresOf(m: Scores): Scores {
 }
 
 /** pngPath: where to draw the evaluated samples with the modes as rings (docs/img/mixtures-*.png) */
-export async function runOne(label: string, objective: Objective, dataset: string, seed: number, base: RunSpec, pngPath?: string): Promise<RunResult> {
+export async function runOne(label: string, objective: Objective, dataset: string, seed: number, base: RunSpec, pngPath?: string,
+  budget: Budget = 'discriminator-updates'): Promise<RunResult> {
   const data = mixtureByName(dataset);
-  const spec = specFor(objective, base);
+  const spec = specFor(objective, base, budget);
   const cpu = process.cpuUsage();
   const trained = await trainMixture(spec, data, seed);
   const used = process.cpuUsage(cpu);
@@ -99,6 +108,7 @@ async function main(): Promise<void> {
       'first-seed': { type: 'string', default: '0' },
       backend: { type: 'string', default: 'torch' },
       out: { type: 'string', default: 'runs/mixtures/study.jsonl' },
+      budget: { type: 'string', default: 'discriminator-updates' },
       /** draw seed 0's samples to <dir>/mixtures-<label>-<objective>-<dataset>.png */
       'png-dir': { type: 'string' },
     },
@@ -110,6 +120,8 @@ async function main(): Promise<void> {
   const base = parseRunSpec(values);
   const objectives = values.objectives!.split(',') as Objective[];
   for (const o of objectives) if (!OBJECTIVES.includes(o)) throw new Error(`unknown objective '${o}'; expected ${OBJECTIVES.join(', ')}`);
+  const budget = values.budget as Budget;
+  if (!BUDGETS.includes(budget)) throw new Error(`--budget must be one of ${BUDGETS.join(', ')}, got '${values.budget}'`);
   const datasets = values.datasets!.split(',');
   datasets.forEach(mixtureByName);
   const out = values.out!;
@@ -121,7 +133,7 @@ async function main(): Promise<void> {
       for (const objective of objectives) {
         if (done.has(runKey({ label: values.label!, objective, dataset, seed }))) continue;
         const png = values['png-dir'] && seed === first ? `${values['png-dir']}/mixtures-${values.label}-${objective.replace('+', '-')}-${dataset}.png` : undefined;
-        const r = await runOne(values.label!, objective, dataset, seed, base, png);
+        const r = await runOne(values.label!, objective, dataset, seed, base, png, budget);
         appendFileSync(out, JSON.stringify(r) + '\n');
         const pct = (x: number) => (100 * x).toFixed(1);
         console.log(`${r.label} ${r.dataset} ${r.objective} seed ${seed}: ${r.sampler} modes ${r.scores.modesCovered}/${r.scores.modes}, ` +
