@@ -1,5 +1,6 @@
 // The small convolutional classifiers used as feature extractors (weights trained by
-// examples/features/train_classifier.py, stored as JSON with base64 float32 weights in tfjs layout).
+// examples/features/train_classifier.py (MNIST, Fashion-MNIST) and examples/translation/
+// train_emoji_classifier.py (emoji), stored as JSON with base64 float32 weights in tfjs layout).
 // Browser-safe: pass the parsed JSON; node code can use loadFeatureExtractor from ./node.ts.
 import * as tf from '@tensorflow/tfjs-core';
 import type { FeatureMatrix } from './features.js';
@@ -14,9 +15,33 @@ export interface ClassifierWeightsJson {
   featureDim: number;
   testAccuracy: number;
   training: Record<string, unknown>;
-  check?: { testIndices: number[]; logits: number[][]; features: number[][] };
+  /** the network, input to logits; absent in the MNIST files, whose network is MNIST_LAYERS */
+  layers?: ClassifierLayer[];
+  classNames?: string[];
+  /** torch's outputs for a few test images (testStyles: which emoji style each index is of) */
+  check?: { testIndices: number[]; testStyles?: string[]; logits: number[][]; features: number[][] };
   weights: Record<string, { shape: number[]; data: string }>;
 }
+
+/**
+ * One step of a classifier. Convolutions and dense layers read `<name>/kernel` and `<name>/bias`;
+ * padding is zeros on every side. The features are the input of the last layer, which must be dense.
+ */
+export type ClassifierLayer =
+  | { op: 'conv'; name: string; stride: number; padding: number; relu: boolean }
+  | { op: 'dense'; name: string; relu: boolean }
+  | { op: 'avgPool'; size: number }
+  | { op: 'globalAvgPool' }
+  | { op: 'flatten' };
+
+/** The network of the MNIST and Fashion-MNIST files (written before `layers` existed). */
+export const MNIST_LAYERS: readonly ClassifierLayer[] = [
+  { op: 'conv', name: 'conv1', stride: 2, padding: 2, relu: true },
+  { op: 'conv', name: 'conv2', stride: 2, padding: 2, relu: true },
+  { op: 'flatten' },
+  { op: 'dense', name: 'dense1', relu: true },
+  { op: 'dense', name: 'dense2', relu: false },
+];
 
 export interface FeatureExtractor {
   name: string;
@@ -28,8 +53,6 @@ export interface FeatureExtractor {
   dispose(): void;
 }
 
-const REQUIRED = ['conv1/kernel', 'conv1/bias', 'conv2/kernel', 'conv2/bias', 'dense1/kernel', 'dense1/bias', 'dense2/kernel', 'dense2/bias'];
-
 function decodeFloat32(b64: string, shape: number[], name: string): Float32Array {
   const bin = atob(b64);
   const bytes = new Uint8Array(bin.length);
@@ -40,20 +63,36 @@ function decodeFloat32(b64: string, shape: number[], name: string): Float32Array
   return Float32Array.from({ length: count }, (_, i) => view.getFloat32(4 * i, true));
 }
 
+function applyLayer(x: tf.Tensor, layer: ClassifierLayer, w: Record<string, tf.Tensor>): tf.Tensor {
+  switch (layer.op) {
+    case 'conv': {
+      const p = layer.padding;
+      const y = tf.add(tf.conv2d(x as tf.Tensor4D, w[`${layer.name}/kernel`] as tf.Tensor4D, layer.stride, [[0, 0], [p, p], [p, p], [0, 0]]), w[`${layer.name}/bias`]);
+      return layer.relu ? tf.relu(y) : y;
+    }
+    case 'dense': {
+      const y = tf.add(tf.matMul(x as tf.Tensor2D, w[`${layer.name}/kernel`] as tf.Tensor2D), w[`${layer.name}/bias`]);
+      return layer.relu ? tf.relu(y) : y;
+    }
+    case 'avgPool': return tf.avgPool(x as tf.Tensor4D, layer.size, layer.size, 'valid');
+    case 'globalAvgPool': return tf.mean(x, [1, 2]);
+    case 'flatten': return tf.reshape(x, [x.shape[0], -1]);
+  }
+}
+
 export function featureExtractorFromJson(json: ClassifierWeightsJson, name = json.dataset): FeatureExtractor {
   if (json.format !== 'gantry-classifier-v1') throw new Error(`${name}: unknown classifier format ${String(json.format)} (expected gantry-classifier-v1)`);
-  for (const k of REQUIRED) if (!json.weights[k]) throw new Error(`${name}: classifier weights lack ${k}`);
+  const layers = json.layers ?? MNIST_LAYERS;
+  const last = layers[layers.length - 1];
+  if (last?.op !== 'dense') throw new Error(`${name}: a classifier's last layer must be dense (its input is the features)`);
+  const required = layers.flatMap((l) => (l.op === 'conv' || l.op === 'dense' ? [`${l.name}/kernel`, `${l.name}/bias`] : []));
+  for (const k of required) if (!json.weights[k]) throw new Error(`${name}: classifier weights lack ${k}`);
   const w: Record<string, tf.Tensor> = {};
-  for (const k of REQUIRED) w[k] = tf.tensor(decodeFloat32(json.weights[k].data, json.weights[k].shape, k), json.weights[k].shape, 'float32');
+  for (const k of required) w[k] = tf.tensor(decodeFloat32(json.weights[k].data, json.weights[k].shape, k), json.weights[k].shape, 'float32');
   const [h, wd, c] = json.inputShape;
-  const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [2, 2], [2, 2], [0, 0]];
   const forward = (x: tf.Tensor4D): [tf.Tensor2D, tf.Tensor2D] => {
-    const h1 = tf.relu(tf.add(tf.conv2d(x, w['conv1/kernel'] as tf.Tensor4D, 2, pad), w['conv1/bias'])) as tf.Tensor4D;
-    const h2 = tf.relu(tf.add(tf.conv2d(h1, w['conv2/kernel'] as tf.Tensor4D, 2, pad), w['conv2/bias'])) as tf.Tensor4D;
-    const flat = tf.reshape(h2, [h2.shape[0], -1]) as tf.Tensor2D;
-    const features = tf.relu(tf.add(tf.matMul(flat, w['dense1/kernel'] as tf.Tensor2D), w['dense1/bias'])) as tf.Tensor2D;
-    const logits = tf.add(tf.matMul(features, w['dense2/kernel'] as tf.Tensor2D), w['dense2/bias']) as tf.Tensor2D;
-    return [features, logits];
+    const features = layers.slice(0, -1).reduce<tf.Tensor>((t, l) => applyLayer(t, l, w), x) as tf.Tensor2D;
+    return [features, applyLayer(features, last, w) as tf.Tensor2D];
   };
   return {
     name, inputShape: json.inputShape, featureDim: json.featureDim, numClasses: json.numClasses,
