@@ -31,8 +31,8 @@ export const BACKEND_PRIORITY = 3;
 const nativeKernelNames = registerNativeKernels();
 registerFallbacks(BACKEND_NAME);
 // tfjs programs that run on this backend should also run right: tfjs 4.22's customGrad ops lose or
-// misuse their inputs in gradients, and depthwise convolutions have no second derivative, on every
-// backend (src/tfjs-fixes/).
+// misuse their inputs in gradients, and kernels of other gradients (depthwise and conv2d backprops,
+// AvgPoolGrad, the resize grads) have none, on every backend (src/tfjs-fixes/).
 installTfjsFixes();
 
 registerBackend(BACKEND_NAME, () => {
