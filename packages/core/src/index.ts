@@ -13,3 +13,4 @@ export * from './run/index.js';
 export * from './tabular/index.js';
 export * from './optimizers.js';
 export * from './mixtures/index.js';
+export * from './gans/pix2pix/index.js';
