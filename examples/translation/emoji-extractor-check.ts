@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import {
-  accuracy, createRng, featureDistances, gaussianBlur, loadEmoji, loadFeatureExtractor, readClassifierJson,
+  accuracy, createRng, featureDistances, gaussianBlur, loadEmoji, loadFeatureExtractor, pairedImageMetrics, readClassifierJson,
   type ImageValues, type Rng,
 } from '@gantry/core/node';
 
@@ -54,8 +54,10 @@ function withNoise(x: ImageValues, std: number, rng: Rng): ImageValues {
 }
 
 const rng = createRng(seed);
+const names: Record<string, string[]> = {};
 const test = Object.fromEntries((['google', 'twitter'] as const).map((style) => {
-  const { dataset } = loadEmoji({ style, split: 'test' });
+  const { dataset, images } = loadEmoji({ style, split: 'test' });
+  names[style] = images.map((e) => e.image);
   const { logits } = extractor.extract(dataset);
   const acc = accuracy(dataset.labels!, argmaxRows(logits));
   console.log(`emoji:${style} test split: ${dataset.count} images, accuracy ${acc.toFixed(4)} (TypeScript, ${backend} backend)`);
@@ -82,4 +84,20 @@ for (const style of ['google', 'twitter'] as const) {
 }
 console.log(`\nseed ${seed}; ${test.google.shape[0]} test images per style, halves of ${test.google.shape[0] >> 1} and ${test.google.shape[0] - (test.google.shape[0] >> 1)}; KID: 100 subsets\n`);
 console.log(rows.join('\n'));
+
+// The floor of any google -> twitter translator: the input copied unchanged, scored against the true
+// twitter image of the same emoji (the test split of both styles lists the same emoji in the same order).
+if (names.google.join() !== names.twitter.join()) throw new Error('the two styles\' test splits list different images');
+const copy = pairedImageMetrics(test.google, test.twitter);
+const copyFeatures = featureDistances(extractor, test.google, test.twitter, { subsets: 100, seed });
+// ... beside the real-data floor at the same size: as many twitter TRAIN images (seeded pick) against the
+// same twitter test images, the reference evaluateSamples uses for generated images
+const train = loadEmoji({ style: 'twitter', split: 'train' }).dataset;
+const pick = halves(train.count, rng)[0].slice(0, test.twitter.shape[0]);
+const floor = featureDistances(extractor, take({ values: train.values, shape: [train.count, 64, 64, 3] }, pick), test.twitter, { subsets: 100, seed });
+console.log(`\nreal-data floor (${pick.length} emoji:twitter train images vs the ${test.twitter.shape[0]} test images):`
+  + ` FD ${floor.fd.toFixed(2)}, KID x1000 ${(floor.kid.mean * 1000).toFixed(2)} ± ${(floor.kid.std * 1000).toFixed(2)}`);
+console.log(`input copied (emoji:google test as the output, emoji:twitter test as the target, ${test.google.shape[0]} pairs):`
+  + ` L1 ${copy.l1.mean.toFixed(4)}, PSNR ${copy.psnr.mean.toFixed(2)} dB, SSIM ${copy.ssim.mean.toFixed(4)},`
+  + ` FD ${copyFeatures.fd.toFixed(2)}, KID x1000 ${(copyFeatures.kid.mean * 1000).toFixed(2)} ± ${(copyFeatures.kid.std * 1000).toFixed(2)}`);
 console.log(`\n${((Date.now() - started) / 1000).toFixed(0)} s`);
