@@ -10,12 +10,13 @@ import { sampleCommand } from './commands/sample.js';
 import { scoreCommand } from './commands/score.js';
 import { studioCommand } from './commands/studio.js';
 import { trainCommand } from './commands/train.js';
+import { translateCommand } from './commands/translate.js';
 
 /** Commands owned by other helpers that may not exist yet in this checkout. */
 const OPTIONAL = ['synth'];
 
 async function commands(): Promise<Command[]> {
-  const list: Command[] = [trainCommand, sampleCommand, evalCommand, exportCommand, infoCommand, studioCommand, imputeCommand, scoreCommand];
+  const list: Command[] = [trainCommand, sampleCommand, evalCommand, exportCommand, infoCommand, studioCommand, imputeCommand, scoreCommand, translateCommand];
   for (const name of OPTIONAL) {
     const specifier = `./commands/${name}.js`;
     try {

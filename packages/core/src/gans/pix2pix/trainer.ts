@@ -10,7 +10,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { validatePairs, samplePairs, type PairedDataset } from '../../data/paired.js';
 import { nonSaturating } from '../../losses.js';
 import type { BlockNormalization } from '../../layers/residual-block.js';
-import { patchGanDiscriminator } from '../../models/patchgan.js';
+import { patchGanDiscriminator, patchGanOutputSize } from '../../models/patchgan.js';
 import { unetGenerator } from '../../models/unet.js';
 import { adam } from '../../optimizers.js';
 import { createRng, type Rng } from '../../random.js';
@@ -41,7 +41,7 @@ export interface Pix2pixOptions {
   /** ngf and ndf, default 64 each */
   generatorFilters?: number;
   discriminatorFilters?: number;
-  /** PatchGAN strided layers, default 3 (70 x 70 patches); small images need fewer */
+  /** PatchGAN strided layers, default 3 (70 x 70 patches), or as many as the image allows (2 at 16 px) */
   discriminatorLayers?: number;
   /** both networks' norm, default 'batch' as the authors' pix2pix */
   normalization?: BlockNormalization;
@@ -104,6 +104,13 @@ export function pix2pixGenerator(config: Pix2pixConfig, seed = config.seed): tfl
   });
 }
 
+/** The authors' 3 PatchGAN layers, fewer where the image is too small for them to leave one logit. */
+function patchLayersFor(side: number): number {
+  let layers = 3;
+  while (layers > 1 && patchGanOutputSize(side, layers) < 1) layers--;
+  return layers;
+}
+
 /** pix2pix as the loop sees it. Weights are drawn from seeds derived from options.seed. */
 export function pix2pixTrainable(pairs: PairedDataset, options: Pix2pixOptions): Trainable {
   validatePairs(pairs);
@@ -118,7 +125,8 @@ export function pix2pixTrainable(pairs: PairedDataset, options: Pix2pixOptions):
   const adversarial = o.objective !== 'l1';
   const l1 = o.objective !== 'adversarial';
   const discriminator = adversarial ? patchGanDiscriminator({
-    inputShape: [targetShape[0], targetShape[1], targetShape[2]], conditionChannels: sourceShape[2], layers: options.discriminatorLayers,
+    inputShape: [targetShape[0], targetShape[1], targetShape[2]], conditionChannels: sourceShape[2],
+    layers: options.discriminatorLayers ?? patchLayersFor(Math.min(targetShape[0], targetShape[1])),
     baseFilters: options.discriminatorFilters, normalization: options.normalization ?? 'batch', seed: seeds.int(2 ** 31), name: 'discriminator',
   }) : undefined;
   const optimizer = () => adam(o.learningRate, 0.5, 0.999);

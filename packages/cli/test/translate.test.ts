@@ -1,0 +1,67 @@
+// gantry train --model pix2pix (trainTranslation) on two tiny generated PNG folders, then gantry translate:
+// the files, their sizes, the grid; a folder with an image that has no partner fails naming the file.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { translateCommand } from '../src/commands/translate.js';
+import { trainTranslation } from '../src/train-translation.js';
+import { runCommand } from './run-command.js';
+
+const SIDE = 16;
+
+/** dirs a/ and b/ with n pairs: b's image is a's colours inverted. */
+function pairFolders(n: number): { a: string; b: string; root: string } {
+  const root = mkdtempSync(join(tmpdir(), 'gantry-translate-'));
+  for (const side of ['a', 'b']) mkdirSync(join(root, side));
+  for (let i = 0; i < n; i++) {
+    for (const side of ['a', 'b']) {
+      const png = new PNG({ width: SIDE, height: SIDE });
+      for (let p = 0; p < SIDE * SIDE; p++) {
+        for (let c = 0; c < 3; c++) {
+          const v = ((p * (c + 1) * 37 + i * 50) % 256);
+          png.data[4 * p + c] = side === 'a' ? v : 255 - v;
+        }
+        png.data[4 * p + 3] = 255;
+      }
+      writeFileSync(join(root, side, `img${i}.png`), PNG.sync.write(png));
+    }
+  }
+  return { a: join(root, 'a'), b: join(root, 'b'), root };
+}
+
+const size = (path: string) => {
+  const png = PNG.sync.read(readFileSync(path));
+  return [png.width, png.height];
+};
+
+test('train pix2pix on paired folders for a few steps, then translate them: one PNG per input and a grid', async () => {
+  const { a, b, root } = pairFolders(4);
+  const runDir = join(root, 'run');
+  await trainTranslation({ data: a, target: b, steps: '3', out: runDir, progress: 'off', seed: '1' });
+  assert.ok(existsSync(join(runDir, 'translation.json')) && existsSync(join(runDir, 'latest.json')));
+  await assert.rejects(trainTranslation({ data: a, target: b, steps: '3', out: runDir, progress: 'off' }), /already holds a run/);
+
+  const out = join(root, 'out');
+  const r = await runCommand(translateCommand, runDir, '--input', a, '--target', b, '--out', out);
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(readdirSync(out).sort(), ['grid.png', 'img0.png', 'img1.png', 'img2.png', 'img3.png']);
+  assert.deepEqual(size(join(out, 'img2.png')), [SIDE, SIDE]);
+  // 3 columns (input, output, target) x 4 rows of 16 px tiles at scale 2 with 2 px padding
+  assert.deepEqual(size(join(out, 'grid.png')), [3 * 32 + 4 * 2, 4 * 32 + 5 * 2]);
+  assert.match(r.err, /PSNR/);
+
+  const noTarget = join(root, 'out2');
+  assert.equal((await runCommand(translateCommand, runDir, '--input', a, '--out', noTarget)).code, 0);
+  assert.deepEqual(size(join(noTarget, 'grid.png')), [2 * 32 + 3 * 2, 4 * 32 + 5 * 2]);
+});
+
+test('a folder with an image that has no partner fails, naming the file', async () => {
+  const { a, b, root } = pairFolders(2);
+  writeFileSync(join(a, 'lonely.png'), readFileSync(join(a, 'img0.png')));
+  await assert.rejects(trainTranslation({ data: a, target: b, steps: '1', out: join(root, 'run'), progress: 'off' }),
+    (e: Error) => e.message.includes(join(a, 'lonely.png')) && /no partner/.test(e.message));
+  assert.equal(existsSync(join(root, 'run')), false, 'nothing is written before the data loaded');
+});
