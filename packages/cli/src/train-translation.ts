@@ -48,8 +48,9 @@ function reportTestMetrics(generator: Parameters<typeof translationMetrics>[0], 
   console.error(`gantry train: test split (${m.count} pairs): L1 ${m.l1.toFixed(4)}, PSNR ${m.psnr.toFixed(2)} dB, SSIM ${m.ssim.toFixed(4)}`);
 }
 
-/** gantry train --model pix2pix with train's flag values (--data, --target, --steps, --batch, --seed, --lr-g, --lr-decay, --image-size, --checkpoint-every, --out, --progress). */
+/** gantry train --model pix2pix (or any --target) with train's flag values (--data, --target, --steps, --batch, --seed, --lr-g, --lr-decay, --image-size, --checkpoint-every, --out, --progress). */
 export async function trainTranslation(values: Record<string, unknown>): Promise<void> {
+  if (values.model !== undefined && values.model !== 'pix2pix') throw new UsageError(`--target is for --model pix2pix, not --model ${String(values.model)}`);
   const data = stringFlag(values.data, 'data');
   const target = stringFlag(values.target, 'target');
   if (!data || !target) throw new UsageError('--model pix2pix needs --data (the inputs) and --target (their targets): emoji:<style> or image folders paired by file name');
@@ -82,6 +83,8 @@ export async function trainTranslation(values: Record<string, unknown>): Promise
 
 /** gantry train --resume RUN [--steps N] for a translation run. */
 export async function resumeTranslation(runDir: string, values: Record<string, unknown>): Promise<void> {
+  const extra = Object.keys(values).filter((k) => values[k] !== undefined && !['resume', 'steps', 'progress'].includes(k));
+  if (extra.length) throw new UsageError(`--resume takes only --steps and --progress (the rest comes from ${runDir}/${TRANSLATION_FILE}); got --${extra[0]}`);
   const run = readTranslationRun(runDir);
   const steps = integerFlag(values.steps, 'steps', 1);
   const progress = choiceFlag(values.progress, 'progress', PROGRESS) ?? 'auto';

@@ -1,13 +1,13 @@
-// gantry train --model pix2pix (trainTranslation) on two tiny generated PNG folders, then gantry translate:
-// the files, their sizes, the grid; a folder with an image that has no partner fails naming the file.
+// gantry train --model pix2pix on two tiny generated PNG folders, --resume, then gantry translate: the
+// files, their sizes, the grid; a folder with an image that has no partner fails naming the file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
+import { trainCommand } from '../src/commands/train.js';
 import { translateCommand } from '../src/commands/translate.js';
-import { trainTranslation } from '../src/train-translation.js';
 import { runCommand } from './run-command.js';
 
 const SIDE = 16;
@@ -40,9 +40,15 @@ const size = (path: string) => {
 test('train pix2pix on paired folders for a few steps, then translate them: one PNG per input and a grid', async () => {
   const { a, b, root } = pairFolders(4);
   const runDir = join(root, 'run');
-  await trainTranslation({ data: a, target: b, steps: '3', out: runDir, progress: 'off', seed: '1' });
-  assert.ok(existsSync(join(runDir, 'translation.json')) && existsSync(join(runDir, 'latest.json')));
-  await assert.rejects(trainTranslation({ data: a, target: b, steps: '3', out: runDir, progress: 'off' }), /already holds a run/);
+  const train = (...args: string[]) => runCommand(trainCommand, '--model', 'pix2pix', '--data', a, '--target', b, '--progress', 'off', ...args);
+  const first = await train('--steps', '2', '--seed', '1', '--out', runDir);
+  assert.equal(first.code, 0, first.err);
+  assert.ok(existsSync(join(runDir, 'translation.json')));
+  assert.match((await train('--steps', '2', '--out', runDir)).err, /already holds a run/);
+  assert.match((await train('--loss', 'wgan', '--out', join(root, 'x'))).err, /does not take --loss/);
+  const resumed = await runCommand(trainCommand, '--resume', runDir, '--steps', '3', '--progress', 'off');
+  assert.equal(resumed.code, 0, resumed.err);
+  assert.equal(JSON.parse(readFileSync(join(runDir, 'latest.json'), 'utf8')).step, 3);
 
   const out = join(root, 'out');
   const r = await runCommand(translateCommand, runDir, '--input', a, '--target', b, '--out', out);
@@ -61,7 +67,8 @@ test('train pix2pix on paired folders for a few steps, then translate them: one 
 test('a folder with an image that has no partner fails, naming the file', async () => {
   const { a, b, root } = pairFolders(2);
   writeFileSync(join(a, 'lonely.png'), readFileSync(join(a, 'img0.png')));
-  await assert.rejects(trainTranslation({ data: a, target: b, steps: '1', out: join(root, 'run'), progress: 'off' }),
-    (e: Error) => e.message.includes(join(a, 'lonely.png')) && /no partner/.test(e.message));
+  const r = await runCommand(trainCommand, '--model', 'pix2pix', '--data', a, '--target', b, '--steps', '1', '--out', join(root, 'run'));
+  assert.notEqual(r.code, 0);
+  assert.ok(r.err.includes(join(a, 'lonely.png')) && /no partner/.test(r.err), r.err);
   assert.equal(existsSync(join(root, 'run')), false, 'nothing is written before the data loaded');
 });
