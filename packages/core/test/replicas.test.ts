@@ -1,0 +1,21 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { SINGLE, checkShardable, shardRows, type Replicas } from '../src/train/replicas.js';
+
+const rank = (r: number, w: number): Replicas => ({ ...SINGLE, rank: r, worldSize: w });
+
+test('the shards of W ranks, concatenated in rank order, are the full batch', () => {
+  const full = tf.tensor2d([[0, 1], [2, 3], [4, 5], [6, 7]]);
+  assert.equal(shardRows(full, SINGLE), full);
+  const parts = [0, 1].map((r) => shardRows(full, rank(r, 2)));
+  assert.deepEqual(parts.map((p) => p.shape), [[2, 2], [2, 2]]);
+  assert.deepEqual(tf.concat(parts).arraySync(), full.arraySync());
+});
+
+test('a batch that does not divide by the world size is refused by name', () => {
+  assert.throws(() => checkShardable(6, rank(0, 4)), /batch size 6 does not divide by the world size 4/);
+  assert.throws(() => shardRows(tf.zeros([3, 1]), rank(1, 2)), /batch size 3/);
+  checkShardable(8, rank(0, 4));
+});
