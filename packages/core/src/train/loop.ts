@@ -318,7 +318,7 @@ export async function latestCheckpointOf(store: RunStore, kind: string): Promise
 }
 
 /** Writes saved values into a parameter set's variables, in order; counts and shapes must match. */
-function restoreParameters(set: ParameterSet, blob: TensorBlob, name: string): void {
+export function restoreParameters(set: ParameterSet, blob: TensorBlob, name: string): void {
   const saved = blobToTensors(blob, `parameters "${name}"`);
   try {
     if (saved.length !== set.variables.length) throw new Error(`parameters "${name}": the checkpoint has ${saved.length} variables, the variant ${set.variables.length}`);
