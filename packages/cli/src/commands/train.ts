@@ -17,6 +17,7 @@ import { BUILTIN_DATA, loadData, reloadData, type LoadedData } from '../data.js'
 import { buildModels, defaultPreset, flattensData, MODEL_PRESETS, type ModelPreset } from '../models.js';
 import { FAKE_RGB, plotRangeOf, scatterPng, REAL_RGB } from '../plot.js';
 import { readRunConfig, writeRunConfig } from '../run.js';
+import { isSslRun, resumeSslRun, trainSslRun } from '../train-ssl.js';
 import { isTranslationRun, resumeTranslation, trainTranslation } from '../train-translation.js';
 
 const PROGRESS: readonly ProgressMode[] = ['auto', 'bar', 'lines', 'off'];
@@ -33,7 +34,9 @@ options:
                         categorical ones one-hot; rows with missing cells skipped),
                         an IDX file, or a folder of images (subfolders = classes)
   --model <m>           ${MODEL_PRESETS.join(', ')} (default: dcgan for 28/32/64 px images when available, else mlp),
-                        or pix2pix with --target <emoji:style|dir> (image-to-image translation; docs/translation.md)
+                        or pix2pix with --target <emoji:style|dir> (image-to-image translation; docs/translation.md),
+                        or ssl with --labels <n> [--method gan|supervised|pseudo-label] [--minibatch <kernels>]
+                        (a semi-supervised classifier; docs/ssl.md)
   --loss <l>            ${LOSS_NAMES.join(', ')} (default nonsaturating)
   --steps <n>           generator steps (default: 2500 for 2D, 2000 tables, 3000 images)
   --batch <n>           batch size (default: 256 for 2D, 128 tables, 64 images)
@@ -66,7 +69,7 @@ const options = {
   seed: { type: 'string' }, 'latent-dim': { type: 'string' }, hidden: { type: 'string' }, conditional: { type: 'boolean' },
   'image-size': { type: 'string' }, out: { type: 'string' }, resume: { type: 'string' }, 'sample-every': { type: 'string' },
   'checkpoint-every': { type: 'string' }, progress: { type: 'string' }, 'lr-decay': { type: 'string' }, r1: { type: 'string' },
-  categorical: { type: 'string' }, target: { type: 'string' },
+  categorical: { type: 'string' }, target: { type: 'string' }, labels: { type: 'string' }, method: { type: 'string' }, minibatch: { type: 'string' },
 } as const;
 
 const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -226,10 +229,14 @@ async function resume(runDir: string, values: Parsed['values']): Promise<void> {
 
 async function run(argv: string[]): Promise<void> {
   const { values: cli } = parseFlags(argv, options, 0);
-  if (typeof cli.resume === 'string') return isTranslationRun(cli.resume) ? resumeTranslation(cli.resume, cli) : resume(cli.resume, cli);
+  if (typeof cli.resume === 'string') {
+    if (isSslRun(cli.resume)) return resumeSslRun(cli.resume, cli);
+    return isTranslationRun(cli.resume) ? resumeTranslation(cli.resume, cli) : resume(cli.resume, cli);
+  }
   const fromFile = typeof cli.config === 'string' ? readConfigFile(cli.config) : {};
   const v: Record<string, unknown> = { ...fromFile, ...Object.fromEntries(Object.entries(cli).filter(([, x]) => x !== undefined)) };
   if (v.model === 'pix2pix' || v.target !== undefined) return trainTranslation(v);
+  if (v.model === 'ssl') return trainSslRun(v);
   const dataSpec = stringFlag(v.data, 'data');
   if (!dataSpec) throw new UsageError(`--data is required (${BUILTIN_DATA.join(', ')}, or a path)`);
   // check every flag before the (slow) data loading
