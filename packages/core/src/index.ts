@@ -14,4 +14,6 @@ export * from './tabular/index.js';
 export * from './optimizers.js';
 export * from './mixtures/index.js';
 export * from './gans/pix2pix/index.js';
+export * from './gans/cyclegan/index.js';
+export * from './gans/discogan/index.js';
 export * from './gans/ssl/index.js';

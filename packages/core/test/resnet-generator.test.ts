@@ -53,7 +53,7 @@ test('an upsampling stage equals PyTorch\'s ConvTranspose2d(k=3, s=2, padding=1,
   const [n, h, w, cin] = [1, 2, 3, 8];
   const x = tf.randomNormal([n, h, w, cin], 0, 1, 'float32', 7);
   const got = crop.apply(up.apply(x)) as tf.Tensor;
-  const cout = kernel.shape[2];
+  const cout = kernel.shape[2] as number;
   assert.deepEqual(got.shape, [n, 2 * h, 2 * w, cout]);
   // PyTorch: out[oy, ox] += in[iy, ix] * W[ky, kx] where oy = 2 iy - 1 + ky (padding 1 crops the first
   // row of the full result, output_padding 1 keeps its last); its kernel is the tfjs one unflipped

@@ -6,3 +6,4 @@ export * from './images.js';
 export * from './table-coding.js';
 export * from './paired.js';
 export * from './emoji.js';
+export * from './unpaired.js';

@@ -105,7 +105,7 @@ export function pix2pixGenerator(config: Pix2pixConfig, seed = config.seed): tfl
 }
 
 /** The authors' 3 PatchGAN layers, fewer where the image is too small for them to leave one logit. */
-function patchLayersFor(side: number): number {
+export function patchLayersFor(side: number): number {
   let layers = 3;
   while (layers > 1 && patchGanOutputSize(side, layers) < 1) layers--;
   return layers;
@@ -177,7 +177,8 @@ export function pix2pixTrainable(pairs: PairedDataset, options: Pix2pixOptions):
   };
 }
 
-function withProgress(run: Pix2pixRunOptions, steps: number): LoopOptions {
+/** The run's loop options with run.onProgress called every progressEvery steps and at the last (pix2pix, CycleGAN, DiscoGAN). */
+export function withProgress(run: Pix2pixRunOptions, steps: number): LoopOptions {
   const every = run.progressEvery ?? 100;
   const report = run.onProgress;
   return reportingSteps(run, (s) => s % every === 0 || s === steps, report && (({ step, losses }) => report({ step, losses })));
