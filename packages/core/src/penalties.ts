@@ -4,6 +4,7 @@
 // installs the tfjs gradient fixes that make those second-order gradients correct.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { SINGLE_PROCESS, takeShard, type Replicas } from './train/replicas.js';
 import { randomUniform, type Rng } from './random.js';
 import { installGradientFixes } from './tfjs-gradients/second-order.js';
 
@@ -31,13 +32,14 @@ function checkBatchPair(real: tf.Tensor, fake: tf.Tensor): void {
 
 /**
  * Gulrajani et al. 2017 (WGAN-GP): weight * E[(||grad_x critic(x_hat)||_2 - 1)^2] at x_hat = real + eps * (fake - real),
- * eps ~ U[0, 1] per sample, drawn from rng.
+ * eps ~ U[0, 1] per sample, drawn from rng. With replicas, `real` and `fake` are this rank's shard: the eps of
+ * the full batch are drawn and this rank's kept, so that the ranks' penalties average to one process's.
  */
-export function gradientPenalty(critic: Critic, real: tf.Tensor, fake: tf.Tensor, rng: Rng, weight = 10): tf.Scalar {
+export function gradientPenalty(critic: Critic, real: tf.Tensor, fake: tf.Tensor, rng: Rng, weight = 10, replicas: Replicas = SINGLE_PROCESS): tf.Scalar {
   checkBatchPair(real, fake);
   const n = real.shape[0];
-  const epsShape = [n, ...real.shape.slice(1).map(() => 1)];
-  const eps = randomUniform(rng, epsShape);
+  const epsShape = [n * replicas.worldSize, ...real.shape.slice(1).map(() => 1)];
+  const eps = takeShard(randomUniform(rng, epsShape), replicas);
   try {
     return tf.tidy(() => {
       const mixed = tf.add(real, tf.mul(eps, tf.sub(fake, real)));

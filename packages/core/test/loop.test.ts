@@ -31,15 +31,16 @@ function twoWay(seed: number): Trainable {
     parameters: { shift: { variables: [shift, runningMean] } },
     optimizers: { generators, critic: criticOptimizer },
     ema: { forward: 0.9 },
-    step({ step, rng }) {
+    step(env) {
+      const { rng } = env;
       const a = randomNormal(rng, [16, 1]);
       const b = tf.tidy(() => tf.add(randomNormal(rng, [16, 1]), 3));
       try {
-        const d = minimize(step, critic, criticOptimizer, (parts) => {
+        const d = minimize(env, critic, criticOptimizer, (parts) => {
           const fake = forward.apply(a) as tf.Tensor;
           return term(parts, 'critic/adversarial', loss.discriminator(critic.apply(b) as tf.Tensor, critic.apply(fake) as tf.Tensor));
         });
-        const g = minimize(step, [forward, backward, { variables: [shift, runningMean] }], generators, (parts) => {
+        const g = minimize(env, [forward, backward, { variables: [shift, runningMean] }], generators, (parts) => {
           const fake = tf.add(forward.apply(a) as tf.Tensor, shift);
           const adv = term(parts, 'g/adversarial', loss.generator(critic.apply(fake) as tf.Tensor));
           const cycle = term(parts, 'g/cycle', tf.mean(tf.abs(tf.sub(backward.apply(fake) as tf.Tensor, a))) as tf.Scalar);

@@ -2,13 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { SINGLE, checkShardable, shardRows, type Replicas } from '../src/train/replicas.js';
+import { SINGLE_PROCESS, checkShardable, shardRows, type Replicas } from '../src/train/replicas.js';
 
-const rank = (r: number, w: number): Replicas => ({ ...SINGLE, rank: r, worldSize: w });
+const rank = (r: number, w: number): Replicas => ({ ...SINGLE_PROCESS, rank: r, worldSize: w });
 
 test('the shards of W ranks, concatenated in rank order, are the full batch', () => {
   const full = tf.tensor2d([[0, 1], [2, 3], [4, 5], [6, 7]]);
-  assert.equal(shardRows(full, SINGLE), full);
+  assert.equal(shardRows(full, SINGLE_PROCESS), full);
   const parts = [0, 1].map((r) => shardRows(full, rank(r, 2)));
   assert.deepEqual(parts.map((p) => p.shape), [[2, 2], [2, 2]]);
   assert.deepEqual(tf.concat(parts).arraySync(), full.arraySync());

@@ -8,7 +8,8 @@ export {
   type LoopSettings, type ParameterSet, type StepEnv,
   type Trainable,
 } from './loop.js';
-export { minimize, term, type LossTerms, type Trained } from './update.js';
+export { minimize, term, type LossTerms, type Trained, type UpdateEnv } from './update.js';
+export { SINGLE_PROCESS, checkShardable, shardRows, takeShard, type Replicas } from './replicas.js';
 export { sample, score, fixedSampleInputs, type SampleOptions } from './sampling.js';
 export { createEma, type Ema } from './ema.js';
 export { DivergenceError, assertFiniteLosses, assertFiniteVariables, assertFiniteWeights, firstNonFiniteSavedWeight, firstNonFiniteWeight } from './guard.js';

@@ -14,6 +14,7 @@ import {
 import { createEma, type Ema } from './ema.js';
 import { assertFiniteVariables, assertFiniteWeights, DivergenceError } from './guard.js';
 import { createProgress, type ProgressMode, type ProgressReporter } from './progress.js';
+import { SINGLE_PROCESS, type Replicas } from './replicas.js';
 import { storeForRunDir, type RunStore } from './run-store.js';
 import type { LossValues, StepInfo, TrainCallbacks } from './types.js';
 
@@ -40,6 +41,11 @@ export interface StepEnv {
   totalSteps: number;
   /** the run's RNG: every random draw of a step comes from it, so that a resumed run replays exactly */
   rng: Rng;
+  /**
+   * The data-parallel processes of the run (SINGLE_PROCESS by default). Every rank draws the same full batch from
+   * the same RNG and keeps its rows with shardRows(t, replicas); minimize averages the gradients.
+   */
+  replicas: Replicas;
 }
 
 /** A variant's own variables, checkpointed and restored in this order. */
@@ -83,6 +89,8 @@ export interface LoopOptions {
    * step still gets its metrics line, preview and checkpoint, so a resume continues from it.
    */
   signal?: AbortSignal;
+  /** data-parallel processes training this run together (docs/distributed.md); default one process */
+  replicas?: Replicas;
 }
 
 export interface LoopResult {
@@ -223,6 +231,7 @@ async function writePreview(s: RunState, step: number, cb: LoopCallbacks): Promi
 async function runLoop(s: RunState, o: LoopOptions, totalSteps: number): Promise<LoopResult> {
   const { t, store } = s;
   const { settings } = t;
+  const replicas = o.replicas ?? SINGLE_PROCESS;
   const cb = o.callbacks ?? {};
   const progress: ProgressReporter = typeof o.progress === 'object' ? o.progress : createProgress(o.progress ?? 'auto');
   const wantPreview = t.preview !== undefined && settings.sampleEvery > 0 && (store !== undefined || cb.onSample !== undefined);
@@ -242,7 +251,7 @@ async function runLoop(s: RunState, o: LoopOptions, totalSteps: number): Promise
     while (s.step < totalSteps && !o.signal?.aborted) {
       step = s.step + 1;
       scheduleStep(step);
-      losses = t.step({ step, totalSteps, rng: s.rng });
+      losses = t.step({ step, totalSteps, rng: s.rng, replicas });
       for (const a of Object.values(s.averaged)) a.ema.update(a.model);
       if (step % settings.guardEvery === 0) {
         for (const [name, model] of Object.entries(t.models)) assertFiniteWeights(step, model, name);

@@ -13,7 +13,7 @@ export interface Replicas {
 }
 
 /** One process: nothing to average. The default, so that single-process runs do not change at all. */
-export const SINGLE: Replicas = Object.freeze({ rank: 0, worldSize: 1, average: () => {}, broadcast: () => {} });
+export const SINGLE_PROCESS: Replicas = Object.freeze({ rank: 0, worldSize: 1, average: () => {}, broadcast: () => {} });
 
 /**
  * Checked once at start: every rank must keep the same number of rows, or the mean of the ranks' mean
@@ -36,4 +36,11 @@ export function shardRows<T extends tf.Tensor>(t: T, replicas: Replicas): T {
   checkShardable(rows, replicas);
   const per = rows / replicas.worldSize;
   return tf.slice(t, replicas.rank * per, per) as T;
+}
+
+/** shardRows that owns `full`: returns this rank's rows and disposes the rest (nothing when there is one rank). */
+export function takeShard<T extends tf.Tensor>(full: T, replicas: Replicas): T {
+  const mine = shardRows(full, replicas);
+  if (mine !== full) full.dispose();
+  return mine;
 }

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import {
   createRng, ganTrainable, grid25, mlpDiscriminator, mlpGenerator,
-  moons, optimizerSpecsForLoss, ring8, type DataSource, type LossName, type Rng, type Trainable,
+  moons, optimizerSpecsForLoss, ring8, SINGLE_PROCESS, type DataSource, type LossName, type Rng, type Trainable,
 } from '@gantry/core';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -105,7 +105,7 @@ function newSession(): Session {
 
 function trainSteps(s: Session, n: number): void {
   for (let k = 0; k < n; k++) {
-    s.losses = s.gan.step({ step: s.steps + 1, totalSteps: Infinity, rng: s.rng });
+    s.losses = s.gan.step({ step: s.steps + 1, totalSteps: Infinity, rng: s.rng, replicas: SINGLE_PROCESS });
     s.steps++;
   }
 }

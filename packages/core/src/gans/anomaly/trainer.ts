@@ -11,6 +11,7 @@ import { fitMinMax, scaleMinMax } from '../../tabular/scaling.js';
 import {
   checkpointToResume, continueTraining, requireSameShape, startTraining, type LoopOptions, type Trainable,
 } from '../../train/loop.js';
+import { takeShard } from '../../train/replicas.js';
 import { minimize, term } from '../../train/update.js';
 import { AnomalyScorer, requireComplete } from './scorer.js';
 
@@ -66,18 +67,20 @@ function anomalyTrainable(normal: NumericMatrix, options: AnomalyGanOptions): { 
     },
     models: { generator, discriminator },
     optimizers,
-    step({ step, rng: batchRng }) {
+    step(env) {
+      const { rng: batchRng, replicas } = env;
       for (let r = 0; r < batchSize; r++) {
         const row = batchRng.int(normal.rows);
         realBuf.set(data.subarray(row * dim, (row + 1) * dim), r * dim);
       }
-      const real = tf.tensor2d(realBuf, [batchSize, dim]);
-      const z = randomNormal(batchRng, [batchSize, latentDim]);
+      // every rank draws the full batch and keeps its rows
+      const real = takeShard(tf.tensor2d(realBuf, [batchSize, dim]), replicas);
+      const z = takeShard(randomNormal(batchRng, [batchSize, latentDim]), replicas);
       // the D update sees G's current fakes as constants; then the non-saturating G update on the same z
       const fake = tf.tidy(() => generate(z));
       try {
-        const d = minimize(step, discriminator, optimizers.discriminator, (parts) => term(parts, 'd/adversarial', tf.add(realLoss(D(real)), fakeLoss(D(fake)))));
-        const g = minimize(step, generator, optimizers.generator, (parts) => term(parts, 'g/adversarial', realLoss(D(generate(z)))));
+        const d = minimize(env, discriminator, optimizers.discriminator, (parts) => term(parts, 'd/adversarial', tf.add(realLoss(D(real)), fakeLoss(D(fake)))));
+        const g = minimize(env, generator, optimizers.generator, (parts) => term(parts, 'g/adversarial', realLoss(D(generate(z)))));
         return { ...d, ...g };
       } finally {
         tf.dispose([real, z, fake]);

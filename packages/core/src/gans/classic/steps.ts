@@ -6,6 +6,7 @@ import { clipWeights, gradientPenalty, r1Penalty, type Critic } from '../../pena
 import { randomInt, randomNormal, type Rng } from '../../random.js';
 import type { ResolvedConfig } from './config.js';
 import { hasAuxClassifier, runDiscriminator, runGenerator } from '../../train/model-io.js';
+import { takeShard, type Replicas } from '../../train/replicas.js';
 import { minimize, term } from '../../train/update.js';
 import { withSeededMathRandom } from '../../train/seeded-math-random.js';
 import type { Batch, LossValues } from '../../train/types.js';
@@ -20,23 +21,29 @@ export interface StepContext {
   discriminatorOptimizer: tf.Optimizer;
   /** step number used in divergence errors */
   step: number;
+  /** the data-parallel processes: each takes its rows of every full-batch draw, gradients are averaged */
+  replicas: Replicas;
 }
 
-/** One critic update on a real batch; fakes share the real labels so penalties compare like with like. */
-export function discriminatorStep(ctx: StepContext, batch: Batch): LossValues {
-  const { generator, discriminator, config, rng, loss } = ctx;
-  const n = batch.x.shape[0];
+/**
+ * One critic update on a real batch; fakes share the real labels so penalties compare like with like.
+ * `fullBatch` is the batch one process would use; it is consumed (this rank's rows kept, the rest disposed).
+ */
+export function discriminatorStep(ctx: StepContext, fullBatch: Batch): LossValues {
+  const { generator, discriminator, config, rng, loss, replicas } = ctx;
+  const n = fullBatch.x.shape[0];
+  const batch = { x: takeShard(fullBatch.x, replicas), labels: fullBatch.labels && takeShard(fullBatch.labels, replicas) };
   return withSeededMathRandom(rng, () => {
-    const fake = tf.tidy(() => runGenerator(generator, randomNormal(rng, [n, config.latentDim]), batch.labels, true));
+    const fake = tf.tidy(() => runGenerator(generator, takeShard(randomNormal(rng, [n, config.latentDim]), replicas), batch.labels, true));
     try {
-      const values = minimize(ctx.step, discriminator, ctx.discriminatorOptimizer, (parts) => {
+      const values = minimize(ctx, discriminator, ctx.discriminatorOptimizer, (parts) => {
         const real = runDiscriminator(discriminator, batch.x, batch.labels, true);
         const fk = runDiscriminator(discriminator, fake, batch.labels, true);
         let total = term(parts, 'd/adversarial', loss.discriminator(real.logits, fk.logits));
         if (config.penalty) {
           const critic: Critic = (x) => runDiscriminator(discriminator, x, batch.labels, true).logits;
           const penalty = config.penalty.kind === 'gp'
-            ? gradientPenalty(critic, batch.x, fake, rng, config.penalty.weight)
+            ? gradientPenalty(critic, batch.x, fake, rng, config.penalty.weight, replicas)
             : r1Penalty(critic, batch.x, config.penalty.weight);
           total = tf.add(total, term(parts, `d/${config.penalty.kind}`, penalty));
         }
@@ -50,20 +57,20 @@ export function discriminatorStep(ctx: StepContext, batch: Batch): LossValues {
       if (config.clip !== undefined) clipWeights(discriminator, config.clip);
       return values;
     } finally {
-      fake.dispose();
+      tf.dispose([fake, batch.x, ...(batch.labels ? [batch.labels] : [])]);
     }
   });
 }
 
 /** One generator update on fresh noise (and uniformly drawn labels when conditional). */
 export function generatorStep(ctx: StepContext): LossValues {
-  const { generator, discriminator, config, rng, loss } = ctx;
+  const { generator, discriminator, config, rng, loss, replicas } = ctx;
   const n = config.batchSize;
   return withSeededMathRandom(rng, () => {
-    const z = randomNormal(rng, [n, config.latentDim]);
-    const labels = config.numClasses !== undefined ? randomInt(rng, [n], config.numClasses) : undefined;
+    const z = takeShard(randomNormal(rng, [n, config.latentDim]), replicas);
+    const labels = config.numClasses !== undefined ? takeShard(randomInt(rng, [n], config.numClasses), replicas) : undefined;
     try {
-      return minimize(ctx.step, generator, ctx.generatorOptimizer, (parts) => {
+      return minimize(ctx, generator, ctx.generatorOptimizer, (parts) => {
         const fake = runGenerator(generator, z, labels, true);
         const out = runDiscriminator(discriminator, fake, labels, true);
         let total = term(parts, 'g/adversarial', loss.generator(out.logits));

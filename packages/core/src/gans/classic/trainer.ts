@@ -9,6 +9,7 @@ import {
   checkpointToResume, continueTraining, startTraining, type LoopOptions, type LoopResult, type LoopSettings, type Trainable,
 } from '../../train/loop.js';
 import { runGenerator } from '../../train/model-io.js';
+import { SINGLE_PROCESS } from '../../train/replicas.js';
 import { fixedSampleInputs } from '../../train/sampling.js';
 import type { DataSource, GanConfig, LossValues, TrainResult } from '../../train/types.js';
 import { buildOptimizers, resolveConfig, type ResolvedConfig } from './config.js';
@@ -65,7 +66,7 @@ export function ganTrainable(o: { generator: tfl.LayersModel; discriminator: tfl
   }
   const optimizers = o.optimizers ?? buildOptimizers(config);
   const ctx: StepContext = {
-    generator: o.generator, discriminator: o.discriminator, config, step: 0,
+    generator: o.generator, discriminator: o.discriminator, config, step: 0, replicas: SINGLE_PROCESS,
     loss: lossByName(config.loss, config.realLabel === undefined ? {} : { realLabel: config.realLabel }),
     rng: createRng(0), generatorOptimizer: optimizers.generator, discriminatorOptimizer: optimizers.discriminator,
   };
@@ -77,18 +78,13 @@ export function ganTrainable(o: { generator: tfl.LayersModel; discriminator: tfl
     models: { generator: o.generator, discriminator: o.discriminator },
     optimizers: { generator: optimizers.generator, discriminator: optimizers.discriminator },
     ema: config.emaDecay !== undefined ? { generator: config.emaDecay } : undefined,
-    step({ step, rng }) {
+    step({ step, rng, replicas }) {
       ctx.step = step;
       ctx.rng = rng;
+      ctx.replicas = replicas;
       const critic: LossValues[] = [];
-      for (let k = 0; k < config.criticSteps; k++) {
-        const batch = o.data.sampleBatch(rng, config.batchSize);
-        try {
-          critic.push(discriminatorStep(ctx, batch));
-        } finally {
-          tf.dispose([batch.x, batch.labels].filter((t): t is tf.Tensor => t !== undefined));
-        }
-      }
+      // every rank draws the full batch (the same RNG stream); discriminatorStep keeps this rank's rows
+      for (let k = 0; k < config.criticSteps; k++) critic.push(discriminatorStep(ctx, o.data.sampleBatch(rng, config.batchSize)));
       return { ...averageLosses(critic), ...generatorStep(ctx) };
     },
     preview(models) {

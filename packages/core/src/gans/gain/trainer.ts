@@ -12,9 +12,12 @@ import { discreteColumns, fitMinMax, scaleMinMax } from '../../tabular/scaling.j
 import {
   checkpointToResume, continueTraining, reportingSteps, requireSameShape, startTraining, type LoopOptions, type LoopResult, type Trainable,
 } from '../../train/loop.js';
+import { shardRows, type Replicas } from '../../train/replicas.js';
 import { minimize, term } from '../../train/update.js';
 import { GainImputer, noisyInputs } from './imputer.js';
-import { disposeGainBatch, gainBatchTensors, gainDiscriminatorLoss, gainGenerate, gainGeneratorLoss, type GainBatch } from './losses.js';
+import {
+  disposeGainBatch, gainBatchTensors, gainDiscriminatorLoss, gainGenerate, gainGeneratorLoss, type GainBatch, type GainBatchTensors,
+} from './losses.js';
 
 export const GAIN_KIND = 'gain';
 /** The paper's (and the reference code's) training length. */
@@ -97,6 +100,21 @@ function resolveOptions(data: NumericMatrix, options: GainOptions) {
 }
 
 /** GAIN as the loop sees it, with the run's RNG after the weights were drawn from it and what the imputer needs. */
+/**
+ * This rank's rows of a full batch's tensors (consumed). The loss weights were normalised over the full
+ * batch, so a rank's loss is its part of a sum: scaled by the world size, the ranks' mean is that sum.
+ */
+function shardGainBatch(full: GainBatchTensors, replicas: Replicas): GainBatchTensors {
+  if (replicas.worldSize === 1) return full;
+  const weights = new Set<keyof GainBatchTensors>(['discriminatorWeight', 'adversarialWeight', 'reconstructionWeight']);
+  const entries = (Object.keys(full) as Array<keyof GainBatchTensors>).map((name) => [name, tf.tidy(() => {
+    const mine = shardRows(full[name], replicas);
+    return weights.has(name) ? tf.mul(mine, replicas.worldSize) : mine;
+  })] as const);
+  disposeGainBatch(full);
+  return Object.fromEntries(entries) as unknown as GainBatchTensors;
+}
+
 export function gainTrainable(data: NumericMatrix, options: GainOptions): { trainable: Trainable; rng: Rng; imputer(generator: tfl.LayersModel, rng: Rng): GainImputer } {
   checkMatrix(data, 'trainGain');
   requireEveryColumnObserved(data, 'trainGain');
@@ -148,21 +166,21 @@ export function gainTrainable(data: NumericMatrix, options: GainOptions): { trai
     models: { generator, discriminator },
     optimizers,
     ema: o.generatorAverage ? { generator: o.generatorAverage } : undefined,
-    step({ step, rng: batchRng }) {
-      const batch = sampleBatch(batchRng);
-      const t = gainBatchTensors(batch);
+    step(env) {
+      const batch = sampleBatch(env.rng);
+      const t = shardGainBatch(gainBatchTensors(batch), env.replicas);
       try {
         // the D update leaves G unchanged, so G's output is computed once, outside D's gradient
         const generated = tf.tidy(() => gainGenerate(generator, t));
         let d;
         try {
-          d = minimize(step, discriminator, optimizers.discriminator, (parts) => term(parts, 'd/mask', gainDiscriminatorLoss(discriminator, t, generated)));
+          d = minimize(env, discriminator, optimizers.discriminator, (parts) => term(parts, 'd/mask', gainDiscriminatorLoss(discriminator, t, generated)));
         } finally {
           generated.dispose();
         }
         // a batch of only missing entries has no reconstruction target: no generator update for it
         if (!batch.mask.some((v) => v === 1)) return d;
-        const g = minimize(step, generator, optimizers.generator, (parts) => {
+        const g = minimize(env, generator, optimizers.generator, (parts) => {
           const loss = gainGeneratorLoss(discriminator, t, gainGenerate(generator, t), o.alpha);
           term(parts, 'g/adversarial', loss.adversarial);
           term(parts, 'g/reconstruction', loss.reconstruction);

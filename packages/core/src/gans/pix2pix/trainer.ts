@@ -13,11 +13,12 @@ import type { BlockNormalization } from '../../layers/residual-block.js';
 import { patchGanDiscriminator, patchGanOutputSize } from '../../models/patchgan.js';
 import { unetGenerator } from '../../models/unet.js';
 import { adam } from '../../optimizers.js';
-import { createRng, type Rng } from '../../random.js';
+import { createRng } from '../../random.js';
 import {
   checkpointToResume, continueTraining, reportingSteps, startTraining, type LoopOptions, type LoopResult, type Trainable,
 } from '../../train/loop.js';
 import { withSeededMathRandom } from '../../train/seeded-math-random.js';
+import { takeShard } from '../../train/replicas.js';
 import { minimize, term } from '../../train/update.js';
 
 export const PIX2PIX_KIND = 'pix2pix';
@@ -149,21 +150,25 @@ export function pix2pixTrainable(pairs: PairedDataset, options: Pix2pixOptions):
     },
     models: { generator, ...(discriminator ? { discriminator } : {}) },
     optimizers,
-    step({ step, rng }: { step: number; rng: Rng }) {
-      const { source, target } = samplePairs(pairs, rng, o.batchSize);
+    step(env) {
+      const { rng, replicas } = env;
+      // every rank draws the full batch and keeps its rows (dropout masks are drawn per rank's rows)
+      const pair = samplePairs(pairs, rng, o.batchSize);
+      const source = takeShard(pair.source, replicas);
+      const target = takeShard(pair.target, replicas);
       const dropoutSeed = rng.int(2 ** 31);
       try {
         let d = {};
         if (discriminator) {
           const fake = tf.tidy(() => generate(source, dropoutSeed));
           try {
-            d = minimize(step, discriminator, optimizers.discriminator, (parts) =>
+            d = minimize(env, discriminator, optimizers.discriminator, (parts) =>
               term(parts, 'd/adversarial', tf.mul(0.5, gan.discriminator(judge(source, target), judge(source, fake)))));
           } finally {
             fake.dispose();
           }
         }
-        const g = minimize(step, generator, optimizers.generator, (parts) => {
+        const g = minimize(env, generator, optimizers.generator, (parts) => {
           const fake = generate(source, dropoutSeed);
           const adv = adversarial ? term(parts, 'g/adversarial', gan.generator(judge(source, fake))) : tf.scalar(0);
           const dist = l1 ? term(parts, 'g/l1', tf.mean(tf.abs(tf.sub(fake, target)))) : tf.scalar(0);

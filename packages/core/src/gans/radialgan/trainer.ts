@@ -12,7 +12,7 @@ import {
   checkpointToResume, continueTraining, reportingSteps, startTraining, type LoopOptions, type Trainable,
 } from '../../train/loop.js';
 import { adam } from '../../optimizers.js';
-import { minimize, term } from '../../train/update.js';
+import { minimize, term, type UpdateEnv } from '../../train/update.js';
 import { latentCycleLoss, reconstructionLoss } from './losses.js';
 import {
   prepareDomain, RadialGan, resolve, sampleBatch, type Batch, type DomainData, type DomainNets, type RadialDomain, type RadialGanOptions,
@@ -56,7 +56,7 @@ function radialTrainable(domainsIn: readonly RadialDomain[], options: RadialGanO
   const critic = (k: number) => (xy: tf.Tensor) => applyDenseNetwork(nets[k].critic, xy as tf.Tensor2D);
   const disposeBatches = (bs: Batch[]) => tf.dispose(bs.flatMap((b) => [b.x, b.y]));
 
-  const criticUpdate = (step: number, batchRng: Rng) => {
+  const criticUpdate = (env: UpdateEnv, batchRng: Rng) => {
     const batches = domains.map((d) => sampleBatch(d, B, batchRng, numClasses));
     const reals = domains.map((d) => sampleBatch(d, (K - 1) * B, batchRng, numClasses));
     // The critic update leaves the translators alone: their output is computed once, outside the gradient.
@@ -69,7 +69,7 @@ function radialTrainable(domainsIn: readonly RadialDomain[], options: RadialGanO
     });
     const realXY = reals.map((r) => tf.concat([r.x, r.y], 1) as tf.Tensor2D);
     try {
-      return minimize(step, critics, optimizers.critics, (parts) => {
+      return minimize(env, critics, optimizers.critics, (parts) => {
         const terms: tf.Scalar[] = [];
         const wasserstein: tf.Scalar[] = [];
         for (let k = 0; k < K; k++) {
@@ -89,10 +89,10 @@ function radialTrainable(domainsIn: readonly RadialDomain[], options: RadialGanO
     }
   };
 
-  const translatorUpdate = (step: number, batchRng: Rng) => {
+  const translatorUpdate = (env: UpdateEnv, batchRng: Rng) => {
     const batches = domains.map((d) => sampleBatch(d, B, batchRng, numClasses));
     try {
-      return minimize(step, translators, optimizers.translators, (parts) => {
+      return minimize(env, translators, optimizers.translators, (parts) => {
         const latents = batches.map((b, j) => applyDenseNetwork(nets[j].encoder, tf.concat([b.x, b.y], 1)));
         const adversarial: tf.Scalar[] = [];
         const cycle: tf.Scalar[] = [];
@@ -122,10 +122,11 @@ function radialTrainable(domainsIn: readonly RadialDomain[], options: RadialGanO
     settings: { seed: options.seed, sampleEvery: 0, checkpointEvery: options.checkpointEvery ?? 0, keepCheckpoints: 3, logEvery: o.progressEvery, guardEvery: 100, learningRateDecay: 0 },
     models,
     optimizers,
-    step({ step, rng: batchRng }) {
+    // Not sharded: with replicas every rank trains on the same full batches (the same result, no speed-up).
+    step(env) {
       let critic: Record<string, number> = {};
-      for (let c = 0; c < o.criticSteps; c++) critic = criticUpdate(step, batchRng);
-      return { ...critic, ...translatorUpdate(step, batchRng) };
+      for (let c = 0; c < o.criticSteps; c++) critic = criticUpdate(env, env.rng);
+      return { ...critic, ...translatorUpdate(env, env.rng) };
     },
   };
   return { trainable, rng, model: new RadialGan(domains, nets, numClasses) };

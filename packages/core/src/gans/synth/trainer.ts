@@ -9,7 +9,7 @@ import { gradientPenalty } from '../../penalties.js';
 import { createRng, forkRng, permutation, randomNormal, type Rng } from '../../random.js';
 import { checkpointToResume, continueTraining, reportingSteps, startTraining, type LoopOptions, type Trainable } from '../../train/loop.js';
 import type { LossValues } from '../../train/types.js';
-import { minimize, term } from '../../train/update.js';
+import { minimize, term, type UpdateEnv } from '../../train/update.js';
 import { buildCondSpace, indexRowsBySlot, matchingRows, sampleCondBatch, type CondBatch, type CondSpace } from './conditional.js';
 import {
   activateOutputs, createDiscriminator, createGenerator, discriminatorScores, discriminatorVariables, dropoutMasks, generatorLogits,
@@ -69,7 +69,7 @@ export function conditionLoss(cond: CondSpace, logits: tf.Tensor2D, condVectors:
   return tf.div(tf.neg(tf.addN(terms)), logits.shape[0]) as tf.Scalar;
 }
 
-function criticStep(t: Training, step: number): LossValues {
+function criticStep(t: Training, env: UpdateEnv): LossValues {
   return tf.tidy(() => {
     const batch = sampleCondBatch(t.cond, t.batchSize, t.rng, 'log-frequency');
     // The critic's fake batch (off the generator's tape) also moves batch norm's running statistics.
@@ -90,7 +90,7 @@ function criticStep(t: Training, step: number): LossValues {
     const fakePacked = pack(withCond(fake.rows, fake.cond), t.pac);
     const masks = dropoutMasks(t.discriminator, t.batchSize / t.pac, t.dropout, t.rng);
     const critic = (x: tf.Tensor) => discriminatorScores(t.discriminator, x as tf.Tensor2D, masks);
-    return minimize(step, { variables: discriminatorVariables(t.discriminator) }, t.dOpt, (parts) => {
+    return minimize(env, { variables: discriminatorVariables(t.discriminator) }, t.dOpt, (parts) => {
       const w = term(parts, 'critic/wasserstein', tf.sub(tf.mean(critic(fakePacked)), tf.mean(critic(realPacked))) as tf.Scalar);
       const p = term(parts, 'critic/gp', gradientPenalty(critic, realPacked, fakePacked, t.rng, t.penaltyWeight));
       return tf.add(w, p) as tf.Scalar;
@@ -98,11 +98,11 @@ function criticStep(t: Training, step: number): LossValues {
   });
 }
 
-function generatorStep(t: Training, step: number): LossValues {
+function generatorStep(t: Training, env: UpdateEnv): LossValues {
   return tf.tidy(() => {
     const batch = sampleCondBatch(t.cond, t.batchSize, t.rng, 'log-frequency');
     const masks = dropoutMasks(t.discriminator, t.batchSize / t.pac, t.dropout, t.rng);
-    return minimize(step, { variables: generatorVariables(t.generator) }, t.gOpt, (parts) => {
+    return minimize(env, { variables: generatorVariables(t.generator) }, t.gOpt, (parts) => {
       const fake = fakeRows(t, batch);
       const a = term(parts, 'generator/adversarial', tf.neg(tf.mean(discriminatorScores(t.discriminator, pack(withCond(fake.rows, fake.cond), t.pac), masks))) as tf.Scalar);
       const c = term(parts, 'generator/condition', fake.cond ? conditionLoss(t.cond, fake.logits, fake.cond) : tf.scalar(0));
@@ -156,12 +156,13 @@ function synthTrainable(table: CsvTable, options: SynthesizerOptions): { trainab
     models: {},
     parameters: { generator: { variables: generatorState(generator) }, discriminator: { variables: discriminatorVariables(discriminator) } },
     optimizers: { generator: t.gOpt, discriminator: t.dOpt },
-    step({ step, rng: stepRng }) {
+    // Not sharded: with replicas every rank trains on the same full batches (the same result, no speed-up).
+    step(env) {
       // every draw of the step from the run's RNG (a resumed run restores it)
-      t.rng = stepRng;
+      t.rng = env.rng;
       let critic: LossValues = {};
-      for (let k = 0; k < discriminatorSteps; k++) critic = criticStep(t, step);
-      return { ...critic, ...generatorStep(t, step) };
+      for (let k = 0; k < discriminatorSteps; k++) critic = criticStep(t, env);
+      return { ...critic, ...generatorStep(t, env) };
     },
   };
   // the synthesizer's own sampling stream, after the forks above: the same whether the run was resumed or not
