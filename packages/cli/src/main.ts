@@ -2,6 +2,7 @@
 // (0 ok, 1 runtime failure, 2 usage error).
 import { pathToFileURL } from 'node:url';
 import type { Command } from './args.js';
+import { classifyCommand } from './commands/classify.js';
 import { evalCommand } from './commands/eval.js';
 import { exportCommand } from './commands/export.js';
 import { imputeCommand } from './commands/impute.js';
@@ -16,7 +17,7 @@ import { translateCommand } from './commands/translate.js';
 const OPTIONAL = ['synth'];
 
 async function commands(): Promise<Command[]> {
-  const list: Command[] = [trainCommand, sampleCommand, evalCommand, exportCommand, infoCommand, studioCommand, imputeCommand, scoreCommand, translateCommand];
+  const list: Command[] = [trainCommand, sampleCommand, evalCommand, exportCommand, infoCommand, studioCommand, imputeCommand, scoreCommand, translateCommand, classifyCommand];
   for (const name of OPTIONAL) {
     const specifier = `./commands/${name}.js`;
     try {

@@ -2,6 +2,7 @@
 // error.
 import * as tf from '@tensorflow/tfjs-core';
 import { itemSize, type ArrayDataset } from '../../data/dataset.js';
+import { accuracy } from '../../metrics/classification.js';
 import { unitRangeRows } from './batches.js';
 import { classifierForward, classifierVariables, type Classifier } from './networks.js';
 
@@ -31,10 +32,7 @@ export class SslClassifier {
   /** Fraction of the labelled images classified wrongly. */
   testError(images: ArrayDataset): number {
     if (!images.labels) throw new Error(`${images.name} has no labels to score predictions against`);
-    const predicted = this.predict(images);
-    let wrong = 0;
-    for (let i = 0; i < predicted.length; i++) if (predicted[i] !== images.labels[i]) wrong++;
-    return wrong / predicted.length;
+    return 1 - accuracy(images.labels, this.predict(images));
   }
 
   dispose(): void {
