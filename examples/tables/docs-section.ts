@@ -25,8 +25,9 @@ export function loadFeatures(name: string): NumericMatrix {
   return { rows: table.numRows, cols: keep.length, values, names: keep.map((c) => c.name) };
 }
 
-export function writeDocsSection(name: string, body: string): void {
-  const path = join(repoRoot, 'docs', 'tables.md');
+/** Replaces the section `name` of a doc (docs/tables.md unless another file under docs/ is named). */
+export function writeDocsSection(name: string, body: string, doc = 'tables.md'): void {
+  const path = join(repoRoot, 'docs', doc);
   const start = `<!-- ${name}:start -->`;
   const end = `<!-- ${name}:end -->`;
   const text = readFileSync(path, 'utf8');
