@@ -18,7 +18,7 @@ import { buildModels, defaultPreset, flattensData, MODEL_PRESETS, type ModelPres
 import { FAKE_RGB, plotRangeOf, scatterPng, REAL_RGB } from '../plot.js';
 import { readRunConfig, writeRunConfig } from '../run.js';
 import { isSslRun, resumeSslRun, trainSslRun } from '../train-ssl.js';
-import { isTranslationRun, resumeTranslation, trainTranslation } from '../train-translation.js';
+import { isTranslationRun, resumeTranslation, trainTranslation, TRANSLATION_MODELS } from '../train-translation.js';
 
 const PROGRESS: readonly ProgressMode[] = ['auto', 'bar', 'lines', 'off'];
 
@@ -34,7 +34,8 @@ options:
                         categorical ones one-hot; rows with missing cells skipped),
                         an IDX file, or a folder of images (subfolders = classes)
   --model <m>           ${MODEL_PRESETS.join(', ')} (default: dcgan for 28/32/64 px images when available, else mlp),
-                        or pix2pix with --target <emoji:style|dir> (image-to-image translation; docs/translation.md),
+                        or pix2pix, cyclegan, discogan with --target <emoji:style|dir> (image-to-image translation;
+                        docs/translation.md),
                         or ssl with --labels <n> [--method gan|supervised|pseudo-label] [--minibatch <kernels>]
                         (a semi-supervised classifier; docs/ssl.md)
   --loss <l>            ${LOSS_NAMES.join(', ')} (default nonsaturating)
@@ -235,7 +236,7 @@ async function run(argv: string[]): Promise<void> {
   }
   const fromFile = typeof cli.config === 'string' ? readConfigFile(cli.config) : {};
   const v: Record<string, unknown> = { ...fromFile, ...Object.fromEntries(Object.entries(cli).filter(([, x]) => x !== undefined)) };
-  if (v.model === 'pix2pix' || v.target !== undefined) return trainTranslation(v);
+  if ((TRANSLATION_MODELS as readonly unknown[]).includes(v.model) || v.target !== undefined) return trainTranslation(v);
   if (v.model === 'ssl') return trainSslRun(v);
   const dataSpec = stringFlag(v.data, 'data');
   if (!dataSpec) throw new UsageError(`--data is required (${BUILTIN_DATA.join(', ')}, or a path)`);
