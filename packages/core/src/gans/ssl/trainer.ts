@@ -98,7 +98,6 @@ function averageOf(classifier: Classifier): tf.Variable[] {
   return classifierVariables(classifier).map((v) => tf.variable(v.clone(), false));
 }
 
-/** A semi-supervised run as the loop sees it, with the RNG the weights were drawn from first. */
 interface SslParts {
   trainable: Trainable;
   /** the run's RNG, after the initial weights were drawn from it */
@@ -109,6 +108,7 @@ interface SslParts {
   release(): void;
 }
 
+/** A semi-supervised run as the loop sees it, with the RNG the weights were drawn from first. */
 export function sslTrainable(data: ArrayDataset, labelled: ArrayLike<number>, options: SslOptions): SslParts {
   const config = resolve(data, labelled, options);
   const { method, batchSize } = config;
