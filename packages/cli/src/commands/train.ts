@@ -16,6 +16,7 @@ import { categoricalFlag } from '../csv-input.js';
 import { BUILTIN_DATA, loadData, reloadData, type LoadedData } from '../data.js';
 import { buildModels, defaultPreset, flattensData, MODEL_PRESETS, type ModelPreset } from '../models.js';
 import { FAKE_RGB, plotRangeOf, scatterPng, REAL_RGB } from '../plot.js';
+import { DISTRIBUTED_OPTIONS, DISTRIBUTED_USAGE, launchRanks, rankFromEnv, replicasFromEnv, requireSingleProcess } from '../distributed.js';
 import { readRunConfig, writeRunConfig } from '../run.js';
 import { isSslRun, resumeSslRun, trainSslRun } from '../train-ssl.js';
 import { isTranslationRun, resumeTranslation, trainTranslation, TRANSLATION_MODELS } from '../train-translation.js';
@@ -57,6 +58,7 @@ options:
   --progress <p>        ${PROGRESS.join(', ')} (default auto: a bar on a terminal)
   --config <file>       JSON or YAML with any of these options (camelCase or kebab-case keys);
                         flags given on the command line win
+${DISTRIBUTED_USAGE}
 
 examples:
   gantry train --data ring8 --loss wgan-gp --steps 3000 --out runs/ring
@@ -70,7 +72,7 @@ const options = {
   seed: { type: 'string' }, 'latent-dim': { type: 'string' }, hidden: { type: 'string' }, conditional: { type: 'boolean' },
   'image-size': { type: 'string' }, out: { type: 'string' }, resume: { type: 'string' }, 'sample-every': { type: 'string' },
   'checkpoint-every': { type: 'string' }, progress: { type: 'string' }, 'lr-decay': { type: 'string' }, r1: { type: 'string' },
-  categorical: { type: 'string' }, target: { type: 'string' }, labels: { type: 'string' }, method: { type: 'string' }, minibatch: { type: 'string' },
+  categorical: { type: 'string' }, target: { type: 'string' }, ...DISTRIBUTED_OPTIONS, labels: { type: 'string' }, method: { type: 'string' }, minibatch: { type: 'string' },
 } as const;
 
 const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -188,7 +190,7 @@ async function trainAfresh(out: string, config: RunConfig, data: LoadedData, pro
   const models = buildModels({ preset, data: config.data, latentDim, conditional, seed: config.train.seed, hidden, scale });
   const result = await trainGan({
     generator: models.generator, discriminator: models.discriminator, data: dataSourceFor(data, config),
-    config: ganConfig(config), steps: config.train.steps, runDir: out, progress,
+    config: ganConfig(config), steps: config.train.steps, runDir: out, progress, replicas: await replicasFromEnv(),
     callbacks: { onSample: sampleWriter(out, config, preview) },
   });
   return result.step;
@@ -210,7 +212,7 @@ async function resume(runDir: string, values: Parsed['values']): Promise<void> {
   const config: RunConfig = { ...saved, train: { ...saved.train, steps } };
   const backend = await selectBackend();
   const data = reloadData(config.data);
-  if (steps !== saved.train.steps) writeRunConfig(runDir, config);
+  if (steps !== saved.train.steps && rankFromEnv() === 0) writeRunConfig(runDir, config);
   const preview = realPreview(data, config);
   let step: number;
   if (!checkpoint) {
@@ -220,7 +222,7 @@ async function resume(runDir: string, values: Parsed['values']): Promise<void> {
     console.error(`gantry train: resuming ${runDir} from step ${checkpoint.state.step} to ${steps} steps on ${backend}`);
     // the checkpoint read and verified above is the one training continues from
     const result = await resumeGan({
-      store: { ...store, loadLatestCheckpoint: async () => checkpoint }, data: dataSourceFor(data, config), steps, progress,
+      store: { ...store, loadLatestCheckpoint: async () => checkpoint }, data: dataSourceFor(data, config), steps, progress, replicas: await replicasFromEnv(),
       callbacks: { onSample: sampleWriter(runDir, config, preview) },
     });
     step = result.step;
@@ -230,12 +232,15 @@ async function resume(runDir: string, values: Parsed['values']): Promise<void> {
 
 async function run(argv: string[]): Promise<void> {
   const { values: cli } = parseFlags(argv, options, 0);
+  if (await launchRanks('train', argv, cli)) return;
   if (typeof cli.resume === 'string') {
+    if (isSslRun(cli.resume) || isTranslationRun(cli.resume)) requireSingleProcess(`--resume of a ${isSslRun(cli.resume) ? 'ssl' : 'translation'} run`);
     if (isSslRun(cli.resume)) return resumeSslRun(cli.resume, cli);
     return isTranslationRun(cli.resume) ? resumeTranslation(cli.resume, cli) : resume(cli.resume, cli);
   }
   const fromFile = typeof cli.config === 'string' ? readConfigFile(cli.config) : {};
   const v: Record<string, unknown> = { ...fromFile, ...Object.fromEntries(Object.entries(cli).filter(([, x]) => x !== undefined)) };
+  if ((TRANSLATION_MODELS as readonly unknown[]).includes(v.model) || v.target !== undefined || v.model === 'ssl') requireSingleProcess(`--model ${String(v.model ?? 'pix2pix')}`);
   if ((TRANSLATION_MODELS as readonly unknown[]).includes(v.model) || v.target !== undefined) return trainTranslation(v);
   if (v.model === 'ssl') return trainSslRun(v);
   const dataSpec = stringFlag(v.data, 'data');
@@ -261,7 +266,8 @@ async function run(argv: string[]): Promise<void> {
   const conditional = v.conditional === true || v.conditional === 'true';
   const categorical = categoricalFlag(stringFlag(v.categorical, 'categorical'));
   const out = stringFlag(v.out, 'out') ?? join('runs', `${dataSpec.replace(/[^A-Za-z0-9_-]+/g, '_').slice(-40)}-${loss}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-  if (existsSync(join(out, 'config.json')) || existsSync(join(out, 'latest.json'))) {
+  // the other ranks of a data-parallel run find rank 0's config.json there
+  if (rankFromEnv() === 0 && (existsSync(join(out, 'config.json')) || existsSync(join(out, 'latest.json')))) {
     throw new UsageError(`${out} already holds a run; continue it with --resume ${out}, or choose another --out`);
   }
 
@@ -289,7 +295,7 @@ async function run(argv: string[]): Promise<void> {
   };
   const preview = realPreview(data, config);
   if (preview) config.plot = plotRangeOf(preview);
-  writeRunConfig(out, config);
+  if (rankFromEnv() === 0) writeRunConfig(out, config);
   console.error(`gantry train: ${dataSpec} (${data.info.kind} ${JSON.stringify(data.info.itemShape)}), ${preset} ${loss}, ` +
     `${steps} steps of batch ${config.train.batch} on ${backend} -> ${out}`);
   const step = await trainAfresh(out, config, data, progress, preview);

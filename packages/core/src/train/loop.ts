@@ -14,7 +14,7 @@ import {
 import { createEma, type Ema } from './ema.js';
 import { assertFiniteVariables, assertFiniteWeights, DivergenceError } from './guard.js';
 import { createProgress, type ProgressMode, type ProgressReporter } from './progress.js';
-import { SINGLE_PROCESS, type Replicas } from './replicas.js';
+import { agreeToStop, SINGLE_PROCESS, type Replicas } from './replicas.js';
 import { storeForRunDir, type RunStore } from './run-store.js';
 import type { LossValues, StepInfo, TrainCallbacks } from './types.js';
 
@@ -115,6 +115,7 @@ interface RunState {
   store?: RunStore;
   /** the step of the checkpoint resumed from */
   resumedFrom?: number;
+  replicas: Replicas;
 }
 
 /** The run's options with `report` called after each step that `due` picks: a variant's own progress callback. */
@@ -228,13 +229,30 @@ async function writePreview(s: RunState, step: number, cb: LoopCallbacks): Promi
   }
 }
 
+/** Every rank starts from rank 0's initial weights, whatever its initializers drew. */
+function broadcastInitialWeights(t: Trainable, replicas: Replicas): void {
+  if (replicas.worldSize === 1) return;
+  replicas.broadcast([
+    ...Object.values(t.models).flatMap((m) => m.weights.map((w) => w.read())),
+    ...Object.values(t.parameters ?? {}).flatMap((set) => set.variables),
+  ]);
+}
+
+/** Only rank 0 writes the run's files. */
+function storeOf(o: LoopOptions): RunStore | undefined {
+  const store = pickStore(o);
+  return (o.replicas?.rank ?? 0) === 0 ? store : undefined;
+}
+
 async function runLoop(s: RunState, o: LoopOptions, totalSteps: number): Promise<LoopResult> {
   const { t, store } = s;
   const { settings } = t;
-  const replicas = o.replicas ?? SINGLE_PROCESS;
+  const { replicas } = s;
   const cb = o.callbacks ?? {};
-  const progress: ProgressReporter = typeof o.progress === 'object' ? o.progress : createProgress(o.progress ?? 'auto');
-  const wantPreview = t.preview !== undefined && settings.sampleEvery > 0 && (store !== undefined || cb.onSample !== undefined);
+  // the other ranks hold the same weights: rank 0 alone reports, previews and writes
+  const leader = replicas.rank === 0;
+  const progress: ProgressReporter = !leader ? createProgress('off') : typeof o.progress === 'object' ? o.progress : createProgress(o.progress ?? 'auto');
+  const wantPreview = leader && t.preview !== undefined && settings.sampleEvery > 0 && (store !== undefined || cb.onSample !== undefined);
   let losses: LossValues = {};
   const started = performance.now();
   const startStep = s.step;
@@ -247,8 +265,9 @@ async function runLoop(s: RunState, o: LoopOptions, totalSteps: number): Promise
     time: new Date().toISOString(),
   });
   let step = s.step;
+  let stopRequested = agreeToStop(replicas, o.signal?.aborted === true);
   try {
-    while (s.step < totalSteps && !o.signal?.aborted) {
+    while (s.step < totalSteps && !stopRequested) {
       step = s.step + 1;
       scheduleStep(step);
       losses = t.step({ step, totalSteps, rng: s.rng, replicas });
@@ -268,7 +287,8 @@ async function runLoop(s: RunState, o: LoopOptions, totalSteps: number): Promise
         await new Promise<void>((resolve) => setTimeout(resolve, 0));
         lastYield = performance.now();
       }
-      const last = step === totalSteps || o.signal?.aborted === true;
+      stopRequested = agreeToStop(replicas, o.signal?.aborted === true);
+      const last = step === totalSteps || stopRequested;
       if (store && (step % settings.logEvery === 0 || last)) {
         await store.appendMetrics({ step, ...losses, stepsPerSecond: info.stepsPerSecond, seconds });
       }
@@ -308,11 +328,13 @@ async function runLoop(s: RunState, o: LoopOptions, totalSteps: number): Promise
 export async function startTraining(t: Trainable, o: LoopOptions & { steps: number; rng?: Rng }): Promise<LoopResult> {
   checkSteps(o.steps);
   checkNames(t);
-  const store = pickStore(o);
+  const store = storeOf(o);
   if (store && (await store.loadLatestCheckpoint())) {
     throw new Error(`${store.location} already holds a run's checkpoints; resume it, or pick a new run directory`);
   }
-  const state: RunState = { t, rng: o.rng ?? createRng(t.settings.seed), step: 0, averaged: await averagedModels(t), store };
+  const replicas = o.replicas ?? SINGLE_PROCESS;
+  broadcastInitialWeights(t, replicas);
+  const state: RunState = { t, rng: o.rng ?? createRng(t.settings.seed), step: 0, averaged: await averagedModels(t), store, replicas };
   return runLoop(state, o, o.steps);
 }
 
@@ -366,7 +388,7 @@ export function requireSameShape(saved: { rows: number; cols: number }, data: { 
 export async function continueTraining(t: Trainable, checkpoint: Checkpoint, o: LoopOptions & { steps?: number }): Promise<LoopResult> {
   checkNames(t);
   const { state } = checkpoint;
-  const store = pickStore(o);
+  const store = storeOf(o);
   const where = store?.location ?? 'the checkpoint';
   const totalSteps = o.steps ?? state.totalSteps;
   checkSteps(totalSteps);
@@ -384,8 +406,10 @@ export async function continueTraining(t: Trainable, checkpoint: Checkpoint, o: 
   for (const [name, optimizer] of Object.entries(t.optimizers)) {
     await restoreOptimizer(optimizer, checkpoint.optimizers[name], state.optimizerScalars[name] ?? {}, `optimizer "${name}"`);
   }
+  // every rank restores the same checkpoint, so nothing needs broadcasting
   const s: RunState = {
     t, rng: restoreRng(state.rng), step: state.step, averaged: await averagedModels(t, checkpoint), store, resumedFrom: state.step,
+    replicas: o.replicas ?? SINGLE_PROCESS,
   };
   return runLoop(s, o, totalSteps);
 }

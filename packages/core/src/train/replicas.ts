@@ -44,3 +44,19 @@ export function takeShard<T extends tf.Tensor>(full: T, replicas: Replicas): T {
   if (mine !== full) full.dispose();
   return mine;
 }
+
+/**
+ * Whether to stop after this step, given whether this rank was asked to. Every rank must stop at the same
+ * step (one that stopped alone would leave the others waiting in their next collective), so the ranks
+ * share their flags: one tiny collective per step, only with several ranks.
+ */
+export function agreeToStop(replicas: Replicas, stopHere: boolean): boolean {
+  if (replicas.worldSize === 1) return stopHere;
+  const flag = tf.scalar(stopHere ? 1 : 0);
+  try {
+    replicas.average([flag]);
+    return flag.dataSync()[0] > 0;
+  } finally {
+    flag.dispose();
+  }
+}
