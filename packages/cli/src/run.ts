@@ -18,18 +18,19 @@ export function readRunConfig(runDir: string): RunConfig {
   }
 }
 
-/** The newest complete, verified checkpoint; a generator holding NaN or Inf is refused (it can only give NaN samples). */
-export async function latestCheckpoint(runDir: string): Promise<Checkpoint> {
+/** The newest complete, verified checkpoint; a generator (`model`) holding NaN or Inf is refused (it can only give NaN samples). */
+export async function latestCheckpoint(runDir: string, model = 'generator'): Promise<Checkpoint> {
   const checkpoint = await fileRunStore(runDir).loadLatestCheckpoint();
   if (!checkpoint) throw new Error(`${runDir} has no checkpoint yet (training has not written one)`);
-  const bad = firstNonFiniteSavedWeight(checkpointModel(checkpoint, 'generator'));
-  if (bad) throw new Error(`${runDir}: the generator of step ${checkpoint.state.step} has NaN or Inf in weight "${bad}"`);
+  const bad = firstNonFiniteSavedWeight(checkpointModel(checkpoint, model));
+  if (bad) throw new Error(`${runDir}: the ${model === 'generator' ? 'generator' : `generator ${model}`} of step ${checkpoint.state.step} has NaN or Inf in weight "${bad}"`);
   return checkpoint;
 }
 
-export async function loadGenerator(runDir: string): Promise<{ generator: tfl.LayersModel; step: number }> {
-  const checkpoint = await latestCheckpoint(runDir);
-  return { generator: await modelFromBlob(checkpointModel(checkpoint, 'generator')), step: checkpoint.state.step };
+/** A run's generator: 'generator', or a translation run's gAB / gBA. */
+export async function loadGenerator(runDir: string, model = 'generator'): Promise<{ generator: tfl.LayersModel; step: number }> {
+  const checkpoint = await latestCheckpoint(runDir, model);
+  return { generator: await modelFromBlob(checkpointModel(checkpoint, model)), step: checkpoint.state.step };
 }
 
 /** Output that is not finite everywhere is an error, never a file of NaNs with exit code 0. */

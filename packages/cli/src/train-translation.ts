@@ -1,24 +1,29 @@
-// gantry train --model pix2pix --data A --target B: image-to-image translation runs. train.ts hands its
-// parsed flags here. A translation run directory holds what core's loop writes (checkpoints/,
-// latest.json, metrics.jsonl; the checkpoint keeps pix2pix's config) and translation.json, the data
-// specs that translate and a resume load again; config.json describes GAN runs only, so it is absent.
+// gantry train --model pix2pix|cyclegan|discogan --data A --target B: image-to-image translation runs.
+// train.ts hands its parsed flags here. A translation run directory holds what core's loop writes
+// (checkpoints/, latest.json, metrics.jsonl; the checkpoint keeps the model's config) and translation.json,
+// the model and the data specs that translate and a resume load again; config.json describes GAN runs
+// only, so it is absent. pix2pix trains on pairs; CycleGAN and DiscoGAN on unpaired images: for emoji,
+// domain A and B come from disjoint halves of the training split (unpairedHalves), for folders each
+// folder is one domain, whole and unpaired.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
-  fileRunStore, resumePix2pix, trainPix2pix, translationMetrics, writeFileAtomic, type PairedDataset, type Pix2pixOptions, type ProgressMode,
+  fileRunStore, loadImageFolder, resumeCycleGan, resumeDiscoGan, resumePix2pix, trainCycleGan, trainDiscoGan, trainPix2pix,
+  translationMetrics, unpairedHalves, writeFileAtomic, type PairedDataset, type ProgressMode, type TwoWayResult, type UnpairedImages,
 } from '@gantry/core/node';
 import { choiceFlag, integerFlag, numberInRangeFlag, positiveNumberFlag, stringFlag, UsageError } from './args.js';
 import { selectBackend } from './backend.js';
-import { loadPairedData, type LoadedPairs } from './data.js';
+import { loadPairedData, parseEmojiSpec, type LoadedPairs } from './data.js';
 
 export const TRANSLATION_FILE = 'translation.json';
-export const TRANSLATION_MODELS = ['pix2pix'] as const;
+export const TRANSLATION_MODELS = ['pix2pix', 'cyclegan', 'discogan'] as const;
+export type TranslationModel = (typeof TRANSLATION_MODELS)[number];
 const PROGRESS: readonly ProgressMode[] = ['auto', 'bar', 'lines', 'off'];
 
 /** translation.json: how to load the run's pairs again. */
 export interface TranslationRun {
   format: 'gantry-translation-1';
-  model: (typeof TRANSLATION_MODELS)[number];
+  model: TranslationModel;
   data: string;
   target: string;
   imageSize?: number;
@@ -41,43 +46,97 @@ export function loadRunPairs(run: TranslationRun): LoadedPairs {
   return loadPairedData(run.data, run.target, run.imageSize === undefined ? {} : { imageSize: run.imageSize });
 }
 
-/** Test-split metrics, when the data has a test split (emoji); folders have none. */
-function reportTestMetrics(generator: Parameters<typeof translationMetrics>[0], test: PairedDataset | undefined): void {
-  if (!test) return;
-  const m = translationMetrics(generator, test);
-  console.error(`gantry train: test split (${m.count} pairs): L1 ${m.l1.toFixed(4)}, PSNR ${m.psnr.toFixed(2)} dB, SSIM ${m.ssim.toFixed(4)}`);
+/** A run's training images for CycleGAN and DiscoGAN, and for emoji the test pairs to score against. */
+export function loadRunUnpaired(run: TranslationRun): { train: UnpairedImages; test?: PairedDataset } {
+  if (parseEmojiSpec(run.data) || parseEmojiSpec(run.target)) {
+    const pairs = loadRunPairs(run);
+    return { train: unpairedHalves(pairs.train), test: pairs.test };
+  }
+  const size = run.imageSize ?? 32;
+  const folder = (dir: string) => {
+    try {
+      return loadImageFolder(resolve(dir), { size: [size, size], channels: 3 });
+    } catch (e) {
+      throw new UsageError(`${dir}: ${(e as Error).message}`);
+    }
+  };
+  return { train: { name: `${run.data} | ${run.target}`, a: folder(run.data), b: folder(run.target) } };
 }
 
-/** gantry train --model pix2pix (or any --target) with train's flag values (--data, --target, --steps, --batch, --seed, --lr-g, --lr-decay, --image-size, --checkpoint-every, --out, --progress). */
-export async function trainTranslation(values: Record<string, unknown>): Promise<void> {
-  if (values.model !== undefined && values.model !== 'pix2pix') throw new UsageError(`--target is for --model pix2pix, not --model ${String(values.model)}`);
-  const data = stringFlag(values.data, 'data');
-  const target = stringFlag(values.target, 'target');
-  if (!data || !target) throw new UsageError('--model pix2pix needs --data (the inputs) and --target (their targets): emoji:<style> or image folders paired by file name');
-  const ignored = ['loss', 'lr-d', 'latent-dim', 'hidden', 'conditional', 'r1', 'categorical', 'sample-every'].filter((k) => values[k] !== undefined);
-  if (ignored.length) throw new UsageError(`--model pix2pix does not take --${ignored[0]} (its loss is adversarial + 100 x L1, its networks a U-Net and a PatchGAN)`);
+/** The pairs the other way round: B's images as sources, A's as their targets. */
+export function reversedPairs(pairs: PairedDataset): PairedDataset {
+  return { name: `${pairs.name} (reversed)`, source: pairs.target, target: pairs.source, names: pairs.names };
+}
+
+/** Test-split metrics, when the data has a test split (emoji); folders have none. */
+function reportTestMetrics(directions: [string, Parameters<typeof translationMetrics>[0], PairedDataset][]): void {
+  for (const [label, generator, pairs] of directions) {
+    const m = translationMetrics(generator, pairs);
+    console.error(`gantry train: test split${label} (${m.count} pairs): L1 ${m.l1.toFixed(4)}, PSNR ${m.psnr.toFixed(2)} dB, SSIM ${m.ssim.toFixed(4)}`);
+  }
+}
+
+function reportTwoWay(r: TwoWayResult, test: PairedDataset | undefined): void {
+  if (test) reportTestMetrics([[', A -> B', r.gAB, test], [', B -> A', r.gBA, reversedPairs(test)]]);
+}
+
+/** The options every translation model takes from train's flags (--steps, --batch, --seed, --lr-g, --lr-decay, --checkpoint-every). */
+function commonOptions(values: Record<string, unknown>) {
   const steps = integerFlag(values.steps, 'steps', 1) ?? 3000;
-  const imageSize = integerFlag(values['image-size'], 'image-size', 4);
-  const options: Pix2pixOptions = {
-    seed: integerFlag(values.seed, 'seed', 0) ?? 0, steps, batchSize: integerFlag(values.batch, 'batch', 1) ?? 1,
+  return {
+    seed: integerFlag(values.seed, 'seed', 0) ?? 0, steps, batchSize: integerFlag(values.batch, 'batch', 1),
     learningRate: positiveNumberFlag(values['lr-g'], 'lr-g'), learningRateDecay: numberInRangeFlag(values['lr-decay'], 'lr-decay', 0, 1),
     checkpointEvery: integerFlag(values['checkpoint-every'], 'checkpoint-every', 0) ?? Math.max(1, Math.round(steps / 10)),
   };
+}
+
+const OBJECTIVES: Record<TranslationModel, string> = {
+  pix2pix: 'its loss is adversarial + 100 x L1, its networks a U-Net and a PatchGAN',
+  cyclegan: 'its loss is least squares + 10 x cycle + 5 x identity, its networks ResNet generators and PatchGANs',
+  discogan: 'its loss is the non-saturating GAN loss + reconstruction, its networks encoder-decoders',
+};
+
+/** gantry train --model pix2pix|cyclegan|discogan (pix2pix when only --target is given) with train's flag values (the common ones, --data, --target, --image-size, --out, --progress). */
+export async function trainTranslation(values: Record<string, unknown>): Promise<void> {
+  const model = values.model === undefined ? 'pix2pix' : values.model as TranslationModel;
+  if (!TRANSLATION_MODELS.includes(model)) throw new UsageError(`--target is for --model ${TRANSLATION_MODELS.join(', ')}, not --model ${String(values.model)}`);
+  const data = stringFlag(values.data, 'data');
+  const target = stringFlag(values.target, 'target');
+  if (!data || !target) {
+    throw new UsageError(model === 'pix2pix'
+      ? '--model pix2pix needs --data (the inputs) and --target (their targets): emoji:<style> or image folders paired by file name'
+      : `--model ${model} needs --data (domain A) and --target (domain B): emoji:<style> (unpaired halves of the training split) or two image folders`);
+  }
+  const ignored = ['loss', 'lr-d', 'latent-dim', 'hidden', 'conditional', 'r1', 'categorical', 'sample-every'].filter((k) => values[k] !== undefined);
+  if (ignored.length) throw new UsageError(`--model ${model} does not take --${ignored[0]} (${OBJECTIVES[model]})`);
+  const options = commonOptions(values);
+  const imageSize = integerFlag(values['image-size'], 'image-size', 4);
   const progress = choiceFlag(values.progress, 'progress', PROGRESS) ?? 'auto';
-  const out = stringFlag(values.out, 'out') ?? join('runs', `pix2pix-${target.replace(/[^A-Za-z0-9_-]+/g, '_').slice(-30)}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  const out = stringFlag(values.out, 'out') ?? join('runs', `${model}-${target.replace(/[^A-Za-z0-9_-]+/g, '_').slice(-30)}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   if (existsSync(join(out, 'config.json')) || existsSync(join(out, 'latest.json')) || isTranslationRun(out)) {
     throw new UsageError(`${out} already holds a run; continue it with --resume ${out}, or choose another --out`);
   }
   const backend = await selectBackend();
-  const run: TranslationRun = { format: 'gantry-translation-1', model: 'pix2pix', data, target, imageSize, createdAt: new Date().toISOString() };
-  const pairs = loadRunPairs(run);
+  const run: TranslationRun = { format: 'gantry-translation-1', model, data, target, imageSize, createdAt: new Date().toISOString() };
+  // the data loads before anything is written, so that a bad folder leaves no half-made run behind
+  const loaded = model === 'pix2pix' ? { pairs: loadRunPairs(run) } : { unpaired: loadRunUnpaired(run) };
   mkdirSync(out, { recursive: true });
   writeFileAtomic(join(out, TRANSLATION_FILE), `${JSON.stringify(run, null, 2)}\n`, out);
-  const { source, target: t } = pairs.train;
-  console.error(`gantry train: pix2pix ${data} -> ${target} (${source.count} pairs of [${source.itemShape}] -> [${t.itemShape}]), ` +
-    `${steps} steps of batch ${options.batchSize} on ${backend} -> ${out}`);
-  const r = await trainPix2pix(pairs.train, options, { runDir: out, progress });
-  reportTestMetrics(r.generator, pairs.test);
+  const batch = options.batchSize === undefined ? 'the default batch' : `batch ${options.batchSize}`;
+  if (loaded.pairs) {
+    const { source, target: t } = loaded.pairs.train;
+    console.error(`gantry train: pix2pix ${data} -> ${target} (${source.count} pairs of [${source.itemShape}] -> [${t.itemShape}]), ` +
+      `${options.steps} steps of ${batch} on ${backend} -> ${out}`);
+    const r = await trainPix2pix(loaded.pairs.train, options, { runDir: out, progress });
+    if (loaded.pairs.test) reportTestMetrics([['', r.generator, loaded.pairs.test]]);
+    console.error(`gantry train: done at step ${r.step}; run directory ${out}`);
+    return;
+  }
+  const { train, test } = loaded.unpaired!;
+  console.error(`gantry train: ${model} ${data} <-> ${target} (unpaired: ${train.a.count} images of [${train.a.itemShape}] in A, ${train.b.count} of ` +
+    `[${train.b.itemShape}] in B), ${options.steps} steps of ${batch} on ${backend} -> ${out}`);
+  const r = await (model === 'cyclegan' ? trainCycleGan : trainDiscoGan)(train, options, { runDir: out, progress });
+  reportTwoWay(r, test);
   console.error(`gantry train: done at step ${r.step}; run directory ${out}`);
 }
 
@@ -89,11 +148,21 @@ export async function resumeTranslation(runDir: string, values: Record<string, u
   const steps = integerFlag(values.steps, 'steps', 1);
   const progress = choiceFlag(values.progress, 'progress', PROGRESS) ?? 'auto';
   const backend = await selectBackend();
-  const pairs = loadRunPairs(run);
   const checkpoint = await fileRunStore(runDir).loadLatestCheckpoint();
-  if (!checkpoint) throw new Error(`${runDir} has no checkpoint to resume from; start it again with gantry train --model pix2pix`);
-  console.error(`gantry train: resuming ${runDir} from step ${checkpoint.state.step} on ${backend}`);
-  const r = await resumePix2pix(pairs.train, { runDir, progress, ...(steps === undefined ? {} : { steps }) });
-  reportTestMetrics(r.generator, pairs.test);
-  console.error(`gantry train: done at step ${r.step}; run directory ${runDir}`);
+  if (!checkpoint) throw new Error(`${runDir} has no checkpoint to resume from; start it again with gantry train --model ${run.model}`);
+  console.error(`gantry train: resuming ${run.model} run ${runDir} from step ${checkpoint.state.step} on ${backend}`);
+  const o = { runDir, progress, ...(steps === undefined ? {} : { steps }) };
+  let step: number;
+  if (run.model === 'pix2pix') {
+    const pairs = loadRunPairs(run);
+    const r = await resumePix2pix(pairs.train, o);
+    if (pairs.test) reportTestMetrics([['', r.generator, pairs.test]]);
+    step = r.step;
+  } else {
+    const { train, test } = loadRunUnpaired(run);
+    const r = await (run.model === 'cyclegan' ? resumeCycleGan : resumeDiscoGan)(train, o);
+    reportTwoWay(r, test);
+    step = r.step;
+  }
+  console.error(`gantry train: done at step ${step}; run directory ${runDir}`);
 }

@@ -1,5 +1,6 @@
 // gantry train --model pix2pix on two tiny generated PNG folders, --resume, then gantry translate: the
-// files, their sizes, the grid; a folder with an image that has no partner fails naming the file.
+// files, their sizes, the grid; a folder with an image that has no partner fails naming the file; the same
+// path for cyclegan and discogan, translating back with --direction ba.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -59,6 +60,7 @@ test('train pix2pix on paired folders for a few steps, then translate them: one 
   assert.deepEqual(size(join(out, 'grid.png')), [3 * 32 + 4 * 2, 4 * 32 + 5 * 2]);
   assert.match(r.err, /PSNR/);
 
+  assert.match((await runCommand(translateCommand, runDir, '--input', a, '--direction', 'ba', '--out', out)).err, /translates one way only/);
   const noTarget = join(root, 'out2');
   assert.equal((await runCommand(translateCommand, runDir, '--input', a, '--out', noTarget)).code, 0);
   assert.deepEqual(size(join(noTarget, 'grid.png')), [2 * 32 + 3 * 2, 4 * 32 + 5 * 2]);
@@ -71,4 +73,27 @@ test('a folder with an image that has no partner fails, naming the file', async 
   assert.notEqual(r.code, 0);
   assert.ok(r.err.includes(join(a, 'lonely.png')) && /no partner/.test(r.err), r.err);
   assert.equal(existsSync(join(root, 'run')), false, 'nothing is written before the data loaded');
+});
+
+test('cyclegan and discogan on two folders: train, resume, translate --direction ba with gBA; translation.json records the model', async () => {
+  const { a, b, root } = pairFolders(4);
+  for (const model of ['cyclegan', 'discogan']) {
+    const runDir = join(root, model);
+    const first = await runCommand(trainCommand, '--model', model, '--data', a, '--target', b, '--image-size', `${SIDE}`, '--steps', '1',
+      '--batch', '2', '--progress', 'off', '--out', runDir);
+    assert.equal(first.code, 0, first.err);
+    assert.match(first.err, /unpaired: 4 images of \[16,16,3\] in A, 4 of \[16,16,3\] in B/);
+    assert.equal(JSON.parse(readFileSync(join(runDir, 'translation.json'), 'utf8')).model, model);
+    const resumed = await runCommand(trainCommand, '--resume', runDir, '--steps', '2', '--progress', 'off');
+    assert.equal(resumed.code, 0, resumed.err);
+    assert.equal(JSON.parse(readFileSync(join(runDir, 'latest.json'), 'utf8')).step, 2);
+    const out = join(root, `${model}-ba`);
+    const r = await runCommand(translateCommand, runDir, '--input', b, '--target', a, '--direction', 'ba', '--out', out);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /through step 2 of .* \(ba\)/);
+    assert.deepEqual(readdirSync(out).sort(), ['grid.png', 'img0.png', 'img1.png', 'img2.png', 'img3.png']);
+    assert.match(r.err, /PSNR/);
+  }
+  const noCycle = await runCommand(trainCommand, '--model', 'cyclegan', '--data', a, '--target', b, '--r1', '1', '--out', join(root, 'x'));
+  assert.match(noCycle.err, /--model cyclegan does not take --r1/);
 });
