@@ -97,7 +97,7 @@ async function launch(command: string, argv: readonly string[], l: Launch): Prom
   const masterPort = l.masterPort ?? await freePort();
   const threads = process.env.GANTRY_TORCH_THREADS ?? String(Math.max(1, Math.floor(availableParallelism() / l.nproc)));
   const bin = fileURLToPath(new URL('../bin/gantry.mjs', import.meta.url));
-  console.error(`gantry ${command}: ${l.nproc} processes on this machine (ranks ${l.nodeRank * l.nproc}..${(l.nodeRank + 1) * l.nproc - 1} ` +
+  console.error(`gantry ${command}: ${l.nproc} process${l.nproc === 1 ? '' : 'es'} on this machine (ranks ${l.nodeRank * l.nproc}..${(l.nodeRank + 1) * l.nproc - 1} ` +
     `of ${worldSize}, ${threads} torch thread(s) each), rendezvous at ${l.masterAddr}:${masterPort}`);
   const tails = new Map<number, string>();
   const children: Array<{ rank: number; child: ChildProcess }> = [];
