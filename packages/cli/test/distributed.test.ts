@@ -12,7 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fileRunStore } from '@gantry/core/node';
+import { trainCommand } from '../src/commands/train.js';
 import { freePort, STOP_GRACE_MS } from '../src/distributed.js';
+import { runCommand } from './run-command.js';
 
 const worker = fileURLToPath(new URL('./distributed-worker.ts', import.meta.url));
 const gantry = fileURLToPath(new URL('../bin/gantry.mjs', import.meta.url));
@@ -123,5 +125,30 @@ test('gantry train --nproc 2: a rank killed with SIGKILL stops the run naming it
     assert.equal((await fileRunStore(out).loadLatestCheckpoint())?.state.step, target);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--nproc, --nnodes, --node-rank and --master: usage errors name the flag; models without data parallelism refuse to run as ranks', async () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['--nnodes', '2'], /--nnodes, --node-rank and --master go with --nproc/],
+    [['--nproc', '0'], /--nproc must be an integer >= 1/],
+    [['--nproc', '2', '--nnodes', '2'], /--nnodes > 1 needs --master/],
+    [['--nproc', '2', '--nnodes', '2', '--node-rank', '2', '--master', 'host:29500'], /--node-rank 2 is not below --nnodes 2/],
+    [['--nproc', '2', '--master', 'host'], /--master must be address:port/],
+  ];
+  for (const [args, message] of cases) {
+    const r = await runCommand(trainCommand, '--data', 'ring8', ...args);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.err, message);
+  }
+  const saved = process.env.WORLD_SIZE;
+  process.env.WORLD_SIZE = '2';
+  try {
+    const r = await runCommand(trainCommand, '--model', 'pix2pix', '--data', 'emoji:google', '--target', 'emoji:twitter');
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--model pix2pix does not train data-parallel yet/);
+  } finally {
+    if (saved === undefined) delete process.env.WORLD_SIZE;
+    else process.env.WORLD_SIZE = saved;
   }
 });
