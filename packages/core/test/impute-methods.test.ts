@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  createRng, discreteColumns, imputationRmse, impute, knnImpute, meanImpute, removeCompletelyAtRandom, roundColumns, type NumericMatrix,
+  createRng, discreteColumns, imputationRmse, impute, KNN_NEIGHBOURS, knnImpute, meanImpute, removeCompletelyAtRandom, roundColumns, type NumericMatrix,
 } from '../src/index.js';
 import { PYTHON, python } from './metrics-python.js';
 
@@ -107,8 +107,11 @@ test('auto: chooses on hidden cells only, beats column means where the columns c
   const auto = await run();
   const report = auto.report!;
   assert.equal(report.columns.length, 5);
-  // 10% of the ~1,600 observed cells are hidden; every candidate is scored on them
-  assert.ok(report.hiddenCells > 100 && report.hiddenCells < 250, `${report.hiddenCells} hidden cells`);
+  // one observed cell hidden per row (a tenth of 5 columns rounds up to one), short of 200 per column; every
+  // candidate is scored on them, and knn with the neighbour count that filled them best
+  assert.ok(report.hiddenCells > 350 && report.hiddenCells <= 400, `${report.hiddenCells} hidden cells`);
+  assert.ok(KNN_NEIGHBOURS.includes(report.knnNeighbours as 5), `knn neighbours ${report.knnNeighbours}`);
+  assert.equal((await impute(amputed, { seed: 4, candidates: ['knn'], k: 7 })).report!.knnNeighbours, 7);
   assert.deepEqual(Object.keys(report.scores).sort(), ['knn', 'mean', 'mice']);
   assert.ok(seen.slice(0, 3).every((s) => s.startsWith('scoring')) && seen.slice(3).every((s) => s.startsWith('final')));
   // the columns are linear in two factors: regression and neighbours beat means, on hidden and on real gaps
@@ -123,10 +126,10 @@ test('auto: chooses on hidden cells only, beats column means where the columns c
 
 test('auto on pure noise: the choice falls to column means (or a blend no worse than them on the hidden cells)', async () => {
   const rng = createRng(2);
-  const noise = { rows: 300, cols: 3, values: Float64Array.from({ length: 900 }, () => rng.normal()) };
+  const noise = { rows: 120, cols: 3, values: Float64Array.from({ length: 360 }, () => rng.normal()) };
   const { data, removed } = removeCompletelyAtRandom(noise, 0.2, createRng(3));
   const auto = await impute(data, { seed: 5, candidates: ['mean', 'knn', 'mice'] });
-  // 24 hidden cells per column are too few for a column of its own: one choice, made over all columns
+  // one hidden cell per row, about 40 per column, too few for a column of its own: one choice, made over all columns
   const [first, ...rest] = auto.report!.columns;
   assert.equal(first.basis, 'all columns');
   for (const c of rest) assert.deepEqual([c.first, c.second, c.weight, c.rounded, c.basis], [first.first, first.second, first.weight, first.rounded, first.basis]);

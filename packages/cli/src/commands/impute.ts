@@ -11,14 +11,15 @@ const usage = `usage: gantry impute <data.csv> --out <filled.csv> [options]
 Fills empty cells (and NA, N/A, NaN, nan, null). Every row, the column order, the header and the original
 text of every observed cell are kept exactly.
 
-The default method, auto, hides 10% of the observed cells, fills the table with every candidate method, and
-keeps per column the method (or blend of two, rounded or not) closest to the hidden cells' true values; then
+The default method, auto, hides observed cells (about one per row), fills the table with every candidate method
+(knn with 5, 10 and 20 neighbours), and keeps per column the method (or blend of two, rounded or not) closest
+to the hidden cells' true values; then
 fills the real gaps with it. It never sees the real gaps' values, and column means are a candidate.
 
 options:
   --out <file>          where to write the filled CSV (required; may not be the input)
   --method <m>          auto (default), gain (GAIN, Yoon et al. 2018), mice (chained regression), knn
-                        (5 nearest neighbours), mean (column means)
+                        (5 nearest neighbours, as scikit-learn's KNNImputer), mean (column means)
   --candidates <a,b>    the methods auto compares (default ${AUTO_CANDIDATES.join(',')})
   --seed <n>            random seed (default 0): the same seed gives the same output
   --iterations <n>      GAIN training iterations (default 10000, as in the paper)
@@ -46,7 +47,7 @@ function candidatesFlag(value: unknown): BaseImputeMethod[] | undefined {
 }
 
 function describeChoices(report: AutoReport): string[] {
-  const scores = Object.entries(report.scores).map(([m, r]) => `${m} ${r!.toFixed(4)}`).join(', ');
+  const scores = Object.entries(report.scores).map(([m, r]) => `${m}${m === 'knn' && report.knnNeighbours ? ` (k ${report.knnNeighbours})` : ''} ${r!.toFixed(4)}`).join(', ');
   return [
     `auto: RMSE on ${report.hiddenCells} hidden cells (range units): ${scores}`,
     ...report.columns.map((c) => `auto: column ${JSON.stringify(c.column)}: ${c.weight === 1 ? c.first : `${c.weight.toFixed(1)} ${c.first} + ${(1 - c.weight).toFixed(1)} ${c.second}`}` +
