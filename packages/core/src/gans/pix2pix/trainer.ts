@@ -14,12 +14,11 @@ import { patchGanDiscriminator, patchGanOutputSize } from '../../models/patchgan
 import { unetGenerator } from '../../models/unet.js';
 import { adam } from '../../optimizers.js';
 import { createRng } from '../../random.js';
-import {
-  checkpointToResume, continueTraining, reportingSteps, startTraining, type LoopOptions, type LoopResult, type Trainable,
-} from '../../train/loop.js';
+import { startTraining, type LoopResult, type Trainable } from '../../train/loop.js';
 import { withSeededMathRandom } from '../../train/seeded-math-random.js';
 import { takeShard } from '../../train/replicas.js';
 import { minimize, term } from '../../train/update.js';
+import { resumeVariant, withProgress, type VariantRunOptions } from '../variant-run.js';
 
 export const PIX2PIX_KIND = 'pix2pix';
 
@@ -63,11 +62,7 @@ export interface Pix2pixConfig extends Pix2pixOptions {
   pairs: number;
 }
 
-export interface Pix2pixRunOptions extends LoopOptions {
-  /** called every progressEvery steps (default 100) and at the last */
-  onProgress?: (p: { step: number; losses: Record<string, number> }) => void;
-  progressEvery?: number;
-}
+export type Pix2pixRunOptions = VariantRunOptions;
 
 /** The trained networks of a pix2pix run (D absent for objective 'l1'). */
 export interface Pix2pixResult {
@@ -182,13 +177,6 @@ export function pix2pixTrainable(pairs: PairedDataset, options: Pix2pixOptions):
   };
 }
 
-/** The run's loop options with run.onProgress called every progressEvery steps and at the last (pix2pix, CycleGAN, DiscoGAN). */
-export function withProgress(run: Pix2pixRunOptions, steps: number): LoopOptions {
-  const every = run.progressEvery ?? 100;
-  const report = run.onProgress;
-  return reportingSteps(run, (s) => s % every === 0 || s === steps, report && (({ step, losses }) => report({ step, losses })));
-}
-
 function resultOf(r: LoopResult, t: Trainable): Pix2pixResult {
   for (const optimizer of Object.values(t.optimizers)) optimizer.dispose();
   return { generator: r.models.generator, discriminator: r.models.discriminator, step: r.step, stopped: r.stopped, losses: r.losses };
@@ -217,11 +205,9 @@ export function requireSamePairs(config: Pix2pixConfig, pairs: PairedDataset, wh
 
 /** Continues a pix2pix run from its newest checkpoint on the same pairs; the result equals an uninterrupted run's. */
 export async function resumePix2pix(pairs: PairedDataset, run: Pix2pixRunOptions & { steps?: number }): Promise<Pix2pixResult> {
-  const { store, checkpoint } = await checkpointToResume(PIX2PIX_KIND, run, 'resumePix2pix');
-  const config = checkpoint.state.config as Pix2pixConfig;
-  requireSamePairs(config, pairs, store.location);
-  const trainable = pix2pixTrainable(pairs, config);
-  const steps = run.steps ?? checkpoint.state.totalSteps;
-  const r = await continueTraining(trainable, checkpoint, { ...withProgress(run, steps), store, runDir: undefined, progress: run.progress ?? 'off', steps });
-  return resultOf(r, trainable);
+  const { result, trainable } = await resumeVariant<Pix2pixConfig>(PIX2PIX_KIND, 'resumePix2pix', run, (config, where) => {
+    requireSamePairs(config, pairs, where);
+    return pix2pixTrainable(pairs, config);
+  });
+  return resultOf(result, trainable);
 }

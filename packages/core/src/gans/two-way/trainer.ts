@@ -12,11 +12,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { sampleUnpaired, validateUnpaired, type UnpairedImages } from '../../data/unpaired.js';
 import { adam } from '../../optimizers.js';
-import {
-  checkpointToResume, continueTraining, startTraining, type LoopResult, type Trainable,
-} from '../../train/loop.js';
+import { startTraining, type LoopResult, type Trainable } from '../../train/loop.js';
 import { minimize, term } from '../../train/update.js';
-import { withProgress, type Pix2pixRunOptions } from '../pix2pix/trainer.js';
+import { resumeVariant, withProgress, type VariantRunOptions } from '../variant-run.js';
 import { PooledHistory } from './pooled-history.js';
 
 /** The options every two-way variant takes. */
@@ -55,7 +53,7 @@ export interface TwoWaySpec {
 }
 
 /** Run options as pix2pix's: the loop's, plus onProgress every progressEvery steps. */
-export type TwoWayRunOptions = Pix2pixRunOptions;
+export type TwoWayRunOptions = VariantRunOptions;
 
 export interface TwoWayResult {
   gAB: tfl.LayersModel;
@@ -178,11 +176,9 @@ export function requireSameImages(config: TwoWayData, images: UnpairedImages, wh
 /** Continues a two-way run of `kind` from its newest checkpoint; the result equals an uninterrupted run's. */
 export async function resumeTwoWay<C extends TwoWayOptions & TwoWayData>(kind: string, rebuild: (images: UnpairedImages, config: C) => Trainable,
   images: UnpairedImages, run: TwoWayRunOptions & { steps?: number }, what: string): Promise<TwoWayResult> {
-  const { store, checkpoint } = await checkpointToResume(kind, run, what);
-  const config = checkpoint.state.config as C;
-  requireSameImages(config, images, store.location);
-  const trainable = rebuild(images, config);
-  const steps = run.steps ?? checkpoint.state.totalSteps;
-  const r = await continueTraining(trainable, checkpoint, { ...withProgress(run, steps), store, runDir: undefined, progress: run.progress ?? 'off', steps });
-  return resultOf(r, trainable);
+  const { result, trainable } = await resumeVariant<C>(kind, what, run, (config, where) => {
+    requireSameImages(config, images, where);
+    return rebuild(images, config);
+  });
+  return resultOf(result, trainable);
 }
