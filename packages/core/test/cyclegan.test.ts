@@ -4,11 +4,15 @@
 // history pools full and swapping) and resumed ends bit for bit where an uninterrupted run ends.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
+import '../src/node.js';
 import {
-  createRng, cycleGanTrainable, discoGanTrainable, imageFamily, memoryRunStore, resumeCycleGan, resumeDiscoGan, sampleUnpaired,
+  createRng, cycleGanTrainable, discoGanTrainable, imageFamily, resumeCycleGan, resumeDiscoGan, sampleUnpaired,
   trainCycleGan, trainDiscoGan, unpairedHalves, type CycleGanOptions, type DiscoGanOptions, type PairedDataset,
 } from '../src/index.js';
 import { tinyPairs, weightValues } from './pix2pix-fixtures.js';
@@ -109,22 +113,22 @@ test('CycleGAN\'s first G update descends adv + 10 * cycle + 5 * identity (Adam\
   assert.ok(checked > 100, `${checked} weights checked`);
 });
 
-test('stopped at step 2 (pools full, swapping) and resumed: CycleGAN and DiscoGAN end bit for bit as uninterrupted runs', async () => {
+test('stopped at step 2 (pools full, swapping) and resumed from its run directory: CycleGAN and DiscoGAN end bit for bit as uninterrupted runs', async () => {
   const variants = [
     { name: 'cyclegan', train: trainCycleGan, resume: resumeCycleGan, options: cycleOptions },
     { name: 'discogan', train: trainDiscoGan, resume: resumeDiscoGan, options: discoOptions },
   ] as const;
   for (const v of variants) {
-    const store = memoryRunStore();
+    const runDir = mkdtempSync(join(tmpdir(), `gantry-${v.name}-resume-`));
     const stop = new AbortController();
-    const first = await v.train(images(), v.options, { store, signal: stop.signal, callbacks: { onStep: ({ step }) => { if (step === 2) stop.abort(); } } });
+    const first = await v.train(images(), v.options, { runDir, signal: stop.signal, callbacks: { onStep: ({ step }) => { if (step === 2) stop.abort(); } } });
     assert.equal(first.step, 2, v.name);
-    const resumed = await v.resume(images(), { store });
+    const resumed = await v.resume(images(), { runDir });
     const straight = await v.train(images(), v.options);
     assert.equal(resumed.step, v.options.steps);
     for (const model of ['gAB', 'gBA', 'dA', 'dB'] as const) {
       assert.deepEqual(await weightValues(resumed[model]), await weightValues(straight[model]), `${v.name} ${model}`);
     }
-    await assert.rejects(v.resume(images(6), { store, steps: 8 }), /was trained on 4 images of \[8,8,3\] \(A\) and 4 of \[8,8,3\] \(B\), not 3/);
+    await assert.rejects(v.resume(images(6), { runDir, steps: 8 }), /was trained on 4 images of \[8,8,3\] \(A\) and 4 of \[8,8,3\] \(B\), not 3/);
   }
 });
