@@ -99,22 +99,26 @@ function resolveOptions(data: NumericMatrix, options: GainOptions) {
   return o;
 }
 
-/** GAIN as the loop sees it, with the run's RNG after the weights were drawn from it and what the imputer needs. */
 /**
  * This rank's rows of a full batch's tensors (consumed). The loss weights were normalised over the full
  * batch, so a rank's loss is its part of a sum: scaled by the world size, the ranks' mean is that sum.
  */
 function shardGainBatch(full: GainBatchTensors, replicas: Replicas): GainBatchTensors {
   if (replicas.worldSize === 1) return full;
-  const weights = new Set<keyof GainBatchTensors>(['discriminatorWeight', 'adversarialWeight', 'reconstructionWeight']);
-  const entries = (Object.keys(full) as Array<keyof GainBatchTensors>).map((name) => [name, tf.tidy(() => {
-    const mine = shardRows(full[name], replicas);
-    return weights.has(name) ? tf.mul(mine, replicas.worldSize) : mine;
-  })] as const);
-  disposeGainBatch(full);
-  return Object.fromEntries(entries) as unknown as GainBatchTensors;
+  const rows = (t: tf.Tensor2D) => shardRows(t, replicas);
+  const weights = (t: tf.Tensor2D) => tf.tidy(() => tf.mul(rows(t), replicas.worldSize) as tf.Tensor2D);
+  try {
+    return {
+      generatorInput: rows(full.generatorInput), observed: rows(full.observed), notMask: rows(full.notMask), mask: rows(full.mask),
+      hint: rows(full.hint), discriminatorWeight: weights(full.discriminatorWeight), adversarialWeight: weights(full.adversarialWeight),
+      reconstructionWeight: weights(full.reconstructionWeight),
+    };
+  } finally {
+    disposeGainBatch(full);
+  }
 }
 
+/** GAIN as the loop sees it, with the run's RNG after the weights were drawn from it and what the imputer needs. */
 export function gainTrainable(data: NumericMatrix, options: GainOptions): { trainable: Trainable; rng: Rng; imputer(generator: tfl.LayersModel, rng: Rng): GainImputer } {
   checkMatrix(data, 'trainGain');
   requireEveryColumnObserved(data, 'trainGain');
