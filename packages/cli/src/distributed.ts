@@ -114,6 +114,9 @@ async function launch(command: string, argv: readonly string[], l: Launch): Prom
     child.stderr?.on('data', (chunk: Buffer) => tails.set(rank, ((tails.get(rank) ?? '') + chunk.toString()).slice(-4000)));
     children.push({ rank, child });
   }
+  // a signal to the launcher alone (a scheduler's SIGTERM) must not leave the ranks running without it
+  const forward = (signal: NodeJS.Signals) => { for (const { child } of children) if (child.exitCode === null) child.kill(signal); };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, forward);
   let failure: Exit | undefined;
   const exits = children.map(({ rank, child }) => new Promise<Exit>((resolve) => {
     child.on('exit', (code, signal) => {
@@ -126,6 +129,7 @@ async function launch(command: string, argv: readonly string[], l: Launch): Prom
     });
   }));
   await Promise.all(exits);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, forward);
   if (failure === undefined) return;
   const tail = tails.get(failure.rank);
   if (tail) console.error(tail.trimEnd().split('\n').map((line) => `[rank ${failure!.rank}] ${line}`).join('\n'));
