@@ -15,7 +15,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-WORKLOADS = ("mlp2d", "dcgan28", "wgangp28", "gain16")
+from translation_peer import cyclegan64, pix2pix64
+
+WORKLOADS = ("mlp2d", "dcgan28", "wgangp28", "gain16", "pix2pix64", "cyclegan64")
 
 
 def bce_with_logits(logits, label):
@@ -177,7 +179,8 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
     repo_root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-    builders = {"mlp2d": mlp2d, "dcgan28": dcgan28, "wgangp28": wgangp28, "gain16": lambda: gain16(repo_root)}
+    builders = {"mlp2d": mlp2d, "dcgan28": dcgan28, "wgangp28": wgangp28, "gain16": lambda: gain16(repo_root),
+                "pix2pix64": pix2pix64, "cyclegan64": cyclegan64}
     if args.describe:
         counts = {}
         for name in (WORKLOADS if args.workload == "all" else (args.workload,)):

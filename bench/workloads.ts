@@ -12,6 +12,8 @@ import * as tfl from '@tensorflow/tfjs-layers';
 
 import { adam, dense } from '@gantry/core';
 
+import { cyclegan64, pix2pix64 } from './translation-workloads.js';
+
 /** One training step; resolves once its results are computed (the loss is read back). */
 export type Step = () => Promise<number>;
 
@@ -22,7 +24,7 @@ export function trainableParameterCount(model: tfl.LayersModel): number {
   return model.trainableWeights.reduce((sum, w) => sum + w.shape.reduce((a, b) => (a ?? 1) * (b ?? 1), 1)!, 0);
 }
 
-export const WORKLOADS = ['mlp2d', 'dcgan28', 'wgangp28', 'gain16'] as const;
+export const WORKLOADS = ['mlp2d', 'dcgan28', 'wgangp28', 'gain16', 'pix2pix64', 'cyclegan64'] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
 /** Kernels a workload needs that some backends lack (the runner reports n/a instead of failing). */
@@ -31,17 +33,19 @@ export const REQUIRED_KERNELS: Record<WorkloadName, string[]> = {
   dcgan28: ['Conv2DBackpropFilter'],
   wgangp28: ['Conv2DBackpropFilter'],
   gain16: [],
+  pix2pix64: ['Conv2DBackpropFilter'],
+  cyclegan64: ['Conv2DBackpropFilter'],
 };
 
 const bceWithLogits = (logits: tf.Tensor, label: 1 | 0): tf.Scalar =>
   // -log(sigmoid(l)) = softplus(-l);  -log(1 - sigmoid(l)) = softplus(l)
   tf.mean(tf.softplus(label === 1 ? tf.neg(logits) : logits));
 
-function trainableOf(model: tfl.LayersModel): tf.Variable[] {
+export function trainableOf(model: tfl.LayersModel): tf.Variable[] {
   return model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
 }
 
-async function minimizeAndRead(opt: tf.Optimizer, loss: () => tf.Scalar, vars: tf.Variable[]): Promise<number> {
+export async function minimizeAndRead(opt: tf.Optimizer, loss: () => tf.Scalar, vars: tf.Variable[]): Promise<number> {
   const cost = opt.minimize(loss, true, vars);
   if (cost == null) throw new Error('optimizer.minimize returned no cost');
   const value = (await cost.data())[0];
@@ -245,5 +249,7 @@ export function buildWorkload(name: WorkloadName, repoRoot: string): Workload {
     case 'dcgan28': return dcgan28();
     case 'wgangp28': return wgangp28();
     case 'gain16': return gain16(repoRoot);
+    case 'pix2pix64': return pix2pix64();
+    case 'cyclegan64': return cyclegan64();
   }
 }
