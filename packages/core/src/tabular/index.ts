@@ -6,6 +6,7 @@ export * from './baselines.js';
 export * from './knn-impute.js';
 export * from './impute.js';
 export * from '../gans/gain/index.js';
+export * from '../gans/misgan/index.js';
 export * from './impute-csv.js';
 export * from '../gans/anomaly/index.js';
 export * from './table-classifier.js';
