@@ -18,15 +18,17 @@ fills the real gaps with it. It never sees the real gaps' values, and column mea
 
 options:
   --out <file>          where to write the filled CSV (required; may not be the input)
-  --method <m>          auto (default), gain (GAIN, Yoon et al. 2018), mice (chained regression), knn
-                        (5 nearest neighbours, as scikit-learn's KNNImputer), mean (column means)
+  --method <m>          auto (default), gain (GAIN, Yoon et al. 2018), misgan (MisGAN, Li et al. 2019),
+                        mice (chained regression), knn (5 nearest neighbours, as scikit-learn's KNNImputer),
+                        mean (column means)
   --candidates <a,b>    the methods auto compares (default ${AUTO_CANDIDATES.join(',')})
   --seed <n>            random seed (default 0): the same seed gives the same output
-  --iterations <n>      GAIN training iterations (default 10000, as in the paper)
-  --batch-size <n>      default 128
+  --iterations <n>      GAIN training iterations (default 10000, as in the paper), or MisGAN's steps (default
+                        2000, each 5 critic updates and one update of each generator and the imputer)
+  --batch-size <n>      default 128 (GAIN), 64 (MisGAN)
   --hint-rate <p>       default 0.9
   --hint code|paper     hint as in the authors' code (default) or as in the paper's Section 4
-  --alpha <x>           weight of the reconstruction loss, default 100
+  --alpha <x>           weight of GAIN's reconstruction loss, default 100
   --delimiter <c>       field delimiter, default ","
   --no-header           the first line is data; columns are named c0, c1, ...
   --missing <a,b,...>   cell texts that mean "missing" (default: ,NA,N/A,NaN,nan,null)
@@ -69,16 +71,19 @@ export const imputeCommand = command('impute', summary, usage, async (argv) => {
   const values = parsed.values as CsvInputValues;
   const { input, out } = csvInputAndOutput(parsed.positionals, values, 'filled.csv');
   // every value checked before the file is read, so that a typo costs neither reading nor training
-  const iterations = integerFlag(values.iterations, 'iterations', 0) ?? 10000;
+  const method = choiceFlag(values.method, 'method', IMPUTE_METHODS) ?? 'auto';
+  const givenIterations = integerFlag(values.iterations, 'iterations', 0);
+  const givenBatch = integerFlag(values['batch-size'], 'batch-size', 1);
+  const iterations = givenIterations ?? (method === 'misgan' ? 2000 : 10000);
+  const misgan = { steps: iterations, ...(givenBatch === undefined ? {} : { batchSize: givenBatch }) };
   const gain = {
     seed: integerFlag(values.seed, 'seed', 0) ?? 0,
     iterations,
-    batchSize: integerFlag(values['batch-size'], 'batch-size', 1) ?? 128,
+    batchSize: givenBatch ?? 128,
     hint: choiceFlag(values.hint, 'hint', ['code', 'paper'] as const) ?? 'code',
     hintRate: numberInRangeFlag(values['hint-rate'], 'hint-rate', 0, 1) ?? 0.9,
     alpha: numberInRangeFlag(values.alpha, 'alpha', 0, Infinity) ?? 100,
   };
-  const method = choiceFlag(values.method, 'method', IMPUTE_METHODS) ?? 'auto';
   const candidates = candidatesFlag(values.candidates);
   if (candidates && method !== 'auto') throw new UsageError(`--candidates is for --method auto, not ${method}`);
   const reading = csvReadOptions(values);
@@ -95,6 +100,12 @@ export const imputeCommand = command('impute', summary, usage, async (argv) => {
     onMethod: values.quiet ? undefined : (m, phase) => console.error(`impute: ${phase === 'scoring' ? 'scoring' : 'filling with'} ${m}`),
     progressEvery: Math.max(1, Math.floor(iterations / 10)),
     onProgress: values.quiet ? undefined : (p) => console.error(`impute: iteration ${p.iteration + 1}/${iterations}  D loss ${p.discriminatorLoss.toFixed(4)}  reconstruction MSE ${p.reconstructionMse.toFixed(5)}`),
+    misgan,
+    misganRun: {
+      progressEvery: Math.max(1, Math.floor(iterations / 10)),
+      onProgress: values.quiet ? undefined : (p) => console.error(`impute: MisGAN step ${p.step}/${iterations}  ` +
+        `critics: data ${p.losses['d/data'].toFixed(4)} mask ${p.losses['d/mask'].toFixed(4)} imputer ${p.losses['d/impute'].toFixed(4)}`),
+    },
   });
   writeFileSync(out, result.text);
   if (!values.quiet && result.report) for (const line of describeChoices(result.report)) console.error(`impute: ${line}`);

@@ -8,7 +8,7 @@ import type { NumericMatrix } from './matrix.js';
 import { discreteColumns } from './scaling.js';
 
 export interface ImputeCsvOptions extends Omit<GainOptions, 'roundColumns'>, Pick<GainRunOptions, 'onProgress' | 'progressEvery' | 'signal'>,
-  Pick<ImputeOptions, 'method' | 'candidates' | 'holdout' | 'k' | 'onMethod'> {
+  Pick<ImputeOptions, 'method' | 'candidates' | 'holdout' | 'k' | 'onMethod' | 'misgan' | 'misganRun'> {
   /** Label for error messages (the file path). */
   source?: string;
   delimiter?: string;
@@ -84,10 +84,12 @@ export async function imputeCsvText(text: string, options: ImputeCsvOptions): Pr
   });
 
   const {
-    onProgress, progressEvery, signal, method, candidates, holdout, k, onMethod, seed,
+    onProgress, progressEvery, signal, method, candidates, holdout, k, onMethod, seed, misgan, misganRun,
     source: _source, delimiter: _delimiter, header: _header, missingTokens: _missing, schema: _schema, ...gain
   } = options;
-  const result = await impute(data, { seed, method, candidates, holdout, k, onMethod, roundColumns: rounded, gain, gainRun: { onProgress, progressEvery, signal } });
+  const result = await impute(data, {
+    seed, method, candidates, holdout, k, onMethod, roundColumns: rounded, gain, gainRun: { onProgress, progressEvery, signal }, misgan, misganRun: { signal, ...misganRun },
+  });
   const filledMatrix = result.data.values;
 
   const eol = text.includes('\r\n') ? '\r\n' : '\n';

@@ -5,6 +5,7 @@
 // chosen methods run on the table as given. The real gaps' values are never seen, and column means are a
 // candidate, so on the hidden cells auto never does worse than them.
 import { trainGain, type GainOptions, type GainRunOptions } from '../gans/gain/trainer.js';
+import { trainMisgan, type MisganOptions, type MisganRunOptions } from '../gans/misgan/trainer.js';
 import { createRng, permutation } from '../random.js';
 import { chainedRegressionImpute, meanImpute } from './baselines.js';
 import { knnImpute } from './knn-impute.js';
@@ -12,10 +13,10 @@ import { imputationRmse } from './missingness.js';
 import { checkMatrix, columnName, requireEveryColumnObserved, type NumericMatrix } from './matrix.js';
 import { discreteColumns, fitMinMax, roundColumns } from './scaling.js';
 
-export const IMPUTE_METHODS = ['auto', 'gain', 'mice', 'knn', 'mean'] as const;
+export const IMPUTE_METHODS = ['auto', 'gain', 'misgan', 'mice', 'knn', 'mean'] as const;
 export type ImputeMethod = typeof IMPUTE_METHODS[number];
 export type BaseImputeMethod = Exclude<ImputeMethod, 'auto'>;
-/** What auto tries by default: every method. */
+/** What auto tries: every method but MisGAN, which costs several times GAIN's CPU time (docs/misgan.md). */
 export const AUTO_CANDIDATES: readonly BaseImputeMethod[] = ['mean', 'knn', 'mice', 'gain'];
 
 export interface ImputeOptions {
@@ -31,6 +32,9 @@ export interface ImputeOptions {
   /** GAIN's settings (its seed is the imputation's). */
   gain?: Omit<GainOptions, 'seed' | 'roundColumns'>;
   gainRun?: GainRunOptions;
+  /** MisGAN's settings (its seed is the imputation's). */
+  misgan?: Omit<MisganOptions, 'seed' | 'roundColumns'>;
+  misganRun?: MisganRunOptions;
   /** Neighbours of the knn method. Default 5; auto, when none is given, picks among KNN_NEIGHBOURS on the hidden cells. */
   k?: number;
   /** Told when a method starts: auto's scoring run (on the table with cells hidden) or the final one. */
@@ -128,14 +132,17 @@ async function fillWith(method: BaseImputeMethod, m: NumericMatrix, o: ImputeOpt
     case 'mean': return meanImpute(m);
     case 'knn': return knnImpute(m, { k: o.k });
     case 'mice': return chainedRegressionImpute(m, { roundColumns: none });
-    case 'gain': {
-      const imputer = await trainGain(m, { ...o.gain, seed: o.seed, roundColumns: none }, o.gainRun);
-      try {
-        return imputer.impute(m);
-      } finally {
-        imputer.dispose();
-      }
-    }
+    case 'gain': return fillAndRelease(await trainGain(m, { ...o.gain, seed: o.seed, roundColumns: none }, o.gainRun), m);
+    case 'misgan': return fillAndRelease(await trainMisgan(m, { ...o.misgan, seed: o.seed, roundColumns: none }, o.misganRun), m);
+  }
+}
+
+/** A trained imputer's fill of m; the imputer is released. */
+function fillAndRelease(imputer: { impute(m: NumericMatrix): NumericMatrix; dispose(): void }, m: NumericMatrix): NumericMatrix {
+  try {
+    return imputer.impute(m);
+  } finally {
+    imputer.dispose();
   }
 }
 
