@@ -17,3 +17,4 @@ export * from './gans/pix2pix/index.js';
 export * from './gans/cyclegan/index.js';
 export * from './gans/discogan/index.js';
 export * from './gans/ssl/index.js';
+export * from './gans/srgan/index.js';

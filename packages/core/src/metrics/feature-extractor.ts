@@ -63,7 +63,8 @@ function decodeFloat32(b64: string, shape: number[], name: string): Float32Array
   return Float32Array.from({ length: count }, (_, i) => view.getFloat32(4 * i, true));
 }
 
-function applyLayer(x: tf.Tensor, layer: ClassifierLayer, w: Record<string, tf.Tensor>): tf.Tensor {
+/** One step of a classifier on tensors (differentiable: SRGAN's content loss runs through it). */
+export function applyClassifierLayer(x: tf.Tensor, layer: ClassifierLayer, w: Record<string, tf.Tensor>): tf.Tensor {
   switch (layer.op) {
     case 'conv': {
       const p = layer.padding;
@@ -80,19 +81,26 @@ function applyLayer(x: tf.Tensor, layer: ClassifierLayer, w: Record<string, tf.T
   }
 }
 
-export function featureExtractorFromJson(json: ClassifierWeightsJson, name = json.dataset): FeatureExtractor {
+/** A classifier file's network and its weights as tensors (the caller disposes them), checked. */
+export function classifierNetwork(json: ClassifierWeightsJson, name = json.dataset): { layers: readonly ClassifierLayer[]; weights: Record<string, tf.Tensor> } {
   if (json.format !== 'gantry-classifier-v1') throw new Error(`${name}: unknown classifier format ${String(json.format)} (expected gantry-classifier-v1)`);
   const layers = json.layers ?? MNIST_LAYERS;
   const last = layers[layers.length - 1];
   if (last?.op !== 'dense') throw new Error(`${name}: a classifier's last layer must be dense (its input is the features)`);
   const required = layers.flatMap((l) => (l.op === 'conv' || l.op === 'dense' ? [`${l.name}/kernel`, `${l.name}/bias`] : []));
   for (const k of required) if (!json.weights[k]) throw new Error(`${name}: classifier weights lack ${k}`);
-  const w: Record<string, tf.Tensor> = {};
-  for (const k of required) w[k] = tf.tensor(decodeFloat32(json.weights[k].data, json.weights[k].shape, k), json.weights[k].shape, 'float32');
+  const weights: Record<string, tf.Tensor> = {};
+  for (const k of required) weights[k] = tf.tensor(decodeFloat32(json.weights[k].data, json.weights[k].shape, k), json.weights[k].shape, 'float32');
+  return { layers, weights };
+}
+
+export function featureExtractorFromJson(json: ClassifierWeightsJson, name = json.dataset): FeatureExtractor {
+  const { layers, weights: w } = classifierNetwork(json, name);
+  const last = layers[layers.length - 1];
   const [h, wd, c] = json.inputShape;
   const forward = (x: tf.Tensor4D): [tf.Tensor2D, tf.Tensor2D] => {
-    const features = layers.slice(0, -1).reduce<tf.Tensor>((t, l) => applyLayer(t, l, w), x) as tf.Tensor2D;
-    return [features, applyLayer(features, last, w) as tf.Tensor2D];
+    const features = layers.slice(0, -1).reduce<tf.Tensor>((t, l) => applyClassifierLayer(t, l, w), x) as tf.Tensor2D;
+    return [features, applyClassifierLayer(features, last, w) as tf.Tensor2D];
   };
   return {
     name, inputShape: json.inputShape, featureDim: json.featureDim, numClasses: json.numClasses,
