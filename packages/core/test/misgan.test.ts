@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  continueTraining, createRng, criticLoss, criticOf, denseNetwork, imputationRmse, imputeBatch, impute, latestCheckpointOf, maskData,
-  maskProbabilities, memoryRunStore, misganTrainable, playerLoss, removeCompletelyAtRandom, resumeMisgan, startTraining, trainMisgan,
+  continueTraining, createRng, criticLoss, criticOf, denseNetwork, imputationRmse, imputeBatch, imputerOutput, impute, latestCheckpointOf, maskData,
+  maskProbabilities, observedMismatch, memoryRunStore, misganTrainable, playerLoss, removeCompletelyAtRandom, resumeMisgan, startTraining, trainMisgan,
   type LossTerms, type MisganOptions,
 } from '../src/index.js';
 import { correlatedTable } from './table-fixtures.js';
@@ -17,7 +17,7 @@ const close = (actual: number, expected: number, what: string) =>
   assert.ok(Math.abs(actual - expected) <= 1e-5 * Math.max(1, Math.abs(expected)), `${what}: ${actual} vs hand ${expected}`);
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 
-test('maskData, the mask probabilities and the imputer\'s completion equal their hand computation', () => {
+test('maskData, the mask probabilities, the imputer\'s completion and its mismatch term equal their hand computation', () => {
   const x = [[0.2, 0.9, 0.4], [0.7, 0.1, 0.5]];
   const m = [[1, 0, 1], [0, 1, 1]];
   const masked = maskData(tf.tensor2d(x), tf.tensor2d(m), 0.25).arraySync();
@@ -35,6 +35,11 @@ test('maskData, the mask probabilities and the imputer\'s completion equal their
     const out = sigmoid(input.reduce((s, u, k) => s + u * kernel[k][j], bias[j]));
     close(completed[i][j], m[i][j] ? v : out, `completion [${i}, ${j}]`);
   }));
+  // the mismatch term: squared error of I's raw output on the observed entries, averaged over them
+  const out = imputerOutput(imputer, tf.tensor2d(x), tf.tensor2d(m), tf.tensor2d(noise)).arraySync();
+  let sq = 0;
+  x.forEach((row, i) => row.forEach((v, j) => { sq += m[i][j] * (out[i][j] - v) ** 2; }));
+  close(observedMismatch(tf.tensor2d(x), tf.tensor2d(m), tf.tensor2d(out)).dataSync()[0], sq / 4, 'observed mismatch');
 });
 
 test('a critic\'s loss is mean D(fake) - mean D(real) plus the gradient penalty; a player\'s is -mean D(its output)', () => {
@@ -55,7 +60,7 @@ test('a critic\'s loss is mean D(fake) - mean D(real) plus the gradient penalty;
   tf.dispose(Object.values(parts));
 });
 
-const tiny: MisganOptions = { seed: 7, steps: 4, batchSize: 8, criticSteps: 2, latentDim: 4, width: 8 };
+const tiny: MisganOptions = { seed: 7, steps: 4, batchSize: 8, criticSteps: 2, latentDim: 4, width: 8, gamma: 1 };
 
 test('a few MisGAN steps on a tiny table: finite losses, observed cells kept, discrete columns rounded, no tensor left', async () => {
   const truth = correlatedTable(60, 1);
@@ -67,7 +72,7 @@ test('a few MisGAN steps on a tiny table: finite losses, observed cells kept, di
   imputer.dispose();
   assert.equal(tf.memory().numTensors, before);
   assert.deepEqual(seen.map((l) => Object.keys(l).sort()), Array(3).fill(
-    ['d/data', 'd/data_gp', 'd/impute', 'd/impute_gp', 'd/mask', 'd/mask_gp', 'g/data', 'g/data_impute', 'g/impute', 'g/mask', 'g/mask_data']));
+    ['d/data', 'd/data_gp', 'd/impute', 'd/impute_gp', 'd/mask', 'd/mask_gp', 'g/data', 'g/data_impute', 'g/impute', 'g/impute_observed', 'g/mask', 'g/mask_data']));
   assert.ok(seen.every((l) => Object.values(l).every(Number.isFinite)));
   for (let k = 0; k < data.values.length; k++) {
     if (!Number.isNaN(data.values[k])) assert.equal(filled.values[k], data.values[k]);

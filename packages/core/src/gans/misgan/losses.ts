@@ -48,12 +48,26 @@ export function maskProbabilities(logits: tf.Tensor2D, temperature: number): tf.
   return tf.sigmoid(temperature === 1 ? logits : tf.div<tf.Tensor2D>(logits, temperature));
 }
 
-/**
- * The imputer's completion: I sees the observed values with noise w where entries are missing, x * m + w * (1 - m),
- * and its sigmoid output fills the missing entries; observed ones are kept, x * m + I(.) * (1 - m).
- */
+/** The imputer's output I(x, m, w): it sees the observed values, and noise w where entries are missing, x m + w (1 - m). */
+export function imputerOutput(imputer: tfl.LayersModel, x: tf.Tensor2D, mask: tf.Tensor2D, noise: tf.Tensor2D): tf.Tensor2D {
+  return tf.sigmoid(applyDenseNetwork(imputer, tf.add(tf.mul(x, mask), tf.mul(noise, tf.sub(1, mask)))));
+}
+
+/** x m + out (1 - m): the imputer's output fills the missing entries, observed ones are kept. */
+export function complete(x: tf.Tensor2D, mask: tf.Tensor2D, out: tf.Tensor2D): tf.Tensor2D {
+  return tf.add(tf.mul(x, mask), tf.mul(out, tf.sub(1, mask)));
+}
+
+/** The imputer's completion of a batch: complete(x, m, I(x, m, w)). */
 export function imputeBatch(imputer: tfl.LayersModel, x: tf.Tensor2D, mask: tf.Tensor2D, noise: tf.Tensor2D): tf.Tensor2D {
-  const notMask = tf.sub(1, mask);
-  const out = tf.sigmoid(applyDenseNetwork(imputer, tf.add(tf.mul(x, mask), tf.mul(noise, notMask))));
-  return tf.add(tf.mul(x, mask), tf.mul(out, notMask));
+  return complete(x, mask, imputerOutput(imputer, x, mask, noise));
+}
+
+/**
+ * sum(m (out - x)^2) / sum(m): the imputer's squared error on the entries it was shown (its output is not replaced
+ * there), the authors' optional "mismatch" term (misgan_impute.py's gamma; their mask_norm, which averages per
+ * example, equals this when every example has as many observed entries).
+ */
+export function observedMismatch(x: tf.Tensor2D, mask: tf.Tensor2D, out: tf.Tensor2D): tf.Scalar {
+  return tf.div(tf.sum(tf.mul(mask, tf.square(tf.sub(out, x)))), tf.maximum(tf.sum(mask), 1));
 }

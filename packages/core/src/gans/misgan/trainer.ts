@@ -6,7 +6,7 @@
 //   D_i:       min  W(G_x, completed)  + gp
 //   G_m:       min  -D_m(G_m)  + alpha * -D_x(mask(G_x, G_m))
 //   G_x:       min  -D_x(mask(G_x, G_m))  + beta * D_i(G_x)
-//   I:         min  -D_i(x m + I(x, m, w) (1 - m))
+//   I:         min  -D_i(x m + I(x, m, w) (1 - m))  + gamma * mean over observed entries of (I(x, m, w) - x)^2
 // G_x's beta term is the paper's (eq. 8: min over G_x of L_x + beta L_I, L_I = E D_i(G_x) - E D_i(completed)).
 // The authors' code adds beta * -D_i(completed) instead, whose gradient with respect to G_x is zero; beta = 0
 // here trains as their code does.
@@ -30,7 +30,7 @@ import { checkShardable, takeShard } from '../../train/replicas.js';
 import type { LossValues } from '../../train/types.js';
 import { minimize, term } from '../../train/update.js';
 import { MisganImputer, observedAndMask } from './imputer.js';
-import { criticLoss, criticOf, imputeBatch, maskData, maskProbabilities, playerLoss } from './losses.js';
+import { complete, criticLoss, criticOf, imputeBatch, imputerOutput, maskData, maskProbabilities, observedMismatch, playerLoss } from './losses.js';
 
 export const MISGAN_KIND = 'misgan';
 const DEFAULT_STEPS = 2000;
@@ -51,6 +51,8 @@ export interface MisganOptions {
   alpha?: number;
   /** Weight of the imputer game's term in the data generator's loss. Default 0.1. */
   beta?: number;
+  /** Weight of the imputer's squared error on observed entries (the authors' --gamma). Default 0, as theirs. */
+  gamma?: number;
   /** What the critics see in place of hidden entries. Default 0. */
   tau?: number;
   /** Gradient-penalty weight of the three critics. Default 10. */
@@ -82,7 +84,7 @@ function resolveOptions(options: MisganOptions) {
   const what = 'trainMisgan';
   const o = {
     steps: options.steps ?? DEFAULT_STEPS, batchSize: options.batchSize ?? 64, criticSteps: options.criticSteps ?? 5,
-    latentDim: options.latentDim ?? 32, width: options.width ?? 128, alpha: options.alpha ?? 0.1, beta: options.beta ?? 0.1,
+    latentDim: options.latentDim ?? 32, width: options.width ?? 128, alpha: options.alpha ?? 0.1, beta: options.beta ?? 0.1, gamma: options.gamma ?? 0,
     tau: options.tau ?? 0, gpWeight: options.gpWeight ?? 10, temperature: options.temperature ?? 0.66,
     learningRate: options.learningRate ?? 1e-4, imputerLearningRate: options.imputerLearningRate ?? 2e-4,
     learningRateDecay: options.learningRateDecay ?? 0, checkpointEvery: options.checkpointEvery ?? 0, imputerAverage: options.imputerAverage,
@@ -91,7 +93,7 @@ function resolveOptions(options: MisganOptions) {
     const v = o[name];
     if (!Number.isInteger(v) || v < min) throw new Error(`${what}: ${name} must be an integer >= ${min}, got ${v}`);
   }
-  for (const name of ['alpha', 'beta', 'gpWeight'] as const) if (!(o[name] >= 0)) throw new Error(`${what}: ${name} must be >= 0, got ${o[name]}`);
+  for (const name of ['alpha', 'beta', 'gamma', 'gpWeight'] as const) if (!(o[name] >= 0)) throw new Error(`${what}: ${name} must be >= 0, got ${o[name]}`);
   for (const name of ['temperature', 'learningRate', 'imputerLearningRate'] as const) if (!(o[name] > 0)) throw new Error(`${what}: ${name} must be > 0, got ${o[name]}`);
   if (!Number.isFinite(o.tau)) throw new Error(`${what}: tau must be a finite number, got ${o.tau}`);
   if (!(o.learningRateDecay >= 0 && o.learningRateDecay <= 1)) throw new Error(`${what}: learningRateDecay must lie in [0, 1], got ${o.learningRateDecay}`);
@@ -177,7 +179,9 @@ export function misganTrainable(data: NumericMatrix, options: MisganOptions): { 
         return tf.add(term(p, 'g/mask', playerLoss(maskCritic, m)), tf.mul(alpha, term(p, 'g/mask_data', playerLoss(dataCritic, maskData(generateData(b.zData), m, tau))))); });
       const gx = minimize(env, dataGenerator, optimizers.dataGenerator, (p) => { const x = generateData(z2.data);
         return tf.add(term(p, 'g/data', playerLoss(dataCritic, maskData(x, generateMask(z2.mask), tau))), tf.mul(beta, term(p, 'g/data_impute', tf.mean(imputerCritic(x))))); });
-      const gi = minimize(env, imputer, optimizers.imputer, (p) => term(p, 'g/impute', playerLoss(imputerCritic, imputeBatch(imputer, b.x, b.mask, b.noise))));
+      const gi = minimize(env, imputer, optimizers.imputer, (p) => { const out = imputerOutput(imputer, b.x, b.mask, b.noise);
+        const adversarial = term(p, 'g/impute', playerLoss(imputerCritic, complete(b.x, b.mask, out)));
+        return o.gamma === 0 ? adversarial : tf.add(adversarial, tf.mul(o.gamma, term(p, 'g/impute_observed', observedMismatch(b.x, b.mask, out)))); });
       return { ...gm, ...gx, ...gi };
     } finally {
       tf.dispose([...Object.values(b), z2.data, z2.mask]);
