@@ -114,7 +114,7 @@ export function parseEmojiSpec(spec: string, imageSize?: number): EmojiSpec | un
 
 // The CLI depends on the emoji packages, so it resolves them from here (core would find them only
 // when npm hoists them next to it).
-function emojiRoot(style: EmojiStyle): string {
+export function emojiRoot(style: EmojiStyle): string {
   return dirname(createRequire(import.meta.url).resolve(`emoji-datasource-${style}/package.json`));
 }
 

@@ -19,6 +19,7 @@ import { FAKE_RGB, plotRangeOf, scatterPng, REAL_RGB } from '../plot.js';
 import { DISTRIBUTED_OPTIONS, DISTRIBUTED_USAGE, launchRanks, rankFromEnv, replicasFromEnv, requireSingleProcess } from '../distributed.js';
 import { readRunConfig, writeRunConfig } from '../run.js';
 import { isSslRun, resumeSslRun, trainSslRun } from '../train-ssl.js';
+import { isSrganRun, resumeSrganRun, trainSrganRun } from '../train-srgan.js';
 import { isTranslationRun, resumeTranslation, trainTranslation, TRANSLATION_MODELS } from '../train-translation.js';
 
 const PROGRESS: readonly ProgressMode[] = ['auto', 'bar', 'lines', 'off'];
@@ -39,6 +40,9 @@ options:
                         docs/translation.md),
                         or ssl with --labels <n> [--method gan|supervised|pseudo-label] [--minibatch <kernels>]
                         (a semi-supervised classifier; docs/ssl.md)
+                        or srgan: x4 super-resolution of emoji:<style> or a folder (16 -> 64 px; SRResNet on MSE
+                        for --pretrain-steps, default 2000, then SRGAN for --steps, default 1000;
+                        gantry upscale uses it; docs/translation.md#srgan)
   --loss <l>            ${LOSS_NAMES.join(', ')} (default nonsaturating)
   --steps <n>           generator steps (default: 2500 for 2D, 2000 tables, 3000 images)
   --batch <n>           batch size (default: 256 for 2D, 128 tables, 64 images)
@@ -73,6 +77,7 @@ const options = {
   'image-size': { type: 'string' }, out: { type: 'string' }, resume: { type: 'string' }, 'sample-every': { type: 'string' },
   'checkpoint-every': { type: 'string' }, progress: { type: 'string' }, 'lr-decay': { type: 'string' }, r1: { type: 'string' },
   categorical: { type: 'string' }, target: { type: 'string' }, ...DISTRIBUTED_OPTIONS, labels: { type: 'string' }, method: { type: 'string' }, minibatch: { type: 'string' },
+  'pretrain-steps': { type: 'string' },
 } as const;
 
 const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -234,8 +239,11 @@ async function run(argv: string[]): Promise<void> {
   const { values: cli } = parseFlags(argv, options, 0);
   if (await launchRanks('train', argv, cli)) return;
   if (typeof cli.resume === 'string') {
-    if (isSslRun(cli.resume) || isTranslationRun(cli.resume)) requireSingleProcess(`--resume of a ${isSslRun(cli.resume) ? 'ssl' : 'translation'} run`);
+    if (isSslRun(cli.resume) || isTranslationRun(cli.resume) || isSrganRun(cli.resume)) {
+      requireSingleProcess(`--resume of a ${isSslRun(cli.resume) ? 'ssl' : isSrganRun(cli.resume) ? 'srgan' : 'translation'} run`);
+    }
     if (isSslRun(cli.resume)) return resumeSslRun(cli.resume, cli);
+    if (isSrganRun(cli.resume)) return resumeSrganRun(cli.resume, cli);
     return isTranslationRun(cli.resume) ? resumeTranslation(cli.resume, cli) : resume(cli.resume, cli);
   }
   const fromFile = typeof cli.config === 'string' ? readConfigFile(cli.config) : {};
@@ -243,6 +251,10 @@ async function run(argv: string[]): Promise<void> {
   if ((TRANSLATION_MODELS as readonly unknown[]).includes(v.model) || v.target !== undefined || v.model === 'ssl') requireSingleProcess(`--model ${String(v.model ?? 'pix2pix')}`);
   if ((TRANSLATION_MODELS as readonly unknown[]).includes(v.model) || v.target !== undefined) return trainTranslation(v);
   if (v.model === 'ssl') return trainSslRun(v);
+  if (v.model === 'srgan') {
+    requireSingleProcess('--model srgan');
+    return trainSrganRun(v);
+  }
   const dataSpec = stringFlag(v.data, 'data');
   if (!dataSpec) throw new UsageError(`--data is required (${BUILTIN_DATA.join(', ')}, or a path)`);
   // check every flag before the (slow) data loading
