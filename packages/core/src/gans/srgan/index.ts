@@ -9,4 +9,4 @@ export {
   resumeSrgan, resumeSrResNet, srganGenerator, srganTrainable, srResNetTrainable, trainSrgan, trainSrResNet, SRGAN_KIND, SRRESNET_KIND,
   type SrganConfig, type SrganOptions, type SrganPhase, type SrganResult, type SrganRunOptions,
 } from './trainer.js';
-export { superResolutionScores, upsampleDataset, upscaleImages, type SuperResolutionScores } from './upscale.js';
+export { comparisonRows, superResolutionScores, upsampleDataset, upscaleImages, type SuperResolutionScores } from './upscale.js';

@@ -43,3 +43,17 @@ export function superResolutionScores(output: tf.Tensor4D, pairs: PairedDataset)
   const m = pairedImageMetrics(output, targets);
   return { l1: m.l1.mean, psnr: m.psnr.mean, ssim: m.ssim.mean, count: t.count };
 }
+
+/**
+ * The rows of a comparison grid: image i of every column side by side, for the first `rows` images
+ * ([rows * columns, H, W, C], for writeImageGrid with `columns: columns.length`). Every column must have
+ * one shape: show low-resolution inputs through upsampleImages(x, scale, 'area') beside the outputs.
+ */
+export function comparisonRows(columns: readonly tf.Tensor4D[], rows: number): tf.Tensor4D {
+  const [, h, w, c] = columns[0].shape;
+  for (const col of columns) {
+    if (col.shape.slice(1).join() !== `${h},${w},${c}`) throw new Error(`comparisonRows: columns of [${columns[0].shape}] and [${col.shape}] differ`);
+  }
+  const n = Math.min(rows, ...columns.map((col) => col.shape[0]));
+  return tf.tidy(() => tf.reshape(tf.stack(columns.map((col) => tf.slice(col, 0, n)), 1), [n * columns.length, h, w, c]) as tf.Tensor4D);
+}
