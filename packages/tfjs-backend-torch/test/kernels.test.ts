@@ -146,6 +146,10 @@ test('edge semantics follow tfjs: NaN handling, int32 division, empty ranges', a
   await assertSameAsCpu('int32 realDiv', () => tf.engine().runKernel('RealDiv', { a: ints(), b: divisors() }) as tf.Tensor);
   await assertSameAsCpu('cast NaN to int32', () => tf.cast(withNaN(), 'int32'));
   await assertSameAsCpu('int32 clipByValue keeps int32', () => tf.clipByValue(ints(), -2.5, 3.5));
+  // tfjs-layers' losses clip with bounds beyond float32's range (ATen refused them: overflow).
+  const wide = () => tf.tensor1d([-Infinity, -3e38, 0.5, 3e38, Infinity, NaN]);
+  await assertSameAsCpu('clipByValue with bounds beyond float32', () => [tf.clipByValue(wide(), -Number.MAX_VALUE, 1e300),
+    tf.clipByValue(wide(), 1e-300, Number.MAX_VALUE), tf.clipByValue(ints(), -1e10, 3e9)]);
   await assertSameAsCpu('int32 relu/abs/neg/square keep int32', () => [tf.relu(ints()), tf.abs(ints()), tf.neg(ints()), tf.square(ints())]);
   await assertSameAsCpu('empty range', () => tf.range(5, 1, 2));
   await assertSameAsCpu('decreasing range with step 1', () => tf.range(5, 1, 1));

@@ -99,9 +99,30 @@ const addN = nativeOrFallback('AddN',
     return backend.makeOutput(addNOp(xs.map((t) => backend.handleOf(t))), xs[0].shape, xs[0].dtype);
   });
 
-function clipAttrs(attrs: NamedAttrMap): number[] {
-  return [attrs.clipValueMin as number, attrs.clipValueMax as number];
-}
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+// cpu stores a bound it returns into the output's typed array: as float32 that is Math.fround of it
+// (1e300 or Number.MAX_VALUE -> Infinity), which is also the clamp on float32 values it computes.
+// ATen refuses a double bound beyond float's range ("cannot be converted to type float without
+// overflow"; tfjs-layers' losses clip with such bounds), so float32 bounds go rounded. For int32 a
+// bound beyond int32's range that no value can reach (min below it, max above) clamps to it; one
+// that every value reaches (cpu wraps it into the Int32Array) takes the cpu fallback.
+const clipByValueOp = op('clipByValue');
+const clipByValue = nativeOrFallback('ClipByValue',
+  (args) => {
+    const x = (args.inputs as Inputs).x;
+    const bounds = [args.attrs?.clipValueMin as number, args.attrs?.clipValueMax as number];
+    return x.dtype === 'float32' || (x.dtype === 'int32' && bounds[0] <= INT32_MAX && bounds[1] >= INT32_MIN);
+  },
+  (args) => {
+    const x = (args.inputs as Inputs).x;
+    const backend = torch(args);
+    const round = x.dtype === 'float32' ? Math.fround : (b: number) => Math.min(Math.max(b, INT32_MIN), INT32_MAX);
+    const min = round(args.attrs?.clipValueMin as number);
+    const max = round(args.attrs?.clipValueMax as number);
+    return backend.makeOutput(clipByValueOp(backend.handleOf(x), min, max), x.shape, x.dtype);
+  });
 
 function boolUnary(kernelName: string, opName: string, accepts: (dtype: DataType) => boolean): KernelConfig {
   const fn = op(opName);
@@ -150,7 +171,7 @@ export const elementwiseKernels: KernelConfig[] = [
   unary('Softplus', 'softplus'),
   unary('LeakyRelu', 'leakyRelu', false, numberAttr('alpha')),
   unary('Step', 'step', true, numberAttr('alpha')),
-  unary('ClipByValue', 'clipByValue', true, clipAttrs),
+  clipByValue,
   boolUnary('IsNan', 'isNaN', (d) => d === 'float32'),
   boolUnary('IsInf', 'isInf', (d) => d === 'float32'),
   boolUnary('IsFinite', 'isFinite', (d) => d === 'float32'),
