@@ -6,8 +6,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   continueTraining, createRng, criticLoss, criticOf, denseNetwork, imputationRmse, imputeBatch, imputerOutput, impute, latestCheckpointOf, maskData,
-  maskProbabilities, observedMismatch, memoryRunStore, misganTrainable, playerLoss, removeCompletelyAtRandom, resumeMisgan, startTraining, trainMisgan,
-  type LossTerms, type MisganOptions,
+  maskProbabilities, memoryRunStore, misganModels, misganTrainable, observedMismatch, playerLoss, removeCompletelyAtRandom, resumeMisgan, runNetwork,
+  startTraining, trainMisgan, type LossTerms, type MisganOptions,
 } from '../src/index.js';
 import { correlatedTable } from './table-fixtures.js';
 
@@ -116,4 +116,23 @@ test('impute(..., { method: "misgan" }) trains MisGAN on the table and fills eve
   const { data: filled, report } = await impute(data, { seed: 1, method: 'misgan', misgan: { steps: 2, batchSize: 8, criticSteps: 1, width: 8, latentDim: 4 } });
   assert.equal(report, undefined);
   assert.equal(filled.values.some(Number.isNaN), false);
+});
+
+test('conv28: the authors\' convolutional generators and critics map rows of 784 pixels, are drawn alike from a seed and train a step', async () => {
+  const rng = createRng(8);
+  const values = Float64Array.from({ length: 6 * 784 }, () => (rng.next() < 0.5 ? NaN : rng.next()));
+  for (let j = 0; j < 784; j++) values[j] = 0.5;
+  const data = { rows: 6, cols: 784, values };
+  const options: MisganOptions = { seed: 2, steps: 1, batchSize: 4, criticSteps: 1, latentDim: 3, width: 2, architecture: 'conv28', roundColumns: new Array(784).fill(false) };
+  const shape = { dim: 784, latentDim: 3, width: 2 };
+  const [a, b] = [misganModels('conv28', createRng(1), shape), misganModels('conv28', createRng(1), shape)];
+  assert.deepEqual(weightsOf({ g: a.dataGenerator, d: a.imputerCritic }), weightsOf({ g: b.dataGenerator, d: b.imputerCritic }));
+  assert.deepEqual(runNetwork(a.dataGenerator, tf.zeros([5, 3])).shape, [5, 784]);
+  assert.deepEqual(runNetwork(a.dataCritic, tf.zeros([5, 784])).shape, [5, 1]);
+  [...Object.values(a), ...Object.values(b)].forEach((m) => m.dispose());
+  const t = misganTrainable(data, options);
+  const r = await startTraining(t.trainable, { steps: 1, rng: t.rng, progress: 'off' });
+  assert.ok(Object.values(r.losses).every(Number.isFinite), JSON.stringify(r.losses));
+  for (const m of Object.values(r.models)) m.dispose();
+  assert.throws(() => misganTrainable({ rows: 2, cols: 3, values: new Float64Array(6) }, { ...options, roundColumns: undefined }), /conv28 networks take 28 x 28 = 784 columns, the data has 3/);
 });

@@ -2,4 +2,5 @@
 // and an imputer, each against its own critic.
 export * from './losses.js';
 export { MisganImputer, observedAndMask } from './imputer.js';
+export { MISGAN_ARCHITECTURES, misganModels, runNetwork, type MisganArchitecture, type MisganModels } from './models.js';
 export { misganTrainable, resumeMisgan, trainMisgan, MISGAN_KIND, type MisganOptions, type MisganRunOptions } from './trainer.js';

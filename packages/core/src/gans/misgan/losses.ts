@@ -10,11 +10,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { wassersteinLoss } from '../../losses.js';
-import { applyDenseNetwork } from '../../models/dense-network.js';
 import { gradientPenalty } from '../../penalties.js';
 import type { Rng } from '../../random.js';
 import { SINGLE_PROCESS, type Replicas } from '../../train/replicas.js';
 import { term, type LossTerms } from '../../train/update.js';
+import { runNetwork } from './models.js';
 
 /** x * m + tau * (1 - m): what a critic may see of data under a mask (tau fills the hidden entries). */
 export function maskData(x: tf.Tensor2D, mask: tf.Tensor2D, tau: number): tf.Tensor2D {
@@ -24,7 +24,7 @@ export function maskData(x: tf.Tensor2D, mask: tf.Tensor2D, tau: number): tf.Ten
 
 /** A network as a critic: its logits [N, 1] as [N]. */
 export function criticOf(model: tfl.LayersModel): (x: tf.Tensor) => tf.Tensor {
-  return (x) => tf.reshape(applyDenseNetwork(model, x as tf.Tensor2D), [-1]);
+  return (x) => tf.reshape(runNetwork(model, x as tf.Tensor2D), [-1]);
 }
 
 /**
@@ -50,7 +50,7 @@ export function maskProbabilities(logits: tf.Tensor2D, temperature: number): tf.
 
 /** The imputer's output I(x, m, w): it sees the observed values, and noise w where entries are missing, x m + w (1 - m). */
 export function imputerOutput(imputer: tfl.LayersModel, x: tf.Tensor2D, mask: tf.Tensor2D, noise: tf.Tensor2D): tf.Tensor2D {
-  return tf.sigmoid(applyDenseNetwork(imputer, tf.add(tf.mul(x, mask), tf.mul(noise, tf.sub(1, mask)))));
+  return tf.sigmoid(runNetwork(imputer, tf.add(tf.mul(x, mask), tf.mul(noise, tf.sub(1, mask)))));
 }
 
 /** x m + out (1 - m): the imputer's output fills the missing entries, observed ones are kept. */

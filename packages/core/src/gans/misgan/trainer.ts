@@ -18,7 +18,6 @@
 // alpha = beta = 0.1 (misgan_impute.py's defaults), PyTorch's default initialisation.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { applyDenseNetwork, denseNetwork } from '../../models/dense-network.js';
 import { adam } from '../../optimizers.js';
 import { createRng, forkRng, randomNormal, randomUniform, restoreRng, type Rng } from '../../random.js';
 import { checkMatrix, requireEveryColumnObserved, type NumericMatrix } from '../../tabular/matrix.js';
@@ -30,6 +29,7 @@ import { checkShardable, takeShard } from '../../train/replicas.js';
 import type { LossValues } from '../../train/types.js';
 import { minimize, term } from '../../train/update.js';
 import { MisganImputer, observedAndMask } from './imputer.js';
+import { misganModels, runNetwork, type MisganArchitecture } from './models.js';
 import { complete, criticLoss, criticOf, imputeBatch, imputerOutput, maskData, maskProbabilities, observedMismatch, playerLoss } from './losses.js';
 
 export const MISGAN_KIND = 'misgan';
@@ -45,7 +45,12 @@ export interface MisganOptions {
   criticSteps?: number;
   /** Noise size of both generators. Default 32 (the authors' 128 is for 784 pixels). */
   latentDim?: number;
-  /** Hidden width of every network (two hidden layers; the imputer three, as the authors'). Default 128. */
+  /**
+   * 'dense' (default): fully connected networks of `width` units; 'conv28': the authors' convolutional MNIST
+   * generators and critics with `width` filters (theirs: 64) on rows of 28 x 28 pixels (./models.ts).
+   */
+  architecture?: MisganArchitecture;
+  /** Hidden width of every dense network (two hidden layers; the imputer three, as the authors'), or conv28's filters. Default 128. */
   width?: number;
   /** Weight of the data critic's term in the mask generator's loss. Default 0.1. */
   alpha?: number;
@@ -84,7 +89,7 @@ function resolveOptions(options: MisganOptions) {
   const what = 'trainMisgan';
   const o = {
     steps: options.steps ?? DEFAULT_STEPS, batchSize: options.batchSize ?? 64, criticSteps: options.criticSteps ?? 5,
-    latentDim: options.latentDim ?? 32, width: options.width ?? 128, alpha: options.alpha ?? 0.1, beta: options.beta ?? 0.1, gamma: options.gamma ?? 0,
+    latentDim: options.latentDim ?? 32, width: options.width ?? 128, architecture: options.architecture ?? 'dense', alpha: options.alpha ?? 0.1, beta: options.beta ?? 0.1, gamma: options.gamma ?? 0,
     tau: options.tau ?? 0, gpWeight: options.gpWeight ?? 10, temperature: options.temperature ?? 0.66,
     learningRate: options.learningRate ?? 1e-4, imputerLearningRate: options.imputerLearningRate ?? 2e-4,
     learningRateDecay: options.learningRateDecay ?? 0, checkpointEvery: options.checkpointEvery ?? 0, imputerAverage: options.imputerAverage,
@@ -114,13 +119,7 @@ export function misganTrainable(data: NumericMatrix, options: MisganOptions): { 
   const initRng = forkRng(rng);
   const scaler = fitMinMax(data);
   const { x: observed, mask: observedMask } = observedAndMask(scaleMinMax(scaler, data).values);
-  const h = o.width;
-  const net = (sizes: number[], name: string) => denseNetwork(initRng, sizes, { init: 'torch-uniform', name });
-  const models = {
-    dataGenerator: net([o.latentDim, h, h, dim], 'misgan_data_generator'), maskGenerator: net([o.latentDim, h, h, dim], 'misgan_mask_generator'),
-    imputer: net([dim, h, h, h, dim], 'misgan_imputer'), dataCritic: net([dim, h, h, 1], 'misgan_data_critic'),
-    maskCritic: net([dim, h, h, 1], 'misgan_mask_critic'), imputerCritic: net([dim, h, h, 1], 'misgan_imputer_critic'),
-  };
+  const models = { ...misganModels(o.architecture, initRng, { dim, latentDim: o.latentDim, width: o.width }) };
   const { dataGenerator, maskGenerator, imputer } = models;
   const [dataCritic, maskCritic, imputerCritic] = [criticOf(models.dataCritic), criticOf(models.maskCritic), criticOf(models.imputerCritic)];
   // one Adam per update: a tfjs Adam's bias correction advances once per applied update, so two updates may not share one
@@ -146,8 +145,8 @@ export function misganTrainable(data: NumericMatrix, options: MisganOptions): { 
       noise: mine(randomUniform(env.rng, [o.batchSize, dim])),
     };
   };
-  const generateData = (z: tf.Tensor2D): tf.Tensor2D => tf.sigmoid(applyDenseNetwork(dataGenerator, z));
-  const generateMask = (z: tf.Tensor2D): tf.Tensor2D => maskProbabilities(applyDenseNetwork(maskGenerator, z), o.temperature);
+  const generateData = (z: tf.Tensor2D): tf.Tensor2D => tf.sigmoid(runNetwork(dataGenerator, z));
+  const generateMask = (z: tf.Tensor2D): tf.Tensor2D => maskProbabilities(runNetwork(maskGenerator, z), o.temperature);
 
   const criticUpdate = (env: StepEnv): LossValues => {
     const b = draw(env);
