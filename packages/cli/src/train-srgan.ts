@@ -57,7 +57,7 @@ export function loadSrganPairs(data: string): { train: PairedDataset; test?: Pai
   return { train: superResolutionPairs(folder.target, SRGAN_SCALE, folder.names) };
 }
 
-/** The run's two content-loss networks' worth of state: the emoji classifier cut where the run says. */
+/** The run's content network: the emoji classifier cut after the run's layer (default conv3). */
 export function runContentNetwork(run: SrganRun) {
   return contentNetwork(readClassifierJson('emoji'), run.options.contentLayer);
 }
