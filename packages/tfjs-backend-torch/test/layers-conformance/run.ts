@@ -3,13 +3,16 @@
 // specs listed with their reasons in excluded.json, a JSON summary.
 //
 //   node --conditions=gantry-source --import tsx packages/tfjs-backend-torch/test/layers-conformance/run.ts [torch|cpu]
-//        [--files ci|all|<substring,...>] [--json <file>] [--grep <substring>] [--fixes] [--strict-leak-check] [--quiet]
+//        [--files ci|all|<substring,...>] [--json <file>] [--grep <substring>] [--fixes] [--strict-leak-check] [--upstream-predicates] [--quiet]
+//
+// --upstream-predicates gates the suites as upstream's test_utils does (describeMathCPU: cpu only), to
+// count what test_utils.ts adds on torch; --strict-leak-check drops excluded.json's leak-check allowances.
 //
 // torch runs with @gantry/tfjs-backend-torch imported (its tfjs fixes included); cpu runs plain
 // tfjs-backend-cpu, upstream's own setup, unless --fixes installs gantry's tfjs fixes there too.
 // The archive is unpacked under runs/layers-conformance/ (ignored by git, eslint and tsc) and
 // removed afterwards; node_modules is found from there as from any file of the repository.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -43,7 +46,9 @@ interface JasmineRunner {
 }
 type JasmineCtor = new (options: { projectBaseDir: string }) => JasmineRunner;
 
-interface RunArgs { backend: string; files: string; json: string; grep?: string; fixes: boolean; strictLeakCheck: boolean; quiet: boolean }
+interface RunArgs {
+  backend: string; files: string; json: string; grep?: string; fixes: boolean; strictLeakCheck: boolean; upstreamPredicates: boolean; quiet: boolean;
+}
 
 function parseArgs(argv: string[]): RunArgs {
   const positional: string[] = [];
@@ -52,6 +57,7 @@ function parseArgs(argv: string[]): RunArgs {
   let grep: string | undefined;
   let fixes = false;
   let strictLeakCheck = false;
+  let upstreamPredicates = false;
   let quiet = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -60,20 +66,24 @@ function parseArgs(argv: string[]): RunArgs {
     else if (arg === '--grep') grep = argv[++i];
     else if (arg === '--fixes') fixes = true;
     else if (arg === '--strict-leak-check') strictLeakCheck = true;
+    else if (arg === '--upstream-predicates') upstreamPredicates = true;
     else if (arg === '--quiet') quiet = true;
     else if (arg.startsWith('--')) throw new Error(`layers-conformance: unknown flag ${arg}`);
     else positional.push(arg);
   }
   const backend = positional[0] ?? 'torch';
   if (backend !== 'cpu' && backend !== 'torch') throw new Error(`layers-conformance: backend must be 'cpu' or 'torch' (got ${backend})`);
-  return { backend, files, json: json ?? join(repoRoot, 'runs', 'layers-conformance', `${backend}.json`), grep, fixes, strictLeakCheck, quiet };
+  return { backend, files, json: json ?? join(repoRoot, 'runs', 'layers-conformance', `${backend}.json`), grep, fixes, strictLeakCheck, upstreamPredicates, quiet };
 }
 
 /** Unpacks the archive with our test_utils.ts at utils/test_utils.ts; returns the spec files chosen. */
-function unpack(dir: string, which: string): string[] {
+function unpack(dir: string, which: string, upstreamPredicates: boolean): string[] {
   execFileSync('tar', ['-xzf', join(here, 'specs.tar.gz'), '-C', dir]);
   mkdirSync(join(dir, 'utils'), { recursive: true });
-  copyFileSync(join(here, 'test_utils.ts'), join(dir, 'utils', 'test_utils.ts'));
+  const testUtils = readFileSync(join(here, 'test_utils.ts'), 'utf8');
+  const cpuLike = "export const CPU_LIKE_BACKENDS = ['cpu', 'torch'];";
+  if (!testUtils.includes(cpuLike)) throw new Error(`layers-conformance: test_utils.ts no longer says ${cpuLike}`);
+  writeFileSync(join(dir, 'utils', 'test_utils.ts'), upstreamPredicates ? testUtils.replace(cpuLike, "export const CPU_LIKE_BACKENDS = ['cpu'];") : testUtils);
   const archived = (JSON.parse(readFileSync(join(here, 'sources.json'), 'utf8')) as { files: { file: string }[] }).files.map((f) => f.file);
   if (which === 'all') return archived;
   const wanted = which === 'ci' ? CI_FILES : which.split(',');
@@ -144,7 +154,7 @@ async function main(): Promise<void> {
   mkdirSync(join(repoRoot, 'runs', 'layers-conformance'), { recursive: true });
   const dir = mkdtempSync(join(repoRoot, 'runs', 'layers-conformance', 'specs-'));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const files = unpack(dir, args.files);
+  const files = unpack(dir, args.files, args.upstreamPredicates);
   const loadErrors: { file: string; error: string }[] = [];
   for (const file of files) {
     try {

@@ -50,8 +50,8 @@ export const CI_FILES: readonly string[] = [
   'variables_test.ts',
 ];
 
-/** One excluded spec: a substring of its full name, why, and what the same spec does on cpu. */
-export interface Exclusion { spec: string; reason: string; cpu: string; backends?: string[] }
+/** One excluded spec: a substring of its full name, its file, why, and what the same spec does on cpu. */
+export interface Exclusion { spec: string; file: string; reason: string; cpu: string; backends?: string[] }
 
 /**
  * tfjs-core's IS_TEST check (engine.checkKernelForMemLeak) counts the backend's data ids after a kernel
@@ -66,8 +66,8 @@ export function loadExclusions(backend: string): ExclusionsFile {
   const file = JSON.parse(readFileSync(join(here, 'excluded.json'), 'utf8')) as ExclusionsFile;
   const text = (v: unknown): boolean => typeof v === 'string' && v.trim() !== '';
   for (const [i, e] of file.specs.entries()) {
-    if (!text(e.spec) || !text(e.reason) || !text(e.cpu)) {
-      throw new Error(`excluded.json specs[${i}]: needs "spec" (a substring of the full spec name), "reason" and "cpu" (its result there)`);
+    if (!text(e.spec) || !text(e.file) || !text(e.reason) || !text(e.cpu)) {
+      throw new Error(`excluded.json specs[${i}]: needs "spec" (a substring of the full spec name), "file", "reason" and "cpu" (its result there)`);
     }
   }
   for (const [i, a] of file.leakCheckAllowances.entries()) {
