@@ -10,13 +10,13 @@ import { runCommand } from './run-command.js';
 
 process.env.GANTRY_BACKEND = 'cpu';
 
-test('impute --method misgan fills a small CSV, keeping every observed cell as written', async () => {
+test('impute --method misgan (--gamma, --draws) fills a small CSV, keeping every observed cell as written', async () => {
   const work = mkdtempSync(join(tmpdir(), 'gantry-misgan-'));
   const rows = Array.from({ length: 30 }, (_, i) => [i % 7 === 0 ? '' : (i / 10).toFixed(1), i % 5 === 1 ? '' : String(2 * i), String(i % 3)]);
   const input = join(work, 'in.csv');
   const out = join(work, 'out.csv');
   writeFileSync(input, ['x,y,level', ...rows.map((r) => r.join(','))].join('\n') + '\n');
-  const r = await runCommand(imputeCommand, input, '--out', out, '--method', 'misgan', '--iterations', '3', '--batch-size', '8', '--seed', '2');
+  const r = await runCommand(imputeCommand, input, '--out', out, '--method', 'misgan', '--iterations', '3', '--batch-size', '8', '--seed', '2', '--gamma', '10', '--draws', '3');
   assert.equal(r.code, 0, r.err);
   assert.match(r.err, /MisGAN step 3\/3 {2}critics: data -?\d+\.\d{4} mask -?\d+\.\d{4} imputer -?\d+\.\d{4}/);
   assert.match(r.err, /filled 11 of 90 cells/);

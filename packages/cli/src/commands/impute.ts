@@ -29,6 +29,9 @@ options:
   --hint-rate <p>       default 0.9
   --hint code|paper     hint as in the authors' code (default) or as in the paper's Section 4
   --alpha <x>           weight of GAIN's reconstruction loss, default 100
+  --gamma <x>           weight of MisGAN's imputer error on observed cells, default 0 (the authors'); 10
+                        filled letter closer (docs/misgan.md)
+  --draws <n>           MisGAN: fill with the mean of n completions (default 1: one draw)
   --delimiter <c>       field delimiter, default ","
   --no-header           the first line is data; columns are named c0, c1, ...
   --missing <a,b,...>   cell texts that mean "missing" (default: ,NA,N/A,NaN,nan,null)
@@ -65,6 +68,8 @@ export const imputeCommand = command('impute', summary, usage, async (argv) => {
     'hint-rate': { type: 'string' },
     hint: { type: 'string' },
     alpha: { type: 'string' },
+    gamma: { type: 'string' },
+    draws: { type: 'string' },
     method: { type: 'string' },
     candidates: { type: 'string' },
   }, Infinity);
@@ -75,7 +80,10 @@ export const imputeCommand = command('impute', summary, usage, async (argv) => {
   const givenIterations = integerFlag(values.iterations, 'iterations', 0);
   const givenBatch = integerFlag(values['batch-size'], 'batch-size', 1);
   const iterations = givenIterations ?? (method === 'misgan' ? 2000 : 10000);
-  const misgan = { steps: iterations, ...(givenBatch === undefined ? {} : { batchSize: givenBatch }) };
+  const misgan = {
+    steps: iterations, gamma: numberInRangeFlag(values.gamma, 'gamma', 0, Infinity) ?? 0, draws: integerFlag(values.draws, 'draws', 1) ?? 1,
+    ...(givenBatch === undefined ? {} : { batchSize: givenBatch }),
+  };
   const gain = {
     seed: integerFlag(values.seed, 'seed', 0) ?? 0,
     iterations,

@@ -32,8 +32,8 @@ export interface ImputeOptions {
   /** GAIN's settings (its seed is the imputation's). */
   gain?: Omit<GainOptions, 'seed' | 'roundColumns'>;
   gainRun?: GainRunOptions;
-  /** MisGAN's settings (its seed is the imputation's). */
-  misgan?: Omit<MisganOptions, 'seed' | 'roundColumns'>;
+  /** MisGAN's settings (its seed is the imputation's), and how many of its completions to average (default 1). */
+  misgan?: Omit<MisganOptions, 'seed' | 'roundColumns'> & { draws?: number };
   misganRun?: MisganRunOptions;
   /** Neighbours of the knn method. Default 5; auto, when none is given, picks among KNN_NEIGHBOURS on the hidden cells. */
   k?: number;
@@ -133,14 +133,17 @@ async function fillWith(method: BaseImputeMethod, m: NumericMatrix, o: ImputeOpt
     case 'knn': return knnImpute(m, { k: o.k });
     case 'mice': return chainedRegressionImpute(m, { roundColumns: none });
     case 'gain': return fillAndRelease(await trainGain(m, { ...o.gain, seed: o.seed, roundColumns: none }, o.gainRun), m);
-    case 'misgan': return fillAndRelease(await trainMisgan(m, { ...o.misgan, seed: o.seed, roundColumns: none }, o.misganRun), m);
+    case 'misgan': {
+      const { draws, ...settings } = o.misgan ?? {};
+      return fillAndRelease(await trainMisgan(m, { ...settings, seed: o.seed, roundColumns: none }, o.misganRun), m, { draws });
+    }
   }
 }
 
 /** A trained imputer's fill of m; the imputer is released. */
-function fillAndRelease(imputer: { impute(m: NumericMatrix): NumericMatrix; dispose(): void }, m: NumericMatrix): NumericMatrix {
+function fillAndRelease<O>(imputer: { impute(m: NumericMatrix, options?: O): NumericMatrix; dispose(): void }, m: NumericMatrix, options?: O): NumericMatrix {
   try {
-    return imputer.impute(m);
+    return imputer.impute(m, options);
   } finally {
     imputer.dispose();
   }
