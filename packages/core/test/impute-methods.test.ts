@@ -95,7 +95,7 @@ test('impute: a named method is that method, with discrete columns rounded; bad 
   const mean = await impute(withLevels, { seed: 1, method: 'mean' });
   assert.deepEqual(mean.data.values, roundColumns(meanImpute(withLevels), discreteColumns(withLevels)).values);
   assert.equal(mean.report, undefined);
-  await assert.rejects(impute(amputed, { seed: 1, method: 'misgan' as 'mean' }), /method must be one of auto, gain, mice, knn, mean, got "misgan"/);
+  await assert.rejects(impute(amputed, { seed: 1, method: 'forest' as 'mean' }), /method must be one of auto, gain, misgan, mice, knn, mean, got "forest"/);
   await assert.rejects(impute(amputed, { seed: 1, candidates: ['mean', 'auto' as 'mean'] }), /auto's candidates must be some of mean, knn, mice, gain/);
   await assert.rejects(impute(amputed, { seed: 1, holdout: 1 }), /holdout must lie in \(0, 1\)/);
 });
