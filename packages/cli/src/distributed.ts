@@ -18,7 +18,9 @@ export const DISTRIBUTED_USAGE = `  --nproc <n>           data-parallel: n proce
                         (torch backend; --batch must divide by the number of processes; docs/distributed.md)
   --nnodes <m>          with --nproc: m machines, each running the same command with its own --node-rank
   --node-rank <r>       this machine's place, 0..m-1 (machine 0 serves the rendezvous and writes the run)
-  --master <addr:port>  machine 0's address and a free port on it (default 127.0.0.1 and a free port)`;
+  --master <addr:port>  machine 0's address and a free port on it (default 127.0.0.1 and a free port)
+  --sync-batch-norm     with --nproc: batch norm normalises with all ranks' rows, as one process would
+                        (default: each rank's own rows, as DDP without SyncBatchNorm)`;
 
 /**
  * How long a collective waits for a rank that stopped answering. A rank whose process dies is noticed at

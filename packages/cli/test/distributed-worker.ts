@@ -1,5 +1,5 @@
 // One rank of the data-parallel equivalence test (distributed.test.ts): trains the classic GAN
-// (non-saturating), WGAN-GP and GAIN for a few steps of a full batch of FULL_BATCH rows, split over the
+// (non-saturating, also with a batch-norm generator, synchronised or per rank), WGAN-GP and GAIN for a few steps of a full batch of FULL_BATCH rows, split over the
 // ranks that torchrun's environment describes (one process when WORLD_SIZE is unset), and prints every
 // trained weight as one JSON line per case (rank 0 only).
 import * as tf from '@tensorflow/tfjs-core';
@@ -14,12 +14,14 @@ async function weightsOf(models: readonly { getWeights(): tf.Tensor[] }[]): Prom
   return Promise.all(models.flatMap((m) => m.getWeights()).map(async (w) => Array.from(await w.data())));
 }
 
-async function classic(loss: LossName, replicas: Replicas | undefined): Promise<number[][]> {
-  const generator = mlpGenerator({ latentDim: 2, outputDim: 2, hidden: [16, 16], seed: 1 });
+async function classic(loss: LossName, replicas: Replicas | undefined, batchNorm?: 'synced' | 'per-rank'): Promise<number[][]> {
+  const generator = mlpGenerator({ latentDim: 2, outputDim: 2, hidden: [16, 16], seed: 1, batchNorm: batchNorm !== undefined });
   const discriminator = mlpDiscriminator({ inputDim: 2, hidden: [16, 16], seed: 2 });
   const r = await trainGan({
     generator, discriminator, data: ring8(), steps: STEPS, progress: 'off', replicas,
-    config: { loss, latentDim: 2, batchSize: FULL_BATCH, seed: 3, sampleEvery: 0, criticSteps: loss === 'wgan-gp' ? 2 : 1 },
+    config: {
+      loss, latentDim: 2, batchSize: FULL_BATCH, seed: 3, sampleEvery: 0, criticSteps: loss === 'wgan-gp' ? 2 : 1, syncBatchNorm: batchNorm === 'synced',
+    },
   });
   return weightsOf([r.generator, r.discriminator]);
 }
@@ -38,6 +40,8 @@ const cases: Record<string, () => Promise<number[][]>> = {
   nonsaturating: () => classic('nonsaturating', replicas),
   'wgan-gp': () => classic('wgan-gp', replicas),
   gain: () => gain(replicas),
+  'batchnorm-synced': () => classic('nonsaturating', replicas, 'synced'),
+  'batchnorm-per-rank': () => classic('nonsaturating', replicas, 'per-rank'),
 };
 for (const [name, run] of Object.entries(cases)) {
   const weights = await run();

@@ -1,6 +1,7 @@
 // Data-parallel training (issue 20), 2 processes on loopback with 1 torch thread each:
 // - equivalence: 2 ranks x 16 rows reach the weights of 1 process x 32 rows (distributed-worker.ts) for the
-//   classic non-saturating GAN, WGAN-GP (the penalty per rank, averaged) and GAIN;
+//   classic non-saturating GAN (also with batch norm in G: synchronised it matches, per rank it does not),
+//   WGAN-GP (the penalty per rank, averaged) and GAIN;
 // - faults, through `gantry train --nproc 2`: rank 1 killed with SIGKILL after the first checkpoint makes
 //   the run stop within the stated bound with an error naming rank 1, the checkpoint stays valid, and
 //   `--resume --nproc 2` continues from it to the end.
@@ -70,6 +71,10 @@ test('2 processes with half batches reach the weights of 1 process with the full
   // is half of one step. Drawing each rank's own penalty eps instead of its rows of the full batch's
   // exceeds it on 435 weights (by up to 6.5e-4).
   assert.ok(largestDifference(one['wgan-gp'], two['wgan-gp']) < 5e-5, 'WGAN-GP');
+  // batch norm in G: synchronised, the ranks normalise with the full batch's statistics as one process does;
+  // per rank (the default), each normalises its own 16 rows, and the weights part visibly
+  assert.ok(largestDifference(one['batchnorm-synced'], two['batchnorm-synced']) < 1e-6, 'synchronised batch norm');
+  assert.ok(largestDifference(one['batchnorm-per-rank'], two['batchnorm-per-rank']) > 1e-4, 'per-rank batch norm differs from one process');
 });
 
 /** The pid of the launcher's child running as `rank` (Linux: /proc). */

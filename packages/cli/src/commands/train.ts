@@ -77,7 +77,7 @@ const options = {
   'image-size': { type: 'string' }, out: { type: 'string' }, resume: { type: 'string' }, 'sample-every': { type: 'string' },
   'checkpoint-every': { type: 'string' }, progress: { type: 'string' }, 'lr-decay': { type: 'string' }, r1: { type: 'string' },
   categorical: { type: 'string' }, target: { type: 'string' }, ...DISTRIBUTED_OPTIONS, labels: { type: 'string' }, method: { type: 'string' }, minibatch: { type: 'string' },
-  'pretrain-steps': { type: 'string' },
+  'pretrain-steps': { type: 'string' }, 'sync-batch-norm': { type: 'boolean' },
 } as const;
 
 const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -151,6 +151,7 @@ function ganConfig(c: RunConfig): GanConfig {
     sampleCount: c.data.kind === 'image' ? 64 : 512,
     checkpointEvery: c.train.checkpointEvery,
     learningRateDecay: c.train.lrDecay,
+    syncBatchNorm: c.train.syncBatchNorm,
     logEvery: Math.max(1, Math.min(10, Math.floor(c.train.steps / 50))),
   };
 }
@@ -302,6 +303,7 @@ async function run(argv: string[]): Promise<void> {
       checkpointEvery: checkpointEveryFlag ?? Math.max(1, Math.round(steps / 10)),
       lrDecay: lrDecayFlag ?? d.lrDecay,
       r1: r1Flag ?? (wasserstein ? 0 : d.r1),
+      ...(v['sync-batch-norm'] === true || v['sync-batch-norm'] === 'true' ? { syncBatchNorm: true } : {}),
     },
     createdAt: new Date().toISOString(),
   };

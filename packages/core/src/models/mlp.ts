@@ -102,7 +102,9 @@ export function mlpGenerator(o: MlpGeneratorOptions): tfl.LayersModel {
     h = tfl.layers.concatenate().apply([z, embedLabels(label, numClasses, dim, init, 'label_embedding')]) as tfl.SymbolicTensor;
   }
   hidden.forEach((units, i) => {
-    h = denseLayer({ units, kernelInitializer: init.glorotUniform(), name: `g_dense${i}` }).apply(h) as tfl.SymbolicTensor;
+    // no bias before batch norm (as DCGAN's layers): BN subtracts it again, so its gradient is 0 and Adam
+    // would move it by rounding noise alone
+    h = denseLayer({ units, useBias: !o.batchNorm, kernelInitializer: init.glorotUniform(), name: `g_dense${i}` }).apply(h) as tfl.SymbolicTensor;
     if (o.batchNorm) h = tfl.layers.batchNormalization({ name: `g_bn${i}` }).apply(h) as tfl.SymbolicTensor;
     h = activation(hiddenAct, `g_act${i}`).apply(h) as tfl.SymbolicTensor;
   });

@@ -74,6 +74,8 @@ export interface RunConfig {
     lrDecay?: number;
     /** R1 penalty weight gamma on real data (absent or 0: none) */
     r1?: number;
+    /** data-parallel runs: batch norm over all ranks' rows (absent or false: per rank) */
+    syncBatchNorm?: boolean;
   };
   plot?: PlotRange;
   createdAt: string;
@@ -128,6 +130,7 @@ const runConfig: Check<RunConfig> = object<RunConfig>({
     checkpointEvery: integer(0),
     lrDecay: optional(finiteNumber),
     r1: optional(finiteNumber),
+    syncBatchNorm: optional(boolean),
   }),
   plot: optional(object<PlotRange>({ lo: finiteNumber, hi: finiteNumber })),
   createdAt: string,

@@ -10,6 +10,7 @@ export {
 } from './loop.js';
 export { minimize, term, type LossTerms, type Trained, type UpdateEnv } from './update.js';
 export { SINGLE_PROCESS, checkShardable, shardRows, takeShard, type Replicas } from './replicas.js';
+export { synchroniseBatchNorm, syncedBatchNorm, withSyncedBatchNorm } from './sync-batch-norm.js';
 export { sample, score, fixedSampleInputs, type SampleOptions } from './sampling.js';
 export { createEma, type Ema } from './ema.js';
 export { DivergenceError, assertFiniteLosses, assertFiniteVariables, assertFiniteWeights, firstNonFiniteSavedWeight, firstNonFiniteWeight } from './guard.js';

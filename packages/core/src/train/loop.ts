@@ -15,6 +15,7 @@ import { createEma, type Ema } from './ema.js';
 import { assertFiniteVariables, assertFiniteWeights, DivergenceError } from './guard.js';
 import { createProgress, type ProgressMode, type ProgressReporter } from './progress.js';
 import { agreeToStop, SINGLE_PROCESS, type Replicas } from './replicas.js';
+import { synchroniseBatchNorm, withSyncedBatchNorm } from './sync-batch-norm.js';
 import { storeForRunDir, type RunStore } from './run-store.js';
 import type { LossValues, StepInfo, TrainCallbacks } from './types.js';
 
@@ -33,6 +34,8 @@ export interface LoopSettings {
   guardEvery: number;
   /** fraction of the run, at its end, over which every optimizer's rate falls linearly to 0 */
   learningRateDecay: number;
+  /** batch-norm statistics over all ranks' rows in data-parallel runs (train/sync-batch-norm.ts); default per rank */
+  syncBatchNorm?: boolean;
 }
 
 export interface StepEnv {
@@ -266,11 +269,13 @@ async function runLoop(s: RunState, o: LoopOptions, totalSteps: number): Promise
   });
   let step = s.step;
   let stopRequested = agreeToStop(replicas, o.signal?.aborted === true);
+  if (settings.syncBatchNorm) for (const model of Object.values(t.models)) synchroniseBatchNorm(model);
+  const syncedReplicas = settings.syncBatchNorm ? replicas : SINGLE_PROCESS;
   try {
     while (s.step < totalSteps && !stopRequested) {
       step = s.step + 1;
       scheduleStep(step);
-      losses = t.step({ step, totalSteps, rng: s.rng, replicas });
+      losses = withSyncedBatchNorm(syncedReplicas, () => t.step({ step, totalSteps, rng: s.rng, replicas }));
       for (const a of Object.values(s.averaged)) a.ema.update(a.model);
       if (step % settings.guardEvery === 0) {
         for (const [name, model] of Object.entries(t.models)) assertFiniteWeights(step, model, name);

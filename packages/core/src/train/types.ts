@@ -48,6 +48,11 @@ export interface GanConfig {
   learningRateDecay?: number;
   /** exponential moving average of G's weights, e.g. 0.999; off when absent. */
   emaDecay?: number;
+  /**
+   * data-parallel runs: batch norm normalises with all ranks' rows (train/sync-batch-norm.ts), so N ranks
+   * match one process; default false (per rank, as DDP without SyncBatchNorm). No effect with one process.
+   */
+  syncBatchNorm?: boolean;
   /** optimizer preset; default derived from the loss ('wgan', 'wgan-gp', else 'dcgan'). */
   preset?: PresetName;
   /** explicit optimizers; override the preset. */

@@ -43,7 +43,7 @@ export interface ResumeOptions extends CommonOptions {
 function loopSettings(c: ResolvedConfig): LoopSettings {
   return {
     seed: c.seed, sampleEvery: c.sampleEvery, checkpointEvery: c.checkpointEvery, keepCheckpoints: c.keepCheckpoints,
-    logEvery: c.logEvery, guardEvery: c.guardEvery, learningRateDecay: c.learningRateDecay ?? 0,
+    logEvery: c.logEvery, guardEvery: c.guardEvery, learningRateDecay: c.learningRateDecay ?? 0, syncBatchNorm: c.syncBatchNorm === true,
   };
 }
 
@@ -63,6 +63,11 @@ export function ganTrainable(o: { generator: tfl.LayersModel; discriminator: tfl
     checkModelShapes({ generator: o.generator, discriminator: o.discriminator, latentDim: config.latentDim, numClasses: config.numClasses, batch: probe, sampleShape: config.sampleShape });
   } finally {
     tf.dispose([probe.x, probe.labels].filter((t): t is tf.Tensor => t !== undefined));
+  }
+  if (config.syncBatchNorm && config.penalty && o.discriminator.layers.some((l) => l.getClassName() === 'BatchNormalization')) {
+    // the penalty differentiates D's input gradient, and the synchronised backward pass is not differentiable across ranks
+    throw new Error(`config.syncBatchNorm: the discriminator has batch norm and the run a gradient penalty (${config.penalty.kind}); ` +
+      'synchronised batch norm does not support second derivatives: drop one of them');
   }
   const optimizers = o.optimizers ?? buildOptimizers(config);
   const ctx: StepContext = {
