@@ -42,6 +42,12 @@ export function readTranslationRun(runDir: string): TranslationRun {
   return run;
 }
 
+/** The checkpoint's model that translates in `direction`: pix2pix's one generator, or gAB / gBA. */
+export function translationGeneratorName(run: TranslationRun, runDir: string, direction: 'ab' | 'ba'): string {
+  if (run.model === 'pix2pix' && direction === 'ba') throw new UsageError(`${runDir} is a pix2pix run, which translates one way only (--direction ab)`);
+  return run.model === 'pix2pix' ? 'generator' : direction === 'ab' ? 'gAB' : 'gBA';
+}
+
 export function loadRunPairs(run: TranslationRun): LoadedPairs {
   return loadPairedData(run.data, run.target, run.imageSize === undefined ? {} : { imageSize: run.imageSize });
 }

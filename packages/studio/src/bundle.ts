@@ -17,9 +17,10 @@ export interface Assets {
   files: Map<string, { body: Buffer; type: string }>;
 }
 
-export async function buildAssets(): Promise<Assets> {
+/** The browser scripts named by `entries` (file names under client/, without extension), bundled and minified. */
+export async function bundleClient(entries: Record<string, string>): Promise<Map<string, Buffer>> {
   const result = await build({
-    entryPoints: { app: join(here, 'client', `app.${ext}`), playground: join(here, 'client', `playground.${ext}`) },
+    entryPoints: Object.fromEntries(Object.entries(entries).map(([name, file]) => [name, join(here, 'client', `${file}.${ext}`)])),
     conditions: fromSource ? ['gantry-source'] : [],
     bundle: true,
     format: 'esm',
@@ -34,8 +35,12 @@ export async function buildAssets(): Promise<Assets> {
     external: ['node:*', 'fs', 'path', 'crypto', 'worker_threads', 'perf_hooks', 'os', 'util'],
     define: { 'process.env.NODE_ENV': '"production"' },
   });
+  return new Map(result.outputFiles.map((f) => [f.path.replace(/^.*\//, ''), Buffer.from(f.contents)]));
+}
+
+export async function buildAssets(): Promise<Assets> {
   const files = new Map<string, { body: Buffer; type: string }>();
-  for (const f of result.outputFiles) files.set(f.path.replace(/^.*\//, ''), { body: Buffer.from(f.contents), type: 'text/javascript; charset=utf-8' });
+  for (const [name, body] of await bundleClient({ app: 'app', playground: 'playground' })) files.set(name, { body, type: 'text/javascript; charset=utf-8' });
   // the wasm backend's binaries, served next to the bundle
   const wasmDir = join(dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm')), '..');
   const distDir = readdirSync(wasmDir).includes('dist') ? join(wasmDir, 'dist') : wasmDir;

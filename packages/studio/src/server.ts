@@ -11,6 +11,7 @@ import { listRuns, readMetricsFrom, readRunJson, readSample, runDir, sampleList 
 import { sampleRun } from './sampler.js';
 
 export { isLoopbackHost } from './access.js';
+export { translatePageFiles } from './export-page.js';
 
 export interface StudioOptions {
   runsDir: string;

@@ -1,34 +1,34 @@
 // gantry export: the generator of a run's newest checkpoint as a plain tfjs LayersModel directory
-// (model.json + weights.bin) that @tensorflow/tfjs loads with tf.loadLayersModel.
+// (model.json + weights.bin) that @tensorflow/tfjs loads with tf.loadLayersModel; for a translation run
+// (pix2pix, CycleGAN, DiscoGAN) also a page that translates a PNG in the browser.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkpointModel } from '@gantry/core/node';
+import { checkpointModel, type ModelBlob } from '@gantry/core/node';
+import { translatePageFiles } from '@gantry/studio';
 import { choiceFlag, command, parseFlags, stringFlag, UsageError } from '../args.js';
 import { latestCheckpoint, readRunConfig } from '../run.js';
+import { isTranslationRun, readTranslationRun, translationGeneratorName } from '../train-translation.js';
 
-const usage = `usage: gantry export <run-dir> --format tfjs [--out <dir>]
+const usage = `usage: gantry export <run-dir> --format tfjs [--out <dir>] [--direction ab|ba]
 
 Writes the generator of the newest checkpoint as a TensorFlow.js layers model:
   <dir>/model.json, <dir>/weights.bin   load with tf.loadLayersModel('<url>/model.json')
   <dir>/gantry.json                     latent size, output shape, classes and column scaling
 The model maps z ~ N(0, 1) of shape [N, latentDim] (and int labels [N] when conditional) to samples.
+A translation run (pix2pix, cyclegan, discogan) exports the generator of one direction, which maps images
+[N, H, W, 3] in [-1, 1] to images, and a page that translates a PNG in the browser:
+  <dir>/index.html, <dir>/translate.js  serve <dir> with any static server and open it
 
 options:
-  --format <f>   tfjs (the only format so far)
-  --out <dir>    default <run-dir>/export/tfjs
+  --format <f>     tfjs (the only format so far)
+  --out <dir>      default <run-dir>/export/tfjs
+  --direction <d>  cyclegan, discogan: ab (default; A = the run's --data side) or ba
 
 examples:
-  gantry export runs/ring --format tfjs --out web/ring-generator`;
+  gantry export runs/ring --format tfjs --out web/ring-generator
+  gantry export runs/emoji-cyclegan --out web/cyclegan && python3 -m http.server -d web/cyclegan 8000`;
 
-async function run(argv: string[]): Promise<void> {
-  const { values, positionals } = parseFlags(argv, { format: { type: 'string' }, out: { type: 'string' } }, 1);
-  const runDir = positionals[0];
-  if (!runDir) throw new UsageError('expected a run directory');
-  choiceFlag(values.format ?? 'tfjs', 'format', ['tfjs'] as const);
-  const out = stringFlag(values.out, 'out') ?? join(runDir, 'export', 'tfjs');
-  const config = readRunConfig(runDir);
-  const checkpoint = await latestCheckpoint(runDir);
-  const g = checkpointModel(checkpoint, 'generator');
+function writeLayersModel(out: string, g: ModelBlob): void {
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'weights.bin'), new Uint8Array(g.weightData));
   writeFileSync(join(out, 'model.json'), JSON.stringify({
@@ -38,6 +38,44 @@ async function run(argv: string[]): Promise<void> {
     modelTopology: g.modelTopology,
     weightsManifest: [{ paths: ['weights.bin'], weights: g.weightSpecs }],
   }));
+}
+
+/** [H, W, C] of a layers model's first input, from its Keras topology. */
+function inputShapeOf(g: ModelBlob): number[] {
+  const topology = g.modelTopology as { config?: { layers?: Array<{ config?: { batch_input_shape?: (number | null)[] } }> } };
+  const shape = topology.config?.layers?.[0]?.config?.batch_input_shape;
+  if (!shape) throw new Error('the generator\'s topology names no input shape');
+  return shape.slice(1) as number[];
+}
+
+async function exportTranslation(runDir: string, out: string, direction: 'ab' | 'ba'): Promise<void> {
+  const run = readTranslationRun(runDir);
+  const name = translationGeneratorName(run, runDir, direction);
+  const checkpoint = await latestCheckpoint(runDir, name);
+  const g = checkpointModel(checkpoint, name);
+  writeLayersModel(out, g);
+  const [from, to] = direction === 'ab' ? [run.data, run.target] : [run.target, run.data];
+  writeFileSync(join(out, 'gantry.json'), `${JSON.stringify({
+    step: checkpoint.state.step, kind: 'translation', model: run.model, direction, from, to, inputShape: inputShapeOf(g), range: [-1, 1],
+  }, null, 2)}\n`);
+  for (const [file, body] of await translatePageFiles()) writeFileSync(join(out, file), body);
+  console.error(`gantry export: ${run.model} ${from} -> ${to} at step ${checkpoint.state.step} -> ${out}/model.json; ` +
+    `serve ${out} (e.g. python3 -m http.server -d ${out}) and open index.html to translate in the browser`);
+}
+
+async function run(argv: string[]): Promise<void> {
+  const { values, positionals } = parseFlags(argv, { format: { type: 'string' }, out: { type: 'string' }, direction: { type: 'string' } }, 1);
+  const runDir = positionals[0];
+  if (!runDir) throw new UsageError('expected a run directory');
+  choiceFlag(values.format ?? 'tfjs', 'format', ['tfjs'] as const);
+  const out = stringFlag(values.out, 'out') ?? join(runDir, 'export', 'tfjs');
+  const direction = choiceFlag(values.direction, 'direction', ['ab', 'ba'] as const);
+  if (isTranslationRun(runDir)) return exportTranslation(runDir, out, direction ?? 'ab');
+  if (direction) throw new UsageError('--direction is for translation runs (pix2pix, cyclegan, discogan)');
+  const config = readRunConfig(runDir);
+  const checkpoint = await latestCheckpoint(runDir);
+  const g = checkpointModel(checkpoint, 'generator');
+  writeLayersModel(out, g);
   writeFileSync(join(out, 'gantry.json'), `${JSON.stringify({
     step: checkpoint.state.step,
     latentDim: config.model.latentDim,

@@ -10,7 +10,7 @@ import { choiceFlag, command, integerFlag, parseFlags, stringFlag, UsageError } 
 import { selectBackend } from '../backend.js';
 import { loadPairedData } from '../data.js';
 import { assertFiniteOutput, loadGenerator } from '../run.js';
-import { readTranslationRun, type TranslationRun } from '../train-translation.js';
+import { readTranslationRun, translationGeneratorName, type TranslationRun } from '../train-translation.js';
 
 /** Rows of grid.png at most: a test split of hundreds of images would make a picture no one opens. */
 const GRID_ROWS = 32;
@@ -75,10 +75,10 @@ async function translate(argv: string[]): Promise<void> {
   const seed = integerFlag(values.seed, 'seed', 0) ?? 0;
   const direction = choiceFlag(values.direction, 'direction', ['ab', 'ba'] as const) ?? 'ab';
   const run = readTranslationRun(runDir);
-  if (run.model === 'pix2pix' && direction === 'ba') throw new UsageError(`${runDir} is a pix2pix run, which translates one way only (--direction ab)`);
+  const generatorName = translationGeneratorName(run, runDir, direction);
   const backend = await selectBackend();
   const { pairs, hasTarget } = loadInputs(run, runDir, input, stringFlag(values.target, 'target'), split, direction);
-  const { generator, step } = await loadGenerator(runDir, run.model === 'pix2pix' ? 'generator' : direction === 'ab' ? 'gAB' : 'gBA');
+  const { generator, step } = await loadGenerator(runDir, generatorName);
   const output = translateImages(generator, pairs.source, { seed });
   try {
     assertFiniteOutput(output, `the translation of ${input}`);

@@ -1,0 +1,119 @@
+// gantry export of a translation run, in a real browser (Debian chromium driven by playwright-core): the
+// exported CycleGAN generator (instance norm and reflection padding, gantry's own layers) loads in the page
+// with stock tfjs, a PNG chosen in its file input is translated, and the browser's output equals the same
+// model's in Node (tfjs cpu backend) on the same pixels. Plus the flags' errors.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { createRng, encodePng, trainCycleGan, writeFileAtomic, type ArrayDataset } from '@gantry/core/node';
+import { exportCommand } from '../src/commands/export.js';
+import { TRANSLATION_FILE, type TranslationRun } from '../src/train-translation.js';
+import { runCommand } from './run-command.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SIZE = 16;
+const work = mkdtempSync(join(tmpdir(), 'gantry-export-page-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+function images(name: string, count: number, seed: number): ArrayDataset {
+  const rng = createRng(seed);
+  const values = Float32Array.from({ length: count * SIZE * SIZE * 3 }, () => rng.next() * 2 - 1);
+  return { name, itemShape: [SIZE, SIZE, 3], count, values };
+}
+
+/** A tiny CycleGAN run directory as `gantry train --model cyclegan` writes it (translation.json + the loop's files). */
+async function cycleGanRun(): Promise<string> {
+  const dir = join(work, 'run');
+  mkdirSync(dir);
+  const run: TranslationRun = { format: 'gantry-translation-1', model: 'cyclegan', data: 'a-folder', target: 'b-folder', createdAt: new Date().toISOString() };
+  writeFileAtomic(join(dir, TRANSLATION_FILE), `${JSON.stringify(run)}\n`, dir);
+  const r = await trainCycleGan({ name: 'noise', a: images('a', 4, 1), b: images('b', 4, 2) },
+    { seed: 0, steps: 2, batchSize: 1, generatorFilters: 4, discriminatorFilters: 4, blocks: 1 }, { runDir: dir, progress: 'off' });
+  for (const m of [r.gAB, r.gBA, r.dA, r.dB]) m.dispose();
+  return dir;
+}
+
+function serve(root: string): Promise<{ server: Server; url: string }> {
+  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.json': 'application/json', '.bin': 'application/octet-stream' };
+  const server = createServer((req, res) => {
+    const path = join(root, (req.url ?? '/').split('?')[0].replace(/^\/$/, '/index.html').replace(/\.\./g, ''));
+    if (!existsSync(path)) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' }).end(readFileSync(path));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+    const address = server.address();
+    resolve({ server, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/` });
+  }));
+}
+
+const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install -y chromium)`;
+
+test('browser: an exported CycleGAN generator translates a chosen PNG with stock tfjs, as it does in Node', { skip, timeout: 180_000 }, async (t) => {
+  const runDir = await cycleGanRun();
+  const web = join(work, 'web');
+  const exported = await runCommand(exportCommand, runDir, '--out', web, '--direction', 'ba');
+  assert.equal(exported.code, 0, exported.err);
+  const info = JSON.parse(readFileSync(join(web, 'gantry.json'), 'utf8'));
+  assert.deepEqual([info.model, info.direction, info.from, info.to, info.inputShape], ['cyclegan', 'ba', 'b-folder', 'a-folder', [SIZE, SIZE, 3]]);
+
+  // an opaque PNG at the model's size: the page draws it unchanged
+  const rng = createRng(7);
+  const rgba = Uint8Array.from({ length: SIZE * SIZE * 4 }, (_, i) => (i % 4 === 3 ? 255 : Math.floor(rng.next() * 256)));
+  const pngPath = join(work, 'input.png');
+  writeFileSync(pngPath, encodePng({ width: SIZE, height: SIZE, rgba }));
+
+  const { server, url } = await serve(web);
+  t.after(() => server.close());
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking', '--no-first-run'],
+  });
+  t.after(() => browser.close());
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  await page.locator('#status', { hasText: 'ready on' }).waitFor({ timeout: 60_000 });
+  await page.setInputFiles('#file', pngPath);
+  await page.locator('#status', { hasText: 'translated' }).waitFor({ timeout: 60_000 });
+  const status = await page.locator('#status').innerText();
+  const last = await page.evaluate(() => (window as unknown as { __gantryExport: { last: { input: number[]; output: number[] } } }).__gantryExport.last);
+  assert.deepEqual(errors, []);
+  // stock tfjs picks webgl, drawn here by chromium's software GL (SwiftShader)
+  assert.match(status, /on webgl$/);
+
+  const expectedInput = Array.from(rgba.filter((_, i) => i % 4 !== 3), (v) => v / 127.5 - 1);
+  assert.ok(last.input.every((v, i) => Math.abs(v - expectedInput[i]) < 1e-6), 'the page read the PNG\'s pixels unchanged');
+  const model = await tfl.loadLayersModel(tf.io.fromMemory({
+    modelTopology: JSON.parse(readFileSync(join(web, 'model.json'), 'utf8')).modelTopology,
+    weightSpecs: JSON.parse(readFileSync(join(web, 'model.json'), 'utf8')).weightsManifest[0].weights,
+    weightData: new Uint8Array(readFileSync(join(web, 'weights.bin'))).buffer,
+  }));
+  const node = tf.tidy(() => Array.from((model.apply(tf.tensor4d(expectedInput, [1, SIZE, SIZE, 3]), { training: true }) as tf.Tensor).dataSync()));
+  model.dispose();
+  const largest = node.reduce((m, v, i) => Math.max(m, Math.abs(v - last.output[i])), 0);
+  assert.equal(last.output.length, SIZE * SIZE * 3);
+  assert.ok(largest < 1e-3, `browser (${status}) and Node differ by up to ${largest}`);
+  assert.ok(node.some((v) => Math.abs(v) > 1e-3), 'the generator outputs something other than zeros');
+});
+
+test('gantry export: --direction is for translation runs; pix2pix has no ba direction', async () => {
+  const ganRun = join(work, 'not-translation');
+  mkdirSync(ganRun);
+  const r = await runCommand(exportCommand, ganRun, '--direction', 'ab');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /--direction is for translation runs/);
+  const pix = join(work, 'pix2pix');
+  mkdirSync(pix);
+  writeFileSync(join(pix, TRANSLATION_FILE), JSON.stringify({ format: 'gantry-translation-1', model: 'pix2pix', data: 'a', target: 'b', createdAt: '' }));
+  const p = await runCommand(exportCommand, pix, '--direction', 'ba');
+  assert.equal(p.code, 2);
+  assert.match(p.err, /is a pix2pix run, which translates one way only/);
+});
