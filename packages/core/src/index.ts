@@ -18,3 +18,5 @@ export * from './gans/cyclegan/index.js';
 export * from './gans/discogan/index.js';
 export * from './gans/ssl/index.js';
 export * from './gans/srgan/index.js';
+export * from './audio/index.js';
+export * from './gans/gantts/index.js';

@@ -12,3 +12,4 @@ export { writeFileAtomic, resolvesInside } from './run/files.node.js';
 export * from './run/run-dir.node.js';
 export * from './data/node.js';
 export * from './metrics/node.js';
+export * from './audio/node.js';
