@@ -86,13 +86,15 @@ function reportTwoWay(r: TwoWayResult, test: PairedDataset | undefined): void {
   if (test) reportTestMetrics([[', A -> B', r.gAB, test], [', B -> A', r.gBA, reversedPairs(test)]]);
 }
 
-/** The options every translation model takes from train's flags (--steps, --batch, --seed, --lr-g, --lr-decay, --checkpoint-every). */
+/** The options every translation model takes from train's flags (--steps, --batch, --seed, --lr-g, --lr-decay, --checkpoint-every, --sample-every). */
 function commonOptions(values: Record<string, unknown>) {
   const steps = integerFlag(values.steps, 'steps', 1) ?? 3000;
   return {
     seed: integerFlag(values.seed, 'seed', 0) ?? 0, steps, batchSize: integerFlag(values.batch, 'batch', 1),
     learningRate: positiveNumberFlag(values['lr-g'], 'lr-g'), learningRateDecay: numberInRangeFlag(values['lr-decay'], 'lr-decay', 0, 1),
     checkpointEvery: integerFlag(values['checkpoint-every'], 'checkpoint-every', 0) ?? Math.max(1, Math.round(steps / 10)),
+    // input | output | target (pix2pix) or input | translation | back (unpaired) grids in samples/, shown by the studio
+    sampleEvery: integerFlag(values['sample-every'], 'sample-every', 0) ?? Math.max(1, Math.round(steps / 10)),
   };
 }
 
@@ -113,7 +115,7 @@ export async function trainTranslation(values: Record<string, unknown>): Promise
       ? '--model pix2pix needs --data (the inputs) and --target (their targets): emoji:<style> or image folders paired by file name'
       : `--model ${model} needs --data (domain A) and --target (domain B): emoji:<style> (unpaired halves of the training split) or two image folders`);
   }
-  const ignored = ['loss', 'lr-d', 'latent-dim', 'hidden', 'conditional', 'r1', 'categorical', 'sample-every'].filter((k) => values[k] !== undefined);
+  const ignored = ['loss', 'lr-d', 'latent-dim', 'hidden', 'conditional', 'r1', 'categorical'].filter((k) => values[k] !== undefined);
   if (ignored.length) throw new UsageError(`--model ${model} does not take --${ignored[0]} (${OBJECTIVES[model]})`);
   const options = commonOptions(values);
   const imageSize = integerFlag(values['image-size'], 'image-size', 4);

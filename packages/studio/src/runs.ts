@@ -56,9 +56,17 @@ export function readRunJson(root: string, run: string, file: string): unknown {
   try { return JSON.parse(bytes.toString('utf8')); } catch { return undefined; }
 }
 
-/** The run directory for a name (a directory inside root with its own config.json), or undefined. */
+/** What describes a run: a GAN run's config.json, or a translation run's translation.json (pix2pix, CycleGAN, DiscoGAN). */
+const DESCRIPTIONS = ['config.json', 'translation.json'] as const;
+
+/** The file that describes a run, or undefined when it has neither. */
+export function runDescription(root: string, name: string): (typeof DESCRIPTIONS)[number] | undefined {
+  return DESCRIPTIONS.find((file) => runFile(root, name, file) !== undefined);
+}
+
+/** The run directory for a name (a directory inside root with its own config.json or translation.json), or undefined. */
 export function runDir(root: string, name: string): string | undefined {
-  return runFile(root, name, 'config.json') === undefined ? undefined : realPathInRun(root, name, [], isDirectory);
+  return runDescription(root, name) === undefined ? undefined : realPathInRun(root, name, [], isDirectory);
 }
 
 export interface RunListing {
@@ -73,18 +81,27 @@ export interface RunListing {
 }
 
 interface ConfigLike { data?: { spec?: string; kind?: string }; train?: { loss?: string; steps?: number }; model?: { preset?: string } }
+interface TranslationLike { model?: string; data?: string; target?: string }
+
+/** What the run list shows of a run, from its config.json or translation.json. */
+function describe(root: string, name: string, file: (typeof DESCRIPTIONS)[number]): Pick<RunListing, 'data' | 'kind' | 'loss' | 'model' | 'totalSteps'> {
+  if (file === 'translation.json') {
+    const t = readRunJson(root, name, file) as TranslationLike | undefined;
+    return { data: t?.data !== undefined ? `${t.data} -> ${String(t.target)}` : undefined, kind: 'translation', model: t?.model };
+  }
+  const config = readRunJson(root, name, file) as ConfigLike | undefined;
+  return { data: config?.data?.spec, kind: config?.data?.kind, loss: config?.train?.loss, model: config?.model?.preset, totalSteps: config?.train?.steps };
+}
 
 export function listRuns(root: string): RunListing[] {
   let names: string[];
   try { names = readdirSync(root); } catch { return []; }
-  return names.filter((n) => runDir(root, n) !== undefined).map((name) => {
-    const config = readRunJson(root, name, 'config.json') as ConfigLike | undefined;
+  return names.flatMap((name) => {
+    const file = runDescription(root, name);
+    if (file === undefined || runDir(root, name) === undefined) return [];
     const latest = readRunJson(root, name, 'latest.json') as { step?: number } | undefined;
-    const changed = runFile(root, name, 'metrics.jsonl') ?? runFile(root, name, 'config.json');
-    return {
-      name, data: config?.data?.spec, kind: config?.data?.kind, loss: config?.train?.loss, model: config?.model?.preset,
-      step: latest?.step ?? 0, totalSteps: config?.train?.steps, updated: changed === undefined ? 0 : statSync(changed).mtimeMs,
-    };
+    const changed = runFile(root, name, 'metrics.jsonl') ?? runFile(root, name, file);
+    return [{ name, ...describe(root, name, file), step: latest?.step ?? 0, updated: changed === undefined ? 0 : statSync(changed).mtimeMs }];
   }).sort((a, b) => b.updated - a.updated);
 }
 

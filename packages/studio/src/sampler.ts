@@ -6,7 +6,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import {
   checkpointModel, decodeRows, encodePng, fileRunStore, modelFromBlob, readRunConfig, sample, tileImages,
 } from '@gantry/core/node';
-import { runDir } from './runs.js';
+import { runDescription, runDir } from './runs.js';
 
 export type SampleResult =
   | { kind: 'image'; step: number; png: string }
@@ -16,6 +16,9 @@ export type SampleResult =
 export async function sampleRun(root: string, run: string, o: { n: number; seed: number }): Promise<SampleResult> {
   const dir = runDir(root, run);
   if (dir === undefined) throw new Error('this run has no readable config.json');
+  if (runDescription(root, run) === 'translation.json') {
+    throw new Error('sample now draws from GAN runs; a translation run shows input | output | target grids under "samples over time" (gantry translate translates more)');
+  }
   // checked against core's schema: a damaged config is an error naming the file and field
   const config = readRunConfig(dir);
   const checkpoint = await fileRunStore(dir).loadLatestCheckpoint();

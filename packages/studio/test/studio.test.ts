@@ -1,7 +1,7 @@
 // The studio in a real browser (Debian chromium driven by playwright-core): the run list, a loss curve
 // that grows while a training run writes metrics, and the 2D playground training until G's points move
 // toward the real ones. Plus the server's security: token required, no file outside the run dirs, values
-// from run files shown as text. Screenshots go to a temporary directory; GANTRY_UPDATE_DOCS_IMG=1 writes
+// from run files shown as text; and a translation run's triplet grids through the API. Screenshots go to a temporary directory; GANTRY_UPDATE_DOCS_IMG=1 writes
 // them into docs/img instead (the pictures in docs/studio.md).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decodePng, trainPix2pix } from '@gantry/core/node';
 import { startStudio, type Studio } from '../src/server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -185,4 +186,36 @@ test('browser: run list, live loss curve while training, sample now; 2D playgrou
   } finally {
     await browser.close();
   }
+});
+
+test('a translation run is listed, its input | output | target grids are served, and sample now says why it does not apply', { timeout: 120_000 }, async (t) => {
+  const root = join(work, 'translation-runs');
+  const dir = join(root, 'p2p');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'translation.json'), JSON.stringify({ format: 'gantry-translation-1', model: 'pix2pix', data: 'sketches', target: 'photos', createdAt: '' }));
+  // sources all black, targets all white: the grid's triplet order shows in its first tiles
+  const size = 16;
+  const images = (value: number) => ({ name: String(value), itemShape: [size, size, 3], count: 12, values: new Float32Array(12 * size * size * 3).fill(value) });
+  const r = await trainPix2pix({ name: 'bw', source: images(-1), target: images(1), names: Array.from({ length: 12 }, (_, i) => `${i}.png`) },
+    { seed: 0, steps: 2, generatorFilters: 4, discriminatorFilters: 4, depth: 2, sampleEvery: 1 }, { runDir: dir, progress: 'off' });
+  r.generator.dispose();
+  r.discriminator?.dispose();
+
+  const s = await startStudio({ runsDir: root, port: 0 });
+  t.after(() => s.close());
+  const base = `http://127.0.0.1:${s.port}`;
+  const auth = { headers: { authorization: `Bearer ${s.token}` } };
+  const runs = await (await fetch(`${base}/api/runs`, auth)).json() as Array<{ name: string; kind: string; model: string; data: string; step: number }>;
+  assert.deepEqual(runs.map((x) => [x.name, x.kind, x.model, x.data, x.step]), [['p2p', 'translation', 'pix2pix', 'sketches -> photos', 2]]);
+  const detail = await (await fetch(`${base}/api/runs/p2p`, auth)).json() as { config: { model: string }; samples: { file: string; step: number }[] };
+  assert.equal(detail.config.model, 'pix2pix');
+  assert.deepEqual(detail.samples.map((x) => x.step), [1, 2]);
+  const png = decodePng(Buffer.from(await (await fetch(`${base}/api/runs/p2p/samples/${detail.samples[1].file}`, auth)).arrayBuffer()));
+  // 12 triplets, two per row: 6 x 6 tiles of 16 px shown at 2x, 2 px apart
+  assert.deepEqual([png.width, png.height], [6 * 32 + 7 * 2, 6 * 32 + 7 * 2]);
+  const tilePixel = (k: number) => png.rgba[((2 + 8) * png.width + 2 + k * 34 + 8) * 4];
+  assert.deepEqual([tilePixel(0), tilePixel(2), tilePixel(3), tilePixel(5)], [0, 255, 0, 255], 'source | output | target, twice per row');
+  const sampled = await fetch(`${base}/api/runs/p2p/sample?n=4`, { ...auth, method: 'POST' });
+  assert.equal(sampled.status, 409);
+  assert.match(((await sampled.json()) as { error: string }).error, /a translation run shows input \| output \| target grids/);
 });

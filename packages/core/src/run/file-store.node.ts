@@ -213,10 +213,10 @@ export function fileRunStore(runDir: string): RunStore {
         throw new RunFileError(path, `cannot append: ${(e as Error).message}`);
       }
     },
-    async saveSamples(step, images) {
+    async saveSamples(step, images, columns) {
       if (images.rank !== 4 || (images.shape[3] !== 1 && images.shape[3] !== 3)) return undefined;
       const path = join(runDir, RUN_FILES.samples, `${stepName(step)}.png`);
-      writeImageGrid(path, images, { scale: (images.shape[1] ?? 0) < 32 ? 2 : 1 });
+      writeImageGrid(path, images, { scale: (images.shape[1] ?? 0) < 32 ? 2 : 1, ...(columns ? { columns } : {}) });
       return path;
     },
   };

@@ -72,6 +72,8 @@ export interface Trainable {
   step(env: StepEnv): LossValues;
   /** a preview (an image batch, points) from the models, in which EMA copies stand for their models */
   preview?(models: Record<string, tfl.LayersModel>): tf.Tensor;
+  /** columns of the preview grid (default: about square) */
+  previewColumns?: number;
   /** frees what the variant allocated for itself (fixed preview noise) */
   dispose?(): void;
 }
@@ -225,7 +227,7 @@ async function writePreview(s: RunState, step: number, cb: LoopCallbacks): Promi
   }
   const images = tf.tidy(() => s.t.preview!(models));
   try {
-    const location = await s.store?.saveSamples(step, images);
+    const location = await s.store?.saveSamples(step, images, s.t.previewColumns);
     await cb.onSample?.({ step, images, location });
   } finally {
     images.dispose();

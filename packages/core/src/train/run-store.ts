@@ -16,8 +16,8 @@ export interface RunStore {
   /** the newest complete checkpoint, or null when there is none */
   loadLatestCheckpoint(): Promise<Checkpoint | null>;
   appendMetrics(record: Record<string, unknown>): Promise<void>;
-  /** stores a grid of N x H x W x C images (or does nothing for other shapes); returns where */
-  saveSamples(step: number, images: tf.Tensor): Promise<string | undefined>;
+  /** stores a grid of N x H x W x C images, `columns` wide when given (or does nothing for other shapes); returns where */
+  saveSamples(step: number, images: tf.Tensor, columns?: number): Promise<string | undefined>;
 }
 
 /**

@@ -18,7 +18,11 @@ import { startTraining, type LoopResult, type Trainable } from '../../train/loop
 import { withSeededMathRandom } from '../../train/seeded-math-random.js';
 import { takeShard } from '../../train/replicas.js';
 import { minimize, term } from '../../train/update.js';
+import { firstImages, translateForPreview, TRIPLET_COLUMNS, triplets } from '../translation-preview.js';
 import { resumeVariant, withProgress, type VariantRunOptions } from '../variant-run.js';
+
+/** Training pairs in a preview grid: 6 rows of two triplets. */
+const PREVIEW_PAIRS = 12;
 
 export const PIX2PIX_KIND = 'pix2pix';
 
@@ -53,6 +57,8 @@ export interface Pix2pixOptions {
   learningRateDecay?: number;
   /** checkpoint every N steps when training into a runDir or store (default: only at the end) */
   checkpointEvery?: number;
+  /** a grid of source | output | target triplets every N steps (0, the default: none; translation-preview.ts) */
+  sampleEvery?: number;
 }
 
 /** What checkpoints keep: the options and the data's shape, which a resume must match. */
@@ -77,6 +83,7 @@ function resolve(o: Pix2pixOptions) {
   const r = {
     steps: o.steps ?? 10000, batchSize: o.batchSize ?? 1, lambda: o.lambda ?? 100, objective: o.objective ?? 'l1+adversarial',
     learningRate: o.learningRate ?? 2e-4, learningRateDecay: o.learningRateDecay ?? 0.5, checkpointEvery: o.checkpointEvery ?? 0,
+    sampleEvery: o.sampleEvery ?? 0,
   };
   const integer = (name: string, v: number, min: number) => {
     if (!Number.isInteger(v) || v < min) throw new Error(`trainPix2pix: ${name} must be an integer >= ${min}, got ${v}`);
@@ -84,6 +91,7 @@ function resolve(o: Pix2pixOptions) {
   integer('steps', r.steps, 0);
   integer('batchSize', r.batchSize, 1);
   integer('checkpointEvery', r.checkpointEvery, 0);
+  integer('sampleEvery', r.sampleEvery, 0);
   if (!PIX2PIX_OBJECTIVES.includes(r.objective)) throw new Error(`trainPix2pix: objective must be one of ${PIX2PIX_OBJECTIVES.join(', ')}, got ${JSON.stringify(r.objective)}`);
   if (!(r.lambda >= 0)) throw new Error(`trainPix2pix: lambda must be >= 0, got ${r.lambda}`);
   if (!(r.learningRate > 0)) throw new Error(`trainPix2pix: learningRate must be > 0, got ${r.learningRate}`);
@@ -140,11 +148,16 @@ export function pix2pixTrainable(pairs: PairedDataset, options: Pix2pixOptions):
     kind: PIX2PIX_KIND,
     config,
     settings: {
-      seed: options.seed, sampleEvery: 0, checkpointEvery: o.checkpointEvery, keepCheckpoints: 3, logEvery: 10, guardEvery: 100,
+      seed: options.seed, sampleEvery: o.sampleEvery, checkpointEvery: o.checkpointEvery, keepCheckpoints: 3, logEvery: 10, guardEvery: 100,
       learningRateDecay: o.learningRateDecay,
     },
     models: { generator, ...(discriminator ? { discriminator } : {}) },
     optimizers,
+    preview(models) {
+      const [source, target] = [firstImages(pairs.source, PREVIEW_PAIRS), firstImages(pairs.target, PREVIEW_PAIRS)];
+      return triplets(source, translateForPreview(models.generator, source, options.seed), target);
+    },
+    previewColumns: TRIPLET_COLUMNS,
     step(env) {
       const { rng, replicas } = env;
       // every rank draws the full batch and keeps its rows (dropout masks are drawn per rank's rows)

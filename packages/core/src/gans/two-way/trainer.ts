@@ -14,8 +14,12 @@ import { sampleUnpaired, validateUnpaired, type UnpairedImages } from '../../dat
 import { adam } from '../../optimizers.js';
 import { startTraining, type LoopResult, type Trainable } from '../../train/loop.js';
 import { minimize, term } from '../../train/update.js';
+import { firstImages, translateForPreview, TRIPLET_COLUMNS, triplets } from '../translation-preview.js';
 import { resumeVariant, withProgress, type VariantRunOptions } from '../variant-run.js';
 import { PooledHistory } from './pooled-history.js';
+
+/** Images of each domain in a preview grid: 6 rows of two triplets, A's rows first. */
+const PREVIEW_IMAGES = 6;
 
 /** The options every two-way variant takes. */
 export interface TwoWayOptions {
@@ -30,6 +34,8 @@ export interface TwoWayOptions {
   learningRateDecay?: number;
   /** checkpoint every N steps when training into a runDir or store (default: only at the end) */
   checkpointEvery?: number;
+  /** a grid of a | gAB(a) | gBA(gAB(a)) and b | gBA(b) | gAB(gBA(b)) triplets every N steps (0, the default: none) */
+  sampleEvery?: number;
 }
 
 /** What a checkpoint keeps beside the options: the data's shape, which a resume must match. */
@@ -68,7 +74,7 @@ export interface TwoWayResult {
 export function resolveTwoWay(o: TwoWayOptions, what: string) {
   const r = {
     steps: o.steps ?? 10000, batchSize: o.batchSize ?? 1, learningRate: o.learningRate ?? 2e-4,
-    learningRateDecay: o.learningRateDecay ?? 0.5, checkpointEvery: o.checkpointEvery ?? 0,
+    learningRateDecay: o.learningRateDecay ?? 0.5, checkpointEvery: o.checkpointEvery ?? 0, sampleEvery: o.sampleEvery ?? 0,
   };
   const integer = (name: string, v: number, min: number) => {
     if (!Number.isInteger(v) || v < min) throw new Error(`${what}: ${name} must be an integer >= ${min}, got ${v}`);
@@ -76,6 +82,7 @@ export function resolveTwoWay(o: TwoWayOptions, what: string) {
   integer('steps', r.steps, 0);
   integer('batchSize', r.batchSize, 1);
   integer('checkpointEvery', r.checkpointEvery, 0);
+  integer('sampleEvery', r.sampleEvery, 0);
   if (!(r.learningRate > 0)) throw new Error(`${what}: learningRate must be > 0, got ${r.learningRate}`);
   if (!(r.learningRateDecay >= 0 && r.learningRateDecay <= 1)) throw new Error(`${what}: learningRateDecay must lie in [0, 1], got ${r.learningRateDecay}`);
   return r;
@@ -109,10 +116,20 @@ export function twoWayTrainable(images: UnpairedImages, spec: TwoWaySpec): Train
     kind: spec.kind,
     config: spec.config,
     settings: {
-      seed: spec.config.seed, sampleEvery: 0, checkpointEvery: o.checkpointEvery, keepCheckpoints: 3, logEvery: 10, guardEvery: 100,
+      seed: spec.config.seed, sampleEvery: o.sampleEvery, checkpointEvery: o.checkpointEvery, keepCheckpoints: 3, logEvery: 10, guardEvery: 100,
       learningRateDecay: o.learningRateDecay,
     },
     models: { gAB, gBA, dA, dB },
+    preview(models) {
+      const seed = spec.config.seed;
+      const roundTrip = (x: tf.Tensor4D, there: tfl.LayersModel, back: tfl.LayersModel) => {
+        const translated = translateForPreview(there, x, seed);
+        return triplets(x, translated, translateForPreview(back, translated, seed));
+      };
+      return tf.concat([roundTrip(firstImages(images.a, PREVIEW_IMAGES), models.gAB, models.gBA),
+        roundTrip(firstImages(images.b, PREVIEW_IMAGES), models.gBA, models.gAB)]);
+    },
+    previewColumns: TRIPLET_COLUMNS,
     ...(pools ? { parameters: pools } : {}),
     optimizers,
     step(env) {
