@@ -6,12 +6,14 @@
 // Per dataset and seed: a seeded 80/20 train/test split (the label column stays in the table as a categorical
 // column), fit on train, sample as many rows as train, then measure against train (and test). Each seed appends
 // one JSON line to runs/tables/synth-<dataset>-<steps>.jsonl; the report rewrites the results in docs/synth.md.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  accuracy, closestDistances, columnDistances, correlationDifference, createRng, exactCopies, fitClassifier, fitSynthesizer, macroF1,
-  permutation, quantile, type CsvTable, type NumericMatrix,
+  accuracy, closestDistances, columnDistances, correlationDifference, createRng, exactCopies, fitClassifier, fitSynthesizer, formatCsv, macroF1,
+  permutation, quantile, type ColumnSpec, type CsvTable, type NumericMatrix,
 } from '@gantry/core';
 import { readCsvFile } from '@gantry/core/node';
 import { repoRoot, runsDir, useFastestBackend } from './docs-section.js';
@@ -25,11 +27,16 @@ const datasets: Record<string, { file: string; label: string; steps: number }> =
 
 interface Stats { p5: number; median: number }
 
+const SYNTHESIZERS = ['gantry', 'ctgan-pytorch'] as const;
+type Synthesizer = (typeof SYNTHESIZERS)[number];
+
 interface SeedResult {
   dataset: string;
   seed: number;
   steps: number;
   backend: string;
+  /** absent: gantry's synthesizer */
+  synthesizer?: Synthesizer;
   trainRows: number;
   testRows: number;
   fitSeconds: number;
@@ -98,13 +105,12 @@ function summarise(real: CsvTable, other: CsvTable, label: string) {
   };
 }
 
-async function runSeed(name: string, seed: number, steps: number, backend: string): Promise<SeedResult> {
-  const spec = datasets[name];
-  const table = readCsvFile(join(repoRoot, '..', 'shared', 'datasets', spec.file));
-  const order = permutation(createRng(1000 + seed), table.numRows);
-  const nTrain = Math.round(0.8 * table.numRows);
-  const train = subset(table, order.subarray(0, nTrain), `${spec.file} train`);
-  const test = subset(table, order.subarray(nTrain), `${spec.file} test`);
+interface Synthesized { synthetic: CsvTable; conditioned: CsvTable; fitSeconds: number; fitCpuSeconds: number }
+interface SynthesisJob { name: string; seed: number; steps: number; label: string; rarest: string }
+
+/** gantry's synthesizer: fit, as many rows as train (seed 5000 + s), and 500 rows asked for the rarest label. */
+async function synthesizeWithGantry(train: CsvTable, job: SynthesisJob): Promise<Synthesized> {
+  const { name, seed, steps } = job;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const synth = await fitSynthesizer(train, {
@@ -114,16 +120,60 @@ async function runSeed(name: string, seed: number, steps: number, backend: strin
   const fitSeconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const synthetic = synth.sample(train.numRows, { seed: 5000 + seed });
-  synthetic.source = `${spec.file} synthetic`;
+  const conditioned = synth.sample(500, { seed: 7000 + seed, condition: { column: job.label, value: job.rarest }, enforce: false });
+  synth.dispose();
+  return { synthetic, conditioned, fitSeconds, fitCpuSeconds: (cpu.user + cpu.system) / 1e6 };
+}
+
+/**
+ * The peer: ctgan_reference.py (CTGAN in PyTorch after the authors' code) on the same train rows, for
+ * steps / floor(rows / 500) epochs; its rows are read back with the real table's types and category codes.
+ */
+async function synthesizeWithPeer(train: CsvTable, job: SynthesisJob): Promise<Synthesized> {
+  const dir = mkdtempSync(join(tmpdir(), 'gantry-ctgan-'));
+  try {
+    const [input, output, conditionedOut] = ['train.csv', 'synthetic.csv', 'conditioned.csv'].map((f) => join(dir, f));
+    writeFileSync(input, formatCsv(train));
+    const epochs = Math.round(job.steps / Math.max(1, Math.floor(train.numRows / 500)));
+    const cpu0 = cpuTimesOfChildren();
+    const t0 = performance.now();
+    const r = spawnSync('/usr/bin/python3', [join(repoRoot, 'examples', 'tables', 'ctgan_reference.py'), input, output, '--discrete', job.label,
+      '--seed', String(job.seed), '--epochs', String(epochs), '--condition-column', job.label, '--condition-value', job.rarest, '--condition-out', conditionedOut],
+    { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, OMP_NUM_THREADS: '1' } });
+    if (r.status !== 0) throw new Error(`ctgan_reference.py failed (exit ${r.status})`);
+    const fitSeconds = (performance.now() - t0) / 1000;
+    const schema: Record<string, ColumnSpec> = {};
+    for (const c of train.columns) schema[c.name] = c.type === 'categorical' ? { type: 'categorical', categories: c.categories } : 'numeric';
+    // fit time includes the peer's sampling and its start-up (a few seconds of the total)
+    return { synthetic: readCsvFile(output, { schema }), conditioned: readCsvFile(conditionedOut, { schema }), fitSeconds, fitCpuSeconds: cpuTimesOfChildren() - cpu0 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** CPU seconds of this process's finished children (Linux: /proc/self/stat cutime + cstime). */
+function cpuTimesOfChildren(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+async function runSeed(name: string, seed: number, steps: number, backend: string, synthesizer: Synthesizer): Promise<SeedResult> {
+  const spec = datasets[name];
+  const table = readCsvFile(join(repoRoot, '..', 'shared', 'datasets', spec.file));
+  const order = permutation(createRng(1000 + seed), table.numRows);
+  const nTrain = Math.round(0.8 * table.numRows);
+  const train = subset(table, order.subarray(0, nTrain), `${spec.file} train`);
+  const test = subset(table, order.subarray(nTrain), `${spec.file} test`);
   const labelColumn = table.columns.find((c) => c.name === spec.label)!;
   const numClasses = labelColumn.categories!.length;
   const counts = new Array<number>(numClasses).fill(0);
   for (let i = 0; i < train.numRows; i++) counts[train.matrix[i * train.numColumns + labelColumn.index]]++;
   const rarest = counts.indexOf(Math.min(...counts));
-  const conditioned = synth.sample(500, { seed: 7000 + seed, condition: { column: spec.label, value: labelColumn.categories![rarest] }, enforce: false });
+  const { synthetic, conditioned, fitSeconds, fitCpuSeconds } = await (synthesizer === 'gantry' ? synthesizeWithGantry : synthesizeWithPeer)(
+    train, { name, seed, steps, label: spec.label, rarest: labelColumn.categories![rarest] });
+  synthetic.source = `${spec.file} synthetic`;
   let hits = 0;
   for (let i = 0; i < conditioned.numRows; i++) if (conditioned.matrix[i * conditioned.numColumns + labelColumn.index] === rarest) hits++;
-  synth.dispose();
 
   const s = summarise(train, synthetic, spec.label);
   const h = summarise(train, test, spec.label);
@@ -131,7 +181,7 @@ async function runSeed(name: string, seed: number, steps: number, backend: strin
   const qSynthetic = permutation(createRng(9000 + seed), synthetic.numRows).subarray(0, queried);
   const qHoldout = permutation(createRng(9100 + seed), test.numRows).subarray(0, queried);
   return {
-    dataset: name, seed, steps, backend, trainRows: train.numRows, testRows: test.numRows, fitSeconds, fitCpuSeconds: (cpu.user + cpu.system) / 1e6,
+    dataset: name, seed, steps, backend: synthesizer === 'gantry' ? backend : 'pytorch', ...(synthesizer === 'gantry' ? {} : { synthesizer }), trainRows: train.numRows, testRows: test.numRows, fitSeconds, fitCpuSeconds,
     meanKs: s.meanKs, worstKs: s.worstKs, labelTvd: s.labelTvd, testMeanKs: h.meanKs, testLabelTvd: h.labelTvd,
     correlationDiff: s.correlationDiff, testCorrelationDiff: h.correlationDiff,
     efficacy: { real: efficacy(train, test, spec.label, seed, numClasses), synthetic: efficacy(synthetic, test, spec.label, seed, numClasses) },
@@ -156,9 +206,8 @@ function loadResults(): SeedResult[][] {
   }).filter((rs) => rs.length > 0);
 }
 
-function report(): string {
-  const groups = loadResults();
-  const head = (r: SeedResult[]) => `${r[0].dataset} | ${r[0].steps} | ${r.length} (${r.map((x) => x.seed).join(',')})`;
+function report(groups: SeedResult[][]): string {
+  const head = (r: SeedResult[]) => `${r[0].dataset}${r[0].synthesizer ? ` (${r[0].synthesizer})` : ''} | ${r[0].steps} | ${r.length} (${r.map((x) => x.seed).join(',')})`;
   const fidelity = [
     '| data | steps | seeds | mean KS, numeric (synthetic) | mean KS (held-out real) | worst KS column (synthetic) | label TVD (synthetic) | label TVD (held-out real) | corr. diff (synthetic) | corr. diff (held-out real) |',
     '|---|---|---|---|---|---|---|---|---|---|',
@@ -183,15 +232,28 @@ function report(): string {
     '### Privacy: distance to the closest training row', '', ...privacy, '', '### Training cost', '', ...cost].join('\n');
 }
 
+/**
+ * Rewrites the results between `<!-- synth-<section>:start -->` and its end marker in docs/synth.md from the
+ * saved runs of gantry's synthesizer ('results') or of the PyTorch peer ('peer'); a section with no saved runs
+ * here (runs/ is not in git) is left as it is.
+ */
 function writeReport(): void {
   const path = join(repoRoot, 'docs', 'synth.md');
-  const start = '<!-- synth-results:start -->';
-  const end = '<!-- synth-results:end -->';
-  const text = readFileSync(path, 'utf8');
-  const a = text.indexOf(start);
-  const b = text.indexOf(end);
-  if (a < 0 || b < a) throw new Error(`${path}: missing the ${start} ... ${end} markers`);
-  writeFileSync(path, text.slice(0, a + start.length) + '\n' + report() + '\n' + text.slice(b));
+  let text = readFileSync(path, 'utf8');
+  const all = loadResults();
+  for (const [section, groups] of [['results', all.filter((g) => !g[0].synthesizer)], ['peer', all.filter((g) => g[0].synthesizer)]] as const) {
+    const start = `<!-- synth-${section}:start -->`;
+    const end = `<!-- synth-${section}:end -->`;
+    const a = text.indexOf(start);
+    const b = text.indexOf(end);
+    if (a < 0 || b < a) throw new Error(`${path}: missing the ${start} ... ${end} markers`);
+    if (groups.length === 0) {
+      console.log(`no saved ${section} runs in ${runsDir}: ${section} section of ${path} left as it is`);
+      continue;
+    }
+    text = text.slice(0, a + start.length) + '\n' + report(groups) + '\n' + text.slice(b);
+  }
+  writeFileSync(path, text);
   console.log(`wrote ${path}`);
 }
 
@@ -200,9 +262,12 @@ const { values: args } = parseArgs({
     datasets: { type: 'string', default: 'letter,spam' },
     seeds: { type: 'string', default: '0,1,2' },
     steps: { type: 'string' },
+    synthesizer: { type: 'string', default: 'gantry' },
     'report-only': { type: 'boolean', default: false },
   },
 });
+const synthesizer = args.synthesizer as Synthesizer;
+if (!SYNTHESIZERS.includes(synthesizer)) throw new Error(`--synthesizer must be one of ${SYNTHESIZERS.join(', ')}, got ${JSON.stringify(args.synthesizer)}`);
 if (!args['report-only']) {
   const backend = await useFastestBackend();
   mkdirSync(runsDir, { recursive: true });
@@ -210,8 +275,8 @@ if (!args['report-only']) {
     if (!datasets[name]) throw new Error(`unknown dataset ${JSON.stringify(name)} (have ${Object.keys(datasets).join(', ')})`);
     const steps = Number(args.steps ?? datasets[name].steps);
     for (const seed of args.seeds!.split(',').map(Number)) {
-      const r = await runSeed(name, seed, steps, backend);
-      appendFileSync(join(runsDir, `synth-${name}-${steps}.jsonl`), JSON.stringify(r) + '\n');
+      const r = await runSeed(name, seed, steps, backend, synthesizer);
+      appendFileSync(join(runsDir, `synth-${name}-${steps}${synthesizer === 'gantry' ? '' : `-${synthesizer}`}.jsonl`), JSON.stringify(r) + '\n');
       console.log(JSON.stringify(r));
     }
   }
