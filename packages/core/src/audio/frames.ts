@@ -28,16 +28,18 @@ const MIN_LAG = 40;                // 400 Hz
 const MAX_LAG = 228;               // 70 Hz
 const VOICING_THRESHOLD = 0.45;    // normalised autocorrelation peak
 const SILENCE_RMS = 0.01;
+const OCTAVE_TOLERANCE = 0.9;
 
 /**
  * F0 per 5 ms frame of 16 kHz audio: the lag in [40, 228] (70-400 Hz) of the highest normalised
- * autocorrelation of a 25 ms window centred on the frame; voiced when that peak passes 0.45 and the
- * window is not silent.
+ * autocorrelation of a 25 ms window centred on the frame (the shortest lag at a local peak within 90% of
+ * the highest, against octave errors); voiced when that peak passes 0.45 and the window is not silent.
  */
 export function trackPitch(samples: Float32Array, frames = Math.ceil(samples.length / HOP)): { logF0: Float32Array; voiced: Uint8Array } {
   const logF0 = new Float32Array(frames);
   const voiced = new Uint8Array(frames);
   const w = new Float32Array(PITCH_WINDOW);
+  const corr = new Float32Array(MAX_LAG + 2);
   for (let f = 0; f < frames; f++) {
     const start = f * HOP + HOP / 2 - PITCH_WINDOW / 2;
     let energy = 0;
@@ -47,8 +49,6 @@ export function trackPitch(samples: Float32Array, frames = Math.ceil(samples.len
       energy += w[i] * w[i];
     }
     if (Math.sqrt(energy / PITCH_WINDOW) < SILENCE_RMS) continue;
-    let best = 0;
-    let bestLag = 0;
     for (let lag = MIN_LAG; lag <= MAX_LAG; lag++) {
       let r = 0;
       let e1 = 0;
@@ -58,9 +58,17 @@ export function trackPitch(samples: Float32Array, frames = Math.ceil(samples.len
         e1 += w[i] * w[i];
         e2 += w[i + lag] * w[i + lag];
       }
-      const c = r / Math.sqrt(e1 * e2 + 1e-12);
-      if (c > best) { best = c; bestLag = lag; }
+      corr[lag] = r / Math.sqrt(e1 * e2 + 1e-12);
     }
+    let peak = 0;
+    for (let lag = MIN_LAG; lag <= MAX_LAG; lag++) peak = Math.max(peak, corr[lag]);
+    // the shortest period whose peak nearly matches the highest: multiples of the period correlate as well (octave errors)
+    let bestLag = 0;
+    for (let lag = MIN_LAG; lag <= MAX_LAG && bestLag === 0; lag++) {
+      const localPeak = corr[lag] >= corr[lag - 1] && (lag === MAX_LAG || corr[lag] >= corr[lag + 1]);
+      if (localPeak && corr[lag] >= OCTAVE_TOLERANCE * peak) bestLag = lag;
+    }
+    const best = corr[bestLag];
     if (best >= VOICING_THRESHOLD) {
       voiced[f] = 1;
       logF0[f] = Math.log(SAMPLE_RATE / bestLag);
