@@ -13,12 +13,13 @@ import { studioCommand } from './commands/studio.js';
 import { trainCommand } from './commands/train.js';
 import { translateCommand } from './commands/translate.js';
 import { upscaleCommand } from './commands/upscale.js';
+import { speakCommand } from './commands/speak.js';
 
 /** Commands owned by other helpers that may not exist yet in this checkout. */
 const OPTIONAL = ['synth'];
 
 async function commands(): Promise<Command[]> {
-  const list: Command[] = [trainCommand, sampleCommand, evalCommand, exportCommand, infoCommand, studioCommand, imputeCommand, scoreCommand, translateCommand, upscaleCommand, classifyCommand];
+  const list: Command[] = [trainCommand, sampleCommand, evalCommand, exportCommand, infoCommand, studioCommand, imputeCommand, scoreCommand, translateCommand, upscaleCommand, classifyCommand, speakCommand];
   for (const name of OPTIONAL) {
     const specifier = `./commands/${name}.js`;
     try {

@@ -20,6 +20,7 @@ import { DISTRIBUTED_OPTIONS, DISTRIBUTED_USAGE, launchRanks, rankFromEnv, repli
 import { readRunConfig, writeRunConfig } from '../run.js';
 import { isSslRun, resumeSslRun, trainSslRun } from '../train-ssl.js';
 import { isSrganRun, resumeSrganRun, trainSrganRun } from '../train-srgan.js';
+import { isGanttsRun, resumeGanttsRun, trainGanttsRun } from '../train-gantts.js';
 import { isTranslationRun, resumeTranslation, trainTranslation, TRANSLATION_MODELS } from '../train-translation.js';
 
 const PROGRESS: readonly ProgressMode[] = ['auto', 'bar', 'lines', 'off'];
@@ -43,6 +44,8 @@ options:
                         or srgan: x4 super-resolution of emoji:<style> or a folder (16 -> 64 px; SRResNet on MSE
                         for --pretrain-steps, default 2000, then SRGAN for --steps, default 1000;
                         gantry upscale uses it; docs/translation.md#srgan)
+                        or gantts: GAN-TTS on espeak-ng machine speech (--data <corpus dir>, default
+                        runs/speech-corpus, built on first use; gantry speak uses it; docs/audio.md)
   --loss <l>            ${LOSS_NAMES.join(', ')} (default nonsaturating)
   --steps <n>           generator steps (default: 2500 for 2D, 2000 tables, 3000 images)
   --batch <n>           batch size (default: 256 for 2D, 128 tables, 64 images)
@@ -245,6 +248,10 @@ async function run(argv: string[]): Promise<void> {
     }
     if (isSslRun(cli.resume)) return resumeSslRun(cli.resume, cli);
     if (isSrganRun(cli.resume)) return resumeSrganRun(cli.resume, cli);
+    if (isGanttsRun(cli.resume)) {
+      requireSingleProcess('--resume of a gantts run');
+      return resumeGanttsRun(cli.resume, cli);
+    }
     return isTranslationRun(cli.resume) ? resumeTranslation(cli.resume, cli) : resume(cli.resume, cli);
   }
   const fromFile = typeof cli.config === 'string' ? readConfigFile(cli.config) : {};
@@ -255,6 +262,10 @@ async function run(argv: string[]): Promise<void> {
   if (v.model === 'srgan') {
     requireSingleProcess('--model srgan');
     return trainSrganRun(v);
+  }
+  if (v.model === 'gantts') {
+    requireSingleProcess('--model gantts');
+    return trainGanttsRun(v);
   }
   const dataSpec = stringFlag(v.data, 'data');
   if (!dataSpec) throw new UsageError(`--data is required (${BUILTIN_DATA.join(', ')}, or a path)`);
