@@ -1,0 +1,101 @@
+// GAN-TTS at small scale on espeak-ng machine speech (not human speech): FDSD and KDSD (docs/audio.md)
+// of the held-out real clips (the floor), a pitch-shaped noise baseline and the generator at several
+// points of one training run, all against the train split's real clips, in the features of a phoneme
+// classifier trained here on the corpus. One command, seeds fixed:
+//   GANTRY_TORCH_THREADS=1 OMP_NUM_THREADS=1 node --conditions=gantry-source --import tsx examples/audio/gantts.ts [corpus dir] [steps...]
+// Builds the corpus first when the directory has none (runs/speech-corpus by default). Prints a markdown
+// table and writes docs/results/gantts.json and a short generated sample, docs/audio/gantts-sample.wav.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import {
+  buildCorpus, clipTensors, corpusClassifier, createRng, encodeWav, featureWidth, isCorpus, loadCorpus, minutesOf, randomNormal, resumeGantts, SAMPLE_RATE,
+  speechDistances, speechFeatures, tileClips, trainGantts, utterancesOf, type Clips, type FeatureMatrix, type GanttsOptions,
+} from '@gantry/core/node';
+import { useFastestBackend } from '../tables/docs-section.js';
+import { pitchShapedNoise } from './baseline.js';
+
+const dir = process.argv[2] ?? 'runs/speech-corpus';
+const checkpoints = (process.argv.length > 3 ? process.argv.slice(3) : ['0', '150', '400']).map(Number);
+const EVAL_FRAMES = 100;   // 0.5 s clips
+const cpuSeconds = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+
+const backend = await useFastestBackend();
+if (!isCorpus(dir)) {
+  console.error(`building the espeak-ng corpus in ${dir} (machine speech)`);
+  buildCorpus(dir, { onProgress: (done, total, voice) => { if (done % 50 === 0 || done === total) console.error(`  ${done}/${total} utterances (${voice})`); } });
+}
+const corpus = loadCorpus(dir);
+const [train, heldout] = [utterancesOf(corpus, 'train'), utterancesOf(corpus, 'heldout')];
+console.error(`corpus ${dir}: ${train.length} train utterances (${minutesOf(train).toFixed(1)} min), ${heldout.length} held out (${minutesOf(heldout).toFixed(1)} min), ` +
+  `${corpus.inventory.length} phonemes; machine speech (espeak-ng); backend ${backend}, ${cpus().length} cores`);
+
+const t0 = cpuSeconds();
+const classifier = corpusClassifier(dir, corpus, {
+  seed: 0, steps: 3000, batchSize: 16, clipFrames: 64,
+  onProgress: (step, loss) => console.error(`  classifier step ${step}: cross-entropy ${loss.toFixed(3)}`),
+});
+console.error(`phoneme classifier: held-out frame accuracy ${(100 * classifier.heldoutAccuracy).toFixed(1)}% (${classifier.trained ? 'trained' : 'loaded'}, ${(cpuSeconds() - t0).toFixed(0)} CPU s)`);
+
+/** Every 4th train clip keeps the reference set (and KDSD's cost) moderate. */
+const reference = (() => {
+  const all = tileClips(corpus, train, EVAL_FRAMES);
+  const keep = Array.from({ length: Math.floor(all.count / 4) }, (_, i) => 4 * i);
+  const n = EVAL_FRAMES * 80;
+  const audio = new Float32Array(keep.length * n);
+  keep.forEach((k, i) => audio.set(all.audio.subarray(k * n, (k + 1) * n), i * n));
+  return speechFeatures(classifier.model, audio, keep.length);
+})();
+const held = tileClips(corpus, heldout, EVAL_FRAMES);
+const rows: Array<{ what: string; fdsd: number; kdsd: number; kdsdStd: number; clips: number; trainCpuMinutes?: number }> = [];
+const score = (what: string, audio: Float32Array, extra: { trainCpuMinutes?: number } = {}) => {
+  const f: FeatureMatrix = speechFeatures(classifier.model, audio, held.count);
+  const d = speechDistances(f, reference, { subsets: 50, seed: 0 });
+  rows.push({ what, fdsd: d.fdsd, kdsd: d.kdsd.mean, kdsdStd: d.kdsd.std, clips: held.count, ...extra });
+  console.error(`${what}: FDSD ${d.fdsd.toFixed(4)}, KDSD ${d.kdsd.mean.toFixed(5)} +- ${d.kdsd.std.toFixed(5)}`);
+};
+score('held-out real speech (floor)', held.audio);
+score('baseline: pitch-shaped noise', pitchShapedNoise(corpus, held, createRng(0)));
+
+/** G's speech for the held-out clips' features, fixed noise (seed 0). */
+function generate(generator: tfl.LayersModel, latentDim: number, clips: Clips): Float32Array {
+  const rng = createRng(0);
+  const out = new Float32Array(clips.audio.length);
+  for (let i = 0; i < clips.count; i += 16) {
+    const n = Math.min(16, clips.count - i);
+    const part: Clips = { ...clips, count: n, audio: clips.audio.subarray(i * EVAL_FRAMES * 80, (i + n) * EVAL_FRAMES * 80), features: clips.features.subarray(i * EVAL_FRAMES * featureWidth(corpus), (i + n) * EVAL_FRAMES * featureWidth(corpus)) };
+    out.set(tf.tidy(() => {
+      const { features } = clipTensors(part, featureWidth(corpus));
+      return (generator.apply([features, randomNormal(rng, [n, latentDim])], { training: false }) as tf.Tensor).dataSync() as Float32Array;
+    }), i * EVAL_FRAMES * 80);
+  }
+  return out;
+}
+
+const options: GanttsOptions = { seed: 0, batchSize: 8, clipFrames: 64, learningRate: 1e-4 };
+const latentDim = 32;
+let last: Float32Array | undefined;
+const trainStart = cpuSeconds();
+const runDir = mkdtempSync(join(tmpdir(), 'gantry-gantts-measure-'));
+for (const [i, steps] of checkpoints.entries()) {
+  // one run, scored where it stops and resumed (bit for bit) to the next point
+  const r = i === 0 || checkpoints[i - 1] === 0 ? await trainGantts(corpus, { ...options, steps }, { runDir }) : await resumeGantts(corpus, { runDir, steps });
+  const minutes = (cpuSeconds() - trainStart) / 60;
+  last = generate(r.generator, latentDim, held);
+  score(`generator after ${steps} steps`, last, { trainCpuMinutes: minutes });
+  r.generator.dispose(); r.discriminator.dispose();
+}
+
+console.log('| machine speech (espeak-ng), 0.5 s clips | FDSD | KDSD (mean +- std, 50 subsets) |');
+console.log('|---|---:|---:|');
+for (const r of rows) console.log(`| ${r.what} | ${r.fdsd.toFixed(4)} | ${r.kdsd.toFixed(5)} +- ${r.kdsdStd.toFixed(5)} |`);
+const total = (cpuSeconds() - t0) / 60;
+console.log(`\n${held.count} held-out clips vs ${reference.rows} train clips; classifier accuracy ${(100 * classifier.heldoutAccuracy).toFixed(1)}%; ${total.toFixed(1)} CPU minutes (backend ${backend})`);
+mkdirSync('docs/results', { recursive: true });
+writeFileSync('docs/results/gantts.json', `${JSON.stringify({ corpus: dir, machineSpeech: true, checkpoints, options, classifierAccuracy: classifier.heldoutAccuracy, rows, cpuMinutes: total, backend }, null, 2)}\n`);
+if (last) {
+  mkdirSync('docs/audio', { recursive: true });
+  writeFileSync('docs/audio/gantts-sample.wav', encodeWav({ samples: last.subarray(0, 4 * EVAL_FRAMES * 80), sampleRate: SAMPLE_RATE }));
+}
