@@ -6,14 +6,17 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   evaluateSamples, formatEvaluation, loadFeatureExtractor, sample, type FeatureMatrix, type Evaluation, type RunConfig,
 } from '@gantry/core/node';
-import { command, integerFlag, parseFlags, UsageError } from '../args.js';
+import { choiceFlag, command, integerFlag, parseFlags, UsageError } from '../args.js';
 import { selectBackend } from '../backend.js';
 import { reloadData } from '../data.js';
+import { evalTranslation } from '../eval-translation.js';
 import { asItems, loadGenerator, readRunConfig } from '../run.js';
+import { isTranslationRun } from '../train-translation.js';
 
 const METRICS = { fid: 'fid', kid: 'kid', pr: 'prdc', prdc: 'prdc' } as const;
 
 const usage = `usage: gantry eval <run-dir> [--metrics fid,kid,pr] [--n 1000] [--seed 0] [--json]
+       gantry eval <translation-run-dir> [--split test|train] [--direction ab|ba] [--seed 0] [--json]
 
 Compares n generated samples with n held-out real examples, and reports the same metrics between two
 real samples (the floor a perfect generator would reach). Images of mnist / fashion-mnist are compared
@@ -25,6 +28,9 @@ options:
   --n <n>           samples per set (default 1000)
   --seed <s>        seed for sampling and subsets (default 0)
   --json            print JSON instead of a table
+  --split <s>       translation runs (emoji): test (default) or train pairs, scored against their true
+                    targets (L1, PSNR, SSIM; FD and KID at 64 px) beside the input copied unchanged
+  --direction <d>   cyclegan, discogan: ab or ba (default both)
 
 examples:
   gantry eval runs/ring --metrics fid,pr
@@ -39,9 +45,19 @@ function featuresOf(config: RunConfig, x: tf.Tensor, extractor: ReturnType<typeo
 }
 
 async function run(argv: string[]): Promise<void> {
-  const { values, positionals } = parseFlags(argv, { metrics: { type: 'string' }, n: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' } }, 1);
+  const { values, positionals } = parseFlags(argv, {
+    metrics: { type: 'string' }, n: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, split: { type: 'string' }, direction: { type: 'string' },
+  }, 1);
   const runDir = positionals[0];
   if (!runDir) throw new UsageError('expected a run directory');
+  const split = choiceFlag(values.split, 'split', ['test', 'train'] as const);
+  const direction = choiceFlag(values.direction, 'direction', ['ab', 'ba'] as const);
+  if (isTranslationRun(runDir)) {
+    if (values.metrics !== undefined || values.n !== undefined) throw new UsageError('--metrics and --n are for GAN runs; a translation run is scored on its whole split');
+    await selectBackend();
+    return evalTranslation(runDir, { split: split ?? 'test', direction, seed: integerFlag(values.seed, 'seed', 0) ?? 0, json: values.json === true });
+  }
+  if (split || direction) throw new UsageError('--split and --direction are for translation runs (pix2pix, cyclegan, discogan)');
   const names = String(values.metrics ?? 'fid,kid,pr').split(',').map((s) => s.trim()).filter(Boolean);
   for (const m of names) if (!(m in METRICS)) throw new UsageError(`--metrics: unknown metric "${m}" (accepted: fid, kid, pr)`);
   const metrics = [...new Set(names.map((m) => METRICS[m as keyof typeof METRICS]))];
