@@ -20,3 +20,4 @@ export * from './gans/ssl/index.js';
 export * from './gans/srgan/index.js';
 export * from './audio/index.js';
 export * from './gans/gantts/index.js';
+export * from './image/gif.js';
