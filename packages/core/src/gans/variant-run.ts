@@ -1,7 +1,7 @@
 // What the image-translation variants (pix2pix, CycleGAN, DiscoGAN) share around the loop: their run
 // options (the loop's, plus a progress callback of their own) and the resume preamble.
 import {
-  checkpointToResume, continueTraining, reportingSteps, type LoopOptions, type LoopResult, type Trainable,
+  checkpointToResume, continueTraining, reportingSteps, startTraining, type LoopOptions, type LoopResult, type Trainable,
 } from '../train/loop.js';
 
 export interface VariantRunOptions extends LoopOptions {
@@ -28,4 +28,17 @@ export async function resumeVariant<C>(kind: string, what: string, run: VariantR
   const steps = run.steps ?? checkpoint.state.totalSteps;
   const result = await continueTraining(trainable, checkpoint, { ...withProgress(run, steps), store, runDir: undefined, progress: run.progress ?? 'off', steps });
   return { result, trainable };
+}
+
+/** Trains a fresh variant for `steps` steps; its optimizers are freed after, and its models too when training fails. */
+export async function trainVariant(trainable: Trainable, steps: number, run: VariantRunOptions): Promise<LoopResult> {
+  let result: LoopResult;
+  try {
+    result = await startTraining(trainable, { ...withProgress(run, steps), progress: run.progress ?? 'off', steps });
+  } catch (e) {
+    for (const model of Object.values(trainable.models)) model.dispose();
+    throw e;
+  }
+  for (const optimizer of Object.values(trainable.optimizers)) optimizer.dispose();
+  return result;
 }

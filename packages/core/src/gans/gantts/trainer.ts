@@ -13,9 +13,9 @@ import { HOP } from '../../audio/frames.js';
 import { hingeLoss } from '../../losses.js';
 import { adam } from '../../optimizers.js';
 import { createRng, randomNormal, type Rng } from '../../random.js';
-import { startTraining, type LoopResult, type Trainable } from '../../train/loop.js';
+import type { LoopResult, Trainable } from '../../train/loop.js';
 import { minimize, term } from '../../train/update.js';
-import { resumeVariant, withProgress, type VariantRunOptions } from '../variant-run.js';
+import { resumeVariant, trainVariant, type VariantRunOptions } from '../variant-run.js';
 import { discriminatorNames, ganttsDiscriminators, ganttsGenerator, resolveNetworks, type GanttsNetworkOptions } from './networks.js';
 
 export const GANTTS_KIND = 'gantts';
@@ -136,21 +136,12 @@ function trainableOf(corpus: SpeechCorpus, config: GanttsConfig): Trainable {
   };
 }
 
-function resultOf(r: LoopResult, t: Trainable): GanttsResult {
-  for (const optimizer of Object.values(t.optimizers)) optimizer.dispose();
-  return { generator: r.models.generator, discriminator: r.models.discriminator, step: r.step, stopped: r.stopped, losses: r.losses };
-}
+const resultOf = (r: LoopResult): GanttsResult =>
+  ({ generator: r.models.generator, discriminator: r.models.discriminator, step: r.step, stopped: r.stopped, losses: r.losses });
 
 /** Trains GAN-TTS on the corpus's train split. */
 export async function trainGantts(corpus: SpeechCorpus, options: GanttsOptions, run: GanttsRunOptions = {}): Promise<GanttsResult> {
-  const trainable = ganttsTrainable(corpus, options);
-  const steps = resolve(options).steps;
-  try {
-    return resultOf(await startTraining(trainable, { ...withProgress(run, steps), progress: run.progress ?? 'off', steps }), trainable);
-  } catch (e) {
-    for (const model of Object.values(trainable.models)) model.dispose();
-    throw e;
-  }
+  return resultOf(await trainVariant(ganttsTrainable(corpus, options), resolve(options).steps, run));
 }
 
 /** Continues a GAN-TTS run from its newest checkpoint on the same corpus (same phoneme inventory and train split). */
@@ -163,7 +154,8 @@ export async function resumeGantts(corpus: SpeechCorpus, run: GanttsRunOptions &
     }
     return trainableOf(corpus, config);
   });
-  return resultOf(result, trainable);
+  for (const optimizer of Object.values(trainable.optimizers)) optimizer.dispose();
+  return resultOf(result);
 }
 
 /** Speech from G for conditioning features [frames, W] (row-major): one utterance, noise from `rng`. */
