@@ -7,3 +7,4 @@ export * from './table-coding.js';
 export * from './paired.js';
 export * from './emoji.js';
 export * from './unpaired.js';
+export * from './moving-mnist.js';
