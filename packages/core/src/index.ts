@@ -21,3 +21,4 @@ export * from './gans/srgan/index.js';
 export * from './audio/index.js';
 export * from './gans/gantts/index.js';
 export * from './image/gif.js';
+export * from './gans/video/index.js';
