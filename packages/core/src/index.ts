@@ -20,5 +20,7 @@ export * from './gans/ssl/index.js';
 export * from './gans/srgan/index.js';
 export * from './audio/index.js';
 export * from './gans/gantts/index.js';
+export * from './gans/stylegan/index.js';
+export * from './augment/diff-augment.js';
 export * from './image/gif.js';
 export * from './gans/video/index.js';
