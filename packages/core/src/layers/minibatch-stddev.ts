@@ -46,7 +46,8 @@ export class MinibatchStdDev extends tfl.layers.Layer {
       const std = tf.sqrt(tf.add(tf.mean(tf.square(centred), 0), 1e-8));
       const perGroup = tf.mean(std, rest.map((_, i) => i + 1)); // [n / g]
       const featureShape = [...rest.slice(0, -1), 1];
-      const tiled = tf.tile(tf.reshape(perGroup, [1, n / g, ...rest.map(() => 1)]), [g, 1, ...featureShape]);
+      // spread by broadcasting, not tf.tile: tfjs has no gradient for tile above rank 4 ([g, n / g, H, W, 1] here)
+      const tiled = tf.mul(tf.reshape(perGroup, [1, n / g, ...rest.map(() => 1)]), tf.ones([g, 1, ...featureShape]));
       return tf.concat([x, tf.reshape(tiled, [n, ...featureShape])], rest.length);
     });
   }
