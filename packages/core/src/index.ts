@@ -18,6 +18,7 @@ export * from './gans/cyclegan/index.js';
 export * from './gans/discogan/index.js';
 export * from './gans/ssl/index.js';
 export * from './gans/srgan/index.js';
+export * from './gans/stackgan/index.js';
 export * from './audio/index.js';
 export * from './gans/gantts/index.js';
 export * from './gans/stylegan/index.js';
