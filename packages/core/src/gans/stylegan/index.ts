@@ -12,3 +12,4 @@ export {
   resumeStylegan, styleganGenerator, styleganTrainable, trainStylegan, STYLEGAN_KIND,
   type StyleganConfig, type StyleganOptions, type StyleganResult,
 } from './trainer.js';
+export { interpolate, styleganSample, styleMixGrid, type StyleMixOptions, type StyleToolOptions } from './tools.js';
