@@ -2,14 +2,15 @@
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { decodeRows, sample, writeImageGrid } from '@gantry/core/node';
+import { decodeRows, sample, styleganSample, writeImageGrid } from '@gantry/core/node';
 import { command, integerFlag, parseFlags, stringFlag, UsageError } from '../args.js';
 import { selectBackend } from '../backend.js';
 import { toOriginalScale } from '../data.js';
 import { FAKE_RGB, plotRangeOf, scatterPng } from '../plot.js';
 import { asItems, assertFiniteOutput, loadGenerator, readRunConfig } from '../run.js';
+import { isStyleganRun, loadStyleGenerator, truncationFlag } from '../train-stylegan.js';
 
-const usage = `usage: gantry sample <run-dir> --out <file.png|file.csv> [--n 64] [--class K] [--seed S]
+const usage = `usage: gantry sample <run-dir> --out <file.png|file.csv> [--n 64] [--class K] [--seed S] [--truncation psi]
 
 Draws n samples from the generator of the run's newest checkpoint.
   .png  an image grid (image data) or a scatter plot (2D data)
@@ -19,14 +20,29 @@ options:
   --out <file>    output file (.png or .csv), required
   --n <n>         number of samples (default 64)
   --class <k>     class label for a conditional run (0-based)
-  --seed <s>      noise seed (default 0)
+  --seed <s>      noise seed (default 0); StyleGAN runs: image i has seed s + i
+  --truncation <psi>  StyleGAN runs: truncation psi in (0, 1] (default 1: none); samples come from
+                  the averaged generator (docs/generation.md)
 
 examples:
   gantry sample runs/ring --n 1000 --out ring.png
   gantry sample runs/fashion --n 64 --class 3 --out dresses.png
-  gantry sample runs/letter --n 500 --out synthetic.csv`;
+  gantry sample runs/letter --n 500 --out synthetic.csv
+  gantry sample runs/stylegan --truncation 0.7 --n 32 --out faces.png`;
 
-const options = { out: { type: 'string' }, n: { type: 'string' }, class: { type: 'string' }, seed: { type: 'string' } } as const;
+const options = { out: { type: 'string' }, n: { type: 'string' }, class: { type: 'string' }, seed: { type: 'string' }, truncation: { type: 'string' } } as const;
+
+/** A StyleGAN run's samples: seeds seed .. seed + n - 1 through the averaged generator, truncated by psi. */
+async function sampleStylegan(runDir: string, out: string, n: number, seed: number, truncation: unknown): Promise<void> {
+  if (extname(out).toLowerCase() !== '.png') throw new UsageError(`--out: a StyleGAN run samples images; use .png, got ${JSON.stringify(out)}`);
+  const psi = truncationFlag(truncation);
+  await selectBackend();
+  const { generator, step } = await loadStyleGenerator(runDir);
+  const images = styleganSample(generator, Array.from({ length: n }, (_, i) => seed + i), { psi });
+  assertFiniteOutput(images, `${runDir}: the generator's output at step ${step}`);
+  writeImageGrid(out, images, { scale: images.shape[1] < 32 ? 2 : 1 });
+  images.dispose();
+}
 
 function csvCell(name: string): string {
   return /[",\n\r]/.test(name) ? `"${name.replace(/"/g, '""')}"` : name;
@@ -43,6 +59,11 @@ async function run(argv: string[]): Promise<void> {
   const n = integerFlag(values.n, 'n', 1) ?? 64;
   const seed = integerFlag(values.seed, 'seed', 0) ?? 0;
   const label = integerFlag(values.class, 'class', 0);
+  if (isStyleganRun(runDir)) {
+    if (label !== undefined) throw new UsageError(`--class: ${runDir} is an unconditional StyleGAN run`);
+    return sampleStylegan(runDir, out, n, seed, values.truncation);
+  }
+  if (values.truncation !== undefined) throw new UsageError(`--truncation is for StyleGAN runs; ${runDir} is not one`);
   const config = readRunConfig(runDir);
   const numClasses = config.model.conditional ? config.data.numClasses : undefined;
   if (label !== undefined && !numClasses) throw new UsageError(`--class: ${runDir} is not a conditional run`);

@@ -1,0 +1,139 @@
+// gantry train --model stylegan --data emoji:<style>[:32|:16|:64] (docs/generation.md). train.ts hands its argv
+// here when it names StyleGAN (fresh, or --resume of a StyleGAN run), since StyleGAN's flags are its own. The run
+// directory holds stylegan.json (the data spec and the options, which a resume and sample/mix/interpolate read)
+// beside the loop's checkpoints, whose EMA copies of mapping and synthesis are the generator the tools use.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  blobToTensors, checkpointModel, fileRunStore, loadEmoji, modelFromBlob, resumeStylegan, trainStylegan, writeFileAtomic,
+  type ArrayDataset, type ProgressMode, type StyleGenerator, type StyleganOptions,
+} from '@gantry/core/node';
+import { choiceFlag, integerFlag, numberInRangeFlag, parseFlags, positiveNumberFlag, stringFlag, UsageError } from './args.js';
+import { selectBackend } from './backend.js';
+import { emojiRoot, parseEmojiSpec } from './data.js';
+
+export const STYLEGAN_FILE = 'stylegan.json';
+const PROGRESS: readonly ProgressMode[] = ['auto', 'bar', 'lines', 'off'];
+
+export interface StyleganRun { format: 'gantry-stylegan-1'; data: string; steps: number; options: StyleganOptions; createdAt: string }
+
+const FLAGS = {
+  model: { type: 'string' }, data: { type: 'string' }, steps: { type: 'string' }, batch: { type: 'string' }, seed: { type: 'string' },
+  'lr-g': { type: 'string' }, out: { type: 'string' }, resume: { type: 'string' }, progress: { type: 'string' },
+  'checkpoint-every': { type: 'string' }, 'sample-every': { type: 'string' }, augment: { type: 'string' }, mixing: { type: 'string' },
+  r1: { type: 'string' }, 'r1-every': { type: 'string' }, mode: { type: 'string' }, 'latent-dim': { type: 'string' },
+  'mapping-depth': { type: 'string' }, 'max-channels': { type: 'string' }, 'image-size': { type: 'string' }, ema: { type: 'string' },
+} as const;
+
+export function isStyleganRun(runDir: string): boolean {
+  return existsSync(join(runDir, STYLEGAN_FILE));
+}
+
+export function readStyleganRun(runDir: string): StyleganRun {
+  const path = join(runDir, STYLEGAN_FILE);
+  if (!existsSync(path)) throw new UsageError(`${runDir} is not a StyleGAN run (no ${STYLEGAN_FILE}; train one with gantry train --model stylegan)`);
+  const run = JSON.parse(readFileSync(path, 'utf8')) as StyleganRun;
+  if (run.format !== 'gantry-stylegan-1') throw new Error(`${path}: unknown format ${JSON.stringify(run.format)}`);
+  return run;
+}
+
+/** The training split of emoji:<style>[:size] at `size` px (default 32). */
+export function loadStyleganData(spec: string, size?: number): ArrayDataset {
+  const emoji = parseEmojiSpec(spec, size ?? (spec.split(':').length > 2 ? undefined : 32));
+  if (!emoji) throw new UsageError(`--data ${spec}: --model stylegan trains on emoji:<style>[:16|:32|:64]`);
+  return loadEmoji({ style: emoji.style, size: emoji.size, split: 'train', packageRoot: emojiRoot(emoji.style) }).dataset;
+}
+
+/** The StyleGAN argv of train (--model stylegan, or --resume of a StyleGAN run), else undefined. */
+export function styleganTrainRequest(argv: string[]): 'train' | 'resume' | undefined {
+  const value = (flag: string) => {
+    const i = argv.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
+    return i < 0 ? undefined : argv[i].includes('=') ? argv[i].slice(flag.length + 1) : argv[i + 1];
+  };
+  if (value('--model') === 'stylegan') return 'train';
+  const resume = value('--resume');
+  return resume !== undefined && isStyleganRun(resume) ? 'resume' : undefined;
+}
+
+async function runTraining(runDir: string, run: StyleganRun, progress: ProgressMode, resume: boolean): Promise<void> {
+  const backend = await selectBackend();
+  const data = loadStyleganData(run.data, run.options.resolution);
+  console.error(`gantry train: StyleGAN (${run.options.mode ?? 'adain'}) on ${run.data} (${data.count} images of [${data.itemShape}]), ` +
+    `${run.steps} steps on ${backend} -> ${runDir}`);
+  const r = resume
+    ? await resumeStylegan(data, { runDir, steps: run.steps, progress })
+    : await trainStylegan(data, { ...run.options, steps: run.steps }, { runDir, progress });
+  console.error(`gantry train: done at step ${r.step}; sample with gantry sample ${runDir} --truncation 0.7 --out samples.png`);
+}
+
+/** gantry train --model stylegan ... or --resume RUN [--steps N] [--progress p] of a StyleGAN run. */
+export async function styleganTrain(argv: string[]): Promise<void> {
+  const { values: v } = parseFlags(argv, FLAGS, 0);
+  const progress = choiceFlag(v.progress, 'progress', PROGRESS) ?? 'auto';
+  if (typeof v.resume === 'string') {
+    const extra = Object.keys(v).filter((k) => v[k] !== undefined && !['resume', 'steps', 'progress'].includes(k));
+    if (extra.length) throw new UsageError(`--resume takes only --steps and --progress (the rest comes from ${v.resume}/${STYLEGAN_FILE}); got --${extra[0]}`);
+    const saved = readStyleganRun(v.resume);
+    const run = { ...saved, steps: integerFlag(v.steps, 'steps', 1) ?? saved.steps };
+    if (run.steps !== saved.steps) writeFileAtomic(join(v.resume, STYLEGAN_FILE), `${JSON.stringify(run, null, 2)}\n`, v.resume);
+    return runTraining(v.resume, run, progress, true);
+  }
+  const data = stringFlag(v.data, 'data');
+  if (!data) throw new UsageError('--model stylegan needs --data emoji:<style>[:16|:32|:64]');
+  const augment = choiceFlag(v.augment, 'augment', ['diff', 'none'] as const) ?? 'none';
+  const steps = integerFlag(v.steps, 'steps', 1) ?? 3000;
+  const dataset = loadStyleganData(data, integerFlag(v['image-size'], 'image-size', 1));
+  const options: StyleganOptions = {
+    seed: integerFlag(v.seed, 'seed', 0) ?? 0, resolution: dataset.itemShape[0], batchSize: integerFlag(v.batch, 'batch', 2),
+    learningRate: positiveNumberFlag(v['lr-g'], 'lr-g'), mixing: numberInRangeFlag(v.mixing, 'mixing', 0, 1), r1Gamma: numberInRangeFlag(v.r1, 'r1', 0, 1e6),
+    r1Every: integerFlag(v['r1-every'], 'r1-every', 1), mode: choiceFlag(v.mode, 'mode', ['adain', 'modulated'] as const),
+    latentDim: integerFlag(v['latent-dim'], 'latent-dim', 1), mappingDepth: integerFlag(v['mapping-depth'], 'mapping-depth', 1),
+    maxChannels: integerFlag(v['max-channels'], 'max-channels', 1), emaDecay: numberInRangeFlag(v.ema, 'ema', 0, 0.99999),
+    checkpointEvery: integerFlag(v['checkpoint-every'], 'checkpoint-every', 0) ?? Math.max(1, Math.round(steps / 10)),
+    sampleEvery: integerFlag(v['sample-every'], 'sample-every', 0), ...(augment === 'diff' ? { augment: ['color', 'translation', 'cutout'] } : {}),
+  };
+  const clean = Object.fromEntries(Object.entries(options).filter(([, x]) => x !== undefined)) as StyleganOptions;
+  const out = stringFlag(v.out, 'out') ?? join('runs', `stylegan-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  if (existsSync(join(out, 'latest.json')) || isStyleganRun(out)) throw new UsageError(`${out} already holds a run; continue it with --resume ${out}, or choose another --out`);
+  const run: StyleganRun = { format: 'gantry-stylegan-1', data, steps, options: clean, createdAt: new Date().toISOString() };
+  mkdirSync(out, { recursive: true });
+  writeFileAtomic(join(out, STYLEGAN_FILE), `${JSON.stringify(run, null, 2)}\n`, out);
+  return runTraining(out, run, progress, false);
+}
+
+/** The run's generator from its newest checkpoint: the EMA copies of mapping and synthesis (`averaged`, default) or the trained ones. */
+export async function loadStyleGenerator(runDir: string, averaged = true): Promise<{ generator: StyleGenerator; step: number }> {
+  readStyleganRun(runDir);
+  const checkpoint = await fileRunStore(runDir).loadLatestCheckpoint();
+  if (!checkpoint) throw new Error(`${runDir} has no checkpoint yet (training has not written one)`);
+  const load = async (name: 'mapping' | 'synthesis') => {
+    const model = await modelFromBlob(checkpointModel(checkpoint, name));
+    const ema = checkpoint.ema[name];
+    if (averaged && ema) {
+      const tensors = blobToTensors(ema, `${runDir} EMA of ${name}`).map((t) => t.tensor);
+      model.setWeights(tensors);
+      tf.dispose(tensors);
+    }
+    return model;
+  };
+  return { generator: { mapping: await load('mapping'), synthesis: await load('synthesis') }, step: checkpoint.state.step };
+}
+
+/** Comma-separated integer seeds of a flag. */
+export function seedList(value: unknown, flag: string): number[] {
+  const text = stringFlag(value, flag);
+  if (!text) throw new UsageError(`--${flag} <seed,seed,...> is required`);
+  return text.split(',').map((s) => {
+    if (!/^\d+$/.test(s.trim())) throw new UsageError(`--${flag}: seeds are non-negative integers, got ${JSON.stringify(s)}`);
+    return Number(s.trim());
+  });
+}
+
+/** --truncation in (0, 1], default 1. */
+export function truncationFlag(value: unknown): number {
+  if (value === undefined) return 1;
+  const psi = Number(value);
+  if (!(psi > 0 && psi <= 1)) throw new UsageError(`--truncation must lie in (0, 1], got ${String(value)}`);
+  return psi;
+}
