@@ -90,13 +90,14 @@ test('per-frame scores: perfect, copied and blurred frames; FD in MNIST features
   assert.deepEqual(perfect.map((s) => s.frame), [1, 2, 3]);
   for (const s of perfect) {
     assert.equal(s.mse, 0);
-    assert.ok(close(s.ssim, 1) && s.fd! < 1e-6 && s.sharpness === 80);
+    assert.ok(close(s.ssim, 1) && s.fd! < 1e-6 && s.sharpness === 80 && s.edgeRatio === 1);
   }
   const copied = scoreFrames(copyLastFrame(seqs, 4, 3), truth);
   assert.ok(copied[0].mse > 0 && copied[2].mse > copied[0].mse, 'copying the last frame drifts further from the truth');
   const blurred = tf.avgPool(truth, 3, 1, 'same') as tf.Tensor4D;
   const b = scoreFrames(blurred, truth, mnist);
-  assert.ok(b[0].sharpness < perfect[0].sharpness && b[0].mse > 0 && b[0].fd! > 0);
+  assert.ok(b[0].sharpness < perfect[0].sharpness && b[0].edgeRatio < 0.9 && b[0].mse > 0 && b[0].fd! > 0);
+  assert.ok(close(copied[0].edgeRatio, 1, 0.2), 'copied frames are as sharp as the truth');
   const g = framePredictor({ size: 32, context: 4, future: 3, filters: 2, seed: 1 });
   assert.deepEqual(predictFrames(g, seqs, 4).shape, [30, 32, 32, 3]);
   const short = movingMnist(digits, { count: 1, seed: 1, frames: 3, digits: 1, size: 32 });

@@ -6,3 +6,4 @@ export {
   type VideoConfig, type VideoLoss, type VideoOptions, type VideoResult, type VideoRunOptions,
 } from './trainer.js';
 export { copyLastFrame, predictFrames, scoreFrames, type FrameScores } from './metrics.js';
+export { comparisonGif, comparisonStrip } from './preview.js';

@@ -1,8 +1,10 @@
 // The next-frame predictor and its multi-scale sequence discriminator.
 // Predictor: the context frames stacked as channels [N, H, W, context] -> all future frames at once
-// [N, H, W, future] in (0, 1): a small U-Net (two stride-2 3x3 convs down, nearest upsampling and 3x3
-// convs back up, the encoder's maps concatenated at each size), ReLU, sigmoid out. Predicting every frame
-// in one pass (no recurrence) keeps a step cheap enough for a few CPU minutes of training.
+// [N, H, W, future]: a small U-Net (two stride-2 3x3 convs down, nearest upsampling and 3x3 convs back
+// up, the encoder's maps concatenated at each size), ReLU, a linear output (a sigmoid there saturated at
+// 0 within the first steps on these mostly black frames, and the MSE never left the all-black plateau);
+// predictFrames clips to [0, 1]. Predicting every frame in one pass (no recurrence) keeps a step cheap
+// enough for a few CPU minutes of training.
 // Discriminator (Mathieu, Couprie and LeCun 2016 use one per scale): a sequence (context then future
 // frames, [N, H, W, context + future]) is judged at `scales` resolutions (full, 1/2, 1/4 by average
 // pooling), each by its own conv stack of stride-2 4x4 convs with LeakyReLU 0.2 ending in a map of patch
@@ -41,7 +43,7 @@ export function framePredictor(o: FramePredictorOptions): tfl.LayersModel {
   const f = requirePositiveInteger(o.filters ?? 16, 'frame predictor filters');
   const name = o.name ?? 'predictor';
   const init = new SeededInit(o.seed);
-  const conv = (x: tfl.SymbolicTensor, filters: number, layer: string, strides = 1, activation: 'relu' | 'sigmoid' = 'relu') =>
+  const conv = (x: tfl.SymbolicTensor, filters: number, layer: string, strides = 1, activation: 'relu' | 'linear' = 'relu') =>
     apply(tfl.layers.conv2d({ filters, kernelSize: 3, strides, padding: 'same', activation, kernelInitializer: init.glorotUniform(), name: `${name}_${layer}` }), x);
   const up = (x: tfl.SymbolicTensor, layer: string) => apply(tfl.layers.upSampling2d({ size: [2, 2], name: `${name}_${layer}` }), x);
   const join = (a: tfl.SymbolicTensor, b: tfl.SymbolicTensor, layer: string) => apply(tfl.layers.concatenate({ name: `${name}_${layer}` }), [a, b]);
@@ -52,7 +54,7 @@ export function framePredictor(o: FramePredictorOptions): tfl.LayersModel {
   const e3 = conv(conv(e2, 4 * f, 'enc3', 2), 4 * f, 'middle');
   const d2 = conv(join(up(e3, 'up2'), e2, 'skip2'), 2 * f, 'dec2');
   const d1 = conv(join(up(d2, 'up1'), e1, 'skip1'), f, 'dec1');
-  const frames = conv(d1, future, 'frames', 1, 'sigmoid');
+  const frames = conv(d1, future, 'frames', 1, 'linear');
   return tfl.model({ inputs: input, outputs: frames, name });
 }
 
