@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   comparisonGif, comparisonStrip, copyLastFrame, framesOf, loadFeatureExtractor, loadMnistPackage, movingMnist, predictFrames, resumeVideo, scoreFrames,
-  trainVideo, writeImageGrid, VIDEO_LOSSES, type FrameScores, type VideoOptions,
+  trainVideo, writeImageGrid, VIDEO_LOSSES, type FrameScores, type VideoLoss, type VideoOptions,
 } from '@gantry/core/node';
 import { repoRoot, useFastestBackend } from '../tables/docs-section.js';
 
@@ -21,7 +21,7 @@ const { values } = parseArgs({
   options: {
     seed: { type: 'string', default: '1' }, steps: { type: 'string', default: '600' }, size: { type: 'string', default: '32' },
     batch: { type: 'string', default: '16' }, 'test-count': { type: 'string', default: '512' }, 'test-seed': { type: 'string', default: '2015' },
-    out: { type: 'string', default: 'runs/video-next-frame' }, docs: { type: 'boolean', default: false },
+    out: { type: 'string', default: 'runs/video-next-frame' }, losses: { type: 'string', default: VIDEO_LOSSES.join(',') }, docs: { type: 'boolean', default: false },
   },
 });
 const backend = await useFastestBackend();
@@ -54,7 +54,8 @@ const record = (method: string, predicted: tf.Tensor4D, cpu?: number, resumed?: 
 };
 
 record('copy-last-frame', copyLastFrame(test, context, future));
-for (const loss of VIDEO_LOSSES) {
+for (const loss of values.losses!.split(',') as VideoLoss[]) {
+  if (!VIDEO_LOSSES.includes(loss)) throw new Error(`--losses: ${loss} is not one of ${VIDEO_LOSSES.join(', ')}`);
   const runDir = join(values.out!, loss.replace('+', '-'));
   const start = cpuSeconds();
   const options = { ...base, loss, checkpointEvery: Math.max(1, Math.round(base.steps! / 4)) };
