@@ -3,7 +3,8 @@
 // their EMA generators. Scores against the fixed test split (371 images) in the emoji classifier's features
 // (images and test split both bilinearly resized 32 -> 64, the classifier's input): Frechet distance, KID and
 // precision/recall (k = 3); then a truncation sweep psi 1.0 .. 0.5 of the plain StyleGAN, a style-mixing grid
-// and an interpolation strip (PNG, into --img). Prints one JSON line per measurement.
+// and an interpolation strip (PNG, into --img). Prints one JSON line per measurement; --floor-only stops after
+// the floor (the training split against the test split).
 //   GANTRY_TORCH_THREADS=1 OMP_NUM_THREADS=1 nice -n 10 node --conditions=gantry-source --import tsx \
 //     examples/generation/stylegan-emoji.ts --seed 0 --cpu-seconds 200 --img docs/img
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ import {
 const { values } = parseArgs({
   options: {
     seed: { type: 'string', default: '0' }, 'cpu-seconds': { type: 'string', default: '200' }, img: { type: 'string', default: 'docs/img' },
-    batch: { type: 'string', default: '16' },
+    batch: { type: 'string', default: '16' }, 'floor-only': { type: 'boolean', default: false },
   },
 });
 const engine = await import('@gantry/tfjs-backend-torch').then(() => 'torch', () => 'cpu');
@@ -53,9 +54,14 @@ function cpuBudget() {
   return { signal: stop.signal, callbacks: { onStep: () => { if (cpuSeconds() - from > budget) stop.abort(); } }, from };
 }
 
-const trainFloor = tf.tensor4d(train.values.subarray(0, test.count * SIZE * SIZE * 3), [test.count, SIZE, SIZE, 3]);
+// the floor: as many training images as the test split has, evenly spaced over the catalogue (which is sorted
+// by category, so its first images would all be faces)
+const every = train.count / test.count;
+const pick = Array.from({ length: test.count }, (_, i) => Math.floor(i * every));
+const trainFloor = tf.tidy(() => tf.gather(tf.tensor4d(train.values, [train.count, SIZE, SIZE, 3]), tf.tensor1d(pick, 'int32'))) as tf.Tensor4D;
 emit({ model: 'train split (floor)', images: test.count, ...score(trainFloor) });
 trainFloor.dispose();
+if (values['floor-only']) process.exit(0);
 
 const seeds = Array.from({ length: test.count }, (_, i) => 1000 + i);
 let plain: StyleGenerator | undefined;
