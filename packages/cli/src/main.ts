@@ -14,12 +14,15 @@ import { trainCommand } from './commands/train.js';
 import { translateCommand } from './commands/translate.js';
 import { upscaleCommand } from './commands/upscale.js';
 import { speakCommand } from './commands/speak.js';
+import { mixCommand } from './commands/mix.js';
+import { interpolateCommand } from './commands/interpolate.js';
+import { predictCommand } from './commands/predict.js';
 
 /** Commands owned by other helpers that may not exist yet in this checkout. */
 const OPTIONAL = ['synth'];
 
 async function commands(): Promise<Command[]> {
-  const list: Command[] = [trainCommand, sampleCommand, evalCommand, exportCommand, infoCommand, studioCommand, imputeCommand, scoreCommand, translateCommand, upscaleCommand, classifyCommand, speakCommand];
+  const list: Command[] = [trainCommand, sampleCommand, evalCommand, exportCommand, infoCommand, studioCommand, imputeCommand, scoreCommand, translateCommand, upscaleCommand, classifyCommand, speakCommand, predictCommand, mixCommand, interpolateCommand];
   for (const name of OPTIONAL) {
     const specifier = `./commands/${name}.js`;
     try {

@@ -20,7 +20,9 @@ import { DISTRIBUTED_OPTIONS, DISTRIBUTED_USAGE, launchRanks, rankFromEnv, repli
 import { readRunConfig, writeRunConfig } from '../run.js';
 import { isSslRun, resumeSslRun, trainSslRun } from '../train-ssl.js';
 import { isSrganRun, resumeSrganRun, trainSrganRun } from '../train-srgan.js';
+import { styleganTrain, styleganTrainRequest } from '../train-stylegan.js';
 import { isGanttsRun, resumeGanttsRun, trainGanttsRun } from '../train-gantts.js';
+import { isVideoRun, resumeVideoRun, trainVideoRun } from '../train-video.js';
 import { isTranslationRun, resumeTranslation, trainTranslation, TRANSLATION_MODELS } from '../train-translation.js';
 
 const PROGRESS: readonly ProgressMode[] = ['auto', 'bar', 'lines', 'off'];
@@ -44,8 +46,14 @@ options:
                         or srgan: x4 super-resolution of emoji:<style> or a folder (16 -> 64 px; SRResNet on MSE
                         for --pretrain-steps, default 2000, then SRGAN for --steps, default 1000;
                         gantry upscale uses it; docs/translation.md#srgan)
+                        or stylegan with --data emoji:<style>[:16|:32|:64] (default 32) [--augment diff]
+                        [--mixing p] [--r1 gamma] [--r1-every k] [--mode adain|modulated]: StyleGAN with
+                        an averaged G (gantry sample --truncation, mix, interpolate; docs/generation.md)
                         or gantts: GAN-TTS on espeak-ng machine speech (--data <corpus dir>, default
                         runs/speech-corpus, built on first use; gantry speak uses it; docs/audio.md)
+                        or video with --data moving-mnist [--loss mse|adversarial|adversarial+gdl]
+                        [--image-size 32|64]: next-frame prediction, 10 frames in, 10 out (default 3000
+                        steps at 32 px; gantry predict uses it; docs/video.md)
   --loss <l>            ${LOSS_NAMES.join(', ')} (default nonsaturating)
   --steps <n>           generator steps (default: 2500 for 2D, 2000 tables, 3000 images)
   --batch <n>           batch size (default: 256 for 2D, 128 tables, 64 images)
@@ -240,6 +248,7 @@ async function resume(runDir: string, values: Parsed['values']): Promise<void> {
 }
 
 async function run(argv: string[]): Promise<void> {
+  if (styleganTrainRequest(argv)) return styleganTrain(argv);
   const { values: cli } = parseFlags(argv, options, 0);
   if (await launchRanks('train', argv, cli)) return;
   if (typeof cli.resume === 'string') {
@@ -251,6 +260,10 @@ async function run(argv: string[]): Promise<void> {
     if (isGanttsRun(cli.resume)) {
       requireSingleProcess('--resume of a gantts run');
       return resumeGanttsRun(cli.resume, cli);
+    }
+    if (isVideoRun(cli.resume)) {
+      requireSingleProcess('--resume of a video run');
+      return resumeVideoRun(cli.resume, cli);
     }
     return isTranslationRun(cli.resume) ? resumeTranslation(cli.resume, cli) : resume(cli.resume, cli);
   }
@@ -266,6 +279,10 @@ async function run(argv: string[]): Promise<void> {
   if (v.model === 'gantts') {
     requireSingleProcess('--model gantts');
     return trainGanttsRun(v);
+  }
+  if (v.model === 'video') {
+    requireSingleProcess('--model video');
+    return trainVideoRun(v);
   }
   const dataSpec = stringFlag(v.data, 'data');
   if (!dataSpec) throw new UsageError(`--data is required (${BUILTIN_DATA.join(', ')}, or a path)`);
