@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  bagsOfWords, buildVocabulary, embedTexts, emojiText, featureDistances, loadEmoji, loadFeatureExtractor, readClassifierJson, retrievalScore,
+  bagsOfWords, buildVocabulary, datasetImages, embedTexts, emojiText, featureDistances, loadEmoji, loadFeatureExtractor, readClassifierJson, retrievalScore,
   stackGanSample, trainMatcher, trainStackGan, writeImageGrid, type ArrayDataset,
 } from '@gantry/core/node';
 import { useFastestBackend } from '../tables/docs-section.js';
@@ -62,7 +62,7 @@ const categoryAccuracy = (images: tf.Tensor4D | { values: Float32Array; count: n
   }
   return right / logits.rows;
 };
-const real = { values: test64.dataset.values, shape: [test64.dataset.count, 64, 64, 3] as [number, number, number, number] };
+const real = datasetImages(test64.dataset);
 const distances = featureDistances(extractor, generated, real);
 const generated16 = tf.tidy(() => tf.image.resizeBilinear(generated, [16, 16]) as tf.Tensor4D);
 const real16 = tf.tensor4d(test16.dataset.values, [test16.dataset.count, 16, 16, 3]);
@@ -74,6 +74,6 @@ console.log(JSON.stringify({
   cpuMinutes: Number(minutes()), backend,
 }));
 const rows = 8;
-const grid = tf.tidy(() => tf.concat([tf.slice(tf.tensor4d(real.values, real.shape), 0, rows), tf.slice(generated, 0, rows)]));
+const grid = tf.tidy(() => tf.concat([tf.slice(tf.tensor4d(test64.dataset.values, real.shape), 0, rows), tf.slice(generated, 0, rows)]));
 writeImageGrid(a.out!, grid, { columns: rows });
 console.log(`grid: first ${rows} test emoji, real above generated -> ${a.out}`);

@@ -6,7 +6,7 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  featureDistances, loadFeatureExtractor, pairedImageMetrics, translateImages, type FeatureExtractor, type ImageInput, type PairedDataset,
+  datasetImages, featureDistances, loadFeatureExtractor, pairedImageMetrics, translateImages, type FeatureExtractor, type ImageInput, type PairedDataset,
 } from '@gantry/core/node';
 import { UsageError } from './args.js';
 import { parseEmojiSpec } from './data.js';
@@ -21,8 +21,7 @@ export interface TranslationEvalOptions { split: 'train' | 'test'; direction?: '
 interface Scores { l1: number; psnr: number; ssim: number; fd?: number; kid?: number }
 
 function scores(output: ImageInput, pairs: PairedDataset, extractor: FeatureExtractor | undefined): Scores {
-  const t = pairs.target;
-  const targets = { values: t.values, shape: [t.count, t.itemShape[0], t.itemShape[1], t.itemShape[2]] as [number, number, number, number] };
+  const targets = datasetImages(pairs.target);
   const m = pairedImageMetrics(output, targets);
   const d = extractor ? featureDistances(extractor, output, targets) : undefined;
   return { l1: m.l1.mean, psnr: m.psnr.mean, ssim: m.ssim.mean, ...(d ? { fd: d.fd, kid: d.kid.mean } : {}) };
@@ -53,8 +52,7 @@ export async function evalTranslation(runDir: string, o: TranslationEvalOptions)
       let floor: Scores;
       try {
         model = scores(output, pairs, extractor);
-        const s = pairs.source;
-        floor = scores({ values: s.values, shape: [s.count, s.itemShape[0], s.itemShape[1], s.itemShape[2]] }, pairs, extractor);
+        floor = scores(datasetImages(pairs.source), pairs, extractor);
       } finally {
         tf.dispose(output);
         generator.dispose();

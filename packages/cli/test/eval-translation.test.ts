@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { featureDistances, loadFeatureExtractor, pairedImageMetrics, translateImages, trainPix2pix, type PairedDataset } from '@gantry/core/node';
+import { datasetImages, featureDistances, loadFeatureExtractor, pairedImageMetrics, translateImages, trainPix2pix } from '@gantry/core/node';
 import { selectBackend } from '../src/backend.js';
 import { evalCommand } from '../src/commands/eval.js';
 import { loadPairedData } from '../src/data.js';
@@ -17,8 +17,6 @@ import { runCommand } from './run-command.js';
 
 const work = mkdtempSync(join(tmpdir(), 'gantry-eval-translation-'));
 after(() => rmSync(work, { recursive: true, force: true }));
-
-const asInput = (d: PairedDataset['source']) => ({ values: d.values, shape: [d.count, ...d.itemShape] as [number, number, number, number] });
 
 test('gantry eval on a pix2pix run: test-split L1, PSNR, SSIM, FD and KID, and the copied-input floor, as computed directly', { timeout: 300_000 }, async () => {
   await selectBackend();
@@ -36,11 +34,11 @@ test('gantry eval on a pix2pix run: test-split L1, PSNR, SSIM, FD and KID, and t
 
   const extractor = loadFeatureExtractor('emoji');
   const output = translateImages(r.generator, split!.source, { seed: 0 });
-  const target = asInput(split!.target);
+  const target = datasetImages(split!.target);
   const pixels = pairedImageMetrics(output, target);
   const features = featureDistances(extractor, output, target);
-  const copied = pairedImageMetrics(asInput(split!.source), target);
-  const copiedFeatures = featureDistances(extractor, asInput(split!.source), target);
+  const copied = pairedImageMetrics(datasetImages(split!.source), target);
+  const copiedFeatures = featureDistances(extractor, datasetImages(split!.source), target);
   tf.dispose(output);
   extractor.dispose();
   r.generator.dispose();

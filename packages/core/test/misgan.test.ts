@@ -10,6 +10,7 @@ import {
   startTraining, trainMisgan, type LossTerms, type MisganOptions,
 } from '../src/index.js';
 import { correlatedTable } from './table-fixtures.js';
+import { weightsByModel } from './train-fixtures.js';
 
 await tf.setBackend('cpu');
 
@@ -83,10 +84,6 @@ test('a few MisGAN steps on a tiny table: finite losses, observed cells kept, di
   await assert.rejects(trainMisgan(data, { ...tiny, temperature: 0 }), /temperature must be > 0, got 0/);
 });
 
-/** Every weight of every network, and the run's RNG state, as plain numbers. */
-function weightsOf(models: Record<string, { getWeights(): tf.Tensor[] }>): Record<string, number[][]> {
-  return Object.fromEntries(Object.entries(models).map(([name, m]) => [name, m.getWeights().map((w) => Array.from(w.dataSync()))]));
-}
 
 test('MisGAN stopped at step k and continued to 2k into fresh networks equals an uninterrupted run, bit for bit', async () => {
   const { data } = removeCompletelyAtRandom(correlatedTable(40, 3), 0.3, createRng(4));
@@ -101,7 +98,7 @@ test('MisGAN stopped at step k and continued to 2k into fresh networks equals an
   assert.equal(checkpoint.state.step, k);
   assert.deepEqual(checkpoint.state.optimizers.sort(), ['critics', 'dataGenerator', 'imputer', 'imputerCritic', 'maskGenerator']);
   const r = await continueTraining(second.trainable, checkpoint, { steps: 2 * k, progress: 'off', store });
-  assert.deepEqual(weightsOf(r.models), weightsOf(s.models));
+  assert.deepEqual(weightsByModel(r.models), weightsByModel(s.models));
   assert.deepEqual(r.rngState, s.rngState);
   // the public resume: from the store's step-2k checkpoint to 2k + 1, its imputer fills the table
   const more = await resumeMisgan(data, { store, steps: 2 * k + 1 });
@@ -126,7 +123,7 @@ test('conv28: the authors\' convolutional generators and critics map rows of 784
   const options: MisganOptions = { seed: 2, steps: 1, batchSize: 4, criticSteps: 1, latentDim: 3, width: 2, architecture: 'conv28', roundColumns: new Array(784).fill(false) };
   const shape = { dim: 784, latentDim: 3, width: 2 };
   const [a, b] = [misganModels('conv28', createRng(1), shape), misganModels('conv28', createRng(1), shape)];
-  assert.deepEqual(weightsOf({ g: a.dataGenerator, d: a.imputerCritic }), weightsOf({ g: b.dataGenerator, d: b.imputerCritic }));
+  assert.deepEqual(weightsByModel({ g: a.dataGenerator, d: a.imputerCritic }), weightsByModel({ g: b.dataGenerator, d: b.imputerCritic }));
   assert.deepEqual(runNetwork(a.dataGenerator, tf.zeros([5, 3])).shape, [5, 784]);
   assert.deepEqual(runNetwork(a.dataCritic, tf.zeros([5, 784])).shape, [5, 1]);
   [...Object.values(a), ...Object.values(b)].forEach((m) => m.dispose());

@@ -11,6 +11,7 @@ import {
   latestCheckpointOf, memoryRunStore, resumeStackGan, retrievalScore, stackGanSample, stackGanTrainable, startTraining, tokenize, trainMatcher,
   trainStackGan, UNKNOWN_WORD, type StackGanData, type StackGanOptions,
 } from '../src/index.js';
+import { weightsByModel } from './train-fixtures.js';
 
 await tf.setBackend('cpu');
 
@@ -88,9 +89,6 @@ function stackData(size: number, n = 6): StackGanData {
   return { phi, textDim: 8, images: { name: `noise${size}`, itemShape: [size, size, 3], count: n, values } };
 }
 
-function weightsOf(models: Record<string, { getWeights(): tf.Tensor[] }>): Record<string, number[][]> {
-  return Object.fromEntries(Object.entries(models).map(([name, m]) => [name, m.getWeights().map((w) => Array.from(w.dataSync()))]));
-}
 
 test('StackGAN stage 1 stopped at step 2 and continued to 4 equals an uninterrupted run, bit for bit; terms are named and finite', async () => {
   const data = stackData(16);
@@ -102,16 +100,16 @@ test('StackGAN stage 1 stopped at step 2 and continued to 4 equals an uninterrup
   await startTraining(stackGanTrainable(data, tiny, 1), { steps: 2, progress: 'off', store });
   const checkpoint = (await latestCheckpointOf(store, 'stackgan-1'))!;
   const r = await continueTraining(stackGanTrainable(data, tiny, 1), checkpoint, { steps: 4, progress: 'off', store });
-  assert.deepEqual(weightsOf(r.models), weightsOf(s.models));
+  assert.deepEqual(weightsByModel(r.models), weightsByModel(s.models));
   await assert.rejects(resumeStackGan(stackData(16, 5), 1, { store }), /trained on 6 texts with 8-wide embeddings, not 5 with 8/);
 });
 
 test('StackGAN stage 2 keeps stage 1 frozen and draws 64 px images; a fresh stage 2 without stage 1 is refused', async () => {
   const stage1 = await trainStackGan(stackData(16), { ...tiny, steps: 1 }, 1);
   const data = stackData(64);
-  const before = weightsOf({ g1: stage1.models.g1, ca1: stage1.models.ca1 });
+  const before = weightsByModel({ g1: stage1.models.g1, ca1: stage1.models.ca1 });
   const stage2 = await trainStackGan(data, { ...tiny, steps: 2 }, 2, { g1: stage1.models.g1, ca1: stage1.models.ca1 });
-  assert.deepEqual(weightsOf({ g1: stage2.models.g1, ca1: stage2.models.ca1 }), before);
+  assert.deepEqual(weightsByModel({ g1: stage2.models.g1, ca1: stage2.models.ca1 }), before);
   const images = stackGanSample(stage2.models, tf.tensor2d(data.phi.subarray(0, 16), [2, 8]), { seed: 1, noiseDim: 4, conditionDim: 4 });
   assert.deepEqual(images.shape, [2, 64, 64, 3]);
   assert.ok(images.dataSync().every((v) => v >= -1 && v <= 1));

@@ -64,6 +64,11 @@ export function gaussianSource(o: { mean?: number; std: number; classMeans?: num
   };
 }
 
+/** Every weight of every named model as plain numbers, to compare two runs with deepEqual. */
+export function weightsByModel(models: Record<string, { getWeights(): tf.Tensor[] }>): Record<string, number[][]> {
+  return Object.fromEntries(Object.entries(models).map(([name, m]) => [name, m.getWeights().map((w) => Array.from(w.dataSync()))]));
+}
+
 export async function weightsOf(model: tfl.LayersModel): Promise<Float32Array[]> {
   return Promise.all(model.weights.map(async (w) => Float32Array.from(await w.read().data())));
 }

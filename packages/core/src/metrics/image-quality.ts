@@ -3,10 +3,18 @@
 // Plain float64 loops, not tf ops: the numbers must agree with numpy/scipy references to round-off,
 // and a batch of a few hundred 64 x 64 images takes well under a second. Browser-safe.
 import type * as tf from '@tensorflow/tfjs-core';
+import type { ArrayDataset } from '../data/dataset.js';
 
 /** Images [N, H, W, C] (NHWC), as a tensor (read, not disposed) or as flat values with their shape. */
 export type ImageInput = tf.Tensor4D | ImageValues;
 export interface ImageValues { values: Float32Array | Float64Array; shape: [number, number, number, number] }
+
+/** A dataset of [H, W, C] images as ImageValues (its own values, not a copy). */
+export function datasetImages(ds: ArrayDataset): ImageValues {
+  const [h, w, c] = ds.itemShape;
+  if (ds.itemShape.length !== 3) throw new Error(`dataset ${ds.name}: images must be [H, W, C], got [${ds.itemShape}]`);
+  return { values: ds.values, shape: [ds.count, h, w, c] };
+}
 
 export interface PerImageMetric {
   /** one value per image, in batch order */

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { ArrayDataset } from '../../data/dataset.js';
 import type { PairedDataset } from '../../data/paired.js';
-import { pairedImageMetrics } from '../../metrics/image-quality.js';
+import { datasetImages, pairedImageMetrics } from '../../metrics/image-quality.js';
 import { createRng } from '../../random.js';
 import { withSeededMathRandom } from '../../train/seeded-math-random.js';
 
@@ -38,8 +38,7 @@ export function translationMetrics(generator: tfl.LayersModel, pairs: PairedData
   const output = translateImages(generator, pairs.source, o);
   try {
     const t = pairs.target;
-    const targets = { values: t.values, shape: [t.count, t.itemShape[0], t.itemShape[1], t.itemShape[2]] as [number, number, number, number] };
-    const m = pairedImageMetrics(output, targets);
+    const m = pairedImageMetrics(output, datasetImages(t));
     return { l1: m.l1.mean, psnr: m.psnr.mean, ssim: m.ssim.mean, count: t.count };
   } finally {
     output.dispose();

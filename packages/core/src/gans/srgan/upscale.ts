@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { ArrayDataset } from '../../data/dataset.js';
 import type { PairedDataset } from '../../data/paired.js';
-import { pairedImageMetrics } from '../../metrics/image-quality.js';
+import { datasetImages, pairedImageMetrics } from '../../metrics/image-quality.js';
 import { upsampleImages, type UpsamplingFloor } from './resample.js';
 
 export interface SuperResolutionScores { l1: number; psnr: number; ssim: number; count: number }
@@ -39,8 +39,7 @@ export function upsampleDataset(images: ArrayDataset, scale: number, method: Ups
 /** Mean L1, PSNR and SSIM (metrics/image-quality.ts) of upscaled images against the pairs' targets. */
 export function superResolutionScores(output: tf.Tensor4D, pairs: PairedDataset): SuperResolutionScores {
   const t = pairs.target;
-  const targets = { values: t.values, shape: [t.count, t.itemShape[0], t.itemShape[1], t.itemShape[2]] as [number, number, number, number] };
-  const m = pairedImageMetrics(output, targets);
+  const m = pairedImageMetrics(output, datasetImages(t));
   return { l1: m.l1.mean, psnr: m.psnr.mean, ssim: m.ssim.mean, count: t.count };
 }
 

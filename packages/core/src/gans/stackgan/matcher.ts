@@ -6,7 +6,7 @@
 // Its text branch is StackGAN's phi(t); the pair also gives the retrieval score of generated images.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { ArrayDataset } from '../../data/dataset.js';
+import { datasetToTensors, subsetDataset, type ArrayDataset } from '../../data/dataset.js';
 import { dense } from '../../layers/dense.js';
 import { requirePositiveInteger, SeededInit } from '../../models/common.js';
 import { adam } from '../../optimizers.js';
@@ -74,12 +74,14 @@ export function contrastiveLoss(texts: tf.Tensor2D, images: tf.Tensor2D, tempera
   });
 }
 
-/** Rows `rows` of a [N, ...itemShape] array as a tensor. */
-export function gatherRows(values: Float32Array, itemShape: readonly number[], rows: readonly number[]): tf.Tensor {
-  const size = itemShape.reduce((a, b) => a * b, 1);
-  const out = new Float32Array(rows.length * size);
-  rows.forEach((r, i) => out.set(values.subarray(r * size, (r + 1) * size), i * size));
-  return tf.tensor(out, [rows.length, ...itemShape]);
+/** A matrix [count, width] as a dataset of its rows, so that batches come from subsetDataset like any dataset's. */
+export function rowsDataset(name: string, values: Float32Array, width: number): ArrayDataset {
+  return { name, itemShape: [width], count: values.length / width, values };
+}
+
+/** The examples at `rows` of a dataset, in that order, as one tensor. */
+export function batchOf(ds: ArrayDataset, rows: readonly number[]): tf.Tensor {
+  return datasetToTensors(subsetDataset(ds, rows)).x;
 }
 
 export function drawRows(rng: Rng, count: number, batch: number): number[] {
@@ -93,6 +95,7 @@ export function matcherTrainable(pairs: TextImagePairs, options: MatcherOptions)
   const text = matcherTextModel(pairs.vocabularySize, o.dim, seeds.int(2 ** 31));
   const image = matcherImageModel(pairs.images.itemShape[2], o.dim, seeds.int(2 ** 31));
   const optimizers = { matcher: adam(o.learningRate, 0.9, 0.999) };
+  const texts = rowsDataset('text bags', pairs.bags, pairs.vocabularySize);
   return {
     kind: MATCHER_KIND,
     config: { ...options, vocabularySize: pairs.vocabularySize, count: pairs.images.count },
@@ -101,8 +104,8 @@ export function matcherTrainable(pairs: TextImagePairs, options: MatcherOptions)
     optimizers,
     step(env) {
       const rows = drawRows(env.rng, pairs.images.count, o.batchSize);
-      const bags = gatherRows(pairs.bags, [pairs.vocabularySize], rows) as tf.Tensor2D;
-      const images = gatherRows(pairs.images.values, pairs.images.itemShape, rows);
+      const bags = batchOf(texts, rows) as tf.Tensor2D;
+      const images = batchOf(pairs.images, rows);
       try {
         return minimize(env, [text, image], optimizers.matcher, (parts) => term(parts, 'matcher/contrastive',
           contrastiveLoss(text.apply(bags, { training: true }) as tf.Tensor2D, image.apply(images, { training: true }) as tf.Tensor2D, o.temperature)));

@@ -15,7 +15,7 @@ import { createRng, randomNormal, type Rng } from '../../random.js';
 import type { Trainable } from '../../train/loop.js';
 import { minimize, term } from '../../train/update.js';
 import { resumeVariant, trainVariant, type VariantRunOptions } from '../variant-run.js';
-import { drawRows, gatherRows } from './matcher.js';
+import { batchOf, drawRows, rowsDataset } from './matcher.js';
 import {
   conditioningAugmentation, resolveSizes, stackDiscriminator, stage1Generator, stage2Generator, STAGE1_SIZE, STAGE2_SIZE, type StackGanSizes,
 } from './networks.js';
@@ -79,13 +79,12 @@ export function stage1Images(models: Record<string, tfl.LayersModel>, phi: tf.Te
 
 interface Draw { phi: tf.Tensor; wrong: tf.Tensor; real: tf.Tensor; z: tf.Tensor; eps: tf.Tensor; eps2: tf.Tensor }
 
-function draw(data: StackGanData, rng: Rng, batch: number, sizes: ReturnType<typeof resolveSizes>): Draw {
+function draw(data: StackGanData, texts: ArrayDataset, rng: Rng, batch: number, sizes: ReturnType<typeof resolveSizes>): Draw {
   const n = data.images.count;
   const rows = drawRows(rng, n, batch);
   const wrongRows = rows.map((r) => (r + 1 + rng.int(n - 1)) % n);
   return {
-    phi: gatherRows(data.phi, [data.textDim], rows), wrong: gatherRows(data.phi, [data.textDim], wrongRows),
-    real: gatherRows(data.images.values, data.images.itemShape, rows),
+    phi: batchOf(texts, rows), wrong: batchOf(texts, wrongRows), real: batchOf(data.images, rows),
     z: randomNormal(rng, [batch, sizes.noiseDim]), eps: randomNormal(rng, [batch, sizes.conditionDim]), eps2: randomNormal(rng, [batch, sizes.conditionDim]),
   };
 }
@@ -113,6 +112,7 @@ export function stackGanTrainable(data: StackGanData, options: StackGanOptions, 
   const [g, ca] = second ? [second.g2, second.ca2] : [g1, ca1];
   const optimizers = { generator: adam(o.learningRate, 0.5, 0.999), discriminator: adam(o.learningRate, 0.5, 0.999) };
   const gan = nonSaturating();
+  const texts = rowsDataset('phi', data.phi, data.textDim);
   const judge = (x: tf.Tensor, phi: tf.Tensor) => d.apply([x, phi], { training: true }) as tf.Tensor;
   const models = { g1, ca1, ...(second ?? {}), [`d${stage}`]: d };
   // stage 2's input image comes from the frozen stage 1, once per step, in inference mode (its batch-norm statistics)
@@ -125,7 +125,7 @@ export function stackGanTrainable(data: StackGanData, options: StackGanOptions, 
     settings: { seed: options.seed, sampleEvery: 0, checkpointEvery: o.checkpointEvery, keepCheckpoints: 3, logEvery: 10, guardEvery: 100, learningRateDecay: 0 },
     models, optimizers,
     step(env) {
-      const b = draw(data, env.rng, o.batchSize, sizes);
+      const b = draw(data, texts, env.rng, o.batchSize, sizes);
       const low = stage === 2 ? tf.tidy(() => stage1Images(models, b.phi, b.z, b.eps, false)) : undefined;
       const fake = tf.tidy(() => generate(b, low).image);
       try {
