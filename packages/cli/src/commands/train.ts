@@ -21,6 +21,7 @@ import { readRunConfig, writeRunConfig } from '../run.js';
 import { isSslRun, resumeSslRun, trainSslRun } from '../train-ssl.js';
 import { isSrganRun, resumeSrganRun, trainSrganRun } from '../train-srgan.js';
 import { styleganTrain, styleganTrainRequest } from '../train-stylegan.js';
+import { stackganTrain, stackganTrainRequest } from '../train-stackgan.js';
 import { isGanttsRun, resumeGanttsRun, trainGanttsRun } from '../train-gantts.js';
 import { isVideoRun, resumeVideoRun, trainVideoRun } from '../train-video.js';
 import { isTranslationRun, resumeTranslation, trainTranslation, TRANSLATION_MODELS } from '../train-translation.js';
@@ -49,6 +50,9 @@ options:
                         or stylegan with --data emoji:<style>[:16|:32|:64] (default 32) [--augment diff]
                         [--mixing p] [--r1 gamma] [--r1-every k] [--mode adain|modulated]: StyleGAN with
                         an averaged G (gantry sample --truncation, mix, interpolate; docs/generation.md)
+                        or stackgan with --data emoji:<style> [--matcher-steps m] [--stage1-steps s] [--filters f]:
+                        text -> 64 px emoji from their names (a text encoder, stage I at 16 px for s steps,
+                        stage II at 64 px for --steps; gantry sample --text; docs/stackgan.md)
                         or gantts: GAN-TTS on espeak-ng machine speech (--data <corpus dir>, default
                         runs/speech-corpus, built on first use; gantry speak uses it; docs/audio.md)
                         or video with --data moving-mnist [--loss mse|adversarial|adversarial+gdl]
@@ -249,6 +253,7 @@ async function resume(runDir: string, values: Parsed['values']): Promise<void> {
 
 async function run(argv: string[]): Promise<void> {
   if (styleganTrainRequest(argv)) return styleganTrain(argv);
+  if (stackganTrainRequest(argv)) return stackganTrain(argv);
   const { values: cli } = parseFlags(argv, options, 0);
   if (await launchRanks('train', argv, cli)) return;
   if (typeof cli.resume === 'string') {

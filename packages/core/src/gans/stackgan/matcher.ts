@@ -13,7 +13,7 @@ import { adam } from '../../optimizers.js';
 import { createRng, type Rng } from '../../random.js';
 import type { Trainable } from '../../train/loop.js';
 import { minimize, term } from '../../train/update.js';
-import { trainVariant, type VariantRunOptions } from '../variant-run.js';
+import { resumeVariant, trainVariant, type VariantRunOptions } from '../variant-run.js';
 import { STAGE1_SIZE } from './networks.js';
 
 export const MATCHER_KIND = 'text-image-matcher';
@@ -29,6 +29,8 @@ export interface MatcherOptions {
   /** softmax temperature, default 0.1 */
   temperature?: number;
   learningRate?: number;
+  /** default 0: only the final checkpoint */
+  checkpointEvery?: number;
 }
 
 /** Texts as bags of words (text.ts) and their images at 16 px. */
@@ -38,6 +40,7 @@ function resolve(o: MatcherOptions) {
   return {
     steps: requirePositiveInteger(o.steps ?? 1500, 'matcher steps'), batchSize: requirePositiveInteger(o.batchSize ?? 64, 'matcher batchSize'),
     dim: requirePositiveInteger(o.dim ?? 64, 'matcher dim'), temperature: o.temperature ?? 0.1, learningRate: o.learningRate ?? 1e-3,
+    checkpointEvery: o.checkpointEvery ?? 0,
   };
 }
 
@@ -99,7 +102,7 @@ export function matcherTrainable(pairs: TextImagePairs, options: MatcherOptions)
   return {
     kind: MATCHER_KIND,
     config: { ...options, vocabularySize: pairs.vocabularySize, count: pairs.images.count },
-    settings: { seed: options.seed, sampleEvery: 0, checkpointEvery: 0, keepCheckpoints: 1, logEvery: 10, guardEvery: 100, learningRateDecay: 0 },
+    settings: { seed: options.seed, sampleEvery: 0, checkpointEvery: o.checkpointEvery, keepCheckpoints: 1, logEvery: 10, guardEvery: 100, learningRateDecay: 0 },
     models: { text, image },
     optimizers,
     step(env) {
@@ -121,6 +124,19 @@ export interface Matcher { text: tfl.LayersModel; image: tfl.LayersModel }
 export async function trainMatcher(pairs: TextImagePairs, options: MatcherOptions, run: VariantRunOptions = {}): Promise<Matcher> {
   const r = await trainVariant(matcherTrainable(pairs, options), resolve(options).steps, run);
   return { text: r.models.text, image: r.models.image };
+}
+
+/** Continues a matcher's run from its newest checkpoint on the same pairs. */
+export async function resumeMatcher(pairs: TextImagePairs, run: VariantRunOptions & { steps?: number }): Promise<Matcher> {
+  type Saved = MatcherOptions & { vocabularySize: number; count: number };
+  const { result, trainable } = await resumeVariant<Saved>(MATCHER_KIND, 'resumeMatcher', run, (config, where) => {
+    if (config.vocabularySize !== pairs.vocabularySize || config.count !== pairs.images.count) {
+      throw new Error(`${where} was trained on ${config.count} texts over ${config.vocabularySize} words, not ${pairs.images.count} over ${pairs.vocabularySize}`);
+    }
+    return matcherTrainable(pairs, config);
+  });
+  for (const optimizer of Object.values(trainable.optimizers)) optimizer.dispose();
+  return { text: result.models.text, image: result.models.image };
 }
 
 /** phi(t): the matcher's unit text embeddings of bags [N, V]. */
