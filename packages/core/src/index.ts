@@ -22,6 +22,7 @@ export * from './gans/stackgan/index.js';
 export * from './audio/index.js';
 export * from './gans/gantts/index.js';
 export * from './gans/stylegan/index.js';
+export * from './gans/progan/index.js';
 export * from './augment/diff-augment.js';
 export * from './image/gif.js';
 export * from './gans/video/index.js';

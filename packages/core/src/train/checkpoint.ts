@@ -166,3 +166,15 @@ export function checkpointModel(checkpoint: Checkpoint, name: string): ModelBlob
   if (!blob) throw new Error(`this "${checkpoint.state.kind}" checkpoint has no model "${name}" (it holds ${checkpoint.state.models.join(', ')})`);
   return blob;
 }
+
+/** A checkpoint's model `name`, carrying the EMA weights the loop kept of it when `averaged` (default) and there are some. */
+export async function averagedCheckpointModel(checkpoint: Checkpoint, name: string, o: { averaged?: boolean; where?: string } = {}): Promise<tfl.LayersModel> {
+  const model = await modelFromBlob(checkpointModel(checkpoint, name));
+  const ema = checkpoint.ema[name];
+  if ((o.averaged ?? true) && ema) {
+    const tensors = blobToTensors(ema, `${o.where ?? 'the checkpoint'} EMA of ${name}`).map((t) => t.tensor);
+    model.setWeights(tensors);
+    tf.dispose(tensors);
+  }
+  return model;
+}

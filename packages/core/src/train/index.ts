@@ -18,7 +18,7 @@ export { checkModelShapes } from '../gans/classic/shapes.js';
 export { createProgress, formatLosses, type ProgressMode, type ProgressReporter } from './progress.js';
 export { memoryRunStore, registerRunDirStore, storeForRunDir, type RunStore } from './run-store.js';
 export {
-  CHECKPOINT_FORMAT, checkpointModel, modelToBlob, modelFromBlob, loadBlobIntoModel, tensorsToBlob, blobToTensors, optimizerState,
+  CHECKPOINT_FORMAT, averagedCheckpointModel, checkpointModel, modelToBlob, modelFromBlob, loadBlobIntoModel, tensorsToBlob, blobToTensors, optimizerState,
   restoreOptimizer, type Checkpoint, type CheckpointState, type ModelBlob, type TensorBlob, type TensorSpec,
 } from './checkpoint.js';
 export { tensorDataSource } from './data-source.js';

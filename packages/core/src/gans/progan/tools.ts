@@ -1,0 +1,33 @@
+// Sampling a ProGAN generator (pass the averaged one, ProganResult.averaged): one image per seed, at a phase's
+// resolution shown at the target side. A seed fixes z (createRng(seed)), so a seed shows the same image at
+// every step of a run. Browser-safe: the caller loads the checkpoint.
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { createRng, randomNormal } from '../../random.js';
+import { averagedCheckpointModel, type Checkpoint } from '../../train/checkpoint.js';
+import { generateAt, showAt, type ProganPhase } from './grow.js';
+import { proganPhaseOf, type ProganConfig } from './trainer.js';
+
+/** The side a generator grows to. */
+export function proganResolutionOf(g: tfl.LayersModel): number {
+  return g.outputs.at(-1)!.shape[1]!;
+}
+
+/** One image per seed [N, R, R, 3] in [-1, 1], R the target side; `phase` defaults to the full resolution. */
+export function proganSample(g: tfl.LayersModel, seeds: readonly number[], phase?: ProganPhase): tf.Tensor4D {
+  if (seeds.length === 0) throw new Error('proganSample: no seeds given');
+  const bad = seeds.find((s) => !Number.isInteger(s));
+  if (bad !== undefined) throw new Error(`ProGAN seeds are integers, got ${bad}`);
+  const target = proganResolutionOf(g);
+  const latentDim = g.inputs[0].shape[1]!;
+  return tf.tidy(() => {
+    const z = tf.concat(seeds.map((s) => randomNormal(createRng(s), [1, latentDim])));
+    return tf.clipByValue(showAt(generateAt(g, z, phase ?? { resolution: target, alpha: 1 }), target), -1, 1) as tf.Tensor4D;
+  });
+}
+
+/** The generator a ProGAN checkpoint holds (its EMA copy by default) and the phase of its last step. */
+export async function proganGeneratorFromCheckpoint(checkpoint: Checkpoint, o: { averaged?: boolean; where?: string } = {}): Promise<{ generator: tfl.LayersModel; phase: ProganPhase }> {
+  const generator = await averagedCheckpointModel(checkpoint, 'generator', o);
+  return { generator, phase: proganPhaseOf(checkpoint.state.config as ProganConfig, checkpoint.state.step) };
+}
