@@ -98,6 +98,7 @@ test('impute: a named method is that method, with discrete columns rounded; bad 
   await assert.rejects(impute(amputed, { seed: 1, method: 'forest' as 'mean' }), /method must be one of auto, gain, misgan, mice, knn, mean, got "forest"/);
   await assert.rejects(impute(amputed, { seed: 1, candidates: ['mean', 'auto' as 'mean'] }), /auto's candidates must be some of mean, knn, mice, gain/);
   await assert.rejects(impute(amputed, { seed: 1, holdout: 1 }), /holdout must lie in \(0, 1\)/);
+  await assert.rejects(impute(amputed, { seed: 1, maxScoringRounds: 0 }), /maxScoringRounds must be a whole number of at least 1, got 0/);
 });
 
 test('auto: chooses on hidden cells only, beats column means where the columns carry each other, and is reproducible', async () => {
@@ -107,9 +108,14 @@ test('auto: chooses on hidden cells only, beats column means where the columns c
   const auto = await run();
   const report = auto.report!;
   assert.equal(report.columns.length, 5);
-  // one observed cell hidden per row (a tenth of 5 columns rounds up to one), short of 200 per column; every
-  // candidate is scored on them, and knn with the neighbour count that filled them best
-  assert.ok(report.hiddenCells > 350 && report.hiddenCells <= 400, `${report.hiddenCells} hidden cells`);
+  // one observed cell hidden per row (a tenth of 5 columns rounds up to one), about 80 per column: three rounds
+  // reach 200 per column; every candidate is scored on all of them, and knn with the neighbour count that
+  // filled them best
+  assert.equal(report.scoringRounds, 3);
+  assert.ok(report.hiddenCells > 1050 && report.hiddenCells <= 1200, `${report.hiddenCells} hidden cells`);
+  const oneRound = (await impute(amputed, { seed: 4, candidates: ['mean', 'knn', 'mice'], maxScoringRounds: 1 })).report!;
+  assert.equal(oneRound.scoringRounds, 1);
+  assert.ok(oneRound.hiddenCells > 350 && oneRound.hiddenCells <= 400, `${oneRound.hiddenCells} hidden cells in one round`);
   assert.ok(KNN_NEIGHBOURS.includes(report.knnNeighbours as 5), `knn neighbours ${report.knnNeighbours}`);
   assert.equal((await impute(amputed, { seed: 4, candidates: ['knn'], k: 7 })).report!.knnNeighbours, 7);
   assert.deepEqual(Object.keys(report.scores).sort(), ['knn', 'mean', 'mice']);
@@ -128,8 +134,12 @@ test('auto on pure noise: the choice falls to column means (or a blend no worse 
   const rng = createRng(2);
   const noise = { rows: 120, cols: 3, values: Float64Array.from({ length: 360 }, () => rng.normal()) };
   const { data, removed } = removeCompletelyAtRandom(noise, 0.2, createRng(3));
-  const auto = await impute(data, { seed: 5, candidates: ['mean', 'knn', 'mice'] });
-  // one hidden cell per row, about 40 per column, too few for a column of its own: one choice, made over all columns
+  // in one round, one hidden cell per row, under 40 per column, too few for a column of its own: one choice,
+  // made over all columns (by default further rounds make up 200 per column)
+  const auto = await impute(data, { seed: 5, candidates: ['mean', 'knn', 'mice'], maxScoringRounds: 1 });
+  const byDefault = (await impute(data, { seed: 5, candidates: ['mean', 'knn', 'mice'] })).report!;
+  assert.equal(byDefault.scoringRounds, Math.ceil(600 / auto.report!.hiddenCells));
+  assert.ok(byDefault.columns.every((c) => c.basis === 'column'));
   const [first, ...rest] = auto.report!.columns;
   assert.equal(first.basis, 'all columns');
   for (const c of rest) assert.deepEqual([c.first, c.second, c.weight, c.rounded, c.basis], [first.first, first.second, first.weight, first.rounded, first.basis]);

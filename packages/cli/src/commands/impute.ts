@@ -54,7 +54,7 @@ function candidatesFlag(value: unknown): BaseImputeMethod[] | undefined {
 function describeChoices(report: AutoReport): string[] {
   const scores = Object.entries(report.scores).map(([m, r]) => `${m}${m === 'knn' && report.knnNeighbours ? ` (k ${report.knnNeighbours})` : ''} ${r!.toFixed(4)}`).join(', ');
   return [
-    `auto: RMSE on ${report.hiddenCells} hidden cells (range units): ${scores}`,
+    `auto: RMSE on ${report.hiddenCells} hidden cells${report.scoringRounds > 1 ? ` (${report.scoringRounds} rounds)` : ''} (range units): ${scores}`,
     ...report.columns.map((c) => `auto: column ${JSON.stringify(c.column)}: ${c.weight === 1 ? c.first : `${c.weight.toFixed(1)} ${c.first} + ${(1 - c.weight).toFixed(1)} ${c.second}`}` +
       `${c.rounded ? ', rounded' : ''} (hidden-cell RMSE ${Number.isNaN(c.rmse) ? '-' : c.rmse.toFixed(4)}${c.basis === 'column' ? '' : ', chosen over all columns'})`),
   ];

@@ -30,6 +30,11 @@ export interface ImputeOptions {
   candidates?: readonly BaseImputeMethod[];
   /** Share of each row's columns auto may hide to score the methods (it aims at 200 hidden cells per column, at least this share of the rows). Default 0.1. */
   holdout?: number;
+  /**
+   * Most rounds of hiding and filling auto runs to reach HIDDEN_PER_COLUMN hidden cells per column on a small
+   * table (each runs every candidate once more: with GAIN among them, GAIN trains once per round). Default 8.
+   */
+  maxScoringRounds?: number;
   /** Columns whose fills may be rounded to integers: every method but auto rounds them, auto decides per column. Default discreteColumns(). */
   roundColumns?: readonly boolean[];
   /** GAIN's settings (its seed is the imputation's). */
@@ -58,7 +63,10 @@ export interface ColumnChoice {
 }
 
 export interface AutoReport {
+  /** Hidden cells over all scoring rounds. */
   hiddenCells: number;
+  /** How many times auto hid cells and ran every candidate (more than one only on small tables). */
+  scoringRounds: number;
   /** Each candidate's RMSE over all hidden cells (min-max units, unrounded). */
   scores: Partial<Record<BaseImputeMethod, number>>;
   /** The neighbour count knn used (auto's pick when ImputeOptions.k was not given). */
@@ -72,6 +80,8 @@ export interface ImputeResult { data: NumericMatrix; report?: AutoReport }
 const MIN_HIDDEN_PER_COLUMN = 50;
 /** Hidden cells auto aims at per column, where rows allow: enough to tell blends 0.1 apart. */
 const HIDDEN_PER_COLUMN = 200;
+/** Default of ImputeOptions.maxScoringRounds. */
+const MAX_SCORING_ROUNDS = 8;
 const WEIGHTS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 /**
  * The neighbour counts auto tries for knn when none is given: KNNImputer's 5 is a default, not a best (on
@@ -97,21 +107,26 @@ export async function impute(m: NumericMatrix, options: ImputeOptions): Promise<
   const holdout = options.holdout ?? 0.1;
   if (!(holdout > 0 && holdout < 1)) throw new Error(`impute: holdout must lie in (0, 1), got ${holdout}`);
 
-  const hidden = hideObservedCells(m, holdout, options.seed);
-  const scoring: Partial<Record<BaseImputeMethod, Float64Array>> = {};
+  const maxRounds = options.maxScoringRounds ?? MAX_SCORING_ROUNDS;
+  if (!(Number.isInteger(maxRounds) && maxRounds >= 1)) throw new Error(`impute: maxScoringRounds must be a whole number of at least 1, got ${maxRounds}`);
+  const rounds = scoringRounds(m, holdout, options.seed, maxRounds);
+  const fills: Partial<Record<BaseImputeMethod, Float64Array>>[] = rounds.map(() => ({}));
   let k = options.k;
   for (const c of candidates) {
     options.onMethod?.(c, 'scoring');
     if (c === 'knn' && k === undefined) {
-      const fills = KNN_NEIGHBOURS.map((n) => knnImpute(hidden.data, { k: n }));
-      const best = bestIndex(fills.map((f) => imputationRmse(m, f, hidden.removed)));
+      const byCount = KNN_NEIGHBOURS.map((n) => rounds.map((r) => knnImpute(r.data, { k: n })));
+      const best = bestIndex(byCount.map((perRound) => perRound.reduce((sum, f, r) => sum + imputationRmse(m, f, rounds[r].removed), 0)));
       k = KNN_NEIGHBOURS[best];
-      scoring.knn = fills[best].values as Float64Array;
+      byCount[best].forEach((f, r) => { fills[r].knn = f.values as Float64Array; });
     } else {
-      scoring[c] = (await fillWith(c, hidden.data, { ...options, k })).values as Float64Array;
+      for (const [r, round] of rounds.entries()) fills[r][c] = (await fillWith(c, round.data, { ...options, k })).values as Float64Array;
     }
   }
-  const report: AutoReport = { ...chooseFills(m, hidden.removed, scoring, roundable), ...(k === undefined ? {} : { knnNeighbours: k }) };
+  const report: AutoReport = {
+    ...chooseFills(m, rounds.map((r, i) => ({ hidden: r.removed, fills: fills[i] })), roundable),
+    ...(k === undefined ? {} : { knnNeighbours: k }),
+  };
   const needed = [...new Set(report.columns.flatMap((c) => [c.first, c.second]))];
   const final: Partial<Record<BaseImputeMethod, ArrayLike<number>>> = {};
   for (const c of needed) {
@@ -150,6 +165,19 @@ function fillAndRelease<O>(imputer: { impute(m: NumericMatrix, options?: O): Num
   } finally {
     imputer.dispose();
   }
+}
+
+/**
+ * The tables auto scores the methods on. One is enough where it hides HIDDEN_PER_COLUMN cells per column; a
+ * small table cannot hide that many at once (300 rows of 57 columns give about 30 per column), so further
+ * rounds hide other cells of the same table, up to maxRounds, and the choice weighs all of them: a
+ * choice made on a few hundred cells of heavy-tailed columns is mostly noise.
+ */
+function scoringRounds(m: NumericMatrix, share: number, seed: number, maxRounds: number): { data: NumericMatrix; removed: Uint8Array }[] {
+  const first = hideObservedCells(m, share, seed);
+  const hidden = first.removed.reduce((a, b) => a + b, 0);
+  const count = hidden === 0 ? 1 : Math.min(maxRounds, Math.ceil((HIDDEN_PER_COLUMN * m.cols) / hidden));
+  return [first, ...Array.from({ length: count - 1 }, (_, r) => hideObservedCells(m, share, seed + 7919 * (r + 1)))];
 }
 
 /**
@@ -201,29 +229,31 @@ function optionsOf(methods: readonly BaseImputeMethod[]): Option[] {
   return out;
 }
 
-function chooseFills(m: NumericMatrix, hidden: Uint8Array, fills: Partial<Record<BaseImputeMethod, Float64Array>>,
+function chooseFills(m: NumericMatrix, rounds: readonly { hidden: Uint8Array; fills: Partial<Record<BaseImputeMethod, Float64Array>> }[],
   roundable: readonly boolean[]): AutoReport {
-  const methods = Object.keys(fills) as BaseImputeMethod[];
+  const methods = Object.keys(rounds[0].fills) as BaseImputeMethod[];
   // Unrounded options come first, so that on a column that may not be rounded a rounded option (which then
   // computes the same values) never wins a tie.
   const options = optionsOf(methods);
   const { range } = fitMinMax(m);
   const { cols } = m;
-  // Squared errors of every option, per column, in units of the column's observed range.
+  // Squared errors of every option, per column, in units of the column's observed range, over all rounds.
   const sse = options.map(() => new Float64Array(cols));
   const count = new Int32Array(cols);
   const methodSse = new Float64Array(methods.length);
-  for (let t = 0; t < hidden.length; t++) {
-    if (!hidden[t]) continue;
-    const j = t % cols;
-    const unit = range[j] + 1e-6;
-    count[j]++;
-    methods.forEach((c, k) => { methodSse[k] += ((fills[c]![t] - m.values[t]) / unit) ** 2; });
-    options.forEach((o, k) => {
-      let v = o.weight * fills[o.first]![t] + (1 - o.weight) * fills[o.second]![t];
-      if (o.rounded && roundable[j]) v = Math.round(v);
-      sse[k][j] += ((v - m.values[t]) / unit) ** 2;
-    });
+  for (const { hidden, fills } of rounds) {
+    for (let t = 0; t < hidden.length; t++) {
+      if (!hidden[t]) continue;
+      const j = t % cols;
+      const unit = range[j] + 1e-6;
+      count[j]++;
+      methods.forEach((c, k) => { methodSse[k] += ((fills[c]![t] - m.values[t]) / unit) ** 2; });
+      options.forEach((o, k) => {
+        let v = o.weight * fills[o.first]![t] + (1 - o.weight) * fills[o.second]![t];
+        if (o.rounded && roundable[j]) v = Math.round(v);
+        sse[k][j] += ((v - m.values[t]) / unit) ** 2;
+      });
+    }
   }
   const total = count.reduce((a, b) => a + b, 0);
   if (total === 0) throw new Error('impute: auto has no observed cell to hide (the table is too small or too empty to choose a method)');
@@ -239,7 +269,7 @@ function chooseFills(m: NumericMatrix, hidden: Uint8Array, fills: Partial<Record
   });
   const scores: AutoReport['scores'] = {};
   methods.forEach((c, k) => { scores[c] = Math.sqrt(methodSse[k] / total); });
-  return { hiddenCells: total, scores, columns };
+  return { hiddenCells: total, scoringRounds: rounds.length, scores, columns };
 }
 
 /** The index of the smallest value; the first on ties (single methods come before their blends). */
