@@ -70,8 +70,7 @@ test('tfjs workloads and PyTorch peers have the same trainable parameter counts'
     const counts = all[name];
     assert.equal(trainableParameterCount(workload.generator), counts.generator, `${name} generator`);
     assert.equal(trainableParameterCount(workload.discriminator), counts.discriminator, `${name} discriminator`);
-    workload.generator.dispose();
-    workload.discriminator.dispose();
+    for (const model of [workload.generator, workload.discriminator].flat()) model.dispose();
   }
 });
 

@@ -214,7 +214,8 @@ function main(): void {
         : `${r.msPerStep.toFixed(1)} ms/step${r.cpuMsPerStep == null ? '' : ` (${r.cpuMsPerStep.toFixed(1)} ms CPU)`}` +
           `${r.runsMsPerStep ? ` [runs ${r.runsMsPerStep.map((m) => m.toFixed(1)).join(', ')}]` : ''}`;
       console.log(`  ${workload} ${backend} (${r.threads} threads): ${ms}${r.reason ? ` (${r.reason})` : ''}` +
-        `${r.fallbackCounts && Object.keys(r.fallbackCounts).length > 0 ? ` fallbacks ${JSON.stringify(r.fallbackCounts)}` : ''}`);
+        `${r.fallbackCounts && Object.keys(r.fallbackCounts).length > 0 ? ` fallbacks ${JSON.stringify(r.fallbackCounts)}` : ''}` +
+        `${r.parameters ? ` parameters G ${r.parameters.generator}, D ${r.parameters.discriminator}` : ''}`);
     });
   }
   const rows = results.map((r) => {

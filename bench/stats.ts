@@ -15,6 +15,8 @@ export interface BenchResult {
   fallbackCounts?: Record<string, number>;
   /** With --repeats: each process's ms/step, in run order (msPerStep is then their median). */
   runsMsPerStep?: number[];
+  /** Trained parameters of each player, printed so that a run shows both sides hold the same networks. */
+  parameters?: { generator: number; discriminator: number };
 }
 
 export function median(values: number[]): number {

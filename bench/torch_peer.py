@@ -15,9 +15,12 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from generation_peer import stylegan64
+from peer_common import parameter_count
+from sequence_peer import gantts, video
 from translation_peer import cyclegan64, pix2pix64
 
-WORKLOADS = ("mlp2d", "dcgan28", "wgangp28", "gain16", "pix2pix64", "cyclegan64")
+WORKLOADS = ("mlp2d", "dcgan28", "wgangp28", "gain16", "pix2pix64", "cyclegan64", "stylegan64", "gantts", "video")
 
 
 def bce_with_logits(logits, label):
@@ -161,10 +164,6 @@ def gain16(repo_root):
     return step, g, d
 
 
-def parameter_count(net):
-    return sum(p.numel() for p in net.parameters() if p.requires_grad)
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--workload", choices=WORKLOADS + ("all",), required=True, help="'all' only with --describe")
@@ -180,7 +179,7 @@ def main():
     torch.manual_seed(1)
     repo_root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
     builders = {"mlp2d": mlp2d, "dcgan28": dcgan28, "wgangp28": wgangp28, "gain16": lambda: gain16(repo_root),
-                "pix2pix64": pix2pix64, "cyclegan64": cyclegan64}
+                "pix2pix64": pix2pix64, "cyclegan64": cyclegan64, "stylegan64": stylegan64, "gantts": gantts, "video": video}
     if args.describe:
         counts = {}
         for name in (WORKLOADS if args.workload == "all" else (args.workload,)):
@@ -190,7 +189,8 @@ def main():
         return 0
     if args.workload == "all":
         parser.error("--workload all needs --describe")
-    step, _, _ = builders[args.workload]()
+    step, g, d = builders[args.workload]()
+    parameters = {"generator": parameter_count(g), "discriminator": parameter_count(d)}
     started = time.perf_counter()
 
     def over_budget():
@@ -215,7 +215,7 @@ def main():
     print(json.dumps({
         "workload": args.workload, "backend": "pytorch", "threads": torch.get_num_threads(), "status": "ok",
         "msPerStep": statistics.median(times), "cpuMsPerStep": statistics.median(cpu_times), "steps": len(times), "lastLoss": loss,
-        "version": torch.__version__,
+        "version": torch.__version__, "parameters": parameters,
     }))
 
 

@@ -14,7 +14,7 @@ import { installGradientFixes } from '@gantry/core';
 
 import { arg, setUpBackend } from './setup.js';
 import { median, type BenchResult } from './stats.js';
-import { buildWorkload, REQUIRED_KERNELS, WORKLOADS, type WorkloadName } from './workloads.js';
+import { buildWorkload, REQUIRED_KERNELS, trainableParameterCount, WORKLOADS, type WorkloadName } from './workloads.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -56,7 +56,8 @@ async function main(): Promise<void> {
     return;
   }
   tf.randomNormal([1]).dispose(); // seed-independent warm of the random path
-  const { step } = buildWorkload(args.workload, repoRoot);
+  const { step, generator, discriminator } = buildWorkload(args.workload, repoRoot);
+  const parameters = { generator: trainableParameterCount(generator), discriminator: trainableParameterCount(discriminator) };
   const started = performance.now();
   const seconds = (since: number): number => (performance.now() - since) / 1000;
   const overBudget = (): boolean => seconds(started) > args.budgetSeconds;
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
     : undefined;
   print({
     ...base, status: 'ok', msPerStep: median(times), cpuMsPerStep: median(cpuTimes), steps: times.length, lastLoss: loss,
-    numTensors: tf.memory().numTensors, fallbackCounts: torch?.fallbackCounts?.(),
+    numTensors: tf.memory().numTensors, fallbackCounts: torch?.fallbackCounts?.(), parameters,
   });
 }
 

@@ -12,19 +12,25 @@ import * as tfl from '@tensorflow/tfjs-layers';
 
 import { adam, dense } from '@gantry/core';
 
+import { stylegan64 } from './generation-workloads.js';
+import { gantts, video } from './sequence-workloads.js';
 import { cyclegan64, pix2pix64 } from './translation-workloads.js';
 
 /** One training step; resolves once its results are computed (the loss is read back). */
 export type Step = () => Promise<number>;
 
-/** A built workload: its step and its two networks (for parameter-count checks against PyTorch). */
-export interface Workload { step: Step; generator: tfl.LayersModel; discriminator: tfl.LayersModel }
+/** One network, or a player made of several (StyleGAN's G: mapping and synthesis). */
+export type Networks = tfl.LayersModel | tfl.LayersModel[];
 
-export function trainableParameterCount(model: tfl.LayersModel): number {
-  return model.trainableWeights.reduce((sum, w) => sum + w.shape.reduce((a, b) => (a ?? 1) * (b ?? 1), 1)!, 0);
+/** A built workload: its step and its two players' networks (for parameter-count checks against PyTorch). */
+export interface Workload { step: Step; generator: Networks; discriminator: Networks }
+
+export function trainableParameterCount(networks: Networks): number {
+  return [networks].flat().reduce((total, model) =>
+    total + model.trainableWeights.reduce((sum, w) => sum + w.shape.reduce((a, b) => (a ?? 1) * (b ?? 1), 1)!, 0), 0);
 }
 
-export const WORKLOADS = ['mlp2d', 'dcgan28', 'wgangp28', 'gain16', 'pix2pix64', 'cyclegan64'] as const;
+export const WORKLOADS = ['mlp2d', 'dcgan28', 'wgangp28', 'gain16', 'pix2pix64', 'cyclegan64', 'stylegan64', 'gantts', 'video'] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
 /** Kernels a workload needs that some backends lack (the runner reports n/a instead of failing). */
@@ -35,6 +41,9 @@ export const REQUIRED_KERNELS: Record<WorkloadName, string[]> = {
   gain16: [],
   pix2pix64: ['Conv2DBackpropFilter'],
   cyclegan64: ['Conv2DBackpropFilter'],
+  stylegan64: ['Conv2DBackpropFilter'],
+  gantts: ['Conv2DBackpropFilter'],
+  video: ['Conv2DBackpropFilter'],
 };
 
 const bceWithLogits = (logits: tf.Tensor, label: 1 | 0): tf.Scalar =>
@@ -251,5 +260,8 @@ export function buildWorkload(name: WorkloadName, repoRoot: string): Workload {
     case 'gain16': return gain16(repoRoot);
     case 'pix2pix64': return pix2pix64();
     case 'cyclegan64': return cyclegan64();
+    case 'stylegan64': return stylegan64();
+    case 'gantts': return gantts();
+    case 'video': return video();
   }
 }
