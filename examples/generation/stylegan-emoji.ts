@@ -11,9 +11,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  arrayDataSource, createRng, dcganDiscriminator, dcganGenerator, featureDistances, interpolate, loadEmoji, loadFeatureExtractor, memoryRunStore,
-  precisionRecall, randomNormal, styleganSample, styleMixGrid, trainGan, trainStylegan, writeImageGrid, type StyleGenerator, type StyleganOptions,
+  arrayDataSource, createRng, dcganDiscriminator, dcganGenerator, interpolate, memoryRunStore, randomNormal, styleganSample, styleMixGrid, trainGan,
+  trainStylegan, writeImageGrid, type StyleGenerator, type StyleganOptions,
 } from '@gantry/core/node';
+import { cpuBudget as budgetOf, cpuSeconds, emojiScoring, SIZE } from './emoji-scoring.js';
 
 const { values } = parseArgs({
   options: {
@@ -26,41 +27,12 @@ await tf.setBackend(engine);
 const seed = Number(values.seed);
 const budget = Number(values['cpu-seconds']);
 const batchSize = Number(values.batch);
-const SIZE = 32;
-const cpuSeconds = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
 const started = cpuSeconds();
 const emit = (row: Record<string, unknown>) => console.log(JSON.stringify({ ...row, seed, totalCpuSeconds: +(cpuSeconds() - started).toFixed(0) }));
 
-const train = loadEmoji({ style: 'google', size: SIZE, split: 'train' }).dataset;
-const test = loadEmoji({ style: 'google', size: SIZE, split: 'test' }).dataset;
-const extractor = loadFeatureExtractor('emoji');
-const to64 = (x: tf.Tensor4D) => tf.tidy(() => tf.image.resizeBilinear(x, [64, 64]));
-const testImages = to64(tf.tensor4d(test.values, [test.count, SIZE, SIZE, 3]));
-const testFeatures = extractor.extract(testImages).features;
-
-/** Scores images [N, 32, 32, 3] against the test split. */
-function score(images: tf.Tensor4D): Record<string, number> {
-  const big = to64(images);
-  const d = featureDistances(extractor, big, testImages);
-  const pr = precisionRecall(testFeatures, extractor.extract(big).features, 3);
-  big.dispose();
-  return { fd: +d.fd.toFixed(2), kid: +d.kid.mean.toFixed(4), precision: +pr.precision.toFixed(3), recall: +pr.recall.toFixed(3) };
-}
-
-/** Stops a run once this run's CPU seconds pass the budget (the step in progress completes). */
-function cpuBudget() {
-  const stop = new AbortController();
-  const from = cpuSeconds();
-  return { signal: stop.signal, callbacks: { onStep: () => { if (cpuSeconds() - from > budget) stop.abort(); } }, from };
-}
-
-// the floor: as many training images as the test split has, evenly spaced over the catalogue (which is sorted
-// by category, so its first images would all be faces)
-const every = train.count / test.count;
-const pick = Array.from({ length: test.count }, (_, i) => Math.floor(i * every));
-const trainFloor = tf.tidy(() => tf.gather(tf.tensor4d(train.values, [train.count, SIZE, SIZE, 3]), tf.tensor1d(pick, 'int32'))) as tf.Tensor4D;
-emit({ model: 'train split (floor)', images: test.count, ...score(trainFloor) });
-trainFloor.dispose();
+const { train, test, score, floor } = emojiScoring();
+const cpuBudget = () => budgetOf(budget);
+emit({ model: 'train split (floor)', images: test.count, ...floor() });
 if (values['floor-only']) process.exit(0);
 
 const seeds = Array.from({ length: test.count }, (_, i) => 1000 + i);
