@@ -108,6 +108,11 @@ export function parseEmojiSpec(spec: string, imageSize?: number): EmojiSpec | un
     throw new UsageError(`--data ${spec} asks for ${specSize} px but --image-size says ${imageSize}`);
   }
   const size = specSize ?? imageSize ?? 64;
+  const largest = Math.max(...EMOJI_SIZES);
+  if (size > largest) {
+    throw new UsageError(`--data ${spec}: the emoji images are ${largest} x ${largest}, too small for ${size} px` +
+      `${specSize === undefined ? ` (--image-size ${size})` : ''}; emoji come in ${EMOJI_SIZES.join(', ')} px`);
+  }
   if (!EMOJI_SIZES.includes(size as EmojiSize)) throw new UsageError(`--data ${spec}: emoji come in ${EMOJI_SIZES.join(', ')} px, not ${size}`);
   return { style: style as EmojiStyle, size: size as EmojiSize };
 }

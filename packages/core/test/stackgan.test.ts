@@ -1,5 +1,5 @@
 // StackGAN (gans/stackgan): the bag-of-words texts, the matcher's contrastive loss by hand and its
-// training on distinguishable pairs, the conditioning augmentation's KL term by hand, and both stages on
+// training on distinguishable pairs (and its resume), the conditioning augmentation's KL term by hand, and both stages on
 // the one loop: stage 1 stopped and resumed equals an uninterrupted run bit for bit, stage 2 refines
 // stage 1's 16 px images to 64 px with stage 1 frozen.
 import { test } from 'node:test';
@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import {
   augmentCondition, bagsOfWords, buildVocabulary, conditioningAugmentation, contrastiveLoss, continueTraining, createRng, emojiText, embedTexts,
-  latestCheckpointOf, memoryRunStore, resumeStackGan, retrievalScore, stackGanSample, stackGanTrainable, startTraining, tokenize, trainMatcher,
+  latestCheckpointOf, memoryRunStore, resumeMatcher, resumeStackGan, retrievalScore, stackGanSample, stackGanTrainable, startTraining, tokenize, trainMatcher,
   trainStackGan, UNKNOWN_WORD, type StackGanData, type StackGanOptions,
 } from '../src/index.js';
 import { weightsByModel } from './train-fixtures.js';
@@ -78,6 +78,17 @@ test('the matcher learns to pair distinguishable texts and images: retrieval 1 a
   // shuffled texts: the images' own texts no longer score best
   const shuffled = tf.gather(phi, [1, 2, 3, 4, 5, 6, 7, 0]);
   assert.ok(retrievalScore(matcher, images, shuffled as tf.Tensor2D, { distractors: 7 }) < 0.5);
+});
+
+test('the matcher stopped at step 2 and resumed to 4 equals an uninterrupted run, bit for bit; other pairs are refused', async () => {
+  const data = pairs(8);
+  const options = { seed: 1, steps: 4, batchSize: 4, dim: 8, checkpointEvery: 2 };
+  const straight = await trainMatcher(data, options);
+  const store = memoryRunStore();
+  await trainMatcher(data, { ...options, steps: 2 }, { store });
+  const resumed = await resumeMatcher(data, { store, steps: 4 });
+  assert.deepEqual(weightsByModel({ ...resumed }), weightsByModel({ ...straight }));
+  await assert.rejects(resumeMatcher(pairs(6), { store }), /trained on 8 texts over 9 words, not 6 over 7/);
 });
 
 const tiny: StackGanOptions = { seed: 3, steps: 4, batchSize: 4, noiseDim: 4, conditionDim: 4, generatorFilters: 4, discriminatorFilters: 4, checkpointEvery: 2 };

@@ -9,8 +9,11 @@ import { toOriginalScale } from '../data.js';
 import { FAKE_RGB, plotRangeOf, scatterPng } from '../plot.js';
 import { asItems, assertFiniteOutput, loadGenerator, readRunConfig } from '../run.js';
 import { isStyleganRun, loadStyleGenerator, truncationFlag } from '../train-stylegan.js';
+import { classFlag } from '../class-flag.js';
+import { sampleStackgan } from '../sample-stackgan.js';
+import { isStackganRun } from '../train-stackgan.js';
 
-const usage = `usage: gantry sample <run-dir> --out <file.png|file.csv> [--n 64] [--class K] [--seed S] [--truncation psi]
+const usage = `usage: gantry sample <run-dir> --out <file.png|file.csv> [--n 64] [--class K] [--seed S] [--truncation psi] [--text "words"]
 
 Draws n samples from the generator of the run's newest checkpoint.
   .png  an image grid (image data) or a scatter plot (2D data)
@@ -19,18 +22,21 @@ Draws n samples from the generator of the run's newest checkpoint.
 options:
   --out <file>    output file (.png or .csv), required
   --n <n>         number of samples (default 64)
-  --class <k>     class label for a conditional run (0-based)
+  --class <k>     class of a conditional run: its name (as the data named it) or 0-based index
   --seed <s>      noise seed (default 0); StyleGAN runs: image i has seed s + i
   --truncation <psi>  StyleGAN runs: truncation psi in (0, 1] (default 1: none); samples come from
                   the averaged generator (docs/generation.md)
+  --text <words>  StackGAN runs, required there: n images of this text; words the run never saw
+                  count as the unknown token, with a warning (docs/stackgan.md)
 
 examples:
   gantry sample runs/ring --n 1000 --out ring.png
   gantry sample runs/fashion --n 64 --class 3 --out dresses.png
   gantry sample runs/letter --n 500 --out synthetic.csv
-  gantry sample runs/stylegan --truncation 0.7 --n 32 --out faces.png`;
+  gantry sample runs/stylegan --truncation 0.7 --n 32 --out faces.png
+  gantry sample runs/stackgan --text "red apple" --n 16 --out apples.png`;
 
-const options = { out: { type: 'string' }, n: { type: 'string' }, class: { type: 'string' }, seed: { type: 'string' }, truncation: { type: 'string' } } as const;
+const options = { out: { type: 'string' }, n: { type: 'string' }, class: { type: 'string' }, seed: { type: 'string' }, truncation: { type: 'string' }, text: { type: 'string' } } as const;
 
 /** A StyleGAN run's samples: seeds seed .. seed + n - 1 through the averaged generator, truncated by psi. */
 async function sampleStylegan(runDir: string, out: string, n: number, seed: number, truncation: unknown): Promise<void> {
@@ -58,16 +64,21 @@ async function run(argv: string[]): Promise<void> {
   if (format !== '.png' && format !== '.csv') throw new UsageError(`--out must end in .png or .csv, got ${JSON.stringify(out)}`);
   const n = integerFlag(values.n, 'n', 1) ?? 64;
   const seed = integerFlag(values.seed, 'seed', 0) ?? 0;
-  const label = integerFlag(values.class, 'class', 0);
+  if (isStackganRun(runDir)) {
+    const other = (['class', 'truncation'] as const).find((k) => values[k] !== undefined);
+    if (other) throw new UsageError(`--${other}: ${runDir} is a StackGAN run, which draws images of --text`);
+    if (format !== '.png') throw new UsageError(`--out: a StackGAN run samples images; use .png, got ${JSON.stringify(out)}`);
+    return sampleStackgan(runDir, out, { text: values.text, n, seed });
+  }
+  if (values.text !== undefined) throw new UsageError(`--text is for StackGAN runs (gantry train --model stackgan); ${runDir} is not one`);
   if (isStyleganRun(runDir)) {
-    if (label !== undefined) throw new UsageError(`--class: ${runDir} is an unconditional StyleGAN run`);
+    if (values.class !== undefined) throw new UsageError(`--class: ${runDir} is an unconditional StyleGAN run`);
     return sampleStylegan(runDir, out, n, seed, values.truncation);
   }
   if (values.truncation !== undefined) throw new UsageError(`--truncation is for StyleGAN runs; ${runDir} is not one`);
   const config = readRunConfig(runDir);
   const numClasses = config.model.conditional ? config.data.numClasses : undefined;
-  if (label !== undefined && !numClasses) throw new UsageError(`--class: ${runDir} is not a conditional run`);
-  if (label !== undefined && numClasses && label >= numClasses) throw new UsageError(`--class must be in [0, ${numClasses - 1}], got ${label}`);
+  const label = classFlag(values.class, runDir, numClasses, config.data.classNames);
   if (format === '.csv' && config.data.kind === 'image') throw new UsageError('--out .csv is for 2D and tabular runs; use .png for images');
   if (format === '.png' && config.data.kind === 'table') throw new UsageError('--out .png is for image and 2D runs; use .csv for tables');
 
