@@ -4,9 +4,8 @@
 // beside the loop's checkpoints, whose EMA copies of mapping and synthesis are the generator the tools use.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import {
-  blobToTensors, checkpointModel, fileRunStore, loadEmoji, modelFromBlob, resumeStylegan, trainStylegan, writeFileAtomic,
+  fileRunStore, loadEmoji, resumeStylegan, styleGeneratorFromCheckpoint, trainStylegan, writeFileAtomic,
   type ArrayDataset, type ProgressMode, type StyleGenerator, type StyleganOptions,
 } from '@gantry/core/node';
 import { choiceFlag, integerFlag, numberInRangeFlag, parseFlags, positiveNumberFlag, stringFlag, UsageError } from './args.js';
@@ -107,17 +106,7 @@ export async function loadStyleGenerator(runDir: string, averaged = true): Promi
   readStyleganRun(runDir);
   const checkpoint = await fileRunStore(runDir).loadLatestCheckpoint();
   if (!checkpoint) throw new Error(`${runDir} has no checkpoint yet (training has not written one)`);
-  const load = async (name: 'mapping' | 'synthesis') => {
-    const model = await modelFromBlob(checkpointModel(checkpoint, name));
-    const ema = checkpoint.ema[name];
-    if (averaged && ema) {
-      const tensors = blobToTensors(ema, `${runDir} EMA of ${name}`).map((t) => t.tensor);
-      model.setWeights(tensors);
-      tf.dispose(tensors);
-    }
-    return model;
-  };
-  return { generator: { mapping: await load('mapping'), synthesis: await load('synthesis') }, step: checkpoint.state.step };
+  return { generator: await styleGeneratorFromCheckpoint(checkpoint, { averaged, where: runDir }), step: checkpoint.state.step };
 }
 
 /** Comma-separated integer seeds of a flag. */

@@ -12,4 +12,5 @@ export {
   resumeStylegan, styleganGenerator, styleganTrainable, trainStylegan, STYLEGAN_KIND,
   type StyleganConfig, type StyleganOptions, type StyleganResult,
 } from './trainer.js';
+export { styleGeneratorFromCheckpoint } from './from-checkpoint.js';
 export { interpolate, styleganSample, styleMixGrid, type StyleMixOptions, type StyleToolOptions } from './tools.js';
