@@ -2,14 +2,17 @@
 // train.ts hands its parsed flags here. Without --data the corpus is runs/speech-corpus, built on first use
 // (espeak-ng; progress on stderr; resumable). The run directory holds gantts.json (the corpus and options,
 // which a resume reads again) beside the loop's checkpoints; gantry speak reads G and the features' meaning
-// (phoneme inventory, log-F0 statistics) from the newest checkpoint.
+// (phoneme inventory, log-F0 statistics) from the newest checkpoint. At every checkpoint G speaks a preview,
+// samples/step-NNNNNN.wav, which the studio plays.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  buildCorpus, isCorpus, loadCorpus, minutesOf, resumeGantts, trainGantts, utterancesOf, writeFileAtomic, type GanttsOptions, type ProgressMode,
+  buildCorpus, createRng, encodeWav, featureWidth, frameFeatures, HOP, isCorpus, loadCorpus, minutesOf, resumeGantts, SAMPLE_RATE, stepName, synthesize, trainGantts,
+  utterancesOf, writeFileAtomic, type GanttsOptions, type LoopCallbacks, type ProgressMode, type SpeechCorpus,
 } from '@gantry/core/node';
 import { choiceFlag, integerFlag, positiveNumberFlag, stringFlag, UsageError } from './args.js';
 import { selectBackend } from './backend.js';
+import { loadGenerator } from './run.js';
 
 export const GANTTS_FILE = 'gantts.json';
 export const DEFAULT_CORPUS = join('runs', 'speech-corpus');
@@ -18,6 +21,38 @@ const PROGRESS: readonly ProgressMode[] = ['auto', 'bar', 'lines', 'off'];
 interface GanttsRun { format: 'gantry-gantts-1'; data: string; steps: number; options: GanttsOptions; createdAt: string }
 
 export const isGanttsRun = (runDir: string) => existsSync(join(runDir, GANTTS_FILE));
+
+/** The frames G is given: a multiple of 4 (its time-folded dilated convolutions), padded with silence. */
+export const paddedFrames = (frames: number) => Math.ceil(frames / 4) * 4;
+
+// the preview speaks at most 2 s (400 frames of 5 ms) of the first held-out utterance, with noise seed 0
+const PREVIEW_FRAMES = 400;
+
+/**
+ * After each checkpoint, G's speech for the features of the first held-out utterance (the first one when
+ * the corpus holds none out), always with the same noise, as samples/step-NNNNNN.wav (16 kHz mono):
+ * listening along the run is comparing like with like.
+ */
+function previewSpeech(runDir: string, corpus: SpeechCorpus): LoopCallbacks {
+  const u = corpus.utterances.find((x) => x.split === 'heldout') ?? corpus.utterances[0];
+  const frames = Math.min(u.track.phonemes.length, PREVIEW_FRAMES);
+  const padded = paddedFrames(frames);
+  const features = frameFeatures(u.track, 0, padded, corpus.inventory.length, corpus.pitch);
+  return {
+    async onCheckpoint({ step }) {
+      const { generator } = await loadGenerator(runDir);
+      try {
+        const latentDim = generator.inputs[1].shape[1]!;
+        const wave = synthesize(generator, features, padded, featureWidth(corpus), latentDim, createRng(0)).subarray(0, frames * HOP);
+        const dir = join(runDir, 'samples');
+        mkdirSync(dir, { recursive: true });
+        writeFileAtomic(join(dir, `${stepName(step)}.wav`), encodeWav({ samples: wave, sampleRate: SAMPLE_RATE }), dir);
+      } finally {
+        generator.dispose();
+      }
+    },
+  };
+}
 
 /** The corpus in `dir`; the default one is built when missing (a few minutes; progress on stderr), another must exist. */
 export function corpusFor(dir: string | undefined) {
@@ -53,7 +88,7 @@ export async function trainGanttsRun(values: Record<string, unknown>): Promise<v
   mkdirSync(out, { recursive: true });
   writeFileAtomic(join(out, GANTTS_FILE), `${JSON.stringify(run, null, 2)}\n`, out);
   console.error(`gantry train: GAN-TTS, ${steps} steps on ${backend} -> ${out}`);
-  const r = await trainGantts(corpus, { ...options, steps }, { runDir: out, progress });
+  const r = await trainGantts(corpus, { ...options, steps }, { runDir: out, progress, callbacks: previewSpeech(out, corpus) });
   console.error(`gantry train: done at step ${r.step}; speak with gantry speak ${out} --text "..." --out a.wav`);
 }
 
@@ -68,6 +103,6 @@ export async function resumeGanttsRun(runDir: string, values: Record<string, unk
   const backend = await selectBackend();
   const corpus = corpusFor(saved.data);
   console.error(`gantry train: resuming GAN-TTS run ${runDir} to step ${steps} on ${backend}`);
-  const r = await resumeGantts(corpus, { runDir, steps, progress: choiceFlag(values.progress, 'progress', PROGRESS) ?? 'auto' });
+  const r = await resumeGantts(corpus, { runDir, steps, progress: choiceFlag(values.progress, 'progress', PROGRESS) ?? 'auto', callbacks: previewSpeech(runDir, corpus) });
   console.error(`gantry train: done at step ${r.step}; run directory ${runDir}`);
 }

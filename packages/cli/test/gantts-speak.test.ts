@@ -1,9 +1,9 @@
 // gantry train --model gantts on a tiny espeak-ng corpus (machine speech; 2 + 1 steps of the default
-// networks), --resume, gantry speak to a 16 kHz WAV, and the refusals: unspeakable text by position,
+// networks), --resume (each checkpoint leaves a preview WAV for the studio), gantry speak to a 16 kHz WAV, and the refusals: unspeakable text by position,
 // a --data folder that holds no corpus, flags GAN-TTS does not take, a run that is not GAN-TTS.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCorpus, decodeWav } from '@gantry/core/node';
@@ -27,6 +27,11 @@ test('train --model gantts, --resume, speak; bad text, data and flags refused', 
   const resumed = await runCommand(trainCommand, '--resume', runDir, '--steps', '3', '--progress', 'off');
   assert.equal(resumed.code, 0, resumed.err);
   assert.match(resumed.err, /done at step 3/);
+  // a checkpoint every step (a tenth of 2 steps), each with G's preview speech of the held-out sentence
+  assert.deepEqual(readdirSync(join(runDir, 'samples')).sort(), ['step-000001.wav', 'step-000002.wav', 'step-000003.wav']);
+  const preview = decodeWav(readFileSync(join(runDir, 'samples', 'step-000003.wav')), 'preview');
+  assert.deepEqual([preview.sampleRate, preview.channels], [16000, 1]);
+  assert.ok(preview.samples.length > 8000 && preview.samples.some((x) => x !== 0), `${preview.samples.length} samples`);
 
   const wav = join(root, 'out', 'hello.wav');
   const spoken = await runCommand(speakCommand, runDir, '--text', 'Hello there, world.', '--out', wav);

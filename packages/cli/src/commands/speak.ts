@@ -12,7 +12,7 @@ import {
 import { command, integerFlag, parseFlags, stringFlag, UsageError } from '../args.js';
 import { selectBackend } from '../backend.js';
 import { assertFiniteOutput, latestCheckpoint, loadGenerator } from '../run.js';
-import { isGanttsRun } from '../train-gantts.js';
+import { isGanttsRun, paddedFrames } from '../train-gantts.js';
 import * as tf from '@tensorflow/tfjs-core';
 
 const usage = `usage: gantry speak RUN --text "..." --out <file.wav> [options]
@@ -28,9 +28,6 @@ options:
   --seed <n>      the generator's noise (default 0)`;
 
 const options = { text: { type: 'string' }, out: { type: 'string' }, voice: { type: 'string' }, seed: { type: 'string' } } as const;
-
-/** The frames G is given: a multiple of 4 (its time-folded dilated convolutions), padded with silence. */
-const paddedFrames = (frames: number) => Math.ceil(frames / 4) * 4;
 
 export const speakCommand = command('speak', 'speak text with a GAN-TTS run (16 kHz WAV)', usage, async (argv) => {
   const { values, positionals } = parseFlags(argv, options, 1);
