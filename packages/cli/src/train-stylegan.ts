@@ -11,6 +11,7 @@ import {
 import { choiceFlag, integerFlag, numberInRangeFlag, parseFlags, positiveNumberFlag, stringFlag, UsageError } from './args.js';
 import { selectBackend } from './backend.js';
 import { emojiRoot, parseEmojiSpec } from './data.js';
+import { modelTrainRequest } from './train-request.js';
 
 export const STYLEGAN_FILE = 'stylegan.json';
 const PROGRESS: readonly ProgressMode[] = ['auto', 'bar', 'lines', 'off'];
@@ -46,13 +47,7 @@ export function loadStyleganData(spec: string, size?: number): ArrayDataset {
 
 /** The StyleGAN argv of train (--model stylegan, or --resume of a StyleGAN run), else undefined. */
 export function styleganTrainRequest(argv: string[]): 'train' | 'resume' | undefined {
-  const value = (flag: string) => {
-    const i = argv.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
-    return i < 0 ? undefined : argv[i].includes('=') ? argv[i].slice(flag.length + 1) : argv[i + 1];
-  };
-  if (value('--model') === 'stylegan') return 'train';
-  const resume = value('--resume');
-  return resume !== undefined && isStyleganRun(resume) ? 'resume' : undefined;
+  return modelTrainRequest(argv, 'stylegan', isStyleganRun);
 }
 
 async function runTraining(runDir: string, run: StyleganRun, progress: ProgressMode, resume: boolean): Promise<void> {
