@@ -5,7 +5,9 @@ import { closeSync, constants, fstatSync, openSync, readFileSync, readdirSync, r
 import { join, sep } from 'node:path';
 
 const RUN_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,199}$/;
-const SAMPLE_FILE = /^step-\d{1,9}\.png$/;
+// sample grids (PNG) and, for audio runs, preview speech (WAV), served with these types
+const SAMPLE_FILE = /^step-\d{1,9}\.(png|wav)$/;
+const SAMPLE_TYPES: Record<string, string> = { png: 'image/png', wav: 'audio/wav' };
 
 export function isRunName(name: string): boolean {
   return RUN_NAME.test(name) && !name.includes('..');
@@ -56,15 +58,20 @@ export function readRunJson(root: string, run: string, file: string): unknown {
   try { return JSON.parse(bytes.toString('utf8')); } catch { return undefined; }
 }
 
-/** What describes a run: a GAN run's config.json, or a translation run's translation.json (pix2pix, CycleGAN, DiscoGAN). */
-const DESCRIPTIONS = ['config.json', 'translation.json'] as const;
+/**
+ * What describes a run: a GAN run's config.json, a translation run's translation.json (pix2pix, CycleGAN,
+ * DiscoGAN), or the file a model with flags of its own writes, named after it (stylegan.json, gantts.json,
+ * progan.json: each holds at least the data spec and the steps).
+ */
+const DESCRIPTIONS = ['config.json', 'translation.json', 'stylegan.json', 'gantts.json', 'progan.json'] as const;
+export type RunDescription = (typeof DESCRIPTIONS)[number];
 
-/** The file that describes a run, or undefined when it has neither. */
-export function runDescription(root: string, name: string): (typeof DESCRIPTIONS)[number] | undefined {
+/** The file that describes a run (the first of DESCRIPTIONS it has), or undefined when it has none. */
+export function runDescription(root: string, name: string): RunDescription | undefined {
   return DESCRIPTIONS.find((file) => runFile(root, name, file) !== undefined);
 }
 
-/** The run directory for a name (a directory inside root with its own config.json or translation.json), or undefined. */
+/** The run directory for a name (a directory inside root with its own file of DESCRIPTIONS), or undefined. */
 export function runDir(root: string, name: string): string | undefined {
   return runDescription(root, name) === undefined ? undefined : realPathInRun(root, name, [], isDirectory);
 }
@@ -82,9 +89,15 @@ export interface RunListing {
 
 interface ConfigLike { data?: { spec?: string; kind?: string }; train?: { loss?: string; steps?: number }; model?: { preset?: string } }
 interface TranslationLike { model?: string; data?: string; target?: string }
+interface ModelRunLike { data?: string; steps?: number }
 
-/** What the run list shows of a run, from its config.json or translation.json. */
-function describe(root: string, name: string, file: (typeof DESCRIPTIONS)[number]): Pick<RunListing, 'data' | 'kind' | 'loss' | 'model' | 'totalSteps'> {
+/** What the run list shows of a run, from the file that describes it. */
+function describe(root: string, name: string, file: RunDescription): Pick<RunListing, 'data' | 'kind' | 'loss' | 'model' | 'totalSteps'> {
+  if (file === 'stylegan.json' || file === 'gantts.json' || file === 'progan.json') {
+    const model = file.slice(0, -'.json'.length);
+    const r = readRunJson(root, name, file) as ModelRunLike | undefined;
+    return { data: r?.data, kind: model, model, totalSteps: r?.steps };
+  }
   if (file === 'translation.json') {
     const t = readRunJson(root, name, file) as TranslationLike | undefined;
     return { data: t?.data !== undefined ? `${t.data} -> ${String(t.target)}` : undefined, kind: 'translation', model: t?.model };
@@ -118,14 +131,22 @@ export function readMetricsFrom(root: string, run: string, from: number): { reco
   return { records, next: complete.length };
 }
 
-/** A sample grid's PNG bytes, or undefined. */
-export function readSample(root: string, run: string, file: string): Buffer | undefined {
-  return SAMPLE_FILE.test(file) ? readRunFile(root, run, 'samples', file) : undefined;
+/** The kind of run (the data kind of a config.json run, 'translation', or the model of a model's own file). */
+export function runKind(root: string, name: string): string | undefined {
+  const file = runDescription(root, name);
+  return file === undefined ? undefined : describe(root, name, file).kind;
+}
+
+/** A sample file's bytes and content type (a grid's PNG, a preview's WAV), or undefined. */
+export function readSample(root: string, run: string, file: string): { body: Buffer; type: string } | undefined {
+  const match = SAMPLE_FILE.exec(file);
+  const body = match ? readRunFile(root, run, 'samples', file) : undefined;
+  return match && body ? { body, type: SAMPLE_TYPES[match[1]] } : undefined;
 }
 
 export function sampleList(root: string, name: string): { file: string; step: number }[] {
   const dir = realPathInRun(root, name, ['samples'], isDirectory);
   if (dir === undefined) return [];
   return readdirSync(dir).filter((f) => SAMPLE_FILE.test(f) && runFile(root, name, 'samples', f) !== undefined).sort()
-    .map((file) => ({ file, step: Number(file.slice(5, -4)) }));
+    .map((file) => ({ file, step: Number(file.slice('step-'.length, file.indexOf('.'))) }));
 }

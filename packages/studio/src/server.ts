@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { authorised, hostChecker, localPathWithoutToken, TOKEN_COOKIE, urlHasToken, urlHost } from './access.js';
 import { buildAssets, type Assets } from './bundle.js';
 import { appPage, playgroundPage } from './pages.js';
-import { listRuns, readMetricsFrom, readRunJson, readSample, runDescription, runDir, sampleList } from './runs.js';
+import { listRuns, readMetricsFrom, readRunJson, readSample, runDescription, runDir, runKind, sampleList } from './runs.js';
 import { sampleRun } from './sampler.js';
 
 export { isLoopbackHost } from './access.js';
@@ -45,6 +45,14 @@ function send(res: ServerResponse, status: number, body: string | Buffer, type =
 }
 
 const json = (res: ServerResponse, value: unknown, status = 200) => send(res, status, JSON.stringify(value), 'application/json');
+
+/** ?psi= of "sample now": a truncation in (0, 1] for a StyleGAN run, else absent; a string is the refusal. */
+function truncationParameter(value: string | null, stylegan: boolean): number | undefined | string {
+  if (value === null) return undefined;
+  if (!stylegan) return 'psi (truncation) applies to StyleGAN runs only';
+  const psi = /^\s*[0-9.eE+-]+\s*$/.test(value) ? Number(value) : NaN;
+  return psi > 0 && psi <= 1 ? psi : `psi (truncation) must be a number in (0, 1], got ${JSON.stringify(value)}`;
+}
 
 export async function startStudio(o: StudioOptions): Promise<Studio> {
   const token = o.token ?? randomBytes(24).toString('hex');
@@ -92,21 +100,23 @@ export async function startStudio(o: StudioOptions): Promise<Studio> {
       if (method === 'GET' && segments.length === 2) return json(res, listRuns(root));
       if (c === undefined || runDir(root, c) === undefined) return send(res, 404, 'no such run\n');
       if (method === 'GET' && segments.length === 3) {
-        return json(res, { name: c, config: readRunJson(root, c, runDescription(root, c)!), latest: readRunJson(root, c, 'latest.json') ?? null, samples: sampleList(root, c) });
+        return json(res, { name: c, kind: runKind(root, c) ?? null, config: readRunJson(root, c, runDescription(root, c)!), latest: readRunJson(root, c, 'latest.json') ?? null, samples: sampleList(root, c) });
       }
       if (method === 'GET' && d === 'metrics' && segments.length === 4) {
         const from = Number(url.searchParams.get('from') ?? 0);
         return json(res, readMetricsFrom(root, c, Number.isInteger(from) && from >= 0 ? from : 0));
       }
       if (method === 'GET' && d === 'samples' && segments.length === 5) {
-        const png = readSample(root, c, segments[4]);
-        return png ? send(res, 200, png, 'image/png') : send(res, 404, 'not found\n');
+        const sample = readSample(root, c, segments[4]);
+        return sample ? send(res, 200, sample.body, sample.type) : send(res, 404, 'not found\n');
       }
       if (method === 'POST' && d === 'sample' && segments.length === 4) {
         const n = Math.min(1024, Math.max(1, Number(url.searchParams.get('n') ?? 64) || 64));
         const seed = Number(url.searchParams.get('seed') ?? Date.now() % 100000) || 0;
+        const psi = truncationParameter(url.searchParams.get('psi'), runDescription(root, c) === 'stylegan.json');
+        if (typeof psi === 'string') return json(res, { error: psi }, 400);
         // one sampling at a time keeps memory bounded
-        const job = sampling.then(() => sampleRun(root, c, { n, seed }));
+        const job = sampling.then(() => sampleRun(root, c, { n, seed, psi }));
         sampling = job.then(() => undefined, () => undefined);
         try {
           return json(res, await job);

@@ -1,13 +1,16 @@
-// The run browser: run list, live loss/metric curves (polling metrics.jsonl), sample grids over time,
-// the config, and "sample now" from the newest checkpoint.
+// The run browser: run list, live loss/metric curves (polling metrics.jsonl), sample grids (or, for audio
+// runs, preview speech) over time, a progressive run's growing phase, the config, and "sample now" from the
+// newest checkpoint (with a truncation slider for StyleGAN runs).
 import { drawChart, drawPoints, type Series } from './charts.js';
+import { growthPhase } from './growth.js';
 
 interface RunListing { name: string; data?: string; kind?: string; loss?: string; model?: string; step: number; totalSteps?: number }
 type Rec = Record<string, unknown>;
 
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as T;
 
-const state = { run: '' as string, records: [] as Rec[], next: 0, samplesShown: 0, timer: 0 as number | undefined };
+// seed: the first of the seeds a StyleGAN run's "sample now" draws, fixed per opened run so that moving psi shows the same images
+const state = { run: '' as string, kind: '' as string, records: [] as Rec[], next: 0, samplesShown: 0, timer: 0 as number | undefined, seed: 0 };
 // read by the browser tests
 (window as unknown as { __studio: unknown }).__studio = state;
 
@@ -54,6 +57,7 @@ function redraw(): void {
   drawChart($<HTMLCanvasElement>('#metric-chart'), 'evaluations (gantry eval)', metricSeries(state.records));
   const last = [...state.records].reverse().find((r) => r.event === undefined);
   const err = [...state.records].reverse().find((r) => r.event === 'error');
+  $('#phase').textContent = growthPhase(state.records) ?? '';
   $('#live').textContent = `${state.records.length} records${last ? `, step ${String(last.step)}, ${Number(last.stepsPerSecond ?? 0).toFixed(2)} steps/s` : ''}${err ? ` — error: ${String(err.message)}` : ''}`;
 }
 
@@ -78,7 +82,12 @@ function showSamples(samples: { file: string; step: number }[]): void {
   const show = () => {
     const s = samples[Number(slider.value)];
     if (!s) return;
-    $<HTMLImageElement>('#grid-img').src = `/api/runs/${encodeURIComponent(state.run)}/samples/${encodeURIComponent(s.file)}`;
+    const src = `/api/runs/${encodeURIComponent(state.run)}/samples/${encodeURIComponent(s.file)}`;
+    const img = $<HTMLImageElement>('#grid-img'); const audio = $<HTMLAudioElement>('#grid-audio');
+    const isAudio = s.file.endsWith('.wav');
+    img.style.display = isAudio ? 'none' : '';
+    audio.style.display = isAudio ? '' : 'none';
+    if (isAudio) audio.src = src; else img.src = src;
     $('#grid-label').textContent = `step ${s.step} (${Number(slider.value) + 1} of ${samples.length})`;
   };
   slider.oninput = show;
@@ -87,12 +96,19 @@ function showSamples(samples: { file: string; step: number }[]): void {
 
 async function openRun(name: string): Promise<void> {
   window.clearInterval(state.timer);
-  Object.assign(state, { run: name, records: [], next: 0, samplesShown: 0 });
-  const detail = await getJson<{ config: unknown }>(`/api/runs/${encodeURIComponent(name)}`);
+  Object.assign(state, { run: name, records: [], next: 0, samplesShown: 0, seed: Math.floor(Math.random() * 100000) });
+  const detail = await getJson<{ config: unknown; kind: string | null }>(`/api/runs/${encodeURIComponent(name)}`);
+  state.kind = detail.kind ?? '';
   $('#detail').replaceChildren($<HTMLTemplateElement>('#run-detail').content.cloneNode(true));
   $('#run-name').textContent = name;
   $('#run-config').textContent = JSON.stringify(detail.config, null, 2);
   $<HTMLButtonElement>('#sample-now').onclick = () => { void sampleNow(); };
+  if (state.kind === 'stylegan') {
+    $('#truncation').style.display = '';
+    const psi = $<HTMLInputElement>('#psi');
+    psi.oninput = () => { $('#psi-label').textContent = Number(psi.value).toFixed(2); };
+    psi.onchange = () => { void sampleNow(); };
+  }
   redraw();
   await refreshList();
   await poll();
@@ -114,15 +130,22 @@ function fillTable(table: HTMLTableElement, columns: string[], rows: string[][])
 }
 
 const SHOWN_ROWS = 20;
+// StyleGAN images are larger and slower to draw than a small GAN's: a 4 x 4 grid
+const STYLEGAN_SAMPLES = 16;
+
+function sampleQuery(): string {
+  if (state.kind !== 'stylegan') return 'n=256';
+  return new URLSearchParams({ n: String(STYLEGAN_SAMPLES), seed: String(state.seed), psi: $<HTMLInputElement>('#psi').value }).toString();
+}
 
 async function sampleNow(): Promise<void> {
   $('#sample-label').textContent = 'sampling...';
   const r = await getJson<{
     error?: string; kind?: string; step?: number; png?: string; points?: number[]; range?: { lo: number; hi: number };
     columns?: string[]; rows?: string[][];
-  }>(`/api/runs/${encodeURIComponent(state.run)}/sample?n=256`, { method: 'POST' });
+  }>(`/api/runs/${encodeURIComponent(state.run)}/sample?${sampleQuery()}`, { method: 'POST' });
   if (r.error) { $('#sample-label').textContent = r.error; return; }
-  $('#sample-label').textContent = `from the checkpoint at step ${r.step}`;
+  $('#sample-label').textContent = `from the checkpoint at step ${r.step}${state.kind === 'stylegan' ? `, psi ${$<HTMLInputElement>('#psi').value}, seeds ${state.seed}..${state.seed + STYLEGAN_SAMPLES - 1}` : ''}`;
   const img = $<HTMLImageElement>('#sample-img'); const plot = $<HTMLCanvasElement>('#sample-plot');
   const table = $<HTMLTableElement>('#sample-table');
   for (const el of [img, plot, table]) el.style.display = 'none';
