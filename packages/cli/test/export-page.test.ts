@@ -1,7 +1,9 @@
-// gantry export of a translation run, in a real browser (Debian chromium driven by playwright-core): the
-// exported CycleGAN generator (instance norm and reflection padding, gantry's own layers) loads in the page
-// with stock tfjs, a PNG chosen in its file input is translated, and the browser's output equals the same
-// model's in Node (tfjs cpu backend) on the same pixels. Plus the flags' errors.
+// gantry export in a real browser (Debian chromium driven by playwright-core). A translation run: the exported
+// CycleGAN generator (instance norm and reflection padding, gantry's own layers) loads in the page with stock
+// tfjs, a PNG chosen in its file input is translated, and the browser's output equals the same model's in Node
+// (tfjs cpu backend) on the same pixels. A StyleGAN run (both style modes): the averaged mapping and synthesis
+// (StyleGAN's own layers) load in the page, and the image the page draws for a seed and a truncation psi equals
+// the one gantry sample draws in Node. Plus the flags' errors.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,8 +13,10 @@ import { extname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { createRng, encodePng, trainCycleGan, writeFileAtomic, type ArrayDataset } from '@gantry/core/node';
+import { createRng, encodePng, styleganSample, trainCycleGan, trainStylegan, writeFileAtomic, type ArrayDataset, type StyleganOptions } from '@gantry/core/node';
+import type { Browser, Page } from 'playwright-core';
 import { exportCommand } from '../src/commands/export.js';
+import { loadStyleGenerator, STYLEGAN_FILE, type StyleganRun } from '../src/train-stylegan.js';
 import { TRANSLATION_FILE, type TranslationRun } from '../src/train-translation.js';
 import { runCommand } from './run-command.js';
 
@@ -52,6 +56,28 @@ function serve(root: string): Promise<{ server: Server; url: string }> {
   }));
 }
 
+/** Chromium, closed when the test ends; webgl drawn by its software GL (SwiftShader). */
+async function launchBrowser(t: { after: (f: () => unknown) => void }): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking', '--no-first-run'],
+  });
+  t.after(() => browser.close());
+  return browser;
+}
+
+/** The exported page of `web`, served for the rest of the test; the page's errors collect in `errors`. */
+async function openPage(t: { after: (f: () => unknown) => void }, browser: Browser, web: string): Promise<{ page: Page; errors: string[] }> {
+  const { server, url } = await serve(web);
+  t.after(() => server.close());
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  return { page, errors };
+}
+
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install -y chromium)`;
 
 test('browser: an exported CycleGAN generator translates a chosen PNG with stock tfjs, as it does in Node', { skip, timeout: 180_000 }, async (t) => {
@@ -68,18 +94,7 @@ test('browser: an exported CycleGAN generator translates a chosen PNG with stock
   const pngPath = join(work, 'input.png');
   writeFileSync(pngPath, encodePng({ width: SIZE, height: SIZE, rgba }));
 
-  const { server, url } = await serve(web);
-  t.after(() => server.close());
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking', '--no-first-run'],
-  });
-  t.after(() => browser.close());
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(url);
+  const { page, errors } = await openPage(t, await launchBrowser(t), web);
   await page.locator('#status', { hasText: 'ready on' }).waitFor({ timeout: 60_000 });
   await page.setInputFiles('#file', pngPath);
   await page.locator('#status', { hasText: 'translated' }).waitFor({ timeout: 60_000 });
@@ -102,6 +117,53 @@ test('browser: an exported CycleGAN generator translates a chosen PNG with stock
   assert.equal(last.output.length, SIZE * SIZE * 3);
   assert.ok(largest < 1e-3, `browser (${status}) and Node differ by up to ${largest}`);
   assert.ok(node.some((v) => Math.abs(v) > 1e-3), 'the generator outputs something other than zeros');
+});
+
+/** A tiny StyleGAN run directory as `gantry train --model stylegan` writes it (stylegan.json + the loop's files). */
+async function styleganRun(mode: 'adain' | 'modulated'): Promise<string> {
+  const dir = join(work, `stylegan-${mode}`);
+  mkdirSync(dir);
+  // a fast EMA, so that the averaged generator the page gets differs from both the initial and the trained one
+  const options: StyleganOptions = { seed: 0, resolution: SIZE, latentDim: 8, mappingDepth: 2, maxChannels: 4, batchSize: 2, r1Gamma: 0, mode, emaDecay: 0.5 };
+  const run: StyleganRun = { format: 'gantry-stylegan-1', data: 'emoji:google:16', steps: 2, options, createdAt: new Date().toISOString() };
+  writeFileAtomic(join(dir, STYLEGAN_FILE), `${JSON.stringify(run)}\n`, dir);
+  const r = await trainStylegan(images('noise', 4, 3), { ...options, steps: 2 }, { runDir: dir, progress: 'off' });
+  for (const m of [r.generator.mapping, r.generator.synthesis, r.averaged.mapping, r.averaged.synthesis, r.discriminator]) m.dispose();
+  return dir;
+}
+
+test('browser: an exported StyleGAN generator draws a seed\'s image at a truncation with stock tfjs, as gantry sample does in Node', { skip, timeout: 180_000 }, async (t) => {
+  const browser = await launchBrowser(t);
+  for (const mode of ['adain', 'modulated'] as const) {
+    const runDir = await styleganRun(mode);
+    const web = join(work, `web-stylegan-${mode}`);
+    const exported = await runCommand(exportCommand, runDir, '--out', web);
+    assert.equal(exported.code, 0, exported.err);
+    const info = JSON.parse(readFileSync(join(web, 'gantry.json'), 'utf8'));
+    assert.deepEqual([info.kind, info.mode, info.resolution, info.latentDim, info.averaged], ['stylegan', mode, SIZE, 8, true]);
+    for (const f of ['mapping/model.json', 'synthesis/weights.bin', 'index.html', 'sample.js']) assert.ok(existsSync(join(web, f)), f);
+
+    const { page, errors } = await openPage(t, browser, web);
+    await page.locator('#status', { hasText: 'drew seed 0 at psi 1 on' }).waitFor({ timeout: 60_000 });
+    await page.fill('#seed', '5');
+    await page.fill('#psi', '0.7');
+    await page.locator('#status', { hasText: 'drew seed 5 at psi 0.7 on' }).waitFor({ timeout: 60_000 });
+    const status = await page.locator('#status').innerText();
+    const last = await page.evaluate(() => (window as unknown as { __gantryExport: { last: { seed: number; psi: number; output: number[] } } }).__gantryExport.last);
+    assert.deepEqual(errors, []);
+    assert.match(status, /on webgl$/);
+    assert.deepEqual([last.seed, last.psi, last.output.length], [5, 0.7, SIZE * SIZE * 3]);
+
+    const { generator } = await loadStyleGenerator(runDir);
+    const [truncated, full] = [0.7, 1].map((psi) => tf.tidy(() => Array.from(styleganSample(generator, [5], { psi }).dataSync())));
+    generator.mapping.dispose();
+    generator.synthesis.dispose();
+    const largest = truncated.reduce((m, v, i) => Math.max(m, Math.abs(v - last.output[i])), 0);
+    t.diagnostic(`${mode}: the browser (${status}) and Node differ by up to ${largest.toExponential(2)}`);
+    assert.ok(largest < 1e-3, `${mode}: browser (${status}) and Node differ by up to ${largest}`);
+    assert.ok(truncated.some((v) => Math.abs(v) > 1e-3), 'the generator draws something other than zeros');
+    assert.ok(truncated.some((v, i) => Math.abs(v - full[i]) > 1e-4), 'the truncation changes the image');
+  }
 });
 
 test('gantry export: --direction is for translation runs; pix2pix has no ba direction', async () => {

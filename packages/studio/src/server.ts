@@ -11,7 +11,7 @@ import { listRuns, readMetricsFrom, readRunJson, readSample, runDescription, run
 import { sampleRun } from './sampler.js';
 
 export { isLoopbackHost } from './access.js';
-export { translatePageFiles } from './export-page.js';
+export { styleganPageFiles, translatePageFiles } from './export-page.js';
 
 export interface StudioOptions {
   runsDir: string;

@@ -1,12 +1,15 @@
 // gantry export: the generator of a run's newest checkpoint as a plain tfjs LayersModel directory
 // (model.json + weights.bin) that @tensorflow/tfjs loads with tf.loadLayersModel; for a translation run
-// (pix2pix, CycleGAN, DiscoGAN) also a page that translates a PNG in the browser.
+// (pix2pix, CycleGAN, DiscoGAN) also a page that translates a PNG in the browser; for a StyleGAN run the
+// averaged mapping and synthesis networks, with a page that draws a seed's image at a truncation psi.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkpointModel, type ModelBlob } from '@gantry/core/node';
-import { translatePageFiles } from '@gantry/studio';
+import { checkpointModel, latentDimOf, modelToBlob, resolutionOf, type ModelBlob } from '@gantry/core/node';
+import { styleganPageFiles, translatePageFiles } from '@gantry/studio';
 import { choiceFlag, command, parseFlags, stringFlag, UsageError } from '../args.js';
 import { latestCheckpoint, readRunConfig } from '../run.js';
+import { selectBackend } from '../backend.js';
+import { isStyleganRun, loadStyleGenerator, readStyleganRun } from '../train-stylegan.js';
 import { isTranslationRun, readTranslationRun, translationGeneratorName } from '../train-translation.js';
 
 const usage = `usage: gantry export <run-dir> --format tfjs [--out <dir>] [--direction ab|ba]
@@ -18,6 +21,11 @@ The model maps z ~ N(0, 1) of shape [N, latentDim] (and int labels [N] when cond
 A translation run (pix2pix, cyclegan, discogan) exports the generator of one direction, which maps images
 [N, H, W, 3] in [-1, 1] to images, and a page that translates a PNG in the browser:
   <dir>/index.html, <dir>/translate.js  serve <dir> with any static server and open it
+A StyleGAN run exports its averaged generator, z [N, latentDim] -> w (mapping) and per-layer styles and
+noise -> images (synthesis), and a page that draws the image of a seed at a truncation psi, the image
+gantry sample --seed draws:
+  <dir>/mapping/, <dir>/synthesis/      model.json + weights.bin each
+  <dir>/index.html, <dir>/sample.js     serve <dir> and open it
 
 options:
   --format <f>     tfjs (the only format so far)
@@ -26,7 +34,8 @@ options:
 
 examples:
   gantry export runs/ring --format tfjs --out web/ring-generator
-  gantry export runs/emoji-cyclegan --out web/cyclegan && python3 -m http.server -d web/cyclegan 8000`;
+  gantry export runs/emoji-cyclegan --out web/cyclegan && python3 -m http.server -d web/cyclegan 8000
+  gantry export runs/stylegan --out web/stylegan && python3 -m http.server -d web/stylegan 8000`;
 
 function writeLayersModel(out: string, g: ModelBlob): void {
   mkdirSync(out, { recursive: true });
@@ -63,6 +72,26 @@ async function exportTranslation(runDir: string, out: string, direction: 'ab' | 
     `serve ${out} (e.g. python3 -m http.server -d ${out}) and open index.html to translate in the browser`);
 }
 
+/** A StyleGAN run's averaged generator, mapping/ and synthesis/, and the page that samples it. */
+async function exportStylegan(runDir: string, out: string): Promise<void> {
+  const run = readStyleganRun(runDir);
+  await selectBackend();
+  const { generator, step } = await loadStyleGenerator(runDir);
+  try {
+    for (const name of ['mapping', 'synthesis'] as const) writeLayersModel(join(out, name), await modelToBlob(generator[name]));
+    writeFileSync(join(out, 'gantry.json'), `${JSON.stringify({
+      step, kind: 'stylegan', data: run.data, mode: run.options.mode ?? 'adain', resolution: resolutionOf(generator),
+      latentDim: latentDimOf(generator), averaged: true, range: [-1, 1],
+    }, null, 2)}\n`);
+  } finally {
+    generator.mapping.dispose();
+    generator.synthesis.dispose();
+  }
+  for (const [file, body] of await styleganPageFiles()) writeFileSync(join(out, file), body);
+  console.error(`gantry export: StyleGAN's averaged generator at step ${step} -> ${out}/mapping and ${out}/synthesis; ` +
+    `serve ${out} (e.g. python3 -m http.server -d ${out}) and open index.html to draw seeds in the browser`);
+}
+
 async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseFlags(argv, { format: { type: 'string' }, out: { type: 'string' }, direction: { type: 'string' } }, 1);
   const runDir = positionals[0];
@@ -72,6 +101,7 @@ async function run(argv: string[]): Promise<void> {
   const direction = choiceFlag(values.direction, 'direction', ['ab', 'ba'] as const);
   if (isTranslationRun(runDir)) return exportTranslation(runDir, out, direction ?? 'ab');
   if (direction) throw new UsageError('--direction is for translation runs (pix2pix, cyclegan, discogan)');
+  if (isStyleganRun(runDir)) return exportStylegan(runDir, out);
   const config = readRunConfig(runDir);
   const checkpoint = await latestCheckpoint(runDir);
   const g = checkpointModel(checkpoint, 'generator');
