@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
-  bagsOfWords, buildVocabulary, checkpointModel, embedTexts, emojiText, fileRunStore, loadEmoji, modelFromBlob, resumeMatcher, resumeStackGan,
+  bagsOfWords, buildVocabulary, checkpointModel, embedTexts, emojiText, fileRunStore, loadEmoji, modelFromBlob, resumeMatcher, resumeStackGan, UNKNOWN_WORD,
   trainMatcher, trainStackGan, writeFileAtomic, type ArrayDataset, type Checkpoint, type ProgressMode, type TextImagePairs,
 } from '@gantry/core/node';
 import { choiceFlag, integerFlag, parseFlags, stringFlag, UsageError } from './args.js';
@@ -147,7 +147,7 @@ async function runPhases(runDir: string, run: StackganRun, data: StackganData, p
 async function runTraining(runDir: string, run: StackganRun, progress: ProgressMode, data?: StackganData): Promise<void> {
   const backend = await selectBackend();
   const loaded = data ?? loadStackganData(run.data);
-  console.error(`gantry train: StackGAN on ${run.data} (${loaded.texts.length} names and images; vocabulary ${run.vocabulary.length} words), ` +
+  console.error(`gantry train: StackGAN on ${run.data} (${loaded.texts.length} names and images; vocabulary of ${run.vocabulary.length - 1} words and ${UNKNOWN_WORD}), ` +
     `${run.matcherSteps} + ${run.stage1Steps} + ${run.steps} steps on ${backend} -> ${runDir}`);
   const step = await runPhases(runDir, run, loaded, progress);
   console.error(`gantry train: done at step ${step}; draw from it with gantry sample ${runDir} --text "red apple" --out apple.png`);
