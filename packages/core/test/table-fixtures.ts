@@ -32,9 +32,10 @@ const complete = correlatedTable(120, 3);
 const gainOptions = { seed: 7, batchSize: 16, iterations: 10, learningRate: 0.01, generatorAverage: 0.8 };
 const anomalyOptions = { seed: 7, batchSize: 16, iterations: 10, hidden: [8, 8], learningRate: 0.01 };
 
-// two domains that measure different columns of the same rows' kind, labels shared
+// two domains that measure different columns of the same rows' kind, labels shared; both name column b, so
+// the resume covers the shared-column term (and the default standard scaling)
 const labels = Array.from({ length: 120 }, (_, i) => i % 3);
-const radialDomains: RadialDomain[] = [
+export const radialDomains: RadialDomain[] = [
   { name: 'A', x: selectColumns(complete, [0, 1]), labels },
   { name: 'B', x: selectColumns(complete, [1, 2, 3]), labels },
 ];

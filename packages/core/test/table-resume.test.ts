@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '../src/node.js';
-import { resumeAnomalyGan, resumeGain } from '../src/index.js';
-import { resumeRuns, type TableVariant } from './table-fixtures.js';
+import { resumeAnomalyGan, resumeGain, resumeRadialGan } from '../src/index.js';
+import { radialDomains, resumeRuns, type TableVariant } from './table-fixtures.js';
 import { killChildAfter } from './kill-child.js';
 
 await tf.setBackend('cpu');
@@ -35,4 +35,11 @@ test('a resume on other data, or of another kind of run, is refused by name', as
   const data = resumeRuns.anomaly.data;
   await assert.rejects(resumeGain(data, { runDir }), /holds a "anomaly-gan" run, not "gain"/);
   await assert.rejects(resumeAnomalyGan({ ...data, rows: 10, values: data.values.subarray(0, 40) }, { runDir }), /was trained on 120 x 4 data, not 10 x 4/);
+});
+
+test('radialgan: a resume on domains whose columns are named otherwise is refused (the names decide the shared columns)', async () => {
+  const runDir = mkdtempSync(join(tmpdir(), 'gantry-radialgan-names-'));
+  (await resumeRuns.radialgan.train({ checkpointEvery: 5 }, { runDir })).dispose();
+  const renamed = radialDomains.map((d, k) => (k === 0 ? { ...d, x: { ...d.x, names: ['a', 'z'] } } : d));
+  await assert.rejects(resumeRadialGan(renamed, { runDir }), /trained on columns named \[\["a","b"\],\["b","c","level"\]\], not \[\["a","z"\]/);
 });

@@ -9,7 +9,7 @@ export interface MinMaxScaler {
 }
 
 // Same guard as the GAIN reference: a constant column maps to 0 instead of dividing by zero.
-const RANGE_EPSILON = 1e-6;
+export const RANGE_EPSILON = 1e-6;
 
 export function fitMinMax(m: NumericMatrix): MinMaxScaler {
   checkMatrix(m, 'fitMinMax');

@@ -2,3 +2,4 @@
 export { RadialGan, stackLabelledRows, translateInto, type RadialDomain, type RadialGanOptions, type RadialGanProgress } from './radialgan.js';
 export { RADIALGAN_KIND, resumeRadialGan, trainRadialGan } from './trainer.js';
 export { latentCycleLoss, reconstructionLoss } from './losses.js';
+export type { RadialScaling } from './columns.js';

@@ -7,7 +7,7 @@
 // critics, one for all encoders and decoders) with the Wasserstein loss and a gradient penalty, as the paper
 // trains its critics in the WGAN framework.
 //
-// Two decisions beyond the paper's text, both because it makes the translated rows usable as training rows
+// Three decisions beyond the paper's text, all because they make the translated rows usable as training rows
 // for a target-domain classifier:
 // - The label. The paper treats (x, y) as the domain's row and translates y too. Here every domain shares one
 //   label space, so the label is a condition instead: E_k, G_k and D_k all see the one-hot label, and a row
@@ -16,12 +16,18 @@
 // - A reconstruction term G_j(E_j(x_j)) ~ x_j (weight `reconstructionWeight`, 0 turns it off). Without it
 //   the latent cycle is satisfied by encoders that ignore their input, and the translation degenerates into
 //   class-conditional sampling that carries nothing of the source row across.
+// - A shared-column consistency term (weight `sharedWeight`, 0 turns it off): where two domains name a column
+//   the same, the translation G_k(E_j(x_j)) must reproduce x_j's value in it. Adversarial, cycle and
+//   reconstruction terms are all satisfied by a translation that permutes or scrambles columns the critics
+//   cannot tell apart (measured on letter: translations no closer to the truth than a constant, even on the
+//   columns both domains measure); the paper assumes one latent per subject that nothing in its loss
+//   enforces, and this term is what ties E_j's latent of a row to the latent E_k would give the same subject.
 //
-// Columns are min-max scaled to [0, 1] per domain (decoders end in a sigmoid) and scaled back on output.
+// Columns are scaled per domain (`scaling`, columns.ts) and scaled back on output.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../../random.js';
 import { checkMatrix, columnName, type NumericMatrix } from '../../tabular/matrix.js';
-import { fitMinMax, scaleMinMax, unscaleMinMax, type MinMaxScaler } from '../../tabular/scaling.js';
+import { fitColumnScaler, RADIAL_SCALINGS, scaleColumns, unscaleColumns, type ColumnScaler, type RadialScaling } from './columns.js';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { applyDenseNetwork } from '../../models/dense-network.js';
 
@@ -56,6 +62,14 @@ export interface RadialGanOptions {
   cycleWeight?: number;
   /** Weight of the own-domain reconstruction term. Default 10. */
   reconstructionWeight?: number;
+  /**
+   * Weight of the shared-column consistency term (not in the paper): on every column two domains both name
+   * (x.names), a row translated from one into the other keeps its value. Default 10; 0 (or unnamed columns)
+   * gives the paper's objective.
+   */
+  sharedWeight?: number;
+  /** 'minmax' (to [0, 1], sigmoid decoders) or 'standard' (zero mean, unit std, linear decoders). Default 'standard'. */
+  scaling?: RadialScaling;
   /** Checkpoint every N steps when training into a runDir or store (default: only at the end). */
   checkpointEvery?: number;
   /** Called every `progressEvery` steps (default 100) with the losses of that step. */
@@ -71,12 +85,15 @@ export interface RadialGanProgress {
   adversarialLoss: number;
   cycleLoss: number;
   reconstructionLoss: number;
+  /** Shared-column consistency error (0 when the term is off). */
+  sharedLoss: number;
 }
 
 export interface DomainData {
   name: string;
   cols: number;
-  scaler: MinMaxScaler;
+  names?: readonly string[];
+  scaler: ColumnScaler;
   /** Scaled rows, row-major float32. */
   scaled: Float32Array;
   labels: Int32Array;
@@ -95,6 +112,8 @@ export function resolve(options: RadialGanOptions) {
     gpWeight: options.gradientPenaltyWeight ?? 10,
     cycleWeight: options.cycleWeight ?? 10,
     reconstructionWeight: options.reconstructionWeight ?? 10,
+    sharedWeight: options.sharedWeight ?? 10,
+    scaling: options.scaling ?? 'standard',
     progressEvery: options.progressEvery ?? 100,
   };
   for (const key of ['latentDim', 'hidden', 'batchSize', 'criticSteps', 'progressEvery'] as const) {
@@ -102,13 +121,14 @@ export function resolve(options: RadialGanOptions) {
   }
   if (!Number.isInteger(o.steps) || o.steps < 0) throw new Error(`trainRadialGan: steps must be a non-negative integer, got ${o.steps}`);
   if (!(o.learningRate > 0)) throw new Error(`trainRadialGan: learningRate must be > 0, got ${o.learningRate}`);
-  for (const key of ['gpWeight', 'cycleWeight', 'reconstructionWeight'] as const) {
+  if (!RADIAL_SCALINGS.includes(o.scaling)) throw new Error(`trainRadialGan: scaling must be one of ${RADIAL_SCALINGS.join(', ')}, got ${JSON.stringify(o.scaling)}`);
+  for (const key of ['gpWeight', 'cycleWeight', 'reconstructionWeight', 'sharedWeight'] as const) {
     if (!(o[key] >= 0)) throw new Error(`trainRadialGan: ${key} must be >= 0, got ${o[key]}`);
   }
   return o;
 }
 
-export function prepareDomain(d: RadialDomain, k: number): DomainData {
+export function prepareDomain(d: RadialDomain, k: number, scaling: RadialScaling): DomainData {
   const name = d.name ?? `domain ${k}`;
   checkMatrix(d.x, `trainRadialGan (${name})`);
   for (let i = 0; i < d.x.values.length; i++) {
@@ -122,8 +142,11 @@ export function prepareDomain(d: RadialDomain, k: number): DomainData {
   labels.forEach((v, i) => {
     if (!Number.isInteger(d.labels[i]) || v < 0) throw new Error(`trainRadialGan (${name}): label of row ${i + 1} must be a non-negative integer, got ${d.labels[i]}`);
   });
-  const scaler = fitMinMax(d.x);
-  return { name, cols: d.x.cols, scaler, scaled: Float32Array.from(scaleMinMax(scaler, d.x).values), labels };
+  const names = d.x.names;
+  const twice = names?.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw new Error(`trainRadialGan (${name}): column name ${JSON.stringify(twice)} appears twice; shared columns are matched by name`);
+  const scaler = fitColumnScaler(d.x, scaling);
+  return { name, cols: d.x.cols, names, scaler, scaled: scaleColumns(scaler, d.x), labels };
 }
 
 /** A trained RadialGAN: translates rows between any two of its domains. */
@@ -158,7 +181,7 @@ export class RadialGan {
         throw new Error(`RadialGan.translate: label of row ${i + 1} is ${labels[i]}, outside [0, ${this.numClasses})`);
       }
     }
-    const scaled = Float32Array.from(scaleMinMax(src.scaler, x).values);
+    const scaled = scaleColumns(src.scaler, x);
     const out = tf.tidy(() => {
       const y = oneHot(labels, this.numClasses);
       const z = applyDenseNetwork(this.nets[from].encoder, tf.concat([tf.tensor2d(scaled, [x.rows, src.cols]), y], 1));
@@ -166,7 +189,7 @@ export class RadialGan {
     });
     const values = Float64Array.from(out.dataSync());
     out.dispose();
-    return unscaleMinMax(dst.scaler, { rows: x.rows, cols: dst.cols, values });
+    return unscaleColumns(dst.scaler, { rows: x.rows, cols: dst.cols, values });
   }
 
   dispose(): void {

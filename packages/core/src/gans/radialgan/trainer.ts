@@ -1,7 +1,9 @@
 // RadialGAN as a variant of the one training loop. Per domain k an encoder E_k, a decoder G_k and a critic
 // D_k, dense networks named encoder<k>, decoder<k> and critic<k>; one optimizer for all critics, one for
 // all encoders and decoders. A step is `criticSteps` critic updates, then one update of the translators:
-//   lossD = sum_k [W_k + gp_k]       lossT = adversarial + cycleWeight * cycle + reconstructionWeight * reconstruction
+//   lossD = sum_k [W_k + gp_k]
+//   lossT = adversarial + cycleWeight * cycle + reconstructionWeight * reconstruction + sharedWeight * shared
+// (shared: squared error of translated rows on the columns source and target both name; not in the paper.)
 import * as tf from '@tensorflow/tfjs-core';
 import { wassersteinLoss } from '../../losses.js';
 import { gradientPenalty } from '../../penalties.js';
@@ -13,6 +15,7 @@ import {
 } from '../../train/loop.js';
 import { adam } from '../../optimizers.js';
 import { minimize, term, type UpdateEnv } from '../../train/update.js';
+import { sharedColumnPairs } from './columns.js';
 import { latentCycleLoss, reconstructionLoss } from './losses.js';
 import {
   prepareDomain, RadialGan, resolve, sampleBatch, type Batch, type DomainData, type DomainNets, type RadialDomain, type RadialGanOptions,
@@ -20,13 +23,20 @@ import {
 
 export const RADIALGAN_KIND = 'radialgan';
 
-/** RadialGAN's config as checkpoints keep it: the options (no callbacks) and each domain's shape. */
-interface RadialConfig extends Omit<RadialGanOptions, 'onProgress'> { numClasses: number; domains: { rows: number; cols: number }[] }
+/**
+ * RadialGAN's config as checkpoints keep it: the options (no callbacks; scaling and sharedWeight resolved, as
+ * their defaults changed), each domain's shape, and its column names (they decide which columns are shared).
+ */
+interface RadialConfig extends Omit<RadialGanOptions, 'onProgress'> {
+  numClasses: number; domains: { rows: number; cols: number }[]; columnNames?: (readonly string[] | null)[];
+}
+/** What a checkpoint written before `scaling` and `sharedWeight` existed was trained with. */
+const BEFORE_SHARED_COLUMNS = { scaling: 'minmax', sharedWeight: 0 } as const;
 
 function radialTrainable(domainsIn: readonly RadialDomain[], options: RadialGanOptions): { trainable: Trainable; rng: Rng; model: RadialGan } {
   if (domainsIn.length < 2) throw new Error(`trainRadialGan: needs at least two domains, got ${domainsIn.length}`);
   const o = resolve(options);
-  const domains = domainsIn.map(prepareDomain);
+  const domains = domainsIn.map((d, k) => prepareDomain(d, k, o.scaling));
   let maxLabel = 0;
   for (const d of domains) for (const v of d.labels) maxLabel = Math.max(maxLabel, v);
   const numClasses = options.numClasses ?? maxLabel + 1;
@@ -39,13 +49,15 @@ function radialTrainable(domainsIn: readonly RadialDomain[], options: RadialGanO
   const h = o.hidden;
   const nets: DomainNets[] = domains.map((d) => ({
     encoder: denseNetwork(initRng, [d.cols + numClasses, h, h, o.latentDim]),
-    decoder: denseNetwork(initRng, [o.latentDim + numClasses, h, h, d.cols], { outputActivation: 'sigmoid' }),
+    decoder: denseNetwork(initRng, [o.latentDim + numClasses, h, h, d.cols], o.scaling === 'minmax' ? { outputActivation: 'sigmoid' } : {}),
     critic: denseNetwork(initRng, [d.cols + numClasses, h, h, 1]),
   }));
   const critics = nets.map((n) => n.critic);
   const translators = nets.flatMap((n) => [n.encoder, n.decoder]);
   const optimizers = { critics: adam(o.learningRate, 0.5, 0.9), translators: adam(o.learningRate, 0.5, 0.9) };
   const B = o.batchSize;
+  // Without a weight or without commonly named columns the term is left out altogether (the paper's objective).
+  const sharedPairs = o.sharedWeight > 0 ? sharedColumnPairs(domains) : [];
   // Domain k's fakes: every other domain's batch, encoded and decoded into k, with those rows' labels.
   const fakesFor = (k: number, batches: readonly Batch[], latents: readonly tf.Tensor2D[]) => {
     const others = batches.map((_, j) => j).filter((j) => j !== k);
@@ -96,8 +108,10 @@ function radialTrainable(domainsIn: readonly RadialDomain[], options: RadialGanO
         const latents = batches.map((b, j) => applyDenseNetwork(nets[j].encoder, tf.concat([b.x, b.y], 1)));
         const adversarial: tf.Scalar[] = [];
         const cycle: tf.Scalar[] = [];
+        const translatedInto: tf.Tensor2D[] = [];
         for (let k = 0; k < K; k++) {
           const f = fakesFor(k, batches, latents);
+          translatedInto.push(f.x);
           adversarial.push(wassersteinLoss.generator(critic(k)(tf.concat([f.x, f.y], 1))));
           cycle.push(latentCycleLoss(f.z, applyDenseNetwork(nets[k].encoder, tf.concat([f.x, f.y], 1))));
         }
@@ -105,7 +119,17 @@ function radialTrainable(domainsIn: readonly RadialDomain[], options: RadialGanO
         const adv = term(parts, 'translator/adversarial', tf.addN(adversarial) as tf.Scalar);
         const cyc = term(parts, 'translator/cycle', tf.addN(cycle) as tf.Scalar);
         const rec = term(parts, 'translator/reconstruction', tf.addN(recon) as tf.Scalar);
-        return tf.addN([adv, tf.mul(o.cycleWeight, cyc), tf.mul(o.reconstructionWeight, rec)]) as tf.Scalar;
+        const total = [adv, tf.mul(o.cycleWeight, cyc), tf.mul(o.reconstructionWeight, rec)];
+        if (sharedPairs.length > 0) {
+          const shared = sharedPairs.map((p) => {
+            // fakesFor stacks the other domains' batches in domain order, B rows each.
+            const translated = tf.slice(translatedInto[p.to], [(p.from < p.to ? p.from : p.from - 1) * B, 0], [B, domains[p.to].cols]);
+            const truth = tf.add(tf.matMul(batches[p.from].x, tf.tensor2d(p.sourceMap, [domains[p.from].cols, p.n])), tf.tensor1d(p.bias)) as tf.Tensor2D;
+            return reconstructionLoss(truth, tf.matMul(translated, tf.tensor2d(p.pick, [domains[p.to].cols, p.n])));
+          });
+          total.push(tf.mul(o.sharedWeight, term(parts, 'translator/shared', tf.addN(shared) as tf.Scalar)));
+        }
+        return tf.addN(total) as tf.Scalar;
       });
     } finally {
       disposeBatches(batches);
@@ -113,7 +137,10 @@ function radialTrainable(domainsIn: readonly RadialDomain[], options: RadialGanO
   };
 
   const { onProgress: _onProgress, ...rest } = options;
-  const config: RadialConfig = { ...rest, numClasses, domains: domains.map((d: DomainData) => ({ rows: d.labels.length, cols: d.cols })) };
+  const config: RadialConfig = {
+    ...rest, scaling: o.scaling, sharedWeight: o.sharedWeight, numClasses,
+    domains: domains.map((d: DomainData) => ({ rows: d.labels.length, cols: d.cols })), columnNames: domains.map((d) => d.names ?? null),
+  };
   const models: Record<string, tfl.LayersModel> = {};
   nets.forEach((n, k) => Object.assign(models, { [`encoder${k}`]: n.encoder, [`decoder${k}`]: n.decoder, [`critic${k}`]: n.critic }));
   const trainable: Trainable = {
@@ -139,7 +166,7 @@ function progressOf(options: RadialGanOptions, run: LoopOptions): LoopOptions {
   const steps = options.steps ?? 2000;
   return reportingSteps(run, (step) => (step - 1) % every === 0 || step === steps, report && (({ step, losses: l }) => report({
     step: step - 1, criticLoss: l['critic/wasserstein'], adversarialLoss: l['translator/adversarial'], cycleLoss: l['translator/cycle'],
-    reconstructionLoss: l['translator/reconstruction'],
+    reconstructionLoss: l['translator/reconstruction'], sharedLoss: l['translator/shared'] ?? 0,
   })));
 }
 
@@ -170,6 +197,10 @@ export async function resumeRadialGan(domains: readonly RadialDomain[], run: Loo
   if (JSON.stringify(shapes) !== JSON.stringify(config.domains)) {
     throw new Error(`${store.location} was trained on domains ${JSON.stringify(config.domains)}, not ${JSON.stringify(shapes)}`);
   }
-  const parts = radialTrainable(domains, config);
+  const names = domains.map((d) => d.x.names ?? null);
+  if (config.columnNames && JSON.stringify(names) !== JSON.stringify(config.columnNames)) {
+    throw new Error(`${store.location} was trained on columns named ${JSON.stringify(config.columnNames)}, not ${JSON.stringify(names)}`);
+  }
+  const parts = radialTrainable(domains, { ...BEFORE_SHARED_COLUMNS, ...config });
   return trained(parts, () => continueTraining(parts.trainable, checkpoint, { ...run, store, runDir: undefined, progress: run.progress ?? 'off', steps: run.steps }));
 }
