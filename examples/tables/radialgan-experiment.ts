@@ -11,24 +11,29 @@
 //
 //   GANTRY_TORCH_THREADS=1 nice -n 10 node --conditions=gantry-source --import tsx examples/tables/radialgan-experiment.ts --seeds 5
 //   node --conditions=gantry-source --import tsx examples/tables/radialgan-experiment.ts --report   # rewrites the results in docs/radialgan.md
-//   (--dataset spam for the spam split; docs/radialgan.md gives the exact commands)
+//   (--dataset spam for the spam split; --split few-shared for domains that share 3 of the target's 8 columns;
+//   --shared-weight 0 --scaling minmax for the first version's objective; docs/radialgan.md gives the exact commands)
 //
-// Each seed appends one JSON line to runs/tables/radialgan-<dataset>.jsonl.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// Each seed appends one JSON line to runs/tables/radialgan-<dataset>[-<split>].jsonl (or --results FILE).
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   accuracy, createRng, fitClassifier, macroF1, permutation, selectColumns, selectRows, stackLabelledRows, trainRadialGan, translateInto,
-  type NumericMatrix, type RadialDomain,
+  type NumericMatrix, type RadialDomain, type RadialGanOptions,
 } from '@gantry/core';
 import { readCsvFile } from '@gantry/core/node';
-import { meanStd, repoRoot, runsDir, useFastestBackend } from './docs-section.js';
+import { meanStd, repoRoot, runsDir, useFastestBackend, writeDocsSection } from './docs-section.js';
 
-interface DatasetSpec { file: string; label: string; domainColumns: number[][] }
+interface DatasetSpec { file: string; label: string; domainColumns: number[][]; fewShared?: number[][] }
 const range = (a: number, b: number): number[] => Array.from({ length: b - a }, (_, i) => a + i);
 const datasets: Record<string, DatasetSpec> = {
   // 16 features: A 0-11, B 4-15, C 0-7 + 12-15.
-  letter: { file: 'letter.csv', label: 'lettr', domainColumns: [range(0, 12), range(4, 16), [...range(0, 8), ...range(12, 16)]] },
+  // few-shared: A 0-7, B 5-15, C 0-2 + 8-15: each source shares 3 of A's 8 columns, and A's 3-4 are A's alone.
+  letter: {
+    file: 'letter.csv', label: 'lettr', domainColumns: [range(0, 12), range(4, 16), [...range(0, 8), ...range(12, 16)]],
+    fewShared: [range(0, 8), range(5, 16), [...range(0, 3), ...range(8, 16)]],
+  },
   // 57 features, the same pattern: A 0-39, B 17-56, C 0-22 + 40-56.
   spam: { file: 'spam.csv', label: 'type', domainColumns: [range(0, 40), range(17, 57), [...range(0, 23), ...range(40, 57)]] },
 };
@@ -43,6 +48,11 @@ const { values: args } = parseArgs({
     'test-rows': { type: 'string', default: '2000' },
     steps: { type: 'string', default: '1000' },
     'classifier-steps': { type: 'string', default: '1500' },
+    split: { type: 'string', default: 'default' },
+    'shared-weight': { type: 'string', default: '10' },
+    scaling: { type: 'string', default: 'standard' },
+    'critic-steps': { type: 'string', default: '1' },
+    results: { type: 'string' },
     report: { type: 'boolean', default: false },
   },
 });
@@ -152,10 +162,29 @@ function translationError(
   return { sharedRmse: rmse(acc.shared), missingRmse: rmse(acc.missing), meanFillMissingRmse: rmse(acc.mean) };
 }
 
+/** The GAN options a run used; lines written before these were options used minmax scaling and no shared term. */
+type GanOptions = Pick<RadialGanOptions, 'scaling' | 'sharedWeight' | 'criticSteps'>;
+
 interface SeedResult {
-  dataset: string; seed: number; backend: string; targetRows: number; sourceRows: number[]; testRows: number;
+  dataset: string; split?: string; gan?: GanOptions; seed: number; backend: string; targetRows: number; sourceRows: number[]; testRows: number;
   ganSteps: number; ganSeconds: number; classifierSteps: number;
   own: Scores; meanImputed: Scores; radial: Scores; radialFill: Scores; translationError: TranslationError;
+  /** The same three augmented sets with the target's own rows repeated to half of the rows (absent in older lines). */
+  balanced?: { meanImputed: Scores; radial: Scores; radialFill: Scores };
+}
+
+type Labelled = { x: NumericMatrix; labels: ArrayLike<number> };
+
+/**
+ * An augmented set (the target's own rows first) with the own rows repeated until they are about half of it:
+ * with a fixed number of classifier steps, 6,000 source rows otherwise leave the target's 300 rows a twentieth
+ * of what the classifier sees.
+ */
+function ownRowsHalf(set: Labelled, ownRows: number): Labelled {
+  const own = { x: selectRows(set.x, range(0, ownRows)), labels: Array.from(set.labels).slice(0, ownRows) };
+  const rest = { x: selectRows(set.x, range(ownRows, set.x.rows)), labels: Array.from(set.labels).slice(ownRows) };
+  const copies = Math.max(1, Math.round(rest.x.rows / ownRows));
+  return stackLabelledRows([...Array.from({ length: copies }, () => own), rest]);
 }
 
 function evaluate(train: { x: NumericMatrix; labels: ArrayLike<number> }, test: { x: NumericMatrix; labels: Int32Array }, numClasses: number, seed: number): Scores {
@@ -168,7 +197,7 @@ function evaluate(train: { x: NumericMatrix; labels: ArrayLike<number> }, test: 
   return { accuracy: accuracy(test.labels, pred), macroF1: macroF1(test.labels, pred, numClasses), rows: train.x.rows };
 }
 
-async function runSeed(name: string, spec: DatasetSpec, data: Loaded, seed: number, backend: string): Promise<SeedResult> {
+async function runSeed(name: string, spec: DatasetSpec, data: Loaded, seed: number, backend: string, ganOptions: GanOptions): Promise<SeedResult> {
   const { train, test } = splitDomains(data, spec, seed);
   const numClasses = data.numClasses;
   const own = evaluate(train[0], test, numClasses, 100 + seed);
@@ -181,8 +210,8 @@ async function runSeed(name: string, spec: DatasetSpec, data: Loaded, seed: numb
   const steps = Number(args.steps);
   const t = performance.now();
   const gan = await trainRadialGan(train, {
-    seed, steps, numClasses, progressEvery: Math.max(1, Math.round(steps / 4)),
-    onProgress: (p) => console.error(`  seed ${seed} step ${p.step}: critic ${p.criticLoss.toFixed(3)} adv ${p.adversarialLoss.toFixed(3)} cycle ${p.cycleLoss.toFixed(4)} recon ${p.reconstructionLoss.toFixed(4)}`),
+    ...ganOptions, seed, steps, numClasses, progressEvery: Math.max(1, Math.round(steps / 4)),
+    onProgress: (p) => console.error(`  seed ${seed} step ${p.step}: critic ${p.criticLoss.toFixed(3)} adv ${p.adversarialLoss.toFixed(3)} cycle ${p.cycleLoss.toFixed(4)} recon ${p.reconstructionLoss.toFixed(4)} shared ${p.sharedLoss.toFixed(4)}`),
   });
   const ganSeconds = (performance.now() - t) / 1000;
   const translated = translateInto(gan, train, 0);
@@ -193,12 +222,19 @@ async function runSeed(name: string, spec: DatasetSpec, data: Loaded, seed: numb
   })]);
   const errors = translationError(train.slice(1), perSource, cols.slice(1), cols[0], train[0].x);
   gan.dispose();
-  const radial = evaluate(stackLabelledRows([train[0], translated]), test, numClasses, 100 + seed);
+  const translatedSet = stackLabelledRows([train[0], translated]);
+  const radial = evaluate(translatedSet, test, numClasses, 100 + seed);
   const radialFill = evaluate(filled, test, numClasses, 100 + seed);
+  const ownRows = train[0].x.rows;
+  const balanced = {
+    meanImputed: evaluate(ownRowsHalf(imputed, ownRows), test, numClasses, 100 + seed),
+    radial: evaluate(ownRowsHalf(translatedSet, ownRows), test, numClasses, 100 + seed),
+    radialFill: evaluate(ownRowsHalf(filled, ownRows), test, numClasses, 100 + seed),
+  };
   return {
-    dataset: name, seed, backend, targetRows: train[0].x.rows, sourceRows: train.slice(1).map((d) => d.x.rows), testRows: test.x.rows,
+    dataset: name, split: args.split, gan: ganOptions, seed, backend, targetRows: train[0].x.rows, sourceRows: train.slice(1).map((d) => d.x.rows), testRows: test.x.rows,
     ganSteps: steps, ganSeconds, classifierSteps: Number(args['classifier-steps']), own, meanImputed, radial, radialFill,
-    translationError: errors,
+    translationError: errors, balanced,
   };
 }
 
@@ -207,8 +243,7 @@ function errors3(r: SeedResult): string {
   return `${e.sharedRmse.toFixed(3)} missing ${e.missingRmse.toFixed(3)} (mean fill ${e.meanFillMissingRmse.toFixed(3)})`;
 }
 
-function report(name: string): string {
-  const path = join(runsDir, `radialgan-${name}.jsonl`);
+function report(name: string, path: string): string {
   if (!existsSync(path)) throw new Error(`${path}: no results yet; run the experiment first`);
   const all = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SeedResult);
   // The latest run per seed.
@@ -216,12 +251,17 @@ function report(name: string): string {
   for (const r of all) bySeed.set(r.seed, r);
   const rs = [...bySeed.values()].sort((a, b) => a.seed - b.seed);
   const r0 = rs[0];
+  const gan = (r: SeedResult) => r.gan
+    ? `${r.gan.scaling} scaling, shared-column weight ${r.gan.sharedWeight}, ${r.gan.criticSteps} critic step${r.gan.criticSteps === 1 ? '' : 's'}`
+    : 'minmax scaling, no shared-column term, 1 critic step';
+  if (rs.some((r) => gan(r) !== gan(r0) || r.ganSteps !== r0.ganSteps)) throw new Error(`${path}: the latest lines per seed mix GAN settings; rerun them alike`);
   const row = (label: string, pick: (r: SeedResult) => Scores) =>
     `| ${label} | ${pick(r0).rows} | ${meanStd(rs.map((r) => pick(r).accuracy))} | ${meanStd(rs.map((r) => pick(r).macroF1))} |`;
+  const repeated = `own rows x${Math.round((r0.radial.rows - r0.targetRows) / r0.targetRows)}`;
   const gain = (pick: (r: SeedResult) => Scores) => meanStd(rs.map((r) => pick(r).accuracy - r.own.accuracy));
   return [
     `${name}: ${rs.length} seeds (${rs.map((r) => r.seed).join(', ')}), target ${r0.targetRows} training rows, sources ${r0.sourceRows.join(' + ')} rows, ` +
-      `${r0.testRows} held-out target rows; RadialGAN ${r0.ganSteps} steps (${meanStd(rs.map((r) => r.ganSeconds), 0)} s each on ${r0.backend}), ` +
+      `${r0.testRows} held-out target rows; RadialGAN ${r0.ganSteps} steps, ${gan(r0)} (${meanStd(rs.map((r) => r.ganSeconds), 0)} s each on ${r0.backend}), ` +
       `classifier ${r0.classifierSteps} Adam steps.`,
     '',
     '| target training set | rows | accuracy (mean ± std) | macro F1 |',
@@ -230,9 +270,18 @@ function report(name: string): string {
     row('own + sources, missing columns mean-imputed', (r) => r.meanImputed),
     row('own + sources translated by RadialGAN', (r) => r.radial),
     row('own + sources, missing columns from RadialGAN', (r) => r.radialFill),
+    ...(rs.every((r) => r.balanced) ? [
+      row(`${repeated} + sources, missing columns mean-imputed`, (r) => r.balanced!.meanImputed),
+      row(`${repeated} + sources translated by RadialGAN`, (r) => r.balanced!.radial),
+      row(`${repeated} + sources, missing columns from RadialGAN`, (r) => r.balanced!.radialFill),
+    ] : []),
     '',
     `Accuracy change against own rows only (per seed, then mean ± std): mean-imputed ${gain((r) => r.meanImputed)}, ` +
-      `RadialGAN-translated ${gain((r) => r.radial)}, RadialGAN-filled ${gain((r) => r.radialFill)}.`,
+      `RadialGAN-translated ${gain((r) => r.radial)}, RadialGAN-filled ${gain((r) => r.radialFill)}` +
+      (rs.every((r) => r.balanced)
+        ? `; with the own rows repeated: mean-imputed ${gain((r) => r.balanced!.meanImputed)}, RadialGAN-translated ${gain((r) => r.balanced!.radial)}, ` +
+          `RadialGAN-filled ${gain((r) => r.balanced!.radialFill)}.`
+        : '.'),
     '',
     'Translation error of the source rows against their true values (RMSE in target-column stds, mean ± std over seeds): ' +
       `columns the source shares with the target ${meanStd(rs.map((r) => r.translationError.sharedRmse), 3)}; ` +
@@ -241,32 +290,32 @@ function report(name: string): string {
   ].join('\n');
 }
 
-function writeDocs(name: string, body: string): void {
-  const path = join(repoRoot, 'docs', 'radialgan.md');
-  const [start, end] = [`<!-- results-${name}:start -->`, `<!-- results-${name}:end -->`];
-  const text = readFileSync(path, 'utf8');
-  const a = text.indexOf(start);
-  const b = text.indexOf(end);
-  if (a < 0 || b < a) throw new Error(`${path}: missing the ${start} ... ${end} markers`);
-  writeFileSync(path, text.slice(0, a + start.length) + '\n' + body + '\n' + text.slice(b));
-}
-
-const name = args.dataset!;
-const spec = datasets[name];
-if (!spec) throw new Error(`unknown dataset ${JSON.stringify(name)} (have ${Object.keys(datasets).join(', ')})`);
+const dataset = args.dataset!;
+const base = datasets[dataset];
+if (!base) throw new Error(`--dataset: unknown dataset ${JSON.stringify(dataset)} (have ${Object.keys(datasets).join(', ')})`);
+const splits: Record<string, number[][] | undefined> = { default: base.domainColumns, 'few-shared': base.fewShared };
+const columns = splits[args.split!];
+if (!columns) throw new Error(`--split: ${JSON.stringify(args.split)} is not a split of ${dataset} (have ${Object.keys(splits).filter((k) => splits[k]).join(', ')})`);
+const spec = { ...base, domainColumns: columns };
+// The default split keeps its old name (and results file); others are named after the split.
+const name = args.split === 'default' ? dataset : `${dataset}-${args.split}`;
+const resultsPath = args.results ?? join(runsDir, `radialgan-${name}.jsonl`);
 if (args.report) {
-  const body = report(name);
-  writeDocs(name, body);
+  const body = report(name, resultsPath);
+  writeDocsSection(`results-${name}`, body, 'radialgan.md');
   console.log(body);
 } else {
+  const scaling = args.scaling as RadialGanOptions['scaling'];
+  const ganOptions: GanOptions = { scaling, sharedWeight: Number(args['shared-weight']), criticSteps: Number(args['critic-steps']) };
   const backend = await useFastestBackend();
   const data = load(spec);
-  mkdirSync(runsDir, { recursive: true });
+  mkdirSync(dirname(resultsPath), { recursive: true });
   const first = Number(args['first-seed']);
   for (let seed = first; seed < first + Number(args.seeds); seed++) {
-    const r = await runSeed(name, spec, data, seed, backend);
-    appendFileSync(join(runsDir, `radialgan-${name}.jsonl`), JSON.stringify(r) + '\n');
-    console.log(`seed ${seed}: own ${r.own.accuracy.toFixed(4)}  +imputed ${r.meanImputed.accuracy.toFixed(4)}  +radial ${r.radial.accuracy.toFixed(4)}  +fill ${r.radialFill.accuracy.toFixed(4)}  translation RMSE shared ${errors3(r)}  (GAN ${r.ganSeconds.toFixed(0)} s)`);
+    const r = await runSeed(dataset, spec, data, seed, backend, ganOptions);
+    appendFileSync(resultsPath, JSON.stringify(r) + '\n');
+    console.log(`seed ${seed}: own ${r.own.accuracy.toFixed(4)}  +imputed ${r.meanImputed.accuracy.toFixed(4)}  +radial ${r.radial.accuracy.toFixed(4)}  +fill ${r.radialFill.accuracy.toFixed(4)}  ` +
+      `own-repeated: +imputed ${r.balanced!.meanImputed.accuracy.toFixed(4)} +radial ${r.balanced!.radial.accuracy.toFixed(4)} +fill ${r.balanced!.radialFill.accuracy.toFixed(4)}  translation RMSE shared ${errors3(r)}  (GAN ${r.ganSeconds.toFixed(0)} s)`);
   }
-  console.log(report(name));
+  console.log(report(name, resultsPath));
 }
