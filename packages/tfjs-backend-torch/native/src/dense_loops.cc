@@ -30,9 +30,12 @@ GANTRY_VECTOR_CLONES at::Tensor DenseLeakyReluGrad(const at::Tensor& dy, const a
   const float* in = x.data_ptr<float>();
   float* o = out.data_ptr<float>();
   const int64_t n = x.numel();
+  // dy times a selected constant: `x > 0 ? dy : alpha * dy` (the same values, also for NaN and inf)
+  // is a branch to GCC 12 under -ftrapping-math, and a mispredicted one on random signs (6-7 ms for
+  // [16,64,64,16], StyleGAN's 64 px activations; about 0.2 ms as one vector pass).
   for (int64_t i = 0; i < n; ++i) {
-    const float g = d[i];
-    o[i] = in[i] > 0.f ? g : alpha * g;
+    const float scale = in[i] > 0.f ? 1.f : alpha;
+    o[i] = d[i] * scale;
   }
   return out;
 }
