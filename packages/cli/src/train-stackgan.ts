@@ -113,7 +113,9 @@ async function runPhases(runDir: string, run: StackganRun, data: StackganData, p
     const fresh = { seed: o.seed, steps: run.matcherSteps, checkpointEvery: o.checkpointEvery };
     const m = await hasCheckpoint(dirs.matcher) ? await resumeMatcher(pairs, loop(dirs.matcher, run.matcherSteps)) : await trainMatcher(pairs, fresh, { runDir: dirs.matcher, progress });
     matcher = { text: m.text, image: m.image };
-    if (!(await finishedPhase(dirs.matcher, run.matcherSteps, []))) return 0;
+    // a matcher stopped early (an interrupt) is continued by the next --resume, not built upon
+    const reached = (await fileRunStore(dirs.matcher).loadLatestCheckpoint())?.state.step ?? 0;
+    if (reached < run.matcherSteps) return reached;
   }
   const phiTensor = embedTexts({ text: matcher.text, image: matcher.image }, bags, size);
   const phi = { phi: phiTensor.dataSync() as Float32Array, textDim: phiTensor.shape[1] };
