@@ -36,7 +36,8 @@ function integerValue(value: unknown): number {
   return typeof value === 'string' && DECIMAL_INTEGER.test(value) ? Number(value) : NaN;
 }
 
-function numberValue(value: unknown): number {
+/** A flag's value as a number: plain decimal or scientific notation only (NaN for anything else). */
+export function numberValue(value: unknown): number {
   if (typeof value === 'number') return value;
   return typeof value === 'string' ? parseDecimal(value) : NaN;
 }

@@ -8,7 +8,7 @@ import {
   fileRunStore, loadEmoji, resumeStylegan, styleGeneratorFromCheckpoint, trainStylegan, writeFileAtomic,
   type ArrayDataset, type ProgressMode, type StyleGenerator, type StyleganOptions,
 } from '@gantry/core/node';
-import { choiceFlag, integerFlag, numberInRangeFlag, parseFlags, positiveNumberFlag, stringFlag, UsageError } from './args.js';
+import { choiceFlag, integerFlag, numberInRangeFlag, numberValue, parseFlags, positiveNumberFlag, stringFlag, UsageError } from './args.js';
 import { selectBackend } from './backend.js';
 import { emojiRoot, parseEmojiSpec } from './data.js';
 import { modelTrainRequest } from './train-request.js';
@@ -117,7 +117,7 @@ export function seedList(value: unknown, flag: string): number[] {
 /** --truncation in (0, 1], default 1. */
 export function truncationFlag(value: unknown): number {
   if (value === undefined) return 1;
-  const psi = Number(value);
+  const psi = numberValue(value);
   if (!(psi > 0 && psi <= 1)) throw new UsageError(`--truncation must lie in (0, 1], got ${String(value)}`);
   return psi;
 }

@@ -45,7 +45,7 @@ test('--class: a name or index of the run\'s classes samples; an unknown one is 
 });
 
 test('--truncation outside (0, 1] is refused by mix and interpolate; emoji smaller than the requested size are refused', async () => {
-  for (const psi of ['0', '1.5', '-1', 'x']) {
+  for (const psi of ['0', '1.5', '-1', 'x', '0x1', 'Infinity']) {
     const m = await runCommand(mixCommand, work, '--rows', '1', '--cols', '2', `--truncation=${psi}`, '--out', join(work, 'g.png'));
     assert.equal(m.code, 2);
     assert.match(m.err, new RegExp(`--truncation must lie in \\(0, 1\\], got ${psi}`));
