@@ -9,6 +9,7 @@ import { toOriginalScale } from '../data.js';
 import { FAKE_RGB, plotRangeOf, scatterPng } from '../plot.js';
 import { asItems, assertFiniteOutput, loadGenerator, readRunConfig } from '../run.js';
 import { isStyleganRun, loadStyleGenerator, truncationFlag } from '../train-stylegan.js';
+import { isProganRun, sampleProgan } from '../train-progan.js';
 import { classFlag } from '../class-flag.js';
 import { sampleStackgan } from '../sample-stackgan.js';
 import { isStackganRun } from '../train-stackgan.js';
@@ -23,7 +24,7 @@ options:
   --out <file>    output file (.png or .csv), required
   --n <n>         number of samples (default 64)
   --class <k>     class of a conditional run: its name (as the data named it) or 0-based index
-  --seed <s>      noise seed (default 0); StyleGAN runs: image i has seed s + i
+  --seed <s>      noise seed (default 0); StyleGAN and ProGAN runs: image i has seed s + i
   --truncation <psi>  StyleGAN runs: truncation psi in (0, 1] (default 1: none); samples come from
                   the averaged generator (docs/generation.md)
   --text <words>  StackGAN runs, required there: n images of this text; words the run never saw
@@ -76,6 +77,10 @@ async function run(argv: string[]): Promise<void> {
     return sampleStylegan(runDir, out, n, seed, values.truncation);
   }
   if (values.truncation !== undefined) throw new UsageError(`--truncation is for StyleGAN runs; ${runDir} is not one`);
+  if (isProganRun(runDir)) {
+    if (values.class !== undefined) throw new UsageError(`--class: ${runDir} is an unconditional ProGAN run`);
+    return sampleProgan(runDir, out, n, seed);
+  }
   const config = readRunConfig(runDir);
   const numClasses = config.model.conditional ? config.data.numClasses : undefined;
   const label = classFlag(values.class, runDir, numClasses, config.data.classNames);

@@ -21,6 +21,7 @@ import { readRunConfig, writeRunConfig } from '../run.js';
 import { isSslRun, resumeSslRun, trainSslRun } from '../train-ssl.js';
 import { isSrganRun, resumeSrganRun, trainSrganRun } from '../train-srgan.js';
 import { styleganTrain, styleganTrainRequest } from '../train-stylegan.js';
+import { proganTrain, proganTrainRequest } from '../train-progan.js';
 import { stackganTrain, stackganTrainRequest } from '../train-stackgan.js';
 import { isGanttsRun, resumeGanttsRun, trainGanttsRun } from '../train-gantts.js';
 import { isVideoRun, resumeVideoRun, trainVideoRun } from '../train-video.js';
@@ -50,6 +51,9 @@ options:
                         or stylegan with --data emoji:<style>[:16|:32|:64] (default 32) [--augment diff]
                         [--mixing p] [--r1 gamma] [--r1-every k] [--mode adain|modulated]: StyleGAN with
                         an averaged G (gantry sample --truncation, mix, interpolate; docs/generation.md)
+                        or progan with --data emoji:<style>[:16|:32|:64] (default 32) [--augment diff]
+                        [--phase-steps n] [--fade-fraction f] [--resolution r]: ProGAN growing from 4 px
+                        with fade-in, WGAN-GP + drift, an averaged G (gantry sample; docs/generation.md)
                         or stackgan with --data emoji:<style> [--matcher-steps m] [--stage1-steps s] [--filters f]:
                         text -> 64 px emoji from their names (a text encoder, stage I at 16 px for s steps,
                         stage II at 64 px for --steps; gantry sample --text; docs/stackgan.md)
@@ -253,6 +257,7 @@ async function resume(runDir: string, values: Parsed['values']): Promise<void> {
 
 async function run(argv: string[]): Promise<void> {
   if (styleganTrainRequest(argv)) return styleganTrain(argv);
+  if (proganTrainRequest(argv)) return proganTrain(argv);
   if (stackganTrainRequest(argv)) return stackganTrain(argv);
   const { values: cli } = parseFlags(argv, options, 0);
   if (await launchRanks('train', argv, cli)) return;
