@@ -8,19 +8,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '../src/node.js';
 import {
-  createRng, discriminateAt, generateAt, memoryRunStore, proganDiscriminator, proganGenerator, proganPhase, proganSample, realAt, resumeProgan,
-  trainProgan, type ArrayDataset, type ProganOptions,
+  discriminateAt, generateAt, memoryRunStore, proganDiscriminator, proganGenerator, proganPhase, proganSample, realAt, resumeProgan,
+  trainProgan, type ProganOptions,
 } from '../src/index.js';
 import { weightValues } from './pix2pix-fixtures.js';
+import { tinyRgbImages } from './train-fixtures.js';
 
 const engine = await import('@gantry/tfjs-backend-torch').then((m) => m, () => null);
 await tf.setBackend(engine ? 'torch' : 'cpu');
 
-function images(n: number, side: number): ArrayDataset {
-  const rng = createRng(5);
-  const values = Float32Array.from({ length: n * side * side * 3 }, (_, i) => Math.tanh(Math.sin(i / 7) + 0.3 * (rng.next() - 0.5)));
-  return { name: 'tiny', itemShape: [side, side, 3], count: n, values };
-}
+const images = tinyRgbImages;
 
 // steps 1-4 at 4 px; 5-8 fade 8 px in (alpha 0, 0.25, 0.5, 0.75); 9-10 stable at 8 px
 const options: ProganOptions = {

@@ -11,19 +11,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '../src/node.js';
 import {
-  createRng, memoryRunStore, mixStyles, resumeStylegan, styleganGenerator, trainStylegan, truncate, type ArrayDataset, type StyleganOptions,
+  memoryRunStore, mixStyles, resumeStylegan, styleganGenerator, trainStylegan, truncate, type StyleganOptions,
 } from '../src/index.js';
 import { modelFromBlob, modelToBlob } from '../src/train/checkpoint.js';
 import { weightValues } from './pix2pix-fixtures.js';
+import { tinyRgbImages } from './train-fixtures.js';
 
 const engine = await import('@gantry/tfjs-backend-torch').then((m) => m, () => null);
 await tf.setBackend(engine ? 'torch' : 'cpu');
 
-function images(n: number, side: number): ArrayDataset {
-  const rng = createRng(5);
-  const values = Float32Array.from({ length: n * side * side * 3 }, (_, i) => Math.tanh(Math.sin(i / 7) + 0.3 * (rng.next() - 0.5)));
-  return { name: 'tiny', itemShape: [side, side, 3], count: n, values };
-}
+const images = tinyRgbImages;
 
 const options: StyleganOptions = {
   seed: 4, steps: 4, batchSize: 4, resolution: 16, latentDim: 8, mappingDepth: 2, maxChannels: 4, channelBase: 32,

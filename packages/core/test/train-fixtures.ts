@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import type { DataSource } from '../src/train/types.js';
-import { randomNormal, type Rng } from '../src/random.js';
+import { createRng, randomNormal, type Rng } from '../src/random.js';
+import type { ArrayDataset } from '../src/data/dataset.js';
 
 const init = (seed: number) => tfl.initializers.glorotUniform({ seed });
 
@@ -76,4 +77,11 @@ export async function weightsOf(model: tfl.LayersModel): Promise<Float32Array[]>
 export function assertSameWeights(a: Float32Array[], b: Float32Array[]): boolean {
   if (a.length !== b.length) return false;
   return a.every((x, i) => x.length === b[i].length && x.every((v, j) => Object.is(v, b[i][j])));
+}
+
+/** n smooth, slightly noisy RGB images side x side in (-1, 1), named 'tiny': the image GANs' test data. */
+export function tinyRgbImages(n: number, side: number): ArrayDataset {
+  const rng = createRng(5);
+  const values = Float32Array.from({ length: n * side * side * 3 }, (_, i) => Math.tanh(Math.sin(i / 7) + 0.3 * (rng.next() - 0.5)));
+  return { name: 'tiny', itemShape: [side, side, 3], count: n, values };
 }

@@ -12,45 +12,40 @@ export interface EqualConv2dArgs { filters: number; kernelSize: number; activati
 /** A stride-1 'same' convolution with the equalised learning rate: [N, H, W, Cin] -> [N, H, W, filters]. */
 export class EqualConv2d extends tfl.layers.Layer {
   static className = 'ProganEqualConv2d';
-  readonly filters: number;
-  readonly kernelSize: number;
-  readonly activation: 'linear' | 'lrelu';
-  private readonly seed?: number;
+  private readonly o: Required<Omit<EqualConv2dArgs, 'seed' | 'name'>> & { seed?: number };
   private kernel!: tfl.LayerVariable;
   private bias!: tfl.LayerVariable;
 
-  constructor(args: EqualConv2dArgs) {
-    super({ name: args.name });
-    this.filters = args.filters;
-    this.kernelSize = args.kernelSize;
-    this.activation = args.activation ?? 'linear';
-    this.seed = args.seed;
+  constructor({ name, activation = 'linear', ...rest }: EqualConv2dArgs) {
+    super({ name });
+    this.o = { ...rest, activation };
   }
 
   override build(inputShape: Shape | Shape[]): void {
-    const channels = singleShape(inputShape, this.name).at(-1)!;
-    const k = this.kernelSize;
-    this.kernel = this.addWeight('kernel', [k, k, channels, this.filters], 'float32', tfl.initializers.randomNormal({ mean: 0, stddev: 1, seed: this.seed }));
-    this.bias = this.addWeight('bias', [this.filters], 'float32', tfl.initializers.zeros());
+    const { kernelSize: k, filters, seed } = this.o;
+    const shape = [k, k, singleShape(inputShape, this.name).at(-1)!, filters];
+    this.kernel = this.addWeight('kernel', shape, 'float32', tfl.initializers.randomNormal({ mean: 0, stddev: 1, seed }));
+    this.bias = this.addWeight('bias', [filters], 'float32', tfl.initializers.zeros());
     this.built = true;
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    return [...singleShape(inputShape, this.name).slice(0, -1), this.filters];
+    return [...singleShape(inputShape, this.name).slice(0, -1), this.o.filters];
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = single(inputs, this.name) as tf.Tensor4D;
-      const fanIn = this.kernelSize * this.kernelSize * x.shape[3];
+      const fanIn = this.o.kernelSize * this.o.kernelSize * x.shape[3];
       const weight = tf.mul(this.kernel.read(), 1 / Math.sqrt(fanIn)) as tf.Tensor4D;
       const y = tf.add(tf.conv2d(x, weight, 1, 'same'), this.bias.read());
-      return this.activation === 'lrelu' ? tf.mul(tf.leakyRelu(y, 0.2), Math.SQRT2) : y;
+      return this.o.activation === 'lrelu' ? tf.mul(tf.leakyRelu(y, 0.2), Math.SQRT2) : y;
     });
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, activation: this.activation };
+    const { filters, kernelSize, activation } = this.o;
+    return { ...super.getConfig(), filters, kernelSize, activation };
   }
 }
 
