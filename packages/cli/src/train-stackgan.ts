@@ -6,19 +6,20 @@
 //   stage1/   StackGAN stage I, 16 px                                                 (--stage1-steps)
 //   stage2/   stage II, 64 px, on the frozen stage I                                  (--steps)
 // A resume continues the first phase that has not reached its steps; --steps on a resume is stage II's total.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
-  bagsOfWords, buildVocabulary, checkpointModel, embedTexts, emojiText, fileRunStore, loadEmoji, modelFromBlob, resumeMatcher, resumeStackGan, UNKNOWN_WORD,
-  trainMatcher, trainStackGan, writeFileAtomic, type ArrayDataset, type Checkpoint, type ProgressMode, type TextImagePairs,
+  bagsOfWords, buildVocabulary, checkpointModel, embedTexts, emojiInSplit, emojiText, fileRunStore, loadEmoji, modelFromBlob, readEmojiCatalogue,
+  resumeMatcher, resumeStackGan, trainMatcher, trainStackGan, UNKNOWN_WORD, type ArrayDataset, type Checkpoint, type EmojiStyle, type ProgressMode,
+  type TextImagePairs,
 } from '@gantry/core/node';
 import { choiceFlag, integerFlag, parseFlags, stringFlag, UsageError } from './args.js';
 import { selectBackend } from './backend.js';
 import { emojiRoot, parseEmojiSpec } from './data.js';
+import { holdsRunFile, readRunFile, resumedRun, startRunDir, type RunFileKind } from './run-file.js';
 import { modelTrainRequest } from './train-request.js';
 
-export const STACKGAN_FILE = 'stackgan.json';
+const STACKGAN_RUN = { file: 'stackgan.json', format: 'gantry-stackgan-1', model: 'stackgan', title: 'StackGAN' } as const satisfies RunFileKind;
 /** Stage II's output size: the data must hold images at least this large. */
 const STACKGAN_IMAGE_SIZE = 64;
 const PROGRESS: readonly ProgressMode[] = ['auto', 'bar', 'lines', 'off'];
@@ -27,7 +28,7 @@ export interface StackganRunOptions { seed: number; batchSize: number; filters: 
 
 /** stackgan.json: how to load the run's data again, each phase's steps, the options, and the text encoder's vocabulary. */
 export interface StackganRun {
-  format: 'gantry-stackgan-1';
+  format: typeof STACKGAN_RUN.format;
   data: string;
   matcherSteps: number;
   stage1Steps: number;
@@ -47,15 +48,11 @@ const FLAGS = {
 export const stackganPhaseDirs = (runDir: string) => ({ matcher: join(runDir, 'matcher'), stage1: join(runDir, 'stage1'), stage2: join(runDir, 'stage2') });
 
 export function isStackganRun(runDir: string): boolean {
-  return existsSync(join(runDir, STACKGAN_FILE));
+  return holdsRunFile(runDir, STACKGAN_RUN);
 }
 
 export function readStackganRun(runDir: string): StackganRun {
-  const path = join(runDir, STACKGAN_FILE);
-  if (!existsSync(path)) throw new UsageError(`${runDir} is not a StackGAN run (no ${STACKGAN_FILE}; train one with gantry train --model stackgan)`);
-  const run = JSON.parse(readFileSync(path, 'utf8')) as StackganRun;
-  if (run.format !== 'gantry-stackgan-1') throw new Error(`${path}: unknown format ${JSON.stringify(run.format)}`);
-  return run;
+  return readRunFile<StackganRun>(runDir, STACKGAN_RUN);
 }
 
 /** The StackGAN argv of train (--model stackgan, or --resume of a StackGAN run), else undefined. */
@@ -66,7 +63,7 @@ export function stackganTrainRequest(argv: string[]): 'train' | 'resume' | undef
 interface StackganData { texts: string[]; images16: ArrayDataset; images64: ArrayDataset }
 
 /** emoji:<style> at 64 px, stage II's size: smaller emoji (emoji:<style>:16, --image-size 32) are refused. */
-function stackganStyle(spec: string, imageSize?: number) {
+function stackganStyle(spec: string, imageSize?: number): EmojiStyle {
   if (imageSize !== undefined && imageSize !== STACKGAN_IMAGE_SIZE) {
     throw new UsageError(`--image-size ${imageSize}: StackGAN draws ${STACKGAN_IMAGE_SIZE} px images (stage I at 16, stage II at ${STACKGAN_IMAGE_SIZE}) and takes no other size`);
   }
@@ -146,9 +143,9 @@ async function runPhases(runDir: string, run: StackganRun, data: StackganData, p
   return r.step;
 }
 
-async function runTraining(runDir: string, run: StackganRun, progress: ProgressMode, data?: StackganData): Promise<void> {
+async function runTraining(runDir: string, run: StackganRun, progress: ProgressMode): Promise<void> {
   const backend = await selectBackend();
-  const loaded = data ?? loadStackganData(run.data);
+  const loaded = loadStackganData(run.data);
   console.error(`gantry train: StackGAN on ${run.data} (${loaded.texts.length} names and images; vocabulary of ${run.vocabulary.length - 1} words and ${UNKNOWN_WORD}), ` +
     `${run.matcherSteps} + ${run.stage1Steps} + ${run.steps} steps on ${backend} -> ${runDir}`);
   const step = await runPhases(runDir, run, loaded, progress);
@@ -160,18 +157,15 @@ export async function stackganTrain(argv: string[]): Promise<void> {
   const { values: v } = parseFlags(argv, FLAGS, 0);
   const progress = choiceFlag(v.progress, 'progress', PROGRESS) ?? 'auto';
   if (typeof v.resume === 'string') {
-    const extra = Object.keys(v).filter((k) => v[k] !== undefined && !['resume', 'steps', 'progress'].includes(k));
-    if (extra.length) throw new UsageError(`--resume takes only --steps and --progress (the rest comes from ${v.resume}/${STACKGAN_FILE}); got --${extra[0]}`);
-    const saved = readStackganRun(v.resume);
-    const run = { ...saved, steps: integerFlag(v.steps, 'steps', 1) ?? saved.steps };
+    const steps = integerFlag(v.steps, 'steps', 1);
     const stage2 = await fileRunStore(stackganPhaseDirs(v.resume).stage2).loadLatestCheckpoint();
-    if (stage2 && run.steps < stage2.state.step) throw new UsageError(`--steps ${run.steps} is below stage II's current step ${stage2.state.step}`);
-    if (run.steps !== saved.steps) writeFileAtomic(join(v.resume, STACKGAN_FILE), `${JSON.stringify(run, null, 2)}\n`, v.resume);
-    return runTraining(v.resume, run, progress);
+    if (stage2 && steps !== undefined && steps < stage2.state.step) throw new UsageError(`--steps ${steps} is below stage II's current step ${stage2.state.step}`);
+    const { runDir, run } = resumedRun<StackganRun>(v, STACKGAN_RUN);
+    return runTraining(runDir, run, progress);
   }
   const spec = stringFlag(v.data, 'data');
   if (!spec) throw new UsageError('--model stackgan needs --data emoji:<style> (google or twitter)');
-  stackganStyle(spec, integerFlag(v['image-size'], 'image-size', 1));
+  const style = stackganStyle(spec, integerFlag(v['image-size'], 'image-size', 1));
   const steps = integerFlag(v.steps, 'steps', 1) ?? 400;
   const stage1Steps = integerFlag(v['stage1-steps'], 'stage1-steps', 1) ?? 800;
   const matcherSteps = integerFlag(v['matcher-steps'], 'matcher-steps', 1) ?? 600;
@@ -180,16 +174,10 @@ export async function stackganTrain(argv: string[]): Promise<void> {
     noiseDim: 32, conditionDim: 32,
     checkpointEvery: integerFlag(v['checkpoint-every'], 'checkpoint-every', 0) ?? Math.max(1, Math.round(Math.max(steps, stage1Steps, matcherSteps) / 10)),
   };
-  const out = stringFlag(v.out, 'out') ?? join('runs', `stackgan-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-  if (existsSync(join(out, 'latest.json')) || existsSync(join(out, 'config.json')) || isStackganRun(out)) {
-    throw new UsageError(`${out} already holds a run; continue it with --resume ${out}, or choose another --out`);
-  }
-  // the data load before anything is written, so that bad data leaves no half-made run behind
-  const data = loadStackganData(spec);
+  // the vocabulary from the catalogue's training names alone; the images are loaded when training starts
+  const texts = emojiInSplit(readEmojiCatalogue(style, emojiRoot(style)), 'train').map(emojiText);
   const run: StackganRun = {
-    format: 'gantry-stackgan-1', data: spec, matcherSteps, stage1Steps, steps, options, vocabulary: buildVocabulary(data.texts).words, createdAt: new Date().toISOString(),
+    format: STACKGAN_RUN.format, data: spec, matcherSteps, stage1Steps, steps, options, vocabulary: buildVocabulary(texts).words, createdAt: new Date().toISOString(),
   };
-  mkdirSync(out, { recursive: true });
-  writeFileAtomic(join(out, STACKGAN_FILE), `${JSON.stringify(run, null, 2)}\n`, out);
-  return runTraining(out, run, progress, data);
+  return runTraining(startRunDir(v.out, STACKGAN_RUN, run), run, progress);
 }
