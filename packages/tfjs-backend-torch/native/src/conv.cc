@@ -68,6 +68,52 @@ at::Tensor TfjsFilter(const at::Tensor& weight, bool depthwise, at::IntArrayRef 
   return weight.permute({2, 3, 0, 1}).reshape(filter_shape);
 }
 
+// Convolutions over at most this many output positions (batch x height x width: a U-Net's innermost
+// layers at batch 1, x [1,4,4,512] -> [1,2,2,1024]) run as one matrix product with the filter in tfjs's
+// own [kh*kw*ci, co] layout. libtorch 1.13 spends 30-310 ms CPU on each of these (one thread): it
+// copies and reorders the whole weight, up to 32 MB, for a handful of positions; the products take 1-2
+// ms (pix2pix64: docs/benchmarks.md).
+constexpr int64_t kPatchPositions = 64;
+
+bool UsePatches(const at::Tensor& x_or_dy, const Window2d& g, bool depthwise) {
+  return !depthwise && x_or_dy.scalar_type() == at::kFloat && x_or_dy.size(0) * g.out_h * g.out_w <= kPatchPositions;
+}
+
+// Padded height and width of an NHWC input of h x w that every window of g reads within.
+int64_t PaddedH(const Window2d& g, int64_t h) { return g.top + h + std::max<int64_t>(g.BottomFor(h), 0); }
+int64_t PaddedW(const Window2d& g, int64_t w) { return g.left + w + std::max<int64_t>(g.RightFor(w), 0); }
+
+// The kh * kw taps of g over a padded NHWC tensor: tap (ky, kx) is [N, out_h, out_w, C], strided views.
+std::vector<at::Tensor> Taps(const at::Tensor& padded, const Window2d& g) {
+  std::vector<at::Tensor> taps;
+  taps.reserve(g.kh * g.kw);
+  for (int64_t ky = 0; ky < g.kh; ++ky) {
+    for (int64_t kx = 0; kx < g.kw; ++kx) {
+      taps.push_back(padded.slice(1, ky * g.dh, ky * g.dh + (g.out_h - 1) * g.sh + 1, g.sh)
+                         .slice(2, kx * g.dw, kx * g.dw + (g.out_w - 1) * g.sw + 1, g.sw));
+    }
+  }
+  return taps;
+}
+
+// Patches of an NHWC input: [positions, kh*kw*ci], columns in tfjs's filter order (ky, kx, ci).
+at::Tensor Patches(const at::Tensor& x, const Window2d& g) {
+  const int64_t h = x.size(1), w = x.size(2);
+  const at::Tensor padded = at::constant_pad_nd(
+      x, {0, 0, g.left, PaddedW(g, w) - g.left - w, g.top, PaddedH(g, h) - g.top - h});
+  return at::stack(Taps(padded, g), 3).reshape({x.size(0) * g.out_h * g.out_w, g.kh * g.kw * x.size(3)});
+}
+
+// The filter [kh, kw, ci, co] as the matrix [kh*kw*ci, co] (a view).
+at::Tensor FilterMatrix(const at::Tensor& filter) {
+  return filter.reshape({filter.size(0) * filter.size(1) * filter.size(2), filter.size(3)});
+}
+
+// dy NHWC (fitted to the window) as [positions, co].
+at::Tensor DyMatrix(const at::Tensor& dy_nhwc) {
+  return dy_nhwc.contiguous().reshape({dy_nhwc.size(0) * dy_nhwc.size(1) * dy_nhwc.size(2), dy_nhwc.size(3)});
+}
+
 int64_t Groups(const at::Tensor& nchw_input, bool depthwise) {
   return depthwise ? nchw_input.size(1) : 1;
 }
@@ -117,7 +163,14 @@ Napi::Value Conv2d(const Napi::CallbackInfo& info) {
   const int64_t out_channels = depthwise ? filter.size(2) * filter.size(3) : filter.size(3);
   c10::optional<at::Tensor> fused_bias;
   if (bias && bias->numel() == out_channels) fused_bias = bias->reshape({out_channels});
-  at::Tensor y = NhwcView(ConvForward(x, filter, g, depthwise, fused_bias));
+  at::Tensor y;
+  if (UsePatches(x, g, depthwise)) {
+    const at::Tensor patches = Patches(x, g);
+    const at::Tensor product = fused_bias ? at::addmm(*fused_bias, patches, FilterMatrix(filter)) : at::mm(patches, FilterMatrix(filter));
+    y = product.view({x.size(0), g.out_h, g.out_w, out_channels});
+  } else {
+    y = NhwcView(ConvForward(x, filter, g, depthwise, fused_bias));
+  }
   if (bias && !fused_bias) y = y + *bias;
   return ReturnTensor(info, Activate(y, activation, prelu, leaky_alpha));
 }
@@ -141,12 +194,21 @@ at::Tensor FitDy(const at::Tensor& dy, const Window2d& g) {
 Napi::Value Conv2dBackpropInput(const Napi::CallbackInfo& info) {
   at::Tensor dy = NchwView(TensorArg(info, 0));
   const bool depthwise = BoolArg(info, 4);
-  at::Tensor weight = AtenWeight(TensorArg(info, 1), depthwise);
   const std::vector<int64_t> in_shape = IntListArg(info, 2);
   const Window2d g = WindowArg(info, 3);
   if (in_shape.size() != 4) throw std::invalid_argument("inputShape must have 4 entries");
   dy = FitDy(dy, g);
   const int64_t n = in_shape[0], h = in_shape[1], w = in_shape[2], c = in_shape[3];
+  if (UsePatches(dy, g, depthwise)) {
+    // dy x filter^T are the patches' gradients; each tap adds its own back into the padded input
+    const at::Tensor patch_grads = at::mm(DyMatrix(NhwcView(dy)), FilterMatrix(TensorArg(info, 1)).t())
+                                       .view({n, g.out_h, g.out_w, g.kh * g.kw, c});
+    at::Tensor padded = at::zeros({n, PaddedH(g, h), PaddedW(g, w), c}, dy.options());
+    std::vector<at::Tensor> taps = Taps(padded, g);
+    for (int64_t t = 0; t < static_cast<int64_t>(taps.size()); ++t) taps[t].add_(patch_grads.select(3, t));
+    return ReturnTensor(info, padded.narrow(1, g.top, h).narrow(2, g.left, w).contiguous());
+  }
+  at::Tensor weight = AtenWeight(TensorArg(info, 1), depthwise);
   const int64_t groups = depthwise ? c : 1;
   // Asymmetric padding, or rows/columns no window reaches: differentiate the explicitly padded
   // (or cropped) input instead and crop (or zero-fill) back, as the weight gradient does.
@@ -174,6 +236,10 @@ Napi::Value Conv2dBackpropFilter(const Napi::CallbackInfo& info) {
   const bool depthwise = BoolArg(info, 4);
   if (filter_shape.size() != 4) throw std::invalid_argument("filterShape must have 4 entries");
   dy = FitDy(dy, g);
+  if (UsePatches(input, g, depthwise)) {
+    // patches^T x dy: rows in tfjs's filter order, so no layout copy follows
+    return ReturnTensor(info, at::mm(Patches(NhwcView(input), g).t(), DyMatrix(NhwcView(dy))).view(filter_shape));
+  }
   const int64_t h = input.size(2), w = input.size(3);
   const int64_t groups = Groups(input, depthwise);
   // convolution_backward reads only the weight's sizes when computing the weight gradient.
