@@ -16,7 +16,7 @@
 //
 // Each seed appends one JSON line to runs/tables/radialgan-<dataset>[-<split>].jsonl (or --results FILE).
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   accuracy, createRng, fitClassifier, macroF1, permutation, selectColumns, selectRows, stackLabelledRows, trainRadialGan, translateInto,
@@ -302,7 +302,8 @@ const name = args.split === 'default' ? dataset : `${dataset}-${args.split}`;
 const resultsPath = args.results ?? join(runsDir, `radialgan-${name}.jsonl`);
 if (args.report) {
   const body = report(name, resultsPath);
-  writeDocsSection(`results-${name}`, body, 'radialgan.md');
+  // The docs block is named after the results file: radialgan-letter-few-shared.jsonl -> results-letter-few-shared.
+  writeDocsSection(`results-${basename(resultsPath, '.jsonl').replace(/^radialgan-/, '')}`, body, 'radialgan.md');
   console.log(body);
 } else {
   const scaling = args.scaling as RadialGanOptions['scaling'];
