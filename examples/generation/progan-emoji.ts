@@ -4,7 +4,7 @@
 // Prints one JSON line when each growing phase starts and one per score; writes 32 samples (seeds 0..31, averaged
 // G) to --img/progan-samples.png.
 //   GANTRY_TORCH_THREADS=1 OMP_NUM_THREADS=1 nice -n 10 node --conditions=gantry-source --import tsx \
-//     examples/generation/progan-emoji.ts --seed 0 --cpu-seconds 220 --phase-steps 600 --img docs/img
+//     examples/generation/progan-emoji.ts --seed 0 --cpu-seconds 220 --phase-steps 400 --img docs/img
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
@@ -14,7 +14,7 @@ import { cpuBudget, cpuSeconds, emojiScoring, SIZE } from './emoji-scoring.js';
 const { values } = parseArgs({
   options: {
     seed: { type: 'string', default: '0' }, 'cpu-seconds': { type: 'string', default: '220' }, img: { type: 'string', default: '' },
-    batch: { type: 'string', default: '16' }, 'phase-steps': { type: 'string', default: '600' }, 'fade-fraction': { type: 'string', default: '0.5' },
+    batch: { type: 'string', default: '16' }, 'phase-steps': { type: 'string', default: '400' }, 'fade-fraction': { type: 'string', default: '0.5' },
     augment: { type: 'boolean', default: false },
   },
 });
