@@ -13,3 +13,4 @@ export * from './run/run-dir.node.js';
 export * from './data/node.js';
 export * from './metrics/node.js';
 export * from './audio/node.js';
+export * from './metrics/emoji-scoring.node.js';
