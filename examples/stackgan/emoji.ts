@@ -9,8 +9,8 @@
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  bagsOfWords, buildVocabulary, datasetImages, embedTexts, emojiText, featureDistances, loadEmoji, loadFeatureExtractor, readClassifierJson, retrievalScore,
-  stackGanSample, trainMatcher, trainStackGan, writeImageGrid, type ArrayDataset,
+  bagsOfWords, buildVocabulary, embedTexts, emojiText, loadEmoji, loadFeatureExtractor, readClassifierJson, stackGanSample, stackganCeiling, stackganScores,
+  trainMatcher, trainStackGan, writeImageGrid,
 } from '@gantry/core/node';
 import { useFastestBackend } from '../tables/docs-section.js';
 
@@ -50,30 +50,17 @@ console.log(`stage 2 trained: ${JSON.stringify(stage2.losses)} (${minutes()} CPU
 
 const generated = stackGanSample(stage2.models, phiTest, { seed: seed + 1, noiseDim: 32, conditionDim: 32 });
 const extractor = loadFeatureExtractor('emoji');
-const classNames = readClassifierJson('emoji').classNames as string[];
-/** Share of images whose predicted category (the classifier's argmax) is their emoji's true category. */
-const categoryAccuracy = (images: tf.Tensor4D | { values: Float32Array; count: number }, truth: ArrayDataset) => {
-  const { logits } = extractor.extract(images);
-  let right = 0;
-  for (let i = 0; i < logits.rows; i++) {
-    let best = 0;
-    for (let k = 1; k < logits.cols; k++) if (logits.data[i * logits.cols + k] > logits.data[i * logits.cols + best]) best = k;
-    if (truth.classNames![truth.labels![i]] === classNames[best]) right++;
-  }
-  return right / logits.rows;
-};
-const real = datasetImages(test64.dataset);
-const distances = featureDistances(extractor, generated, real);
-const generated16 = tf.tidy(() => tf.image.resizeBilinear(generated, [16, 16]) as tf.Tensor4D);
-const real16 = tf.tensor4d(test16.dataset.values, [test16.dataset.count, 16, 16, 3]);
+const scoring = { extractor, classNames: readClassifierJson('emoji').classNames as string[], matcher, test: test64.dataset, phi: phiTest };
+const scores = stackganScores(scoring, generated);
+const ceiling = stackganCeiling(scoring, test16.dataset);
 console.log(JSON.stringify({
   style, seed, testImages: test64.dataset.count, steps: { matcher: Number(a['matcher-steps']), stage1: Number(a['stage1-steps']), stage2: Number(a['stage2-steps']) },
-  categoryAccuracy: { generated: categoryAccuracy(generated, test64.dataset), real: categoryAccuracy({ values: test64.dataset.values, count: test64.dataset.count }, test64.dataset) },
-  fd: distances.fd, kid: distances.kid.mean,
-  retrieval: { generated: retrievalScore(matcher, generated16, phiTest), real: retrievalScore(matcher, real16, phiTest) },
+  categoryAccuracy: { generated: scores.categoryAccuracy, real: ceiling.categoryAccuracy },
+  fd: scores.fd, kid: scores.kid,
+  retrieval: { generated: scores.retrieval, real: ceiling.retrieval },
   cpuMinutes: Number(minutes()), backend,
 }));
 const rows = 8;
-const grid = tf.tidy(() => tf.concat([tf.slice(tf.tensor4d(test64.dataset.values, real.shape), 0, rows), tf.slice(generated, 0, rows)]));
+const grid = tf.tidy(() => tf.concat([tf.slice(tf.tensor4d(test64.dataset.values, generated.shape), 0, rows), tf.slice(generated, 0, rows)]));
 writeImageGrid(a.out!, grid, { columns: rows });
 console.log(`grid: first ${rows} test emoji, real above generated -> ${a.out}`);

@@ -7,3 +7,4 @@ export {
   augmentCondition, resumeStackGan, stackGanSample, stackGanTrainable, trainStackGan, STACKGAN_KINDS,
   type StackGanConfig, type StackGanData, type StackGanOptions, type StackGanResult,
 } from './trainer.js';
+export { categoryAccuracy, stackganCeiling, stackganScores, type StackganScores, type StackganScoring } from './scores.js';
