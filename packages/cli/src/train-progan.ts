@@ -92,17 +92,27 @@ export async function proganTrain(argv: string[]): Promise<void> {
   return runTraining(startRunDir(v.out, PROGAN_RUN, run), run, progress, false);
 }
 
+export function readProganRun(runDir: string): ProganRun {
+  return readRunFile<ProganRun>(runDir, PROGAN_RUN);
+}
+
+/** The run's generator from its newest checkpoint (the averaged G by default, else the trained one), the phase of that step, and the step. */
+export async function loadProganGenerator(runDir: string, averaged = true): Promise<Awaited<ReturnType<typeof proganGeneratorFromCheckpoint>> & { step: number }> {
+  readProganRun(runDir);
+  const checkpoint = await fileRunStore(runDir).loadLatestCheckpoint();
+  if (!checkpoint) throw new Error(`${runDir} has no checkpoint yet (training has not written one)`);
+  return { ...await proganGeneratorFromCheckpoint(checkpoint, { averaged, where: runDir }), step: checkpoint.state.step };
+}
+
 /** gantry sample of a ProGAN run: seeds seed .. seed + n - 1 through the averaged G, at the phase of the newest checkpoint. */
 export async function sampleProgan(runDir: string, out: string, n: number, seed: number): Promise<void> {
   if (extname(out).toLowerCase() !== '.png') throw new UsageError(`--out: a ProGAN run samples images; use .png, got ${JSON.stringify(out)}`);
-  readRunFile<ProganRun>(runDir, PROGAN_RUN);
+  readProganRun(runDir);
   await selectBackend();
-  const checkpoint = await fileRunStore(runDir).loadLatestCheckpoint();
-  if (!checkpoint) throw new Error(`${runDir} has no checkpoint yet (training has not written one)`);
-  const { generator, phase } = await proganGeneratorFromCheckpoint(checkpoint, { where: runDir });
+  const { generator, phase, step } = await loadProganGenerator(runDir);
   const images = proganSample(generator, Array.from({ length: n }, (_, i) => seed + i), phase);
-  assertFiniteOutput(images, `${runDir}: the generator's output at step ${checkpoint.state.step}`);
+  assertFiniteOutput(images, `${runDir}: the generator's output at step ${step}`);
   writeImageGrid(out, images, { scale: images.shape[1] < 32 ? 2 : 1 });
   images.dispose();
-  console.error(`gantry sample: ${n} samples from step ${checkpoint.state.step} (${phase.resolution} px, alpha ${phase.alpha}) -> ${out}`);
+  console.error(`gantry sample: ${n} samples from step ${step} (${phase.resolution} px, alpha ${phase.alpha}) -> ${out}`);
 }

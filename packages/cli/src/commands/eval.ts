@@ -9,14 +9,21 @@ import {
 import { choiceFlag, command, integerFlag, parseFlags, UsageError } from '../args.js';
 import { selectBackend } from '../backend.js';
 import { reloadData } from '../data.js';
+import { evalGeneration } from '../eval-generation.js';
+import { evalStackgan } from '../eval-stackgan.js';
 import { evalTranslation } from '../eval-translation.js';
 import { asItems, loadGenerator, readRunConfig } from '../run.js';
+import { isProganRun } from '../train-progan.js';
+import { isStackganRun } from '../train-stackgan.js';
+import { isStyleganRun, truncationFlag } from '../train-stylegan.js';
 import { isTranslationRun } from '../train-translation.js';
 
 const METRICS = { fid: 'fid', kid: 'kid', pr: 'prdc', prdc: 'prdc' } as const;
 
 const usage = `usage: gantry eval <run-dir> [--metrics fid,kid,pr] [--n 1000] [--seed 0] [--json]
        gantry eval <translation-run-dir> [--split test|train] [--direction ab|ba] [--seed 0] [--json]
+       gantry eval <stylegan-or-progan-run-dir> [--n 371] [--seed 0] [--no-ema] [--truncation psi] [--json]
+       gantry eval <stackgan-run-dir> [--n 371] [--seed s] [--json]
 
 Compares n generated samples with n held-out real examples, and reports the same metrics between two
 real samples (the floor a perfect generator would reach). Images of mnist / fashion-mnist are compared
@@ -31,10 +38,21 @@ options:
   --split <s>       translation runs (emoji): test (default) or train pairs, scored against their true
                     targets (L1, PSNR, SSIM; FD and KID at 64 px) beside the input copied unchanged
   --direction <d>   cyclegan, discogan: ab or ba (default both)
+  --no-ema          StyleGAN, ProGAN: score the trained generator, not the averaged (EMA) one
+  --truncation <psi>  StyleGAN: truncation psi in (0, 1] (default 1: none)
+
+StyleGAN and ProGAN runs (docs/generation.md): n images (default: as many as the emoji test split has), image i
+from seed 1000 + seed + i, scored against the test split of the run's emoji style in the emoji classifier's
+features (FD, KID, precision / recall k = 3) beside the training split's floor.
+StackGAN runs (docs/stackgan.md): stage II's images for the first n held-out test names (default all; noise seed
+default: the run's seed + 1): category accuracy, FD and KID against the real test images, retrieval against 99
+other texts under the run's matcher, beside the real images' accuracy and retrieval.
 
 examples:
   gantry eval runs/ring --metrics fid,pr
-  gantry eval runs/fashion --n 2000`;
+  gantry eval runs/fashion --n 2000
+  gantry eval runs/stylegan --truncation 0.7
+  gantry eval runs/stackgan --json`;
 
 function featuresOf(config: RunConfig, x: tf.Tensor, extractor: ReturnType<typeof loadFeatureExtractor> | undefined): FeatureMatrix {
   if (extractor) return extractor.extract(asItems(x, config) as tf.Tensor4D).features;
@@ -47,6 +65,7 @@ function featuresOf(config: RunConfig, x: tf.Tensor, extractor: ReturnType<typeo
 async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseFlags(argv, {
     metrics: { type: 'string' }, n: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, split: { type: 'string' }, direction: { type: 'string' },
+    'no-ema': { type: 'boolean' }, truncation: { type: 'string' },
   }, 1);
   const runDir = positionals[0];
   if (!runDir) throw new UsageError('expected a run directory');
@@ -58,6 +77,20 @@ async function run(argv: string[]): Promise<void> {
     return evalTranslation(runDir, { split: split ?? 'test', direction, seed: integerFlag(values.seed, 'seed', 0) ?? 0, json: values.json === true });
   }
   if (split || direction) throw new UsageError('--split and --direction are for translation runs (pix2pix, cyclegan, discogan)');
+  const stylegan = isStyleganRun(runDir);
+  if (values.truncation !== undefined && !stylegan) throw new UsageError(`--truncation is for StyleGAN runs; ${runDir} is not one`);
+  if (stylegan || isProganRun(runDir) || isStackganRun(runDir)) {
+    if (values.metrics !== undefined) throw new UsageError('--metrics is for GAN runs of gantry train\'s own models; StyleGAN, ProGAN and StackGAN runs report all their scores');
+    const n = integerFlag(values.n, 'n', 4);
+    const seed = integerFlag(values.seed, 'seed', 0);
+    if (isStackganRun(runDir)) {
+      if (values['no-ema']) throw new UsageError(`--no-ema: ${runDir} is a StackGAN run, which keeps no averaged generator`);
+      return evalStackgan(runDir, { n, seed, json: values.json === true });
+    }
+    const options = { n, seed: seed ?? 0, averaged: values['no-ema'] !== true, truncation: truncationFlag(values.truncation), json: values.json === true };
+    return evalGeneration(runDir, stylegan ? 'stylegan' : 'progan', options);
+  }
+  if (values['no-ema']) throw new UsageError(`--no-ema is for StyleGAN and ProGAN runs; ${runDir} is not one`);
   const names = String(values.metrics ?? 'fid,kid,pr').split(',').map((s) => s.trim()).filter(Boolean);
   for (const m of names) if (!(m in METRICS)) throw new UsageError(`--metrics: unknown metric "${m}" (accepted: fid, kid, pr)`);
   const metrics = [...new Set(names.map((m) => METRICS[m as keyof typeof METRICS]))];
