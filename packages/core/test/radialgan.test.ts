@@ -98,7 +98,7 @@ test('bad input names the problem', async () => {
   await assert.rejects(trainRadialGan([a, { ...b, labels: Array.from(b.labels).slice(1) }], { seed: 1 }), /19 labels for 20 rows/);
   const twiceNamed = { ...b, name: 'B', x: { ...b.x, names: ['v', 'v'] } };
   await assert.rejects(trainRadialGan([a, twiceNamed], { seed: 1, steps: 1 }), /\(B\): column name "v" appears twice/);
-  await assert.rejects(trainRadialGan([a, b], { seed: 1, steps: 1, scaling: 'log' as never }), /scaling must be one of minmax, standard, got "log"/);
+  await assert.rejects(trainRadialGan([a, b], { seed: 1, steps: 1, scaling: 'quantile' as never }), /scaling must be one of minmax, standard, log, got "quantile"/);
   await assert.rejects(trainRadialGan([a, b], { seed: 1, steps: 1, sharedWeight: -1 }), /sharedWeight must be >= 0, got -1/);
   const gan = await trainRadialGan([a, b], { ...small, seed: 1, steps: 1 });
   assert.throws(() => gan.translate(0, b.x, b.labels, 2), /no domain 2/);
@@ -107,7 +107,7 @@ test('bad input names the problem', async () => {
   gan.dispose();
 });
 
-test('column scalers: minmax is the old min-max scaling to the bit, standard gives zero mean and unit std, both invert', () => {
+test('column scalers: minmax is the old min-max scaling to the bit, standard gives zero mean and unit std, log standardises the signed log; all invert', () => {
   const m = domain([0, 1, 2, 3], 50, 3).x;
   assert.deepEqual(Array.from(scaleColumns(fitColumnScaler(m, 'minmax'), m)), Array.from(Float32Array.from(scaleMinMax(fitMinMax(m), m).values)));
   const s = fitColumnScaler(m, 'standard');
@@ -118,8 +118,16 @@ test('column scalers: minmax is the old min-max scaling to the bit, standard giv
     assert.ok(Math.abs(mean) < 1e-5, `column ${j} mean ${mean}`);
     assert.ok(Math.abs(col.reduce((a, v) => a + (v - mean) ** 2, 0) / 50 - 1) < 1e-4, `column ${j} variance`);
   }
-  const back = unscaleColumns(s, { rows: 50, cols: 4, values: Float64Array.from(scaled) });
-  back.values.forEach((v, k) => assert.ok(Math.abs(v - m.values[k]) < 1e-4 * (1 + Math.abs(m.values[k]))));
+  for (const scaler of [s, fitColumnScaler(m, 'log'), fitColumnScaler(m, 'minmax')]) {
+    const back = unscaleColumns(scaler, { rows: 50, cols: 4, values: Float64Array.from(scaleColumns(scaler, m)) });
+    back.values.forEach((v, k) => assert.ok(Math.abs(v - m.values[k]) < 1e-4 * (1 + Math.abs(m.values[k])), `${v} vs ${m.values[k]}`));
+  }
+  // 'log' standardises log(1 + x): a heavy tail, 49 ones and one 1000.
+  const tail = { rows: 50, cols: 1, values: Float64Array.from({ length: 50 }, (_, i) => (i === 49 ? 1000 : 1)) };
+  const logged = fitColumnScaler(tail, 'log');
+  assert.ok(Math.abs(logged.offset[0] - (49 * Math.log(2) + Math.log(1001)) / 50) < 1e-9, 'log: offset is the mean of log(1 + x)');
+  const negative = { rows: 2, cols: 1, values: Float64Array.of(-3, 3) };
+  assert.deepEqual(Array.from(scaleColumns(fitColumnScaler(negative, 'log'), negative)), [-1, 1], 'log is signed: -3 and 3 mirror');
 });
 
 test('shared columns are matched by name and carry values between the domains\' scalings', () => {

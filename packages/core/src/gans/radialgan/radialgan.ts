@@ -68,7 +68,10 @@ export interface RadialGanOptions {
    * gives the paper's objective.
    */
   sharedWeight?: number;
-  /** 'minmax' (to [0, 1], sigmoid decoders) or 'standard' (zero mean, unit std, linear decoders). Default 'standard'. */
+  /**
+   * 'minmax' (to [0, 1], sigmoid decoders), 'standard' (zero mean, unit std, linear decoders) or 'log'
+   * ('standard' after sign(x) log(1 + |x|), for heavy tails). Default 'standard'.
+   */
   scaling?: RadialScaling;
   /** Checkpoint every N steps when training into a runDir or store (default: only at the end). */
   checkpointEvery?: number;
