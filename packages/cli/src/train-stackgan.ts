@@ -6,12 +6,15 @@
 //   stage1/   StackGAN stage I, 16 px                                                 (--stage1-steps)
 //   stage2/   stage II, 64 px, on the frozen stage I                                  (--steps)
 // A resume continues the first phase that has not reached its steps; --steps on a resume is stage II's total.
+// Each stage II checkpoint writes the preview samples/step-NNNNNN.png (stage2Previews), which the studio shows.
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
-  bagsOfWords, buildVocabulary, checkpointModel, embedTexts, emojiInSplit, emojiText, fileRunStore, loadEmoji, modelFromBlob, readEmojiCatalogue,
-  resumeMatcher, resumeStackGan, trainMatcher, trainStackGan, UNKNOWN_WORD, type ArrayDataset, type Checkpoint, type EmojiStyle, type ProgressMode,
-  type TextImagePairs,
+  bagsOfWords, buildVocabulary, checkpointModel, embedTexts, emojiInSplit, emojiText, encodePng, fileRunStore, loadEmoji, modelFromBlob, readEmojiCatalogue,
+  resumeMatcher, resumeStackGan, stackGanSample, stepName, tileImages, trainMatcher, trainStackGan, UNKNOWN_WORD, writeFileAtomic,
+  type ArrayDataset, type Checkpoint, type EmojiStyle, type LoopCallbacks, type Matcher, type ProgressMode, type TextImagePairs,
 } from '@gantry/core/node';
 import { choiceFlag, integerFlag, parseFlags, stringFlag, UsageError } from './args.js';
 import { selectBackend } from './backend.js';
@@ -96,6 +99,40 @@ export async function checkpointModels(checkpoint: Checkpoint, names: string[]):
 
 const hasCheckpoint = async (dir: string) => (await fileRunStore(dir).loadLatestCheckpoint()) !== null;
 
+/** How many held-out names stage II's preview draws. */
+const PREVIEW_NAMES = 8;
+
+/**
+ * After each stage II checkpoint, one image for each of the first PREVIEW_NAMES held-out names (the test split's,
+ * never trained on), always with noise seed 0, as samples/step-NNNNNN.png: watching the run compares like with
+ * like, on the texts that measure it. phi of those names is taken from `matcher` now.
+ */
+function stage2Previews(runDir: string, run: StackganRun, matcher: Matcher): LoopCallbacks {
+  const style = stackganStyle(run.data);
+  const texts = emojiInSplit(readEmojiCatalogue(style, emojiRoot(style)), 'test').slice(0, PREVIEW_NAMES).map(emojiText);
+  const { bags, size } = bagsOfWords({ words: run.vocabulary }, texts);
+  const phi = embedTexts(matcher, bags, size);
+  const rows = { values: phi.dataSync().slice(), shape: phi.shape };
+  phi.dispose();
+  return {
+    async onCheckpoint({ step }) {
+      const checkpoint = await fileRunStore(stackganPhaseDirs(runDir).stage2).loadLatestCheckpoint();
+      if (!checkpoint) return;
+      const models = await checkpointModels(checkpoint, ['g1', 'ca1', 'g2', 'ca2']);
+      const texts = tf.tensor2d(rows.values, rows.shape);
+      const images = stackGanSample(models, texts, { seed: 0, noiseDim: run.options.noiseDim, conditionDim: run.options.conditionDim });
+      try {
+        const dir = join(runDir, 'samples');
+        mkdirSync(dir, { recursive: true });
+        writeFileAtomic(join(dir, `${stepName(step)}.png`), encodePng(tileImages({ data: images.dataSync(), shape: images.shape }, { columns: PREVIEW_NAMES })), dir);
+      } finally {
+        tf.dispose([texts, images]);
+        for (const m of Object.values(models)) m.dispose();
+      }
+    },
+  };
+}
+
 /** The matcher, stage I and stage II in turn, each from its own checkpoint when it has one; returns stage II's step (or the step a phase stopped at). */
 async function runPhases(runDir: string, run: StackganRun, data: StackganData, progress: ProgressMode): Promise<number> {
   const dirs = stackganPhaseDirs(runDir);
@@ -117,11 +154,12 @@ async function runPhases(runDir: string, run: StackganRun, data: StackganData, p
   const phiTensor = embedTexts({ text: matcher.text, image: matcher.image }, bags, size);
   const phi = { phi: phiTensor.dataSync() as Float32Array, textDim: phiTensor.shape[1] };
   phiTensor.dispose();
+  const callbacks = stage2Previews(runDir, run, { text: matcher.text, image: matcher.image });
   for (const m of Object.values(matcher)) m.dispose();
 
   if (await hasCheckpoint(dirs.stage2)) {
     console.error(`gantry train: stage II (64 px), resuming to step ${run.steps} -> ${dirs.stage2}`);
-    return (await resumeStackGan({ ...phi, images: data.images64 }, 2, loop(dirs.stage2, run.steps))).step;
+    return (await resumeStackGan({ ...phi, images: data.images64 }, 2, { ...loop(dirs.stage2, run.steps), callbacks })).step;
   }
   const options = {
     seed: o.seed, batchSize: o.batchSize, generatorFilters: o.filters, discriminatorFilters: o.filters, noiseDim: o.noiseDim, conditionDim: o.conditionDim,
@@ -138,7 +176,7 @@ async function runPhases(runDir: string, run: StackganRun, data: StackganData, p
     stage1 = r.models;
   }
   console.error(`gantry train: stage II (64 px), ${run.steps} steps -> ${dirs.stage2}`);
-  const r = await trainStackGan({ ...phi, images: data.images64 }, { ...options, steps: run.steps }, 2, { g1: stage1.g1, ca1: stage1.ca1 }, { runDir: dirs.stage2, progress });
+  const r = await trainStackGan({ ...phi, images: data.images64 }, { ...options, steps: run.steps }, 2, { g1: stage1.g1, ca1: stage1.ca1 }, { runDir: dirs.stage2, progress, callbacks });
   for (const m of Object.values(stage1)) m.dispose();
   return r.step;
 }

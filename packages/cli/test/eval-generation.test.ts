@@ -1,13 +1,15 @@
 // gantry eval of tiny StyleGAN, ProGAN and StackGAN runs (2 steps each, emoji:google at 16 px; StackGAN at 64):
 // the StyleGAN and ProGAN commands' FD equals FD computed directly with core's functions on the same samples
 // (seeds 1000 + seed + i, resized to the classifier's 64 px, against the test split through the same resize), the
-// averaged and trained generators differ, the StackGAN record holds its scores for the first n held-out names,
-// and the refusals (--truncation off StyleGAN, --no-ema on StackGAN, --metrics on these runs).
+// averaged and trained generators differ, the StackGAN run writes stage II's preview PNGs and its record holds
+// its scores for the first n held-out names; the refusals (--truncation off StyleGAN, --no-ema on StackGAN,
+// --metrics on these runs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PNG } from 'pngjs';
 import * as tf from '@tensorflow/tfjs-core';
 import { featureDistances, loadEmoji, loadFeatureExtractor, proganSample, styleganSample } from '@gantry/core/node';
 import { evalCommand } from '../src/commands/eval.js';
@@ -91,6 +93,10 @@ test('eval of a StackGAN run: accuracy, FD, retrieval of the first n held-out na
   const tiny = ['--matcher-steps', '2', '--stage1-steps', '2', '--batch', '4', '--filters', '4', '--progress', 'off'];
   const trained = await runCommand(trainCommand, '--model', 'stackgan', '--data', 'emoji:google', ...tiny, '--steps', '2', '--out', runDir);
   assert.equal(trained.code, 0, trained.err);
+  // stage II's preview at each checkpoint: the first 8 held-out names side by side, 64 px each
+  assert.deepEqual(readdirSync(join(runDir, 'samples')), ['step-000001.png', 'step-000002.png']);
+  const preview = PNG.sync.read(readFileSync(join(runDir, 'samples', 'step-000002.png')));
+  assert.deepEqual([preview.width, preview.height], [8 * 64 + 9 * 2, 64 + 2 * 2]);
   const record = await evalRecord(runDir, '--n', '8');
   assert.deepEqual([record.model, record.stage, record.names, record.seed, record.step], ['stackgan', 2, 8, 1, 2]);
   for (const k of ['categoryAccuracy', 'retrieval']) {
