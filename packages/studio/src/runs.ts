@@ -52,8 +52,8 @@ export function readRunFile(root: string, run: string, ...parts: string[]): Buff
 }
 
 /** A run file parsed as JSON, or undefined when it is absent or not JSON. */
-export function readRunJson(root: string, run: string, file: string): unknown {
-  const bytes = readRunFile(root, run, file);
+export function readRunJson(root: string, run: string, ...parts: string[]): unknown {
+  const bytes = readRunFile(root, run, ...parts);
   if (bytes === undefined) return undefined;
   try { return JSON.parse(bytes.toString('utf8')); } catch { return undefined; }
 }
@@ -61,9 +61,9 @@ export function readRunJson(root: string, run: string, file: string): unknown {
 /**
  * What describes a run: a GAN run's config.json, a translation run's translation.json (pix2pix, CycleGAN,
  * DiscoGAN), or the file a model with flags of its own writes, named after it (stylegan.json, gantts.json,
- * progan.json: each holds at least the data spec and the steps).
+ * progan.json, stackgan.json: each holds at least the data spec and the steps).
  */
-const DESCRIPTIONS = ['config.json', 'translation.json', 'stylegan.json', 'gantts.json', 'progan.json'] as const;
+const DESCRIPTIONS = ['config.json', 'translation.json', 'stylegan.json', 'gantts.json', 'progan.json', 'stackgan.json'] as const;
 export type RunDescription = (typeof DESCRIPTIONS)[number];
 
 /** The file that describes a run (the first of DESCRIPTIONS it has), or undefined when it has none. */
@@ -93,7 +93,7 @@ interface ModelRunLike { data?: string; steps?: number }
 
 /** What the run list shows of a run, from the file that describes it. */
 function describe(root: string, name: string, file: RunDescription): Pick<RunListing, 'data' | 'kind' | 'loss' | 'model' | 'totalSteps'> {
-  if (file === 'stylegan.json' || file === 'gantts.json' || file === 'progan.json') {
+  if (file === 'stylegan.json' || file === 'gantts.json' || file === 'progan.json' || file === 'stackgan.json') {
     const model = file.slice(0, -'.json'.length);
     const r = readRunJson(root, name, file) as ModelRunLike | undefined;
     return { data: r?.data, kind: model, model, totalSteps: r?.steps };
@@ -106,13 +106,21 @@ function describe(root: string, name: string, file: RunDescription): Pick<RunLis
   return { data: config?.data?.spec, kind: config?.data?.kind, loss: config?.train?.loss, model: config?.model?.preset, totalSteps: config?.train?.steps };
 }
 
+/**
+ * A run's latest.json (its newest checkpoint's step). A StackGAN run trains its matcher, stage I and stage II as
+ * runs of their own in matcher/, stage1/ and stage2/; its step is stage II's (its steps are stage II's too).
+ */
+export function readLatest(root: string, name: string): unknown {
+  return runDescription(root, name) === 'stackgan.json' ? readRunJson(root, name, 'stage2', 'latest.json') : readRunJson(root, name, 'latest.json');
+}
+
 export function listRuns(root: string): RunListing[] {
   let names: string[];
   try { names = readdirSync(root); } catch { return []; }
   return names.flatMap((name) => {
     const file = runDescription(root, name);
     if (file === undefined || runDir(root, name) === undefined) return [];
-    const latest = readRunJson(root, name, 'latest.json') as { step?: number } | undefined;
+    const latest = readLatest(root, name) as { step?: number } | undefined;
     const changed = runFile(root, name, 'metrics.jsonl') ?? runFile(root, name, file);
     return [{ name, ...describe(root, name, file), step: latest?.step ?? 0, updated: changed === undefined ? 0 : statSync(changed).mtimeMs }];
   }).sort((a, b) => b.updated - a.updated);

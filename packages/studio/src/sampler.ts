@@ -20,6 +20,7 @@ const NOT_SAMPLED: Partial<Record<RunDescription, string>> = {
   'translation.json': 'sample now draws from GAN runs; a translation run shows input | output | target grids under "samples over time" (gantry translate translates more)',
   'gantts.json': 'sample now draws images; a GAN-TTS run plays its preview speech under "samples over time" (gantry speak RUN --text "..." says more)',
   'progan.json': 'sample now does not read ProGAN runs yet; gantry sample RUN --out x.png samples one',
+  'stackgan.json': 'sample now draws from noise alone; a StackGAN run draws images of a text, and shows stage II\'s images of held-out names under "samples over time" (gantry sample RUN --text "..." draws more)',
 };
 
 async function newestCheckpoint(dir: string): Promise<Checkpoint> {

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { authorised, hostChecker, localPathWithoutToken, TOKEN_COOKIE, urlHasToken, urlHost } from './access.js';
 import { buildAssets, type Assets } from './bundle.js';
 import { appPage, playgroundPage } from './pages.js';
-import { listRuns, readMetricsFrom, readRunJson, readSample, runDescription, runDir, runKind, sampleList } from './runs.js';
+import { listRuns, readLatest, readMetricsFrom, readRunJson, readSample, runDescription, runDir, runKind, sampleList } from './runs.js';
 import { sampleRun } from './sampler.js';
 
 export { isLoopbackHost } from './access.js';
@@ -100,7 +100,7 @@ export async function startStudio(o: StudioOptions): Promise<Studio> {
       if (method === 'GET' && segments.length === 2) return json(res, listRuns(root));
       if (c === undefined || runDir(root, c) === undefined) return send(res, 404, 'no such run\n');
       if (method === 'GET' && segments.length === 3) {
-        return json(res, { name: c, kind: runKind(root, c) ?? null, config: readRunJson(root, c, runDescription(root, c)!), latest: readRunJson(root, c, 'latest.json') ?? null, samples: sampleList(root, c) });
+        return json(res, { name: c, kind: runKind(root, c) ?? null, config: readRunJson(root, c, runDescription(root, c)!), latest: readLatest(root, c) ?? null, samples: sampleList(root, c) });
       }
       if (method === 'GET' && d === 'metrics' && segments.length === 4) {
         const from = Number(url.searchParams.get('from') ?? 0);
