@@ -24,6 +24,8 @@ const digits = loadMnistPackage({ split: 'train', limitPerDigit: 2 });
 const options: VideoOptions = {
   seed: 3, steps: 4, batchSize: 2, size: 32, digits: 1, context: 4, future: 3, filters: 2, discriminatorFilters: 2, learningRate: 1e-3,
 };
+/** adversarial+gdl at a test's size, 4 frames in and 4 out */
+const GDL_TEST: VideoOptions = { ...options, loss: 'adversarial+gdl', steps: 60, batchSize: 8, digits: 2, context: 4, future: 4, filters: 8, discriminatorFilters: 8 };
 const close = (a: number, b: number, tol = 1e-4) => Math.abs(a - b) <= tol * Math.max(1, Math.abs(b));
 
 test('gradient difference loss by hand', () => {
@@ -63,7 +65,7 @@ test("step 1's loss terms of each objective equal the networks applied by hand",
     const logits = [d.predict(tf.concat([context, p], 3))].flat() as tf.Tensor[];
     const adv = logits.reduce((s, l) => s + tf.mean(tf.softplus(tf.neg(l))).dataSync()[0], 0) / logits.length;
     assert.ok(close(losses['g/adversarial'], adv), `${loss} g/adversarial ${losses['g/adversarial']} vs ${adv}`);
-    if (loss === 'adversarial+gdl') assert.ok(close(losses['g/gdl'], gradientDifferenceLoss(p, truth).dataSync()[0]), 'g/gdl');
+    if (loss === 'adversarial+gdl') assert.ok(close(losses['g/gdl'], gradientDifferenceLoss(p, truth, 2).dataSync()[0]), 'g/gdl (the default alpha 2)');
     else assert.equal(losses['g/gdl'], undefined);
     assert.ok(Number.isFinite(losses['d/adversarial']));
   }
@@ -103,4 +105,33 @@ test('per-frame scores: perfect, copied and blurred frames; FD in MNIST features
   const short = movingMnist(digits, { count: 1, seed: 1, frames: 3, digits: 1, size: 32 });
   assert.throws(() => predictFrames(g, short, 4), /3 frames is shorter than the 4-frame context: frame 4 is missing/);
   mnist.dispose();
+});
+
+test("the alpha-1 GDL's minimum under an uncertain edge is a flat frame; the alpha-2 GDL's is the blurred mean", () => {
+  // Truth: a vertical step edge at column 1, 2 or 3, equally likely (so no edge position has even odds, as a
+  // digit's far future). MSE's minimum is their mean (a ramp); averaged over the truths the alpha-1 GDL ranks
+  // a flat frame below that mean (it charges any edge not in the truth's place), alpha 2 the other way.
+  const edgeAt = (c: number) => tf.tensor4d([0, 1, 2, 3, 4, 0, 1, 2, 3, 4].map((x) => (x >= c ? 1 : 0)), [1, 2, 5, 1]);
+  const truths = [edgeAt(1), edgeAt(2), edgeAt(3)];
+  const mean = tf.div(tf.addN(truths), 3) as tf.Tensor4D;
+  const flat = tf.fill([1, 2, 5, 1], 0.5) as tf.Tensor4D;
+  const expected = (p: tf.Tensor4D, alpha: number) => truths.reduce((s, t) => s + gradientDifferenceLoss(p, t, alpha).dataSync()[0], 0) / truths.length;
+  assert.ok(expected(flat, 1) < expected(mean, 1), `alpha 1: flat ${expected(flat, 1)} vs mean ${expected(mean, 1)}`);
+  assert.ok(expected(mean, 2) < expected(flat, 2), `alpha 2: mean ${expected(mean, 2)} vs flat ${expected(flat, 2)}`);
+});
+
+test("adversarial+gdl with the default GDL keeps edges in its frames; the paper's alpha 1 at weight 0.5 flattened them", async () => {
+  // The collapse of docs/video.md at a test's size: 60 steps of the old setting leave the predictor's
+  // frames flat (its last ReLUs dead); the default alpha 2 does not.
+  const seqs = movingMnist(loadMnistPackage({ split: 'test', limitPerDigit: 3 }), { count: 8, seed: 1, frames: 8, digits: 2, size: 32 });
+  const edges = (x: tf.Tensor) => tf.tidy(() => tf.add(tf.sum(tf.abs(tf.sub(tf.slice(x, [0, 1, 0, 0], [-1, 31, -1, -1]), tf.slice(x, [0, 0, 0, 0], [-1, 31, -1, -1])))),
+    tf.sum(tf.abs(tf.sub(tf.slice(x, [0, 0, 1, 0], [-1, -1, 31, -1]), tf.slice(x, [0, 0, 0, 0], [-1, -1, 31, -1]))))).dataSync()[0]);
+  const edgeRatio = async (o: Partial<VideoOptions>) => {
+    const run = await trainVideo(digits, { ...GDL_TEST, ...o });
+    return edges(predictFrames(run.predictor, seqs, 4)) / edges(framesAsChannels(seqs, 4, 8));
+  };
+  const old = await edgeRatio({ gdlAlpha: 1, lambdaGdl: 0.5 });
+  const current = await edgeRatio({});
+  assert.ok(old < 1e-3, `alpha 1, weight 0.5: edge ratio ${old}, expected flat frames`);
+  assert.ok(current > 0.05, `default GDL: edge ratio ${current}, expected edges`);
 });
