@@ -5,7 +5,7 @@
 // IterativeImputer, raw and min-max scaled) on the very same cells.
 //
 //   GANTRY_TORCH_THREADS=1 node --conditions=gantry-source --import tsx examples/tables/impute-benchmark.ts --dataset letter --seeds 10
-//   ... --candidates mean,knn,mice     (auto without GAIN)   --gain-iterations 10000
+//   ... --candidates mean,knn,mice,gain (GAIN too; the default is mean,knn,mice)   --gain-iterations 10000
 //   ... --rows 300                      (a small table: seed s keeps 300 rows drawn by createRng(3000 + s))
 //   node --conditions=gantry-source --import tsx examples/tables/impute-benchmark.ts --report     # the table in docs/tables.md
 //
@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  AUTO_CANDIDATES, chainedRegressionImpute, createRng, impute, imputationRmse, knnImpute, meanImpute, permutation, removeCompletelyAtRandom, selectRows,
+  DEFAULT_AUTO_CANDIDATES, chainedRegressionImpute, createRng, impute, imputationRmse, knnImpute, meanImpute, permutation, removeCompletelyAtRandom, selectRows,
   type AutoReport, type BaseImputeMethod, type NumericMatrix,
 } from '@gantry/core';
 import { loadFeatures, meanStd, repoRoot, runsDir, useFastestBackend, writeDocsSection } from './docs-section.js';
@@ -107,7 +107,7 @@ const { values: args } = parseArgs({
     dataset: { type: 'string', default: 'letter' },
     seeds: { type: 'string', default: '10' },
     'first-seed': { type: 'string', default: '0' },
-    candidates: { type: 'string', default: AUTO_CANDIDATES.join(',') },
+    candidates: { type: 'string', default: DEFAULT_AUTO_CANDIDATES.join(',') },
     'gain-iterations': { type: 'string', default: '10000' },
     rows: { type: 'string' },
     out: { type: 'string', default: join(runsDir, 'impute-runs.jsonl') },

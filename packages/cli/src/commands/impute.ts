@@ -1,7 +1,7 @@
 // gantry impute: fill the missing cells of a CSV file (auto by default, or a named method), keeping everything
 // else as written.
 import { writeFileSync } from 'node:fs';
-import { AUTO_CANDIDATES, IMPUTE_METHODS, imputeCsvText, type AutoReport, type BaseImputeMethod } from '@gantry/core';
+import { AUTO_CANDIDATES, DEFAULT_AUTO_CANDIDATES, IMPUTE_METHODS, imputeCsvText, type AutoReport, type BaseImputeMethod } from '@gantry/core';
 import { choiceFlag, command, integerFlag, numberInRangeFlag, parseFlags, stringFlag, UsageError } from '../args.js';
 import { CSV_INPUT_FLAGS, csvInputAndOutput, csvReadOptions, readCsvInput, type CsvInputValues } from '../csv-input.js';
 import { selectBackend } from '../backend.js';
@@ -21,7 +21,7 @@ options:
   --method <m>          auto (default), gain (GAIN, Yoon et al. 2018), misgan (MisGAN, Li et al. 2019),
                         mice (chained regression), knn (5 nearest neighbours, as scikit-learn's KNNImputer),
                         mean (column means)
-  --candidates <a,b>    the methods auto compares (default ${AUTO_CANDIDATES.join(',')})
+  --candidates <a,b>    the methods auto compares, some of ${AUTO_CANDIDATES.join(',')} (default ${DEFAULT_AUTO_CANDIDATES.join(',')})
   --seed <n>            random seed (default 0): the same seed gives the same output
   --iterations <n>      GAIN training iterations (default 10000, as in the paper), or MisGAN's steps (default
                         2000, each 5 critic updates and one update of each generator and the imputer)
