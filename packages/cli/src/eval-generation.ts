@@ -7,7 +7,9 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
-import { emojiScoring, proganResolutionOf, proganSample, resolutionOf, styleganSample, type EmojiScore, type EmojiSize } from '@gantry/core/node';
+import {
+  EMOJI_SIZES, emojiScoring, proganResolutionOf, proganSample, resolutionOf, styleganSample, type EmojiScore, type EmojiSize, type EmojiStyle,
+} from '@gantry/core/node';
 import { UsageError } from './args.js';
 import { selectBackend } from './backend.js';
 import { emojiRoot, parseEmojiSpec } from './data.js';
@@ -41,15 +43,19 @@ async function loadGenerator(runDir: string, model: 'stylegan' | 'progan', o: Ge
   return { side: proganResolutionOf(generator), step, detail: { resolution: phase.resolution, alpha: phase.alpha }, draw: (seeds) => proganSample(generator, seeds, phase) };
 }
 
-/** The emoji style and side of a run's data spec, or a usage error for data eval cannot score. */
-function scoredData(runDir: string, spec: string, side: number): { style: 'google' | 'twitter'; size: EmojiSize } {
-  const emoji = parseEmojiSpec(spec, side);
+/**
+ * The emoji style of a run's data spec and the generator's side, at which the splits are loaded (a run may train
+ * below its data's size: ProGAN pools 32 px emoji for --resolution 16).
+ */
+function scoredData(runDir: string, spec: string, side: number): { style: EmojiStyle; size: EmojiSize } {
+  const emoji = parseEmojiSpec(spec);
   if (!emoji) throw new UsageError(`${runDir}: gantry eval scores StyleGAN and ProGAN runs on emoji (emoji:<style>); this run's data is ${spec}`);
+  if (!(EMOJI_SIZES as readonly number[]).includes(side)) throw new Error(`${runDir}: the generator draws ${side} px images; the emoji splits are scored at ${EMOJI_SIZES.join(', ')} px`);
   return { style: emoji.style, size: side as EmojiSize };
 }
 
 const line = (label: string, s: EmojiScore) =>
-  `${label.padEnd(22)} FD ${s.fd.toFixed(2).padStart(8)}   KID ${s.kid.toFixed(4).padStart(8)}   precision ${s.precision.toFixed(3)}   recall ${s.recall.toFixed(3)}`;
+  `${label.padEnd(24)} FD ${s.fd.toFixed(2).padStart(8)}   KID ${s.kid.toFixed(4).padStart(8)}   precision ${s.precision.toFixed(3)}   recall ${s.recall.toFixed(3)}`;
 
 export async function evalGeneration(runDir: string, model: 'stylegan' | 'progan', o: GenerationEvalOptions): Promise<void> {
   const spec = model === 'stylegan' ? readStyleganRun(runDir).data : readProganRun(runDir).data;

@@ -1,4 +1,4 @@
-// gantry eval of tiny StyleGAN, ProGAN and StackGAN runs (2 steps each, emoji:google at 16 px; StackGAN at 64):
+// gantry eval of tiny StyleGAN, ProGAN and StackGAN runs (2 steps each; 16 px, ProGAN from 32 px data; StackGAN 64):
 // the StyleGAN and ProGAN commands' FD equals FD computed directly with core's functions on the same samples
 // (seeds 1000 + seed + i, resized to the classifier's 64 px, against the test split through the same resize), the
 // averaged and trained generators differ, the StackGAN run writes stage II's preview PNGs and its record holds
@@ -74,10 +74,11 @@ test('eval of a StyleGAN run: FD equals core on the same samples; --no-ema, --tr
   assert.match((await runCommand(evalCommand, runDir, '--truncation', '1.5')).err, /--truncation must lie in \(0, 1\]/);
 });
 
-test('eval of a ProGAN run: FD of the trained G at its phase equals core on the same samples', async () => {
+test('eval of a ProGAN run trained below its data\'s size: FD of the trained G at its phase equals core on the same samples', async () => {
   const runDir = join(root, 'progan');
   const tiny = ['--latent-dim', '8', '--max-channels', '4', '--batch', '4', '--phase-steps', '1', '--fade-fraction', '1', '--progress', 'off'];
-  const trained = await runCommand(trainCommand, '--model', 'progan', '--data', 'emoji:google:16', ...tiny, '--steps', '2', '--out', runDir);
+  // 32 px emoji pooled to a 16 px run: scored against the test split at 16 px, the generator's side
+  const trained = await runCommand(trainCommand, '--model', 'progan', '--data', 'emoji:google:32', '--resolution', '16', ...tiny, '--steps', '2', '--out', runDir);
   assert.equal(trained.code, 0, trained.err);
   const record = await evalRecord(runDir, '--n', '8', '--seed', '3', '--no-ema');
   assert.deepEqual([record.model, record.generator, record.resolution, record.alpha], ['progan', 'trained', 8, 0]);
