@@ -48,7 +48,8 @@ function lossSeries(records: Rec[]): Series[] {
 
 function metricSeries(records: Rec[]): Series[] {
   const evals = records.filter((r) => r.event === 'eval');
-  const names = ['fid', 'kid', 'precision', 'recall', 'coverage'].filter((k) => evals.some((e) => typeof e[k] === 'number'));
+  // fd: the emoji runs' Frechet distance (gantry eval of translation, StyleGAN, ProGAN, StackGAN runs); the last two are StackGAN's
+  const names = ['fid', 'fd', 'kid', 'precision', 'recall', 'coverage', 'categoryAccuracy', 'retrieval'].filter((k) => evals.some((e) => typeof e[k] === 'number'));
   return names.map((name) => ({ name, points: evals.filter((e) => typeof e[name] === 'number').map((e) => [e.step as number, e[name] as number]) }));
 }
 
