@@ -2,9 +2,10 @@
 // adversarial+gdl) with the same seed and steps, each into its own run directory under --out (a rerun
 // resumes them), and scores all three and the copy-last-frame baseline per predicted frame on the fixed
 // test set (sequences of the mnist package's 'test' digits, which no training sequence uses). Prints one
-// JSON line per method and frame, writes the results, a PNG strip and a GIF to docs/img/ (--docs), and
-// reports the CPU seconds (user + system) of each training done by this process (a finished run that is
-// only re-scored reports its few seconds of resuming, with resumed: true).
+// JSON line per method and frame, writes the results, a PNG strip and a GIF to docs/img/ (--docs; named
+// NAME-results.json, NAME-strip.png, NAME-predictions.gif with --docs-name NAME, default video), and reports
+// the CPU seconds (user + system) of each training done by this process (a finished run that is only
+// re-scored reports its few seconds of resuming, with resumed: true).
 //   GANTRY_TORCH_THREADS=1 OMP_NUM_THREADS=1 nice -n 10 node --conditions=gantry-source --import tsx examples/video/next-frame.ts \
 //     --seed 1 --steps 600 --size 32
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  comparisonGif, comparisonStrip, copyLastFrame, framesOf, loadFeatureExtractor, loadMnistPackage, movingMnist, predictFrames, resumeVideo, scoreFrames,
+  comparisonGif, comparisonStrip, copyLastFrame, framesOf, loadFeatureExtractor, loadMnistPackage, movingMnist, predictFrames, resolveVideoOptions, resumeVideo, scoreFrames,
   trainVideo, writeImageGrid, VIDEO_LOSSES, type FrameScores, type VideoLoss, type VideoOptions,
 } from '@gantry/core/node';
 import { repoRoot, useFastestBackend } from '../tables/docs-section.js';
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' }, steps: { type: 'string', default: '600' }, size: { type: 'string', default: '32' },
     batch: { type: 'string', default: '16' }, 'test-count': { type: 'string', default: '512' }, 'test-seed': { type: 'string', default: '2015' },
     out: { type: 'string', default: 'runs/video-next-frame' }, losses: { type: 'string', default: VIDEO_LOSSES.join(',') }, docs: { type: 'boolean', default: false },
+    'docs-name': { type: 'string', default: 'video' },
   },
 });
 const backend = await useFastestBackend();
@@ -69,8 +71,9 @@ for (const loss of values.losses!.split(',') as VideoLoss[]) {
 if (values.docs) {
   const img = join(repoRoot, 'docs', 'img');
   mkdirSync(img, { recursive: true });
-  writeFileSync(join(img, 'video-results.json'), `${JSON.stringify({ backend, options: base, testSeed: Number(values['test-seed']), testCount: test.count, results }, null, 1)}\n`);
-  writeImageGrid(join(img, 'video-strip.png'), comparisonStrip(panels, size), { range: 'unit', columns: 20, scale: 64 / size, padding: 1 });
-  writeFileSync(join(img, 'video-predictions.gif'), comparisonGif(panels, size, { scale: 64 / size * 2, delay: 30 }));
-  console.error(`wrote docs/img/video-results.json, video-strip.png, video-predictions.gif (rows / panels: truth, ${results.map((r) => r.method).join(', ')})`);
+  const { lambdaAdv, lambdaGdl, gdlAlpha } = resolveVideoOptions(base);
+  writeFileSync(join(img, `${values['docs-name']}-results.json`), `${JSON.stringify({ backend, options: base, weights: { lambdaAdv, lambdaGdl, gdlAlpha }, testSeed: Number(values['test-seed']), testCount: test.count, results }, null, 1)}\n`);
+  writeImageGrid(join(img, `${values['docs-name']}-strip.png`), comparisonStrip(panels, size), { range: 'unit', columns: 20, scale: 64 / size, padding: 1 });
+  writeFileSync(join(img, `${values['docs-name']}-predictions.gif`), comparisonGif(panels, size, { scale: 64 / size * 2, delay: 30 }));
+  console.error(`wrote docs/img/${values['docs-name']}-results.json, -strip.png, -predictions.gif (rows / panels: truth, ${results.map((r) => r.method).join(', ')})`);
 }
