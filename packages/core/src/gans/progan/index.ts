@@ -6,4 +6,5 @@ export { discriminateAt, generateAt, proganPhase, realAt, showAt, type ProganPha
 export {
   proganPhaseOf, proganTrainable, resumeProgan, trainProgan, PROGAN_KIND, type ProganConfig, type ProganOptions, type ProganResult,
 } from './trainer.js';
-export { proganGeneratorFromCheckpoint, proganResolutionOf, proganSample } from './tools.js';
+export { proganGeneratorFromCheckpoint, proganInterpolate, proganLatents, proganResolutionOf, proganSample } from './tools.js';
+export { FadeIn, proganFixedPhaseModel } from './fixed-phase.js';

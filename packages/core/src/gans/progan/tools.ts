@@ -1,9 +1,11 @@
 // Sampling a ProGAN generator (pass the averaged one, ProganResult.averaged): one image per seed, at a phase's
 // resolution shown at the target side. A seed fixes z (createRng(seed)), so a seed shows the same image at
-// every step of a run. Browser-safe: the caller loads the checkpoint.
+// every step of a run; interpolation walks the straight line in z between two seeds. Browser-safe: the caller
+// loads the checkpoint.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { createRng, randomNormal } from '../../random.js';
+import { latentLine } from '../latent-line.js';
 import { averagedCheckpointModel, type Checkpoint } from '../../train/checkpoint.js';
 import { generateAt, showAt, type ProganPhase } from './grow.js';
 import { proganPhaseOf, type ProganConfig } from './trainer.js';
@@ -16,13 +18,26 @@ export function proganResolutionOf(g: tfl.LayersModel): number {
 /** One image per seed [N, R, R, 3] in [-1, 1], R the target side; `phase` defaults to the full resolution. */
 export function proganSample(g: tfl.LayersModel, seeds: readonly number[], phase?: ProganPhase): tf.Tensor4D {
   if (seeds.length === 0) throw new Error('proganSample: no seeds given');
+  return tf.tidy(() => render(g, proganLatents(g.inputs[0].shape[1]!, seeds), phase));
+}
+
+/** The z of each seed [N, latentDim]: a seed names one image in every tool, and in the exported page. */
+export function proganLatents(latentDim: number, seeds: readonly number[]): tf.Tensor2D {
   const bad = seeds.find((s) => !Number.isInteger(s));
   if (bad !== undefined) throw new Error(`ProGAN seeds are integers, got ${bad}`);
+  return tf.tidy(() => tf.concat(seeds.map((s) => randomNormal(createRng(s), [1, latentDim]))) as tf.Tensor2D);
+}
+
+function render(g: tfl.LayersModel, z: tf.Tensor, phase?: ProganPhase): tf.Tensor4D {
   const target = proganResolutionOf(g);
-  const latentDim = g.inputs[0].shape[1]!;
+  return tf.clipByValue(showAt(generateAt(g, z, phase ?? { resolution: target, alpha: 1 }), target), -1, 1) as tf.Tensor4D;
+}
+
+/** `frames` images [frames, R, R, 3] along the straight line in z from `from`'s seed to `to`'s, at a phase. */
+export function proganInterpolate(g: tfl.LayersModel, from: number, to: number, frames: number, phase?: ProganPhase): tf.Tensor4D {
   return tf.tidy(() => {
-    const z = tf.concat(seeds.map((s) => randomNormal(createRng(s), [1, latentDim])));
-    return tf.clipByValue(showAt(generateAt(g, z, phase ?? { resolution: target, alpha: 1 }), target), -1, 1) as tf.Tensor4D;
+    const [a, b] = tf.split(proganLatents(g.inputs[0].shape[1]!, [from, to]), 2);
+    return render(g, latentLine(a, b, frames), phase);
   });
 }
 

@@ -3,6 +3,7 @@
 // image: its z and its noise come from createRng(seed), so a seed shows the same image in every tool.
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, randomNormal } from '../../random.js';
+import { latentLine } from '../latent-line.js';
 import {
   broadcastStyles, checkPsi, drawNoise, latentDimOf, mapZ, mixStyles, resolutionOf, styleRowsOf, synthesizeImages, truncate, type StyleGenerator,
 } from './generate.js';
@@ -83,13 +84,11 @@ export function styleMixGrid(g: StyleGenerator, rowSeeds: readonly number[], col
 export function interpolate(g: StyleGenerator, from: number, to: number, frames: number, o: StyleToolOptions = {}): tf.Tensor4D {
   const psi = o.psi ?? 1;
   checkPsi(psi, 'truncation psi');
-  if (!Number.isInteger(frames) || frames < 2) throw new Error(`interpolate: frames must be an integer >= 2, got ${frames}`);
   const a = seedLatents(g, from, psi);
   const b = seedLatents(g, to, psi);
   try {
     return tf.tidy(() => {
-      const t = tf.reshape(tf.linspace(0, 1, frames), [frames, 1]);
-      const w = tf.add(tf.mul(tf.sub(1, t), a.w), tf.mul(t, b.w));
+      const w = latentLine(a.w, b.w, frames);
       return render(g, broadcastStyles(w, styleRowsOf(g)), a.noise.map((n) => tf.mul(n, tf.ones([frames, 1, 1, 1]))));
     });
   } finally {
