@@ -1,27 +1,31 @@
 // gantry interpolate RUN --from SEED --to SEED --frames N --out strip.png|anim.gif: a walk along the straight
-// line in w from one seed's image to another's (docs/generation.md), with the run's averaged generator.
+// line from one seed's image to another's (docs/generation.md), with the run's averaged generator: in w for a
+// StyleGAN run, in z for a ProGAN run (at the phase of its newest checkpoint, shown at the target side).
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { encodeGif, interpolate, writeImageGrid } from '@gantry/core/node';
+import { encodeGif, interpolate, proganInterpolate, writeImageGrid } from '@gantry/core/node';
 import { command, integerFlag, parseFlags, stringFlag, UsageError } from '../args.js';
 import { selectBackend } from '../backend.js';
+import { isProganRun, loadProganGenerator } from '../train-progan.js';
 import { loadStyleGenerator, truncationFlag } from '../train-stylegan.js';
 
-const usage = `usage: gantry interpolate <stylegan-run> --from SEED --to SEED --out <strip.png|anim.gif> [--frames 8] [--truncation psi]
+const usage = `usage: gantry interpolate <stylegan-or-progan-run> --from SEED --to SEED --out <strip.png|anim.gif> [--frames 8] [--truncation psi]
 
-Images along the line in w from the --from seed's to the --to seed's (the noise of --from throughout):
-a PNG strip, or an animated GIF that plays the walk there and back.
+Images along the straight line from the --from seed's to the --to seed's: in w for a StyleGAN run (the noise
+of --from throughout), in z for a ProGAN run (at its newest checkpoint's phase). A PNG strip, or an animated
+GIF that plays the walk there and back; the first and last images are gantry sample --seed's.
 
 options:
   --from <seed>       first image's seed, required
   --to <seed>         last image's seed, required
   --out <file>        .png (one row) or .gif (animation), required
   --frames <n>        images along the way, ends included (default 8)
-  --truncation <psi>  truncation psi in (0, 1] (default 1: none)
+  --truncation <psi>  StyleGAN: truncation psi in (0, 1] (default 1: none)
 
 example:
-  gantry interpolate runs/stylegan --from 1 --to 2 --frames 8 --out strip.png`;
+  gantry interpolate runs/stylegan --from 1 --to 2 --frames 8 --out strip.png
+  gantry interpolate runs/progan --from 1 --to 2 --frames 12 --out walk.gif`;
 
 const options = { from: { type: 'string' }, to: { type: 'string' }, frames: { type: 'string' }, out: { type: 'string' }, truncation: { type: 'string' } } as const;
 
@@ -43,7 +47,7 @@ function gifFrames(images: tf.Tensor4D, scale: number) {
 async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseFlags(argv, options, 1);
   const runDir = positionals[0];
-  if (!runDir) throw new UsageError('expected a StyleGAN run directory');
+  if (!runDir) throw new UsageError('expected a StyleGAN or ProGAN run directory');
   const out = stringFlag(values.out, 'out');
   const format = extname(out ?? '').toLowerCase();
   if (!out || (format !== '.png' && format !== '.gif')) throw new UsageError(`--out <strip.png|anim.gif> is required, got ${JSON.stringify(out ?? '')}`);
@@ -51,10 +55,11 @@ async function run(argv: string[]): Promise<void> {
   const to = integerFlag(values.to, 'to', 0);
   if (from === undefined || to === undefined) throw new UsageError('--from <seed> and --to <seed> are required');
   const frames = integerFlag(values.frames, 'frames', 2) ?? 8;
+  const progan = isProganRun(runDir);
+  if (progan && values.truncation !== undefined) throw new UsageError(`--truncation is for StyleGAN runs; ${runDir} is a ProGAN run`);
   const psi = truncationFlag(values.truncation);
   await selectBackend();
-  const { generator, step } = await loadStyleGenerator(runDir);
-  const images = interpolate(generator, from, to, frames, { psi });
+  const { images, step, where } = progan ? await walkProgan(runDir, from, to, frames) : await walkStylegan(runDir, from, to, frames, psi);
   const scale = images.shape[1] < 64 ? 2 : 1;
   if (format === '.png') {
     writeImageGrid(out, images, { columns: frames, scale });
@@ -63,7 +68,26 @@ async function run(argv: string[]): Promise<void> {
     writeFileSync(out, encodeGif([...there, ...there.slice(1, -1).reverse()], { delay: 15 }));
   }
   images.dispose();
-  console.error(`gantry interpolate: ${frames} frames from seed ${from} to ${to} at step ${step} (psi ${psi}) -> ${out}`);
+  console.error(`gantry interpolate: ${frames} frames from seed ${from} to ${to} at step ${step} (${where}) -> ${out}`);
 }
 
-export const interpolateCommand = command('interpolate', 'walk in w between two seeds of a StyleGAN run', usage, run);
+async function walkStylegan(runDir: string, from: number, to: number, frames: number, psi: number) {
+  const { generator, step } = await loadStyleGenerator(runDir);
+  try {
+    return { images: interpolate(generator, from, to, frames, { psi }), step, where: `psi ${psi}` };
+  } finally {
+    generator.mapping.dispose();
+    generator.synthesis.dispose();
+  }
+}
+
+async function walkProgan(runDir: string, from: number, to: number, frames: number) {
+  const { generator, phase, step } = await loadProganGenerator(runDir);
+  try {
+    return { images: proganInterpolate(generator, from, to, frames, phase), step, where: `${phase.resolution} px, alpha ${phase.alpha}` };
+  } finally {
+    generator.dispose();
+  }
+}
+
+export const interpolateCommand = command('interpolate', 'walk between two seeds of a StyleGAN (in w) or ProGAN (in z) run', usage, run);
