@@ -3,7 +3,8 @@
 // tfjs, a PNG chosen in its file input is translated, and the browser's output equals the same model's in Node
 // (tfjs cpu backend) on the same pixels. A StyleGAN run (both style modes): the averaged mapping and synthesis
 // (StyleGAN's own layers) load in the page, and the image the page draws for a seed and a truncation psi equals
-// the one gantry sample draws in Node. Plus the flags' errors.
+// the one gantry sample draws in Node. A ProGAN run mid-fade: the generator with its phase baked in (ProGAN's
+// layers and the fixed fade-in) draws in the page the image gantry sample draws for a seed. Plus the flags' errors.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,12 +14,14 @@ import { extname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { createRng, encodePng, styleganSample, trainCycleGan, trainStylegan, writeFileAtomic, type ArrayDataset, type StyleganOptions } from '@gantry/core/node';
+import { createRng, encodePng, proganSample, styleganSample, trainCycleGan, trainStylegan, writeFileAtomic, type ArrayDataset, type StyleganOptions } from '@gantry/core/node';
 import type { Browser, Page } from 'playwright-core';
 import { exportCommand } from '../src/commands/export.js';
+import { loadProganGenerator } from '../src/train-progan.js';
 import { loadStyleGenerator, STYLEGAN_FILE, type StyleganRun } from '../src/train-stylegan.js';
 import { TRANSLATION_FILE, type TranslationRun } from '../src/train-translation.js';
 import { runCommand } from './run-command.js';
+import { TINY_PROGAN, tinyProganRun } from './tiny-progan.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SIZE = 16;
@@ -164,6 +167,35 @@ test('browser: an exported StyleGAN generator draws a seed\'s image at a truncat
     assert.ok(truncated.some((v) => Math.abs(v) > 1e-3), 'the generator draws something other than zeros');
     assert.ok(truncated.some((v, i) => Math.abs(v - full[i]) > 1e-4), 'the truncation changes the image');
   }
+});
+
+test('browser: an exported ProGAN generator draws a seed\'s image mid-fade with stock tfjs, as gantry sample does in Node', { skip, timeout: 180_000 }, async (t) => {
+  const runDir = await tinyProganRun(join(work, 'progan'));
+  const web = join(work, 'web-progan');
+  const exported = await runCommand(exportCommand, runDir, '--out', web);
+  assert.equal(exported.code, 0, exported.err);
+  const info = JSON.parse(readFileSync(join(web, 'gantry.json'), 'utf8'));
+  assert.deepEqual([info.kind, info.resolution, info.latentDim, info.phase, info.averaged], ['progan', SIZE, TINY_PROGAN.latentDim, TINY_PROGAN.phase, true]);
+  for (const f of ['generator/model.json', 'generator/weights.bin', 'index.html', 'sample.js']) assert.ok(existsSync(join(web, f)), f);
+  assert.match(readFileSync(join(web, 'generator/model.json'), 'utf8'), /"ProganFadeIn"/);
+
+  const { page, errors } = await openPage(t, await launchBrowser(t), web);
+  await page.locator('#status', { hasText: 'drew seed 0 on' }).waitFor({ timeout: 60_000 });
+  await page.fill('#seed', '5');
+  await page.locator('#status', { hasText: 'drew seed 5 on' }).waitFor({ timeout: 60_000 });
+  const status = await page.locator('#status').innerText();
+  const last = await page.evaluate(() => (window as unknown as { __gantryExport: { last: { seed: number; output: number[] } } }).__gantryExport.last);
+  assert.deepEqual(errors, []);
+  assert.match(status, /on webgl$/);
+  assert.deepEqual([last.seed, last.output.length], [5, SIZE * SIZE * 3]);
+
+  const { generator, phase } = await loadProganGenerator(runDir);
+  const node = tf.tidy(() => Array.from(proganSample(generator, [5], phase).dataSync()));
+  generator.dispose();
+  const largest = node.reduce((m, v, i) => Math.max(m, Math.abs(v - last.output[i])), 0);
+  t.diagnostic(`the browser (${status}) and Node differ by up to ${largest.toExponential(2)}`);
+  assert.ok(largest < 1e-3, `browser (${status}) and Node differ by up to ${largest}`);
+  assert.ok(node.some((v) => Math.abs(v) > 1e-3), 'the generator draws something other than zeros');
 });
 
 test('gantry export: --direction is for translation runs; pix2pix has no ba direction', async () => {

@@ -11,7 +11,7 @@ import { listRuns, readLatest, readMetricsFrom, readRunJson, readSample, runDesc
 import { sampleRun } from './sampler.js';
 
 export { isLoopbackHost } from './access.js';
-export { styleganPageFiles, translatePageFiles } from './export-page.js';
+export { proganPageFiles, styleganPageFiles, translatePageFiles } from './export-page.js';
 
 export interface StudioOptions {
   runsDir: string;

@@ -1,14 +1,19 @@
 // gantry export: the generator of a run's newest checkpoint as a plain tfjs LayersModel directory
 // (model.json + weights.bin) that @tensorflow/tfjs loads with tf.loadLayersModel; for a translation run
 // (pix2pix, CycleGAN, DiscoGAN) also a page that translates a PNG in the browser; for a StyleGAN run the
-// averaged mapping and synthesis networks, with a page that draws a seed's image at a truncation psi.
+// averaged mapping and synthesis networks, with a page that draws a seed's image at a truncation psi; for a
+// ProGAN run the averaged generator with its newest checkpoint's phase baked in, with a page that draws a seed.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkpointModel, latentDimOf, modelToBlob, resolutionOf, type ModelBlob } from '@gantry/core/node';
-import { styleganPageFiles, translatePageFiles } from '@gantry/studio';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import {
+  checkpointModel, latentDimOf, modelToBlob, proganFixedPhaseModel, proganResolutionOf, resolutionOf, type ModelBlob,
+} from '@gantry/core/node';
+import { proganPageFiles, styleganPageFiles, translatePageFiles } from '@gantry/studio';
 import { choiceFlag, command, parseFlags, stringFlag, UsageError } from '../args.js';
 import { latestCheckpoint, readRunConfig } from '../run.js';
 import { selectBackend } from '../backend.js';
+import { isProganRun, loadProganGenerator, readProganRun } from '../train-progan.js';
 import { isStyleganRun, loadStyleGenerator, readStyleganRun } from '../train-stylegan.js';
 import { isTranslationRun, readTranslationRun, translationGeneratorName } from '../train-translation.js';
 
@@ -26,6 +31,11 @@ noise -> images (synthesis), and a page that draws the image of a seed at a trun
 gantry sample --seed draws:
   <dir>/mapping/, <dir>/synthesis/      model.json + weights.bin each
   <dir>/index.html, <dir>/sample.js     serve <dir> and open it
+A ProGAN run exports its averaged generator, z [N, latentDim] -> images [N, R, R, 3] at the target side R
+with the stage blend of the newest checkpoint's phase (resolution, alpha) fixed, and a page that draws the
+image of a seed, the image gantry sample --seed draws:
+  <dir>/generator/                      model.json + weights.bin
+  <dir>/index.html, <dir>/sample.js     serve <dir> and open it
 
 options:
   --format <f>     tfjs (the only format so far)
@@ -35,7 +45,8 @@ options:
 examples:
   gantry export runs/ring --format tfjs --out web/ring-generator
   gantry export runs/emoji-cyclegan --out web/cyclegan && python3 -m http.server -d web/cyclegan 8000
-  gantry export runs/stylegan --out web/stylegan && python3 -m http.server -d web/stylegan 8000`;
+  gantry export runs/stylegan --out web/stylegan && python3 -m http.server -d web/stylegan 8000
+  gantry export runs/progan --out web/progan && python3 -m http.server -d web/progan 8000`;
 
 function writeLayersModel(out: string, g: ModelBlob): void {
   mkdirSync(out, { recursive: true });
@@ -72,24 +83,44 @@ async function exportTranslation(runDir: string, out: string, direction: 'ab' | 
     `serve ${out} (e.g. python3 -m http.server -d ${out}) and open index.html to translate in the browser`);
 }
 
+/** Models as <out>/<name>/, gantry.json and a page: what a seed-drawing export (StyleGAN, ProGAN) writes. */
+async function writeSeedPage(out: string, models: Record<string, tfl.LayersModel>, info: object, page: Map<string, string | Buffer>): Promise<void> {
+  for (const [name, model] of Object.entries(models)) writeLayersModel(join(out, name), await modelToBlob(model));
+  writeFileSync(join(out, 'gantry.json'), `${JSON.stringify({ ...info, averaged: true, range: [-1, 1] }, null, 2)}\n`);
+  for (const [file, body] of page) writeFileSync(join(out, file), body);
+}
+
+const serveHint = (out: string) => `serve ${out} (e.g. python3 -m http.server -d ${out}) and open index.html to draw seeds in the browser`;
+
 /** A StyleGAN run's averaged generator, mapping/ and synthesis/, and the page that samples it. */
 async function exportStylegan(runDir: string, out: string): Promise<void> {
   const run = readStyleganRun(runDir);
   await selectBackend();
   const { generator, step } = await loadStyleGenerator(runDir);
   try {
-    for (const name of ['mapping', 'synthesis'] as const) writeLayersModel(join(out, name), await modelToBlob(generator[name]));
-    writeFileSync(join(out, 'gantry.json'), `${JSON.stringify({
-      step, kind: 'stylegan', data: run.data, mode: run.options.mode ?? 'adain', resolution: resolutionOf(generator),
-      latentDim: latentDimOf(generator), averaged: true, range: [-1, 1],
-    }, null, 2)}\n`);
+    await writeSeedPage(out, { mapping: generator.mapping, synthesis: generator.synthesis }, {
+      step, kind: 'stylegan', data: run.data, mode: run.options.mode ?? 'adain', resolution: resolutionOf(generator), latentDim: latentDimOf(generator),
+    }, await styleganPageFiles());
   } finally {
     generator.mapping.dispose();
     generator.synthesis.dispose();
   }
-  for (const [file, body] of await styleganPageFiles()) writeFileSync(join(out, file), body);
-  console.error(`gantry export: StyleGAN's averaged generator at step ${step} -> ${out}/mapping and ${out}/synthesis; ` +
-    `serve ${out} (e.g. python3 -m http.server -d ${out}) and open index.html to draw seeds in the browser`);
+  console.error(`gantry export: StyleGAN's averaged generator at step ${step} -> ${out}/mapping and ${out}/synthesis; ${serveHint(out)}`);
+}
+
+/** A ProGAN run's averaged generator at its newest checkpoint's phase, generator/, and the page that samples it. */
+async function exportProgan(runDir: string, out: string): Promise<void> {
+  const run = readProganRun(runDir);
+  await selectBackend();
+  const { generator, phase, step } = await loadProganGenerator(runDir);
+  try {
+    await writeSeedPage(out, { generator: proganFixedPhaseModel(generator, phase) }, {
+      step, kind: 'progan', data: run.data, resolution: proganResolutionOf(generator), phase, latentDim: generator.inputs[0].shape[1],
+    }, await proganPageFiles());
+  } finally {
+    generator.dispose();
+  }
+  console.error(`gantry export: ProGAN's averaged generator at step ${step} (${phase.resolution} px, alpha ${phase.alpha}) -> ${out}/generator; ${serveHint(out)}`);
 }
 
 async function run(argv: string[]): Promise<void> {
@@ -102,6 +133,7 @@ async function run(argv: string[]): Promise<void> {
   if (isTranslationRun(runDir)) return exportTranslation(runDir, out, direction ?? 'ab');
   if (direction) throw new UsageError('--direction is for translation runs (pix2pix, cyclegan, discogan)');
   if (isStyleganRun(runDir)) return exportStylegan(runDir, out);
+  if (isProganRun(runDir)) return exportProgan(runDir, out);
   const config = readRunConfig(runDir);
   const checkpoint = await latestCheckpoint(runDir);
   const g = checkpointModel(checkpoint, 'generator');
