@@ -23,6 +23,7 @@ export * from './audio/index.js';
 export * from './gans/gantts/index.js';
 export * from './gans/stylegan/index.js';
 export * from './gans/progan/index.js';
+export * from './gans/class-conditioning.js';
 export * from './augment/diff-augment.js';
 export * from './image/gif.js';
 export * from './gans/video/index.js';

@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { NearestUpsampling2D } from '../../layers/upsample.js';
+import { CLASS_EMBEDDING, CLASS_PROJECTION, numClassesOf, projectLogit } from '../class-conditioning.js';
 import { stagesOf } from './networks.js';
 
 export interface ProganSchedule {
@@ -47,15 +48,15 @@ const pool = (x: tf.Tensor, factor: number) => (factor === 1 ? x : tf.avgPool(x 
 /** The fade-in: `from` at alpha 0, `to` at alpha 1. */
 export const lerp = (from: tf.Tensor, to: tf.Tensor, alpha: number) => tf.add(from, tf.mul(tf.sub(to, from), alpha));
 
-/** The layers of one stage, apart from its RGB head, in the order they apply. */
-function stageLayers(model: tfl.LayersModel, stage: number, head: string): tfl.layers.Layer[] {
-  const layers = model.layers.filter((l) => l.name.startsWith(`s${stage}_`) && l.name !== `s${stage}_${head}`);
+/** The layers of one stage, apart from its RGB head (and any `skip`ped), in the order they apply. */
+function stageLayers(model: tfl.LayersModel, stage: number, head: string, skip?: string): tfl.layers.Layer[] {
+  const layers = model.layers.filter((l) => l.name.startsWith(`s${stage}_`) && l.name !== `s${stage}_${head}` && l.name !== skip);
   if (layers.length === 0) throw new Error(`ProGAN: ${model.name} has no stage ${stage}`);
   return layers;
 }
 
-function runStage(model: tfl.LayersModel, stage: number, head: string, x: tf.Tensor, training: boolean): tf.Tensor {
-  return stageLayers(model, stage, head).reduce((h, layer) => layer.apply(h, { training }) as tf.Tensor, x);
+function runStage(model: tfl.LayersModel, stage: number, head: string, x: tf.Tensor, training: boolean, skip?: string): tf.Tensor {
+  return stageLayers(model, stage, head, skip).reduce((h, layer) => layer.apply(h, { training }) as tf.Tensor, x);
 }
 
 const rgbHead = (model: tfl.LayersModel, stage: number, head: string, x: tf.Tensor) => model.getLayer(`s${stage}_${head}`).apply(x) as tf.Tensor;
@@ -66,11 +67,18 @@ function checkPhase(model: tfl.LayersModel, phase: ProganPhase): void {
   if (!(phase.alpha >= 0 && phase.alpha <= 1)) throw new Error(`ProGAN: alpha must lie in [0, 1], got ${phase.alpha}`);
 }
 
-/** G's images at a phase: [N, r, r, 3]. */
-export function generateAt(g: tfl.LayersModel, z: tf.Tensor, phase: ProganPhase, training = false): tf.Tensor4D {
+/** A conditional model must be given classes (one-hot [N, K]); an unconditional one must not. */
+function checkClasses(model: tfl.LayersModel, classes: tf.Tensor | undefined): void {
+  const numClasses = numClassesOf(model);
+  if (!numClasses !== !classes) throw new Error(`ProGAN: ${model.name} is ${numClasses ? 'conditional: give a class' : 'unconditional: it takes no class'}`);
+}
+
+/** G's images at a phase: [N, r, r, 3]; `classes` one-hot [N, K] for a conditional G. */
+export function generateAt(g: tfl.LayersModel, z: tf.Tensor, phase: ProganPhase, training = false, classes?: tf.Tensor): tf.Tensor4D {
   checkPhase(g, phase);
+  checkClasses(g, classes);
   return tf.tidy(() => {
-    let h = z;
+    let h = classes ? tf.concat([z, g.getLayer(CLASS_EMBEDDING).apply(classes) as tf.Tensor], 1) : z;
     let previous = z;
     for (const stage of stagesOf(phase.resolution)) {
       previous = h;
@@ -83,9 +91,10 @@ export function generateAt(g: tfl.LayersModel, z: tf.Tensor, phase: ProganPhase,
   });
 }
 
-/** D's scores of images [N, r, r, 3] at a phase: [N, 1]. */
-export function discriminateAt(d: tfl.LayersModel, x: tf.Tensor, phase: ProganPhase, training = false): tf.Tensor {
+/** D's scores of images [N, r, r, 3] at a phase: [N, 1]; `classes` one-hot [N, K] for a conditional D. */
+export function discriminateAt(d: tfl.LayersModel, x: tf.Tensor, phase: ProganPhase, training = false, classes?: tf.Tensor): tf.Tensor {
   checkPhase(d, phase);
+  checkClasses(d, classes);
   if (x.shape[1] !== phase.resolution) throw new Error(`ProGAN: the discriminator at ${phase.resolution} px got [${x.shape}] images`);
   return tf.tidy(() => {
     const r = phase.resolution;
@@ -94,8 +103,10 @@ export function discriminateAt(d: tfl.LayersModel, x: tf.Tensor, phase: ProganPh
       h = runStage(d, r, 'from_rgb', h, training);
       if (phase.alpha < 1) h = lerp(rgbHead(d, r / 2, 'from_rgb', pool(x, 2)), h, phase.alpha);
     }
-    for (let s = r > 4 ? r / 2 : 4; s >= 4; s /= 2) h = runStage(d, s, 'from_rgb', h, training);
-    return h;
+    for (let s = r > 4 ? r / 2 : 4; s > 4; s /= 2) h = runStage(d, s, 'from_rgb', h, training);
+    const features = runStage(d, 4, 'from_rgb', h, training, 's4_logit');
+    const logit = d.getLayer('s4_logit').apply(features) as tf.Tensor;
+    return classes ? projectLogit(logit, features, d.getLayer(CLASS_PROJECTION).apply(classes) as tf.Tensor) : logit;
   });
 }
 

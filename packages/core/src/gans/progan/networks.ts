@@ -8,10 +8,15 @@
 //                s<r>: 1x1 from_rgb (lrelu), two 3x3 convs (lrelu), 2x average pooling;
 //                s4:   minibatch standard deviation, 3x3 conv, equalised dense (lrelu), dense logit
 // All weights use the equalised learning rate (the paper's 512 channels scaled down to CPU widths).
+// With numClasses (conditional, ../class-conditioning.ts): G takes [z, one-hot class], the class embedding
+// concatenated with z before s4's pixel norm (normalised together, the paper's conditional CelebA/LSUN setup);
+// D takes [one-hot class, images...] (the class first: grow.ts reads the top stage from the last input) and
+// adds the projection term <E(y), phi(x)> to each logit, phi(x) the output of s4_dense.
 import * as tfl from '@tensorflow/tfjs-layers';
 import { MinibatchStdDev } from '../../layers/minibatch-stddev.js';
 import { NearestUpsampling2D } from '../../layers/upsample.js';
 import { requirePositiveInteger, SeededInit } from '../../models/common.js';
+import { CLASS_EMBEDDING, CLASS_PROJECTION, classEmbedding, classInput, projectLogit } from '../class-conditioning.js';
 import { EqualDense, PixelNorm } from '../stylegan/layers.js';
 import { resolutionsOf } from '../stylegan/networks.js';
 import { EqualConv2d } from './layers.js';
@@ -26,6 +31,8 @@ export interface ProganNetworkOptions {
   /** channels at stage r: min(maxChannels, channelBase / r); defaults 64 and 1024 */
   maxChannels?: number;
   channelBase?: number;
+  /** classes of a conditional model; absent (or 0): unconditional */
+  numClasses?: number;
   seed?: number;
 }
 
@@ -49,6 +56,7 @@ function channelsAt(r: ReturnType<typeof resolveNetworks>, stage: number): numbe
 }
 
 type Node = tfl.SymbolicTensor;
+const embeddingSeed = (o: ProganNetworkOptions, offset: number) => (o.seed === undefined ? undefined : o.seed + offset);
 const chain = (layers: tfl.layers.Layer[], x: Node) => layers.reduce((h, layer) => layer.apply(h) as Node, x);
 
 export function proganGenerator(o: ProganNetworkOptions, name = 'generator'): tfl.LayersModel {
@@ -59,11 +67,15 @@ export function proganGenerator(o: ProganNetworkOptions, name = 'generator'): tf
   const norm = (stage: number, i: number) => new PixelNorm({ name: `s${stage}_norm${i}` });
   const c4 = channelsAt(r, 4);
   const z = tfl.input({ shape: [r.latentDim], name: 'z' });
+  const label = o.numClasses ? classInput(o.numClasses) : undefined;
+  const gInput = label
+    ? tfl.layers.concatenate({ name: 'z_and_class' }).apply([z, classEmbedding(r.latentDim, embeddingSeed(o, 101), CLASS_EMBEDDING).apply(label) as Node]) as Node
+    : z;
   let h = chain([
     new PixelNorm({ name: 's4_normalise_z' }),
     new EqualDense({ units: 16 * c4, activation: 'lrelu', seed: init.next(), name: 's4_dense' }),
     tfl.layers.reshape({ targetShape: [4, 4, c4], name: 's4_reshape' }), norm(4, 0), conv(4, 3, 'conv'), norm(4, 1),
-  ], z);
+  ], gInput);
   const images: Node[] = [];
   for (const stage of stagesOf(r.resolution)) {
     if (stage > 4) {
@@ -71,7 +83,7 @@ export function proganGenerator(o: ProganNetworkOptions, name = 'generator'): tf
     }
     images.push(conv(stage, 1, 'to_rgb', 'linear').apply(h) as Node);
   }
-  return tfl.model({ inputs: z, outputs: images, name });
+  return tfl.model({ inputs: label ? [z, label] : z, outputs: images, name });
 }
 
 export function proganDiscriminator(o: ProganNetworkOptions, name = 'discriminator'): tfl.LayersModel {
@@ -90,10 +102,15 @@ export function proganDiscriminator(o: ProganNetworkOptions, name = 'discriminat
       : [conv(stage, c, 3, 'conv0'), conv(stage, channelsAt(r, stage / 2), 3, 'conv1'), tfl.layers.averagePooling2d({ poolSize: 2, name: `s${stage}_pool` })]);
   }
   const inputs = stages.map((stage) => tfl.input({ shape: [stage, stage, 3], name: `image${stage}` }));
+  const label = o.numClasses ? classInput(o.numClasses) : undefined;
+  const embedded = label && (classEmbedding(channelsAt(r, 4), embeddingSeed(o, 131), CLASS_PROJECTION).apply(label) as Node);
   const logits = stages.map((stage, i) => {
     let h = conv(stage, channelsAt(r, stage), 1, 'from_rgb').apply(inputs[i]) as Node;
-    for (let s = stage; s >= 4; s /= 2) h = chain(trunk.get(s)!, h);
-    return h;
+    for (let s = stage; s > 4; s /= 2) h = chain(trunk.get(s)!, h);
+    const s4 = trunk.get(4)!;
+    const features = chain(s4.slice(0, -1), h);
+    const logit = s4.at(-1)!.apply(features) as Node;
+    return embedded ? projectLogit(logit, features, embedded) : logit;
   });
-  return tfl.model({ inputs, outputs: logits, name });
+  return tfl.model({ inputs: label ? [label, ...inputs] : inputs, outputs: logits, name });
 }

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { createRng, randomNormal } from '../../random.js';
+import { classRows } from '../class-conditioning.js';
 import { latentLine } from '../latent-line.js';
 import { averagedCheckpointModel, type Checkpoint } from '../../train/checkpoint.js';
 import { generateAt, showAt, type ProganPhase } from './grow.js';
@@ -15,10 +16,10 @@ export function proganResolutionOf(g: tfl.LayersModel): number {
   return g.outputs.at(-1)!.shape[1]!;
 }
 
-/** One image per seed [N, R, R, 3] in [-1, 1], R the target side; `phase` defaults to the full resolution. */
-export function proganSample(g: tfl.LayersModel, seeds: readonly number[], phase?: ProganPhase): tf.Tensor4D {
+/** One image per seed [N, R, R, 3] in [-1, 1], R the target side; `phase` defaults to the full resolution; `classIndex` for a conditional G. */
+export function proganSample(g: tfl.LayersModel, seeds: readonly number[], phase?: ProganPhase, classIndex?: number): tf.Tensor4D {
   if (seeds.length === 0) throw new Error('proganSample: no seeds given');
-  return tf.tidy(() => render(g, proganLatents(g.inputs[0].shape[1]!, seeds), phase));
+  return tf.tidy(() => render(g, proganLatents(g.inputs[0].shape[1]!, seeds), phase, classIndex));
 }
 
 /** The z of each seed [N, latentDim]: a seed names one image in every tool, and in the exported page. */
@@ -28,16 +29,17 @@ export function proganLatents(latentDim: number, seeds: readonly number[]): tf.T
   return tf.tidy(() => tf.concat(seeds.map((s) => randomNormal(createRng(s), [1, latentDim]))) as tf.Tensor2D);
 }
 
-function render(g: tfl.LayersModel, z: tf.Tensor, phase?: ProganPhase): tf.Tensor4D {
+function render(g: tfl.LayersModel, z: tf.Tensor, phase?: ProganPhase, classIndex?: number): tf.Tensor4D {
   const target = proganResolutionOf(g);
-  return tf.clipByValue(showAt(generateAt(g, z, phase ?? { resolution: target, alpha: 1 }), target), -1, 1) as tf.Tensor4D;
+  const classes = classRows(g, classIndex, z.shape[0]);
+  return tf.clipByValue(showAt(generateAt(g, z, phase ?? { resolution: target, alpha: 1 }, false, classes), target), -1, 1) as tf.Tensor4D;
 }
 
 /** `frames` images [frames, R, R, 3] along the straight line in z from `from`'s seed to `to`'s, at a phase. */
-export function proganInterpolate(g: tfl.LayersModel, from: number, to: number, frames: number, phase?: ProganPhase): tf.Tensor4D {
+export function proganInterpolate(g: tfl.LayersModel, from: number, to: number, frames: number, phase?: ProganPhase, classIndex?: number): tf.Tensor4D {
   return tf.tidy(() => {
     const [a, b] = tf.split(proganLatents(g.inputs[0].shape[1]!, [from, to]), 2);
-    return render(g, latentLine(a, b, frames), phase);
+    return render(g, latentLine(a, b, frames), phase, classIndex);
   });
 }
 

@@ -6,7 +6,8 @@
 // between the augmented reals and fakes, in the input space D judges. The gradient is of D's summed scores, as
 // the paper's code, although minibatch std-dev couples the examples. G and D hold every stage from the start;
 // the stages above the phase get no gradient, which Adam skips. The loop keeps the EMA of G, which sampling
-// uses by default. Adam(0.001, 0, 0.99) as the paper.
+// uses by default. Adam(0.001, 0, 0.99) as the paper. With `conditional`, G and D take the data's classes
+// (../class-conditioning.ts: the class embedding beside z, D's projection term); fakes get classes drawn uniformly.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { diffAugment, type DiffAugmentTransform } from '../../augment/diff-augment.js';
@@ -17,6 +18,7 @@ import { gradientPenalty } from '../../penalties.js';
 import { createRng, randomNormal, type Rng } from '../../random.js';
 import type { Trainable } from '../../train/loop.js';
 import { minimize, term } from '../../train/update.js';
+import { datasetClasses, drawClasses, labelsOneHot, oneHotClasses } from '../class-conditioning.js';
 import { resumeVariant, trainVariant, type VariantRunOptions } from '../variant-run.js';
 import { checkSchedule, discriminateAt, generateAt, proganPhase, realAt, showAt, type ProganPhase, type ProganSchedule } from './grow.js';
 import { proganDiscriminator, proganGenerator, resolveNetworks, type ProganNetworkOptions } from './networks.js';
@@ -39,12 +41,14 @@ export interface ProganOptions extends Omit<ProganNetworkOptions, 'seed'>, Parti
   augment?: DiffAugmentTransform[];
   /** EMA decay of G's weights, default 0.999 */
   emaDecay?: number;
+  /** G and D conditioned on the data's classes, default false */
+  conditional?: boolean;
   checkpointEvery?: number;
   sampleEvery?: number;
 }
 
 /** What checkpoints keep: the options and the data's shape. */
-export interface ProganConfig extends ProganOptions { imageShape: number[]; images: number }
+export interface ProganConfig extends ProganOptions { imageShape: number[]; images: number; classNames?: string[] }
 
 export interface ProganResult {
   generator: tfl.LayersModel;
@@ -93,7 +97,8 @@ function configOf(data: ArrayDataset, options: ProganOptions): ProganConfig {
   if (h !== w || !Number.isInteger(Math.log2(factor))) {
     throw new Error(`ProGAN: dataset ${data.name} holds ${h} x ${w} images; they must be square, the resolution ${resolution} times a power of 2`);
   }
-  return { ...options, imageShape: data.itemShape, images: data.count };
+  const classes = options.conditional ? datasetClasses(data, 'ProGAN') : {};
+  return { ...options, ...classes, imageShape: data.itemShape, images: data.count };
 }
 
 export function proganTrainable(data: ArrayDataset, options: ProganOptions): Trainable {
@@ -106,6 +111,10 @@ export function proganTrainable(data: ArrayDataset, options: ProganOptions): Tra
   const source = arrayDataSource(data);
   const seen = (rng: Rng, x: tf.Tensor) => (o.augment.length ? diffAugment(x, rng, o.augment) : tf.clone(x));
   const previewZ = randomNormal(createRng(options.seed + 1), [16, o.latentDim]);
+  const numClasses = config.numClasses;
+  const fakeClasses = (rng: Rng, n: number) => (numClasses ? oneHotClasses(drawClasses(rng, n, numClasses), numClasses) : undefined);
+  // a conditional preview cycles through the classes, one per cell
+  const previewClasses = numClasses ? oneHotClasses(Array.from({ length: 16 }, (_, i) => i % numClasses), numClasses) : undefined;
   // the phase of the latest step, which the preview written after it shows
   let current = proganPhase(1, o.resolution, o);
 
@@ -118,36 +127,47 @@ export function proganTrainable(data: ArrayDataset, options: ProganOptions): Tra
     step(env) {
       const phase = proganPhase(env.step, o.resolution, o);
       current = phase;
-      const critic = (x: tf.Tensor) => discriminateAt(discriminator, x, phase, true);
-      const { x: batch } = source.sampleBatch(env.rng, o.batchSize);
+      const critic = (classes?: tf.Tensor) => (x: tf.Tensor) => discriminateAt(discriminator, x, phase, true, classes);
+      const { x: batch, labels } = source.sampleBatch(env.rng, o.batchSize);
       const n = batch.shape[0];
+      const realClasses = numClasses ? labelsOneHot(labels!, numClasses) : undefined;
+      labels?.dispose();
+      const dFakeClasses = fakeClasses(env.rng, n);
       const real = tf.tidy(() => seen(env.rng, realAt(batch, phase)));
-      const fake = tf.tidy(() => seen(env.rng, generateAt(generator, randomNormal(env.rng, [n, o.latentDim]), phase, true)));
+      const fake = tf.tidy(() => seen(env.rng, generateAt(generator, randomNormal(env.rng, [n, o.latentDim]), phase, true, dFakeClasses)));
       let d: Record<string, number>;
       try {
         d = minimize(env, discriminator, optimizers.discriminator, (parts) => {
-          const realScores = critic(real);
-          const adversarial = term(parts, 'd/wgan', wassersteinLoss.discriminator(realScores, critic(fake)));
-          const penalty = term(parts, 'd/gp', gradientPenalty(critic, real, fake, env.rng, o.gpWeight));
+          const realScores = critic(realClasses)(real);
+          const adversarial = term(parts, 'd/wgan', wassersteinLoss.discriminator(realScores, critic(dFakeClasses)(fake)));
+          // the penalty's interpolates keep the real image's class (the conditional WGAN-GP convention)
+          const penalty = term(parts, 'd/gp', gradientPenalty(critic(realClasses), real, fake, env.rng, o.gpWeight));
           const drift = term(parts, 'd/drift', tf.mul(o.driftWeight, tf.mean(tf.square(realScores))) as tf.Scalar);
           return tf.addN([adversarial, penalty, drift]) as tf.Scalar;
         });
       } finally {
         tf.dispose([batch, real, fake]);
+        tf.dispose([realClasses, dFakeClasses].filter((t) => t !== undefined));
       }
-      const g = minimize(env, generator, optimizers.generator, (parts) => {
-        const images = seen(env.rng, generateAt(generator, randomNormal(env.rng, [n, o.latentDim]), phase, true));
-        return term(parts, 'g/wgan', wassersteinLoss.generator(critic(images)));
-      });
+      const gClasses = fakeClasses(env.rng, n);
+      let g: Record<string, number>;
+      try {
+        g = minimize(env, generator, optimizers.generator, (parts) => {
+          const images = seen(env.rng, generateAt(generator, randomNormal(env.rng, [n, o.latentDim]), phase, true, gClasses));
+          return term(parts, 'g/wgan', wassersteinLoss.generator(critic(gClasses)(images)));
+        });
+      } finally {
+        gClasses?.dispose();
+      }
       // the growing phase rides in every metrics line (the studio shows it), beside the losses
       return { ...d, ...g, resolution: phase.resolution, alpha: phase.alpha };
     },
     preview(models) {
-      return tf.tidy(() => tf.clipByValue(showAt(generateAt(models.generator, previewZ, current), o.resolution), -1, 1));
+      return tf.tidy(() => tf.clipByValue(showAt(generateAt(models.generator, previewZ, current, false, previewClasses), o.resolution), -1, 1));
     },
     previewColumns: 4,
     dispose() {
-      previewZ.dispose();
+      tf.dispose([previewZ, ...(previewClasses ? [previewClasses] : [])]);
     },
   };
 }

@@ -63,8 +63,13 @@ export function drawNoise(rng: Rng, n: number, resolution: number): tf.Tensor[] 
   return resolutionsOf(resolution).map((r) => randomNormal(rng, [n, r, r, 2]));
 }
 
-export function mapZ(g: StyleGenerator, z: tf.Tensor, training: boolean): tf.Tensor {
-  return g.mapping.apply(z, { training }) as tf.Tensor;
+/** w of z; a conditional mapping also takes the one-hot classes [N, K] (class-conditioning.ts). */
+export function mapZ(g: StyleGenerator, z: tf.Tensor, training: boolean, classes?: tf.Tensor): tf.Tensor {
+  const conditional = g.mapping.inputs.length > 1;
+  if (conditional !== (classes !== undefined)) {
+    throw new Error(conditional ? 'StyleGAN: this generator is conditional: give a class' : 'StyleGAN: this generator is unconditional: it takes no class');
+  }
+  return g.mapping.apply(classes ? [z, classes] : z, { training }) as tf.Tensor;
 }
 
 export function synthesizeImages(g: StyleGenerator, styles: tf.Tensor, noise: tf.Tensor[], training: boolean): tf.Tensor {

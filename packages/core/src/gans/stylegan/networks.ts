@@ -7,9 +7,13 @@
 // discriminator: image -> 1x1 conv, per resolution two 3x3 convs and 2x average pooling down to 4 x 4,
 //            minibatch standard deviation, a 3x3 conv, dense, dense logit (leaky ReLU 0.2 throughout).
 //            Plain tfjs layers (He-normal init), not equalised: the equalised rate is kept for G's own layers.
+// With numClasses (conditional, ../class-conditioning.ts): mapping takes [z, one-hot class] and pixel-normalises
+// z and the class embedding apart before concatenating them (StyleGAN2-ADA's conditional mapping); D adds the
+// projection term <E(y), phi(x)> to its logit, phi(x) the features before the logit layer.
 import * as tfl from '@tensorflow/tfjs-layers';
 import { requireOneOf, requirePositiveInteger, SeededInit } from '../../models/common.js';
 import { MinibatchStdDev } from '../../layers/minibatch-stddev.js';
+import { CLASS_EMBEDDING, CLASS_PROJECTION, classEmbedding, classInput, projectLogit } from '../class-conditioning.js';
 import { ConstantInput, EqualDense, PixelNorm, StyleConv, WAverage, type StyleMode } from './layers.js';
 
 export const STYLEGAN_RESOLUTIONS = [16, 32, 64] as const;
@@ -27,6 +31,8 @@ export interface StyleganNetworkOptions {
   channelBase?: number;
   /** 'adain' (StyleGAN, default) or 'modulated' (StyleGAN2 weight modulation and demodulation) */
   mode?: StyleMode;
+  /** classes of a conditional model; absent (or 0): unconditional */
+  numClasses?: number;
   seed?: number;
 }
 
@@ -68,10 +74,17 @@ export function mappingNetwork(o: StyleganNetworkOptions, name = 'mapping'): tfl
   const init = new SeededInit(o.seed);
   const z = tfl.input({ shape: [r.latentDim], name: 'z' });
   let h = apply(new PixelNorm({ name: 'normalise_z' }), z);
+  const inputs = [z];
+  if (o.numClasses) {
+    const label = classInput(o.numClasses);
+    const embedded = apply(classEmbedding(r.latentDim, o.seed === undefined ? undefined : o.seed + 101, CLASS_EMBEDDING), label);
+    h = apply(tfl.layers.concatenate({ name: 'z_and_class' }), [h, apply(new PixelNorm({ name: 'normalise_class' }), embedded)]);
+    inputs.push(label);
+  }
   for (let i = 0; i < r.mappingDepth; i++) {
     h = apply(new EqualDense({ units: r.latentDim, lrMultiplier: 0.01, activation: 'lrelu', seed: init.next(), name: `dense${i}` }), h);
   }
-  return tfl.model({ inputs: z, outputs: apply(new WAverage({ name: 'w' }), h), name });
+  return tfl.model({ inputs: inputs.length === 1 ? z : inputs, outputs: apply(new WAverage({ name: 'w' }), h), name });
 }
 
 export function synthesisNetwork(o: StyleganNetworkOptions, name = 'synthesis'): tfl.LayersModel {
@@ -113,5 +126,8 @@ export function styleganDiscriminator(o: StyleganNetworkOptions, name = 'discrim
   h = apply(tfl.layers.flatten({ name: 'flatten' }), h);
   h = apply(act('dense_act'), apply(tfl.layers.dense({ units: channelsAt(r, 4), kernelInitializer: he(), name: 'dense' }), h));
   const logit = apply(tfl.layers.dense({ units: 1, kernelInitializer: init.glorotUniform(), name: 'logit' }), h);
-  return tfl.model({ inputs: image, outputs: logit, name });
+  if (!o.numClasses) return tfl.model({ inputs: image, outputs: logit, name });
+  const label = classInput(o.numClasses);
+  const embedded = apply(classEmbedding(channelsAt(r, 4), o.seed === undefined ? undefined : o.seed + 131, CLASS_PROJECTION), label);
+  return tfl.model({ inputs: [image, label], outputs: projectLogit(logit, h, embedded, 'projected_logit'), name });
 }

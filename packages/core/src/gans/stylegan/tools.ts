@@ -3,6 +3,7 @@
 // image: its z and its noise come from createRng(seed), so a seed shows the same image in every tool.
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, randomNormal } from '../../random.js';
+import { classRows } from '../class-conditioning.js';
 import { latentLine } from '../latent-line.js';
 import {
   broadcastStyles, checkPsi, drawNoise, latentDimOf, mapZ, mixStyles, resolutionOf, styleRowsOf, synthesizeImages, truncate, type StyleGenerator,
@@ -11,17 +12,20 @@ import {
 export interface StyleToolOptions {
   /** truncation psi in (0, 1], default 1 (none) */
   psi?: number;
+  /** the class index of every image; required by a conditional generator, refused by an unconditional one */
+  classIndex?: number;
 }
 
 /** z, w (truncated) and noise of one seed, each for one image. */
-function seedLatents(g: StyleGenerator, seed: number, psi: number): { w: tf.Tensor; noise: tf.Tensor[] } {
+function seedLatents(g: StyleGenerator, seed: number, psi: number, classIndex?: number): { w: tf.Tensor; noise: tf.Tensor[] } {
   if (!Number.isInteger(seed)) throw new Error(`StyleGAN seeds are integers, got ${seed}`);
   const rng = createRng(seed);
   const z = randomNormal(rng, [1, latentDimOf(g)]);
   const noise = drawNoise(rng, 1, resolutionOf(g));
-  const raw = mapZ(g, z, false);
+  const classes = classRows(g.mapping, classIndex, 1);
+  const raw = mapZ(g, z, false, classes);
   const w = truncate(g.mapping, raw, psi);
-  tf.dispose([z, raw]);
+  tf.dispose([z, raw, ...(classes ? [classes] : [])]);
   return { w, noise };
 }
 
@@ -29,8 +33,8 @@ function render(g: StyleGenerator, styles: tf.Tensor, noise: tf.Tensor[]): tf.Te
   return tf.clipByValue(synthesizeImages(g, styles, noise, false), -1, 1) as tf.Tensor4D;
 }
 
-function stack(g: StyleGenerator, seeds: readonly number[], psi: number) {
-  const latents = seeds.map((s) => seedLatents(g, s, psi));
+function stack(g: StyleGenerator, seeds: readonly number[], psi: number, classIndex?: number) {
+  const latents = seeds.map((s) => seedLatents(g, s, psi, classIndex));
   const w = tf.concat(latents.map((l) => l.w));
   const noise = latents[0].noise.map((_, i) => tf.concat(latents.map((l) => l.noise[i])));
   tf.dispose(latents.flatMap((l) => [l.w, ...l.noise]));
@@ -42,7 +46,7 @@ export function styleganSample(g: StyleGenerator, seeds: readonly number[], o: S
   const psi = o.psi ?? 1;
   checkPsi(psi, 'truncation psi');
   if (seeds.length === 0) throw new Error('styleganSample: no seeds given');
-  const { w, noise } = stack(g, seeds, psi);
+  const { w, noise } = stack(g, seeds, psi, o.classIndex);
   try {
     return tf.tidy(() => render(g, broadcastStyles(w, styleRowsOf(g)), noise));
   } finally {
@@ -65,8 +69,8 @@ export function styleMixGrid(g: StyleGenerator, rowSeeds: readonly number[], col
   const rows = styleRowsOf(g);
   const coarse = o.coarseRows ?? Math.min(4, rows - 1);
   if (rowSeeds.length === 0 || colSeeds.length === 0) throw new Error('styleMixGrid: give at least one row seed and one column seed');
-  const r = stack(g, rowSeeds, psi);
-  const c = stack(g, colSeeds, psi);
+  const r = stack(g, rowSeeds, psi, o.classIndex);
+  const c = stack(g, colSeeds, psi, o.classIndex);
   try {
     return tf.tidy(() => {
       const pick = (t: tf.Tensor, index: number[]) => tf.gather(t, tf.tensor1d(index, 'int32'));
@@ -84,8 +88,8 @@ export function styleMixGrid(g: StyleGenerator, rowSeeds: readonly number[], col
 export function interpolate(g: StyleGenerator, from: number, to: number, frames: number, o: StyleToolOptions = {}): tf.Tensor4D {
   const psi = o.psi ?? 1;
   checkPsi(psi, 'truncation psi');
-  const a = seedLatents(g, from, psi);
-  const b = seedLatents(g, to, psi);
+  const a = seedLatents(g, from, psi, o.classIndex);
+  const b = seedLatents(g, to, psi, o.classIndex);
   try {
     return tf.tidy(() => {
       const w = latentLine(a.w, b.w, frames);

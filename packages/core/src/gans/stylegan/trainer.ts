@@ -6,7 +6,8 @@
 // the identity. G(z) mixes styles: with probability `mixing` a second z's w takes over at a random
 // crossover row. After each G step the tracked mean of w moves towards the batch's mean (decay 0.995), for
 // the truncation trick. The loop keeps the EMA of mapping and synthesis; sampling uses those by default.
-// Adam(lr, 0, 0.99) as the papers.
+// Adam(lr, 0, 0.99) as the papers. With `conditional`, G and D take the data's classes (../class-conditioning.ts:
+// the class embedding beside z in mapping, D's projection term); fakes get classes drawn uniformly.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { drawAugmentation, type Augmentation, type DiffAugmentTransform } from '../../augment/diff-augment.js';
@@ -17,6 +18,7 @@ import { r1Penalty } from '../../penalties.js';
 import { createRng, randomNormal, type Rng } from '../../random.js';
 import type { Trainable } from '../../train/loop.js';
 import { minimize, term } from '../../train/update.js';
+import { datasetClasses, drawClasses, labelsOneHot, oneHotClasses } from '../class-conditioning.js';
 import { resumeVariant, trainVariant, type VariantRunOptions } from '../variant-run.js';
 import { averageWLayer, broadcastStyles, drawNoise, mapZ, mixStyles, synthesizeImages, type StyleGenerator } from './generate.js';
 import { mappingNetwork, resolveNetworks, styleganDiscriminator, styleLayers, synthesisNetwork, type StyleganNetworkOptions } from './networks.js';
@@ -41,12 +43,14 @@ export interface StyleganOptions extends Omit<StyleganNetworkOptions, 'seed'> {
   augment?: DiffAugmentTransform[];
   /** EMA decay of G's weights, default 0.999 */
   emaDecay?: number;
+  /** G and D conditioned on the data's classes, default false */
+  conditional?: boolean;
   checkpointEvery?: number;
   sampleEvery?: number;
 }
 
 /** What checkpoints keep: the options and the data's shape. */
-export interface StyleganConfig extends StyleganOptions { imageShape: number[]; images: number }
+export interface StyleganConfig extends StyleganOptions { imageShape: number[]; images: number; classNames?: string[] }
 
 export interface StyleganResult {
   generator: StyleGenerator;
@@ -94,15 +98,16 @@ function configOf(data: ArrayDataset, options: StyleganOptions): StyleganConfig 
     const why = h < resolution || w < resolution ? 'too small for' : 'not the size of';
     throw new Error(`StyleGAN: dataset ${data.name} holds ${h} x ${w} images, ${why} the requested resolution ${resolution}`);
   }
-  return { ...options, imageShape: data.itemShape, images: data.count };
+  const classes = options.conditional ? datasetClasses(data, 'StyleGAN') : {};
+  return { ...options, ...classes, imageShape: data.itemShape, images: data.count };
 }
 
 /** Styles for a batch: one z's w for every row, or (with probability `mixing`) two z's w split at a random row. */
-function batchStyles(g: StyleGenerator, rng: Rng, n: number, latentDim: number, rows: number, mixing: number): { styles: tf.Tensor; w: tf.Tensor } {
-  const w = mapZ(g, randomNormal(rng, [n, latentDim]), true);
+function batchStyles(g: StyleGenerator, rng: Rng, n: number, latentDim: number, rows: number, mixing: number, classes?: tf.Tensor): { styles: tf.Tensor; w: tf.Tensor } {
+  const w = mapZ(g, randomNormal(rng, [n, latentDim]), true, classes);
   if (mixing > 0 && rng.next() < mixing) {
     const crossover = 1 + rng.int(rows - 1);
-    return { styles: mixStyles(w, mapZ(g, randomNormal(rng, [n, latentDim]), true), rows, crossover), w };
+    return { styles: mixStyles(w, mapZ(g, randomNormal(rng, [n, latentDim]), true, classes), rows, crossover), w };
   }
   return { styles: broadcastStyles(w, rows), w };
 }
@@ -117,14 +122,18 @@ export function styleganTrainable(data: ArrayDataset, options: StyleganOptions):
   const source = arrayDataSource(data);
   const rows = styleLayers(o.resolution);
   const gan = nonSaturating();
-  const judge = (x: tf.Tensor) => discriminator.apply(x, { training: true }) as tf.Tensor;
+  const numClasses = config.numClasses;
+  const judge = (x: tf.Tensor, classes?: tf.Tensor) => discriminator.apply(classes ? [x, classes] : x, { training: true }) as tf.Tensor;
+  const fakeClasses = (rng: Rng, n: number) => (numClasses ? oneHotClasses(drawClasses(rng, n, numClasses), numClasses) : undefined);
   const augmentFor = (rng: Rng, shape: number[]): Augmentation | undefined => (o.augment.length ? drawAugmentation(rng, shape, o.augment) : undefined);
   const previewZ = randomNormal(createRng(options.seed + 1), [16, o.latentDim]);
   const previewNoise = drawNoise(createRng(options.seed + 2), 16, o.resolution);
+  // a conditional preview cycles through the classes, one per cell
+  const previewClasses = numClasses ? oneHotClasses(Array.from({ length: 16 }, (_, i) => i % numClasses), numClasses) : undefined;
 
   // A fake batch (styles mixed, fresh noise); `keepW` gets the unmixed w for the tracked mean.
-  const fakeBatch = (rng: Rng, n: number, keepW?: (w: tf.Tensor) => void) => {
-    const { styles, w } = batchStyles(g, rng, n, o.latentDim, rows, o.mixing);
+  const fakeBatch = (rng: Rng, n: number, classes: tf.Tensor | undefined, keepW?: (w: tf.Tensor) => void) => {
+    const { styles, w } = batchStyles(g, rng, n, o.latentDim, rows, o.mixing, classes);
     keepW?.(w);
     return synthesizeImages(g, styles, drawNoise(rng, n, o.resolution), true);
   };
@@ -136,35 +145,41 @@ export function styleganTrainable(data: ArrayDataset, options: StyleganOptions):
     },
     ema: { mapping: o.emaDecay, synthesis: o.emaDecay },
     step(env) {
-      const { x: real } = source.sampleBatch(env.rng, o.batchSize);
+      const { x: real, labels } = source.sampleBatch(env.rng, o.batchSize);
       const n = real.shape[0];
-      const fake = tf.tidy(() => fakeBatch(env.rng, n));
+      const realClasses = numClasses ? labelsOneHot(labels!, numClasses) : undefined;
+      labels?.dispose();
+      const dFakeClasses = fakeClasses(env.rng, n);
+      const fake = tf.tidy(() => fakeBatch(env.rng, n, dFakeClasses));
       const augReal = augmentFor(env.rng, real.shape);
       const augFake = augmentFor(env.rng, real.shape);
-      const seen = (a: Augmentation | undefined) => (x: tf.Tensor) => judge(a ? a.apply(x) : x);
+      const seen = (a: Augmentation | undefined, classes?: tf.Tensor) => (x: tf.Tensor) => judge(a ? a.apply(x) : x, classes);
       const regularise = o.r1Gamma > 0 && env.step % o.r1Every === 0;
       let d: Record<string, number>;
       try {
         d = minimize(env, discriminator, optimizers.discriminator, (parts) => {
-          const adversarial = term(parts, 'd/adversarial', gan.discriminator(seen(augReal)(real), seen(augFake)(fake)));
+          const adversarial = term(parts, 'd/adversarial', gan.discriminator(seen(augReal, realClasses)(real), seen(augFake, dFakeClasses)(fake)));
           if (!regularise) return adversarial;
-          return tf.add(adversarial, term(parts, 'd/r1', r1Penalty(seen(augReal), real, o.r1Gamma * o.r1Every))) as tf.Scalar;
+          return tf.add(adversarial, term(parts, 'd/r1', r1Penalty(seen(augReal, realClasses), real, o.r1Gamma * o.r1Every))) as tf.Scalar;
         });
       } finally {
         tf.dispose([real, fake]);
+        tf.dispose([realClasses, dFakeClasses].filter((t) => t !== undefined));
         augReal?.dispose();
         augFake?.dispose();
       }
       let batchMeanW: tf.Tensor | undefined;
       const augG = augmentFor(env.rng, real.shape);
+      const gClasses = fakeClasses(env.rng, n);
       let gLosses: Record<string, number>;
       try {
         gLosses = minimize(env, [g.mapping, g.synthesis], optimizers.generator, (parts) => {
-          const images = fakeBatch(env.rng, n, (w) => { batchMeanW = tf.keep(tf.mean(w, 0)); });
-          return term(parts, 'g/adversarial', gan.generator(seen(augG)(images)));
+          const images = fakeBatch(env.rng, n, gClasses, (w) => { batchMeanW = tf.keep(tf.mean(w, 0)); });
+          return term(parts, 'g/adversarial', gan.generator(seen(augG, gClasses)(images)));
         });
       } finally {
         augG?.dispose();
+        gClasses?.dispose();
       }
       const average = averageWLayer(g.mapping).average;
       tf.tidy(() => { average.write(tf.add(batchMeanW!, tf.mul(tf.sub(average.read(), batchMeanW!), W_AVERAGE_DECAY))); });
@@ -174,12 +189,12 @@ export function styleganTrainable(data: ArrayDataset, options: StyleganOptions):
     preview(models) {
       return tf.tidy(() => {
         const shown = { mapping: models.mapping, synthesis: models.synthesis };
-        return tf.clipByValue(synthesizeImages(shown, broadcastStyles(mapZ(shown, previewZ, false), rows), previewNoise, false), -1, 1);
+        return tf.clipByValue(synthesizeImages(shown, broadcastStyles(mapZ(shown, previewZ, false, previewClasses), rows), previewNoise, false), -1, 1);
       });
     },
     previewColumns: 4,
     dispose() {
-      tf.dispose([previewZ, ...previewNoise]);
+      tf.dispose([previewZ, ...previewNoise, ...(previewClasses ? [previewClasses] : [])]);
     },
   };
 }
