@@ -10,8 +10,21 @@ export function classFlag(value: unknown, runDir: string, numClasses: number | u
   if (/^\d+$/.test(text) && Number(text) < numClasses) return Number(text);
   const named = classNames?.findIndex((name) => name.toLowerCase() === text.toLowerCase()) ?? -1;
   if (named >= 0) return named;
+  throw new UsageError(`--class ${JSON.stringify(text)}: ${runDir} has no such class; its ${classListing(numClasses, classNames)}`);
+}
+
+/** "N classes are 0 "a", 1 "b", ...": what an error about a run's classes lists. */
+export function classListing(numClasses: number, classNames?: readonly string[]): string {
   const valid = classNames?.length === numClasses
     ? classNames.map((name, i) => `${i} ${JSON.stringify(name)}`).join(', ')
     : `0 to ${numClasses - 1} (the data named none)`;
-  throw new UsageError(`--class ${JSON.stringify(text)}: ${runDir} has no such class; its ${numClasses} classes are ${valid}`);
+  return `${numClasses} classes are ${valid}`;
+}
+
+/** The class of a run whose generator is conditional when numClasses is set: --class is then required, else refused. */
+export function requiredClassFlag(value: unknown, runDir: string, numClasses: number | undefined, classNames?: readonly string[]): number | undefined {
+  if (numClasses && value === undefined) {
+    throw new UsageError(`--class <name> is required: ${runDir} is a conditional run; its ${classListing(numClasses, classNames)}`);
+  }
+  return classFlag(value, runDir, numClasses, classNames);
 }

@@ -6,10 +6,11 @@ import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   fileRunStore, loadEmoji, proganGeneratorFromCheckpoint, proganSample, resumeProgan, trainProgan, writeImageGrid,
-  type ArrayDataset, type ProganOptions, type ProgressMode,
+  type ArrayDataset, type ProganConfig, type ProganOptions, type ProgressMode,
 } from '@gantry/core/node';
 import { choiceFlag, integerFlag, numberInRangeFlag, parseFlags, positiveNumberFlag, stringFlag, UsageError } from './args.js';
 import { selectBackend } from './backend.js';
+import { requiredClassFlag } from './class-flag.js';
 import { emojiRoot, parseEmojiSpec } from './data.js';
 import { assertFiniteOutput } from './run.js';
 import { holdsRunFile, readRunFile, resumedRun, startRunDir, type RunFileKind } from './run-file.js';
@@ -26,6 +27,7 @@ const FLAGS = {
   'checkpoint-every': { type: 'string' }, 'sample-every': { type: 'string' }, augment: { type: 'string' }, 'phase-steps': { type: 'string' },
   'fade-fraction': { type: 'string' }, gp: { type: 'string' }, drift: { type: 'string' }, 'latent-dim': { type: 'string' },
   'max-channels': { type: 'string' }, 'image-size': { type: 'string' }, resolution: { type: 'string' }, ema: { type: 'string' },
+  conditional: { type: 'boolean' },
 } as const;
 
 export function isProganRun(runDir: string): boolean {
@@ -85,7 +87,7 @@ export async function proganTrain(argv: string[]): Promise<void> {
     latentDim: integerFlag(v['latent-dim'], 'latent-dim', 1), maxChannels: integerFlag(v['max-channels'], 'max-channels', 1),
     emaDecay: numberInRangeFlag(v.ema, 'ema', 0, 0.99999), checkpointEvery: integerFlag(v['checkpoint-every'], 'checkpoint-every', 0) ?? Math.max(1, Math.round(steps / 10)),
     sampleEvery: integerFlag(v['sample-every'], 'sample-every', 0) ?? Math.max(1, Math.round(steps / 10)),
-    ...(augment === 'diff' ? { augment: ['color', 'translation', 'cutout'] } : {}),
+    ...(augment === 'diff' ? { augment: ['color', 'translation', 'cutout'] } : {}), ...(v.conditional === true ? { conditional: true } : {}),
   };
   const clean = Object.fromEntries(Object.entries(options).filter(([, x]) => x !== undefined)) as ProganOptions;
   const run: ProganRun = { format: PROGAN_RUN.format, data: spec, steps, options: clean, createdAt: new Date().toISOString() };
@@ -96,21 +98,26 @@ export function readProganRun(runDir: string): ProganRun {
   return readRunFile<ProganRun>(runDir, PROGAN_RUN);
 }
 
-/** The run's generator from its newest checkpoint (the averaged G by default, else the trained one), the phase of that step, and the step. */
-export async function loadProganGenerator(runDir: string, averaged = true): Promise<Awaited<ReturnType<typeof proganGeneratorFromCheckpoint>> & { step: number }> {
+/**
+ * The run's generator from its newest checkpoint (the averaged G by default, else the trained one), the phase of that
+ * step, the step, and numClasses and classNames of a conditional run.
+ */
+export async function loadProganGenerator(runDir: string, averaged = true): Promise<Awaited<ReturnType<typeof proganGeneratorFromCheckpoint>> & { step: number; numClasses?: number; classNames?: string[] }> {
   readProganRun(runDir);
   const checkpoint = await fileRunStore(runDir).loadLatestCheckpoint();
   if (!checkpoint) throw new Error(`${runDir} has no checkpoint yet (training has not written one)`);
-  return { ...await proganGeneratorFromCheckpoint(checkpoint, { averaged, where: runDir }), step: checkpoint.state.step };
+  const { numClasses, classNames } = checkpoint.state.config as ProganConfig;
+  return { ...await proganGeneratorFromCheckpoint(checkpoint, { averaged, where: runDir }), step: checkpoint.state.step, numClasses, classNames };
 }
 
-/** gantry sample of a ProGAN run: seeds seed .. seed + n - 1 through the averaged G, at the phase of the newest checkpoint. */
-export async function sampleProgan(runDir: string, out: string, n: number, seed: number): Promise<void> {
+/** gantry sample of a ProGAN run: seeds seed .. seed + n - 1 through the averaged G, at the phase of the newest checkpoint; --class of a conditional run. */
+export async function sampleProgan(runDir: string, out: string, n: number, seed: number, classValue?: unknown): Promise<void> {
   if (extname(out).toLowerCase() !== '.png') throw new UsageError(`--out: a ProGAN run samples images; use .png, got ${JSON.stringify(out)}`);
   readProganRun(runDir);
   await selectBackend();
-  const { generator, phase, step } = await loadProganGenerator(runDir);
-  const images = proganSample(generator, Array.from({ length: n }, (_, i) => seed + i), phase);
+  const { generator, phase, step, numClasses, classNames } = await loadProganGenerator(runDir);
+  const classIndex = requiredClassFlag(classValue, runDir, numClasses, classNames);
+  const images = proganSample(generator, Array.from({ length: n }, (_, i) => seed + i), phase, classIndex);
   assertFiniteOutput(images, `${runDir}: the generator's output at step ${step}`);
   writeImageGrid(out, images, { scale: images.shape[1] < 32 ? 2 : 1 });
   images.dispose();

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   fileRunStore, loadEmoji, resumeStylegan, styleGeneratorFromCheckpoint, trainStylegan, writeFileAtomic,
-  type ArrayDataset, type ProgressMode, type StyleGenerator, type StyleganOptions,
+  type ArrayDataset, type ProgressMode, type StyleGenerator, type StyleganConfig, type StyleganOptions,
 } from '@gantry/core/node';
 import { choiceFlag, integerFlag, numberInRangeFlag, numberValue, parseFlags, positiveNumberFlag, stringFlag, UsageError } from './args.js';
 import { selectBackend } from './backend.js';
@@ -24,6 +24,7 @@ const FLAGS = {
   'checkpoint-every': { type: 'string' }, 'sample-every': { type: 'string' }, augment: { type: 'string' }, mixing: { type: 'string' },
   r1: { type: 'string' }, 'r1-every': { type: 'string' }, mode: { type: 'string' }, 'latent-dim': { type: 'string' },
   'mapping-depth': { type: 'string' }, 'max-channels': { type: 'string' }, 'image-size': { type: 'string' }, ema: { type: 'string' },
+  conditional: { type: 'boolean' },
 } as const;
 
 export function isStyleganRun(runDir: string): boolean {
@@ -86,6 +87,7 @@ export async function styleganTrain(argv: string[]): Promise<void> {
     maxChannels: integerFlag(v['max-channels'], 'max-channels', 1), emaDecay: numberInRangeFlag(v.ema, 'ema', 0, 0.99999),
     checkpointEvery: integerFlag(v['checkpoint-every'], 'checkpoint-every', 0) ?? Math.max(1, Math.round(steps / 10)),
     sampleEvery: integerFlag(v['sample-every'], 'sample-every', 0), ...(augment === 'diff' ? { augment: ['color', 'translation', 'cutout'] } : {}),
+    ...(v.conditional === true ? { conditional: true } : {}),
   };
   const clean = Object.fromEntries(Object.entries(options).filter(([, x]) => x !== undefined)) as StyleganOptions;
   const out = stringFlag(v.out, 'out') ?? join('runs', `stylegan-${new Date().toISOString().replace(/[:.]/g, '-')}`);
@@ -96,12 +98,16 @@ export async function styleganTrain(argv: string[]): Promise<void> {
   return runTraining(out, run, progress, false);
 }
 
-/** The run's generator from its newest checkpoint: the EMA copies of mapping and synthesis (`averaged`, default) or the trained ones. */
-export async function loadStyleGenerator(runDir: string, averaged = true): Promise<{ generator: StyleGenerator; step: number }> {
+/**
+ * The run's generator from its newest checkpoint: the EMA copies of mapping and synthesis (`averaged`, default) or
+ * the trained ones; numClasses and classNames of a conditional run.
+ */
+export async function loadStyleGenerator(runDir: string, averaged = true): Promise<{ generator: StyleGenerator; step: number; numClasses?: number; classNames?: string[] }> {
   readStyleganRun(runDir);
   const checkpoint = await fileRunStore(runDir).loadLatestCheckpoint();
   if (!checkpoint) throw new Error(`${runDir} has no checkpoint yet (training has not written one)`);
-  return { generator: await styleGeneratorFromCheckpoint(checkpoint, { averaged, where: runDir }), step: checkpoint.state.step };
+  const { numClasses, classNames } = checkpoint.state.config as StyleganConfig;
+  return { generator: await styleGeneratorFromCheckpoint(checkpoint, { averaged, where: runDir }), step: checkpoint.state.step, numClasses, classNames };
 }
 
 /** Comma-separated integer seeds of a flag. */

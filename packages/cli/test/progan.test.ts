@@ -38,7 +38,7 @@ test('train progan, resume, the phase in the metrics, sample, and the refusals',
   assert.match(s.err, /16 px, alpha 0/);
   const png = PNG.sync.read(readFileSync(samples));
   assert.deepEqual([png.width, png.height], [2 * (2 * 16) + 3 * 2, 2 * (2 * 16) + 3 * 2]);
-  assert.match((await runCommand(sampleCommand, runDir, '--class', '1', '--out', samples)).err, /--class: .* is an unconditional ProGAN run/);
+  assert.match((await runCommand(sampleCommand, runDir, '--class', '1', '--out', samples)).err, /--class: .* is not a conditional run \(train one with --conditional\)/);
   assert.match((await runCommand(sampleCommand, runDir, '--truncation', '0.7', '--out', samples)).err, /--truncation is for StyleGAN runs/);
   assert.match((await runCommand(sampleCommand, runDir, '--out', join(root, 's.csv'))).err, /a ProGAN run samples images; use .png/);
 });

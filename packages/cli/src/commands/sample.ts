@@ -10,7 +10,7 @@ import { FAKE_RGB, plotRangeOf, scatterPng } from '../plot.js';
 import { asItems, assertFiniteOutput, loadGenerator, readRunConfig } from '../run.js';
 import { isStyleganRun, loadStyleGenerator, truncationFlag } from '../train-stylegan.js';
 import { isProganRun, sampleProgan } from '../train-progan.js';
-import { classFlag } from '../class-flag.js';
+import { classFlag, requiredClassFlag } from '../class-flag.js';
 import { sampleStackgan } from '../sample-stackgan.js';
 import { isStackganRun } from '../train-stackgan.js';
 
@@ -23,7 +23,8 @@ Draws n samples from the generator of the run's newest checkpoint.
 options:
   --out <file>    output file (.png or .csv), required
   --n <n>         number of samples (default 64)
-  --class <k>     class of a conditional run: its name (as the data named it) or 0-based index
+  --class <k>     class of a conditional run: its name (as the data named it) or 0-based index;
+                  required for conditional StyleGAN and ProGAN runs (emoji categories)
   --seed <s>      noise seed (default 0); StyleGAN and ProGAN runs: image i has seed s + i
   --truncation <psi>  StyleGAN runs: truncation psi in (0, 1] (default 1: none); samples come from
                   the averaged generator (docs/generation.md)
@@ -40,12 +41,13 @@ examples:
 const options = { out: { type: 'string' }, n: { type: 'string' }, class: { type: 'string' }, seed: { type: 'string' }, truncation: { type: 'string' }, text: { type: 'string' } } as const;
 
 /** A StyleGAN run's samples: seeds seed .. seed + n - 1 through the averaged generator, truncated by psi. */
-async function sampleStylegan(runDir: string, out: string, n: number, seed: number, truncation: unknown): Promise<void> {
+async function sampleStylegan(runDir: string, out: string, n: number, seed: number, truncation: unknown, classValue: unknown): Promise<void> {
   if (extname(out).toLowerCase() !== '.png') throw new UsageError(`--out: a StyleGAN run samples images; use .png, got ${JSON.stringify(out)}`);
   const psi = truncationFlag(truncation);
   await selectBackend();
-  const { generator, step } = await loadStyleGenerator(runDir);
-  const images = styleganSample(generator, Array.from({ length: n }, (_, i) => seed + i), { psi });
+  const { generator, step, numClasses, classNames } = await loadStyleGenerator(runDir);
+  const classIndex = requiredClassFlag(classValue, runDir, numClasses, classNames);
+  const images = styleganSample(generator, Array.from({ length: n }, (_, i) => seed + i), { psi, classIndex });
   assertFiniteOutput(images, `${runDir}: the generator's output at step ${step}`);
   writeImageGrid(out, images, { scale: images.shape[1] < 32 ? 2 : 1 });
   images.dispose();
@@ -72,15 +74,9 @@ async function run(argv: string[]): Promise<void> {
     return sampleStackgan(runDir, out, { text: values.text, n, seed });
   }
   if (values.text !== undefined) throw new UsageError(`--text is for StackGAN runs (gantry train --model stackgan); ${runDir} is not one`);
-  if (isStyleganRun(runDir)) {
-    if (values.class !== undefined) throw new UsageError(`--class: ${runDir} is an unconditional StyleGAN run`);
-    return sampleStylegan(runDir, out, n, seed, values.truncation);
-  }
+  if (isStyleganRun(runDir)) return sampleStylegan(runDir, out, n, seed, values.truncation, values.class);
   if (values.truncation !== undefined) throw new UsageError(`--truncation is for StyleGAN runs; ${runDir} is not one`);
-  if (isProganRun(runDir)) {
-    if (values.class !== undefined) throw new UsageError(`--class: ${runDir} is an unconditional ProGAN run`);
-    return sampleProgan(runDir, out, n, seed);
-  }
+  if (isProganRun(runDir)) return sampleProgan(runDir, out, n, seed, values.class);
   const config = readRunConfig(runDir);
   const numClasses = config.model.conditional ? config.data.numClasses : undefined;
   const label = classFlag(values.class, runDir, numClasses, config.data.classNames);

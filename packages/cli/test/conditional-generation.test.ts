@@ -1,0 +1,36 @@
+// gantry train --model stylegan|progan --conditional on emoji:google:16 (tiny networks, 2 steps): the run file
+// records it, the checkpoint the emoji categories; gantry sample --class <category> draws from the run, and the
+// refusals: no --class on a conditional run, an unknown category (the valid ones listed), --class on an
+// unconditional run.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sampleCommand } from '../src/commands/sample.js';
+import { trainCommand } from '../src/commands/train.js';
+import { runCommand } from './run-command.js';
+
+const tiny = {
+  stylegan: ['--latent-dim', '8', '--mapping-depth', '2', '--max-channels', '4'],
+  progan: ['--latent-dim', '8', '--max-channels', '4', '--phase-steps', '1', '--fade-fraction', '1'],
+};
+
+test('conditional StyleGAN and ProGAN runs: train --conditional, sample --class <category>, and the refusals', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'gantry-conditional-'));
+  for (const model of ['stylegan', 'progan'] as const) {
+    const runDir = join(root, model);
+    const trained = await runCommand(trainCommand, '--model', model, '--data', 'emoji:google:16', ...tiny[model],
+      '--batch', '4', '--steps', '2', '--conditional', '--progress', 'off', '--out', runDir);
+    assert.equal(trained.code, 0, trained.err);
+    assert.equal(JSON.parse(readFileSync(join(runDir, `${model}.json`), 'utf8')).options.conditional, true, `${model}: the run file records --conditional`);
+    const out = join(root, `${model}.png`);
+    const missing = await runCommand(sampleCommand, runDir, '--n', '2', '--out', out);
+    assert.match(missing.err, /--class <name> is required: .* is a conditional run; its \d+ classes are 0 "/, model);
+    const first = /0 "([^"]+)"/.exec(missing.err)![1];
+    const unknown = await runCommand(sampleCommand, runDir, '--class', 'no-such-category', '--n', '2', '--out', out);
+    assert.match(unknown.err, new RegExp(`--class "no-such-category": .* has no such class; its \\d+ classes are 0 "${first}", 1 "`), model);
+    const sampled = await runCommand(sampleCommand, runDir, '--class', first, '--n', '2', '--out', out);
+    assert.equal(sampled.code, 0, `${model}: ${sampled.err}`);
+  }
+});
