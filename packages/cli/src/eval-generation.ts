@@ -3,7 +3,8 @@
 // one; StyleGAN with --truncation psi), scored by core's emojiScoring: Frechet and kernel distances and precision /
 // recall against the test split of the run's emoji style in the emoji classifier's features, beside the training
 // split's floor. A ProGAN run is sampled at the phase its newest checkpoint is in, shown at the target side. The
-// record is appended to the run's metrics.jsonl as an "eval" event (the studio plots it).
+// record is appended to the run's metrics.jsonl as an "eval" event (the studio plots it). A conditional run draws
+// image i of the class of the test split's image i (cycling), so the fakes' classes follow the reference's.
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
@@ -31,16 +32,22 @@ export interface GenerationEvalOptions {
   json: boolean;
 }
 
-interface LoadedGenerator { side: number; step: number; detail: Record<string, unknown>; draw(seeds: number[]): tf.Tensor4D }
+interface LoadedGenerator { side: number; step: number; conditional: boolean; detail: Record<string, unknown>; draw(seeds: number[], classes?: number[]): tf.Tensor4D }
 
 /** The run's newest checkpoint's generator (either copy), its side, and what the record says of how it draws. */
 async function loadGenerator(runDir: string, model: 'stylegan' | 'progan', o: GenerationEvalOptions): Promise<LoadedGenerator> {
   if (model === 'stylegan') {
-    const { generator, step } = await loadStyleGenerator(runDir, o.averaged);
-    return { side: resolutionOf(generator), step, detail: { truncation: o.truncation }, draw: (seeds) => styleganSample(generator, seeds, { psi: o.truncation }) };
+    const { generator, step, numClasses } = await loadStyleGenerator(runDir, o.averaged);
+    return {
+      side: resolutionOf(generator), step, conditional: Boolean(numClasses), detail: { truncation: o.truncation },
+      draw: (seeds, classes) => styleganSample(generator, seeds, { psi: o.truncation, classIndex: classes }),
+    };
   }
-  const { generator, phase, step } = await loadProganGenerator(runDir, o.averaged);
-  return { side: proganResolutionOf(generator), step, detail: { resolution: phase.resolution, alpha: phase.alpha }, draw: (seeds) => proganSample(generator, seeds, phase) };
+  const { generator, phase, step, numClasses } = await loadProganGenerator(runDir, o.averaged);
+  return {
+    side: proganResolutionOf(generator), step, conditional: Boolean(numClasses), detail: { resolution: phase.resolution, alpha: phase.alpha },
+    draw: (seeds, classes) => proganSample(generator, seeds, phase, classes),
+  };
 }
 
 /**
@@ -66,14 +73,17 @@ export async function evalGeneration(runDir: string, model: 'stylegan' | 'progan
   const data = scoredData(runDir, spec, generator.side);
   const scoring = emojiScoring({ ...data, packageRoot: emojiRoot(data.style) });
   const n = o.n ?? scoring.test.count;
-  const images = generator.draw(Array.from({ length: n }, (_, i) => EVAL_SEED_BASE + o.seed + i));
+  const { labels } = scoring.test;
+  if (generator.conditional && !labels) throw new Error(`${runDir} is a conditional run, and the emoji test split has no classes to draw`);
+  const classes = generator.conditional ? Array.from({ length: n }, (_, i) => labels![i % labels!.length]) : undefined;
+  const images = generator.draw(Array.from({ length: n }, (_, i) => EVAL_SEED_BASE + o.seed + i), classes);
   try {
     assertFiniteOutput(images, `${runDir}: the generator's output at step ${generator.step}`);
     const score = scoring.score(images);
     const floor = scoring.floor();
     const which = o.averaged ? 'averaged' : 'trained';
     const record = {
-      event: 'eval', step: generator.step, model, generator: which, ...generator.detail, n, seeds: `${EVAL_SEED_BASE + o.seed}..${EVAL_SEED_BASE + o.seed + n - 1}`,
+      event: 'eval', step: generator.step, model, generator: which, ...generator.detail, ...(classes ? { classes: 'the test split\'s, in order' } : {}), n, seeds: `${EVAL_SEED_BASE + o.seed}..${EVAL_SEED_BASE + o.seed + n - 1}`,
       features: 'emoji-classifier', reference: `emoji:${data.style}:${data.size} test split (${scoring.test.count} images)`,
       ...score, floor, backend, time: new Date().toISOString(),
     };

@@ -1,5 +1,6 @@
 // gantry train --model stylegan|progan --conditional on emoji:google:16 (tiny networks, 2 steps): the run file
-// records it, the checkpoint the emoji categories; gantry sample --class <category> draws from the run, and the
+// records it, the checkpoint the emoji categories; gantry sample --class <category> draws from the run, gantry eval
+// draws the test split's classes; and the
 // refusals: no --class on a conditional run, an unknown category (the valid ones listed), --class on an
 // unconditional run.
 import { test } from 'node:test';
@@ -7,6 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { evalCommand } from '../src/commands/eval.js';
 import { sampleCommand } from '../src/commands/sample.js';
 import { trainCommand } from '../src/commands/train.js';
 import { runCommand } from './run-command.js';
@@ -32,5 +34,15 @@ test('conditional StyleGAN and ProGAN runs: train --conditional, sample --class 
     assert.match(unknown.err, new RegExp(`--class "no-such-category": .* has no such class; its \\d+ classes are 0 "${first}", 1 "`), model);
     const sampled = await runCommand(sampleCommand, runDir, '--class', first, '--n', '2', '--out', out);
     assert.equal(sampled.code, 0, `${model}: ${sampled.err}`);
+    const log = console.log;
+    console.log = () => {};
+    try {
+      const scored = await runCommand(evalCommand, runDir, '--n', '8', '--seed', '3');
+      assert.equal(scored.code, 0, `${model}: ${scored.err}`);
+    } finally {
+      console.log = log;
+    }
+    const record = JSON.parse(readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').at(-1)!) as Record<string, unknown>;
+    assert.deepEqual([record.event, record.classes, Number.isFinite(record.fd)], ['eval', "the test split's, in order", true], model);
   }
 });

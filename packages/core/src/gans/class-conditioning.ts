@@ -46,12 +46,16 @@ export function labelsOneHot(labels: tf.Tensor, numClasses: number): tf.Tensor2D
   return tf.tidy(() => tf.cast(tf.oneHot(labels as tf.Tensor1D, numClasses), 'float32') as tf.Tensor2D);
 }
 
-/** n one-hot rows of `classIndex` for `model`'s class input (undefined without a class); a class for an unconditional model is an error. */
-export function classRows(model: tfl.LayersModel, classIndex: number | undefined, n: number): tf.Tensor2D | undefined {
+/**
+ * n one-hot rows for `model`'s class input: one class for every row, or one per row (undefined without a class);
+ * a class for an unconditional model is an error.
+ */
+export function classRows(model: tfl.LayersModel, classIndex: number | readonly number[] | undefined, n: number): tf.Tensor2D | undefined {
   if (classIndex === undefined) return undefined;
   const numClasses = numClassesOf(model);
   if (!numClasses) throw new Error(`${model.name} is unconditional: it takes no class`);
-  return oneHotClasses(Array.from({ length: n }, () => classIndex), numClasses);
+  if (typeof classIndex !== 'number' && classIndex.length !== n) throw new Error(`${classIndex.length} classes for ${n} images`);
+  return oneHotClasses(typeof classIndex === 'number' ? Array.from({ length: n }, () => classIndex) : classIndex, numClasses);
 }
 
 /** n class indices drawn uniformly from rng: the classes of a fake batch. */

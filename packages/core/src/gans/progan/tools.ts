@@ -16,8 +16,8 @@ export function proganResolutionOf(g: tfl.LayersModel): number {
   return g.outputs.at(-1)!.shape[1]!;
 }
 
-/** One image per seed [N, R, R, 3] in [-1, 1], R the target side; `phase` defaults to the full resolution; `classIndex` for a conditional G. */
-export function proganSample(g: tfl.LayersModel, seeds: readonly number[], phase?: ProganPhase, classIndex?: number): tf.Tensor4D {
+/** One image per seed [N, R, R, 3] in [-1, 1], R the target side; `phase` defaults to the full resolution; the class (of all, or of each) for a conditional G. */
+export function proganSample(g: tfl.LayersModel, seeds: readonly number[], phase?: ProganPhase, classIndex?: number | readonly number[]): tf.Tensor4D {
   if (seeds.length === 0) throw new Error('proganSample: no seeds given');
   return tf.tidy(() => render(g, proganLatents(g.inputs[0].shape[1]!, seeds), phase, classIndex));
 }
@@ -29,7 +29,7 @@ export function proganLatents(latentDim: number, seeds: readonly number[]): tf.T
   return tf.tidy(() => tf.concat(seeds.map((s) => randomNormal(createRng(s), [1, latentDim]))) as tf.Tensor2D);
 }
 
-function render(g: tfl.LayersModel, z: tf.Tensor, phase?: ProganPhase, classIndex?: number): tf.Tensor4D {
+function render(g: tfl.LayersModel, z: tf.Tensor, phase?: ProganPhase, classIndex?: number | readonly number[]): tf.Tensor4D {
   const target = proganResolutionOf(g);
   const classes = classRows(g, classIndex, z.shape[0]);
   return tf.clipByValue(showAt(generateAt(g, z, phase ?? { resolution: target, alpha: 1 }, false, classes), target), -1, 1) as tf.Tensor4D;

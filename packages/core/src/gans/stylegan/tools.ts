@@ -33,16 +33,17 @@ function render(g: StyleGenerator, styles: tf.Tensor, noise: tf.Tensor[]): tf.Te
   return tf.clipByValue(synthesizeImages(g, styles, noise, false), -1, 1) as tf.Tensor4D;
 }
 
-function stack(g: StyleGenerator, seeds: readonly number[], psi: number, classIndex?: number) {
-  const latents = seeds.map((s) => seedLatents(g, s, psi, classIndex));
+function stack(g: StyleGenerator, seeds: readonly number[], psi: number, classIndex?: number | readonly number[]) {
+  if (typeof classIndex === 'object' && classIndex.length !== seeds.length) throw new Error(`${classIndex.length} classes for ${seeds.length} seeds`);
+  const latents = seeds.map((s, i) => seedLatents(g, s, psi, typeof classIndex === 'object' ? classIndex[i] : classIndex));
   const w = tf.concat(latents.map((l) => l.w));
   const noise = latents[0].noise.map((_, i) => tf.concat(latents.map((l) => l.noise[i])));
   tf.dispose(latents.flatMap((l) => [l.w, ...l.noise]));
   return { w, noise };
 }
 
-/** One image per seed [N, R, R, 3] in [-1, 1]. */
-export function styleganSample(g: StyleGenerator, seeds: readonly number[], o: StyleToolOptions = {}): tf.Tensor4D {
+/** One image per seed [N, R, R, 3] in [-1, 1]; a conditional G's class of all images, or of each. */
+export function styleganSample(g: StyleGenerator, seeds: readonly number[], o: Omit<StyleToolOptions, 'classIndex'> & { classIndex?: number | readonly number[] } = {}): tf.Tensor4D {
   const psi = o.psi ?? 1;
   checkPsi(psi, 'truncation psi');
   if (seeds.length === 0) throw new Error('styleganSample: no seeds given');
