@@ -1,6 +1,6 @@
 // gantry train --model stylegan|progan --conditional on emoji:google:16 (tiny networks, 2 steps): the run file
 // records it, the checkpoint the emoji categories; gantry sample --class <category> draws from the run, gantry eval
-// draws the test split's classes; and the
+// draws the test split's classes, gantry mix takes --class; and the
 // refusals: no --class on a conditional run, an unknown category (the valid ones listed), --class on an
 // unconditional run.
 import { test } from 'node:test';
@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evalCommand } from '../src/commands/eval.js';
+import { mixCommand } from '../src/commands/mix.js';
 import { sampleCommand } from '../src/commands/sample.js';
 import { trainCommand } from '../src/commands/train.js';
 import { runCommand } from './run-command.js';
@@ -34,6 +35,11 @@ test('conditional StyleGAN and ProGAN runs: train --conditional, sample --class 
     assert.match(unknown.err, new RegExp(`--class "no-such-category": .* has no such class; its \\d+ classes are 0 "${first}", 1 "`), model);
     const sampled = await runCommand(sampleCommand, runDir, '--class', first, '--n', '2', '--out', out);
     assert.equal(sampled.code, 0, `${model}: ${sampled.err}`);
+    if (model === 'stylegan') {
+      const mixed = await runCommand(mixCommand, runDir, '--rows', '1,2', '--cols', '3', '--class', first, '--out', join(root, 'mix.png'));
+      assert.equal(mixed.code, 0, mixed.err);
+      assert.match((await runCommand(mixCommand, runDir, '--rows', '1', '--cols', '3', '--out', join(root, 'mix.png'))).err, /--class <name> is required/);
+    }
     const log = console.log;
     console.log = () => {};
     try {

@@ -5,9 +5,10 @@ import { extname } from 'node:path';
 import { styleMixGrid, writeImageGrid } from '@gantry/core/node';
 import { command, integerFlag, parseFlags, stringFlag, UsageError } from '../args.js';
 import { selectBackend } from '../backend.js';
+import { requiredClassFlag } from '../class-flag.js';
 import { loadStyleGenerator, seedList, truncationFlag } from '../train-stylegan.js';
 
-const usage = `usage: gantry mix <stylegan-run> --rows SEEDS --cols SEEDS --out grid.png [--truncation psi] [--coarse n]
+const usage = `usage: gantry mix <stylegan-run> --rows SEEDS --cols SEEDS --out grid.png [--truncation psi] [--coarse n] [--class name]
 
 A style-mixing grid from a StyleGAN run (gantry train --model stylegan): one row per --rows seed, one
 column per --cols seed; each cell has the row seed's coarse styles and the column seed's fine styles.
@@ -18,11 +19,14 @@ options:
   --out <file.png>    output image, required
   --truncation <psi>  truncation psi in (0, 1] (default 1: none)
   --coarse <n>        style layers taken from the row seed (default 4: the 4 x 4 and 8 x 8 layers)
+  --class <name>      the class of every cell: required for a conditional run (train --conditional)
 
 example:
   gantry mix runs/stylegan --rows 1,2,3 --cols 4,5,6 --truncation 0.7 --out grid.png`;
 
-const options = { rows: { type: 'string' }, cols: { type: 'string' }, out: { type: 'string' }, truncation: { type: 'string' }, coarse: { type: 'string' } } as const;
+const options = {
+  rows: { type: 'string' }, cols: { type: 'string' }, out: { type: 'string' }, truncation: { type: 'string' }, coarse: { type: 'string' }, class: { type: 'string' },
+} as const;
 
 async function mix(argv: string[]): Promise<void> {
   const { values, positionals } = parseFlags(argv, options, 1);
@@ -35,8 +39,9 @@ async function mix(argv: string[]): Promise<void> {
   const psi = truncationFlag(values.truncation);
   const coarse = integerFlag(values.coarse, 'coarse', 0);
   await selectBackend();
-  const { generator, step } = await loadStyleGenerator(runDir);
-  const grid = styleMixGrid(generator, rows, cols, { psi, coarseRows: coarse });
+  const { generator, step, numClasses, classNames } = await loadStyleGenerator(runDir);
+  const classIndex = requiredClassFlag(values.class, runDir, numClasses, classNames);
+  const grid = styleMixGrid(generator, rows, cols, { psi, coarseRows: coarse, classIndex });
   writeImageGrid(out, grid, { columns: cols.length, scale: grid.shape[1] < 64 ? 2 : 1 });
   grid.dispose();
   console.error(`gantry mix: ${rows.length} x ${cols.length} grid from step ${step} (psi ${psi}) -> ${out}`);
