@@ -1,12 +1,13 @@
 // gantry interpolate of a ProGAN run (mid-fade: 8 px at alpha 0.5, shown at 16 px): a PNG strip whose first and
 // last frames are gantry sample --seed's images of the two seeds and whose middle frames are neither, a GIF, and
-// the refusal of --truncation.
+// the refusal of --truncation and --class; of a conditional run with --class, the same ends, and --class required.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
+import { exportCommand } from '../src/commands/export.js';
 import { interpolateCommand } from '../src/commands/interpolate.js';
 import { sampleCommand } from '../src/commands/sample.js';
 import { runCommand } from './run-command.js';
@@ -31,10 +32,10 @@ function tile(png: PNG, k: number): number[] {
 
 const largestDifference = (a: number[], b: number[]) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
-test('interpolate a ProGAN run: the strip starts and ends at gantry sample\'s images of the seeds; GIF; --truncation refused', async () => {
-  const runDir = await tinyProganRun(join(work, 'run'));
+/** A 5-frame strip from seed 3 to 11 (args: e.g. --class): its ends are gantry sample's images, its middle neither. */
+async function checkStrip(runDir: string, ...args: string[]): Promise<void> {
   const strip = join(work, 'strip.png');
-  const i = await runCommand(interpolateCommand, runDir, '--from', '3', '--to', '11', '--frames', '5', '--out', strip);
+  const i = await runCommand(interpolateCommand, runDir, '--from', '3', '--to', '11', '--frames', '5', '--out', strip, ...args);
   assert.equal(i.code, 0, i.err);
   assert.match(i.err, /5 frames from seed 3 to 11 at step 4 \(8 px, alpha 0.5\)/);
   const png = PNG.sync.read(readFileSync(strip));
@@ -42,7 +43,7 @@ test('interpolate a ProGAN run: the strip starts and ends at gantry sample\'s im
 
   const sampled = await Promise.all([3, 11].map(async (seed) => {
     const out = join(work, `sample-${seed}.png`);
-    const s = await runCommand(sampleCommand, runDir, '--seed', String(seed), '--n', '1', '--out', out);
+    const s = await runCommand(sampleCommand, runDir, '--seed', String(seed), '--n', '1', '--out', out, ...args);
     assert.equal(s.code, 0, s.err);
     return tile(PNG.sync.read(readFileSync(out)), 0);
   }));
@@ -51,6 +52,14 @@ test('interpolate a ProGAN run: the strip starts and ends at gantry sample\'s im
   assert.ok(largestDifference(tile(png, 4), sampled[1]) <= 1, 'the last frame is seed 11\'s sample');
   assert.ok(largestDifference(sampled[0], sampled[1]) > 8, 'the two seeds draw different images');
   for (const k of [1, 2, 3]) assert.ok(Math.min(...sampled.map((s) => largestDifference(tile(png, k), s))) > 1, `frame ${k} lies between the ends`);
+}
+
+test('interpolate a ProGAN run: the strip starts and ends at gantry sample\'s images of the seeds; GIF; --truncation and --class refused', async () => {
+  const runDir = await tinyProganRun(join(work, 'run'));
+  await checkStrip(runDir);
+  const strip = join(work, 'strip.png');
+  const notConditional = await runCommand(interpolateCommand, runDir, '--from', '1', '--to', '2', '--class', '1', '--out', strip);
+  assert.match(notConditional.err, /--class: .* is not a conditional run/);
 
   const gif = join(work, 'walk.gif');
   assert.equal((await runCommand(interpolateCommand, runDir, '--from', '3', '--to', '11', '--frames', '3', '--out', gif)).code, 0);
@@ -58,4 +67,14 @@ test('interpolate a ProGAN run: the strip starts and ends at gantry sample\'s im
   const refused = await runCommand(interpolateCommand, runDir, '--from', '1', '--to', '2', '--truncation', '0.7', '--out', strip);
   assert.equal(refused.code, 2);
   assert.match(refused.err, /--truncation is for StyleGAN runs; .* is a ProGAN run/);
+});
+
+test('interpolate a conditional ProGAN run: --class required, the strip\'s ends are gantry sample --class\'s images; export refused', async () => {
+  const runDir = await tinyProganRun(join(work, 'conditional'), true);
+  const strip = join(work, 'strip.png');
+  assert.match((await runCommand(interpolateCommand, runDir, '--from', '3', '--to', '11', '--out', strip)).err, /--class <name> is required: .* is a conditional run/);
+  await checkStrip(runDir, '--class', 'square');
+  const exported = await runCommand(exportCommand, runDir, '--out', join(work, 'web'));
+  assert.equal(exported.code, 2);
+  assert.match(exported.err, /is a conditional ProGAN run; gantry export handles unconditional ProGAN runs only/);
 });

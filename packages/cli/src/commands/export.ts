@@ -112,8 +112,10 @@ async function exportStylegan(runDir: string, out: string): Promise<void> {
 async function exportProgan(runDir: string, out: string): Promise<void> {
   const run = readProganRun(runDir);
   await selectBackend();
-  const { generator, phase, step } = await loadProganGenerator(runDir);
+  const { generator, phase, step, numClasses } = await loadProganGenerator(runDir);
   try {
+    // the exported model and its page take z alone; a class input is not built yet
+    if (numClasses) throw new UsageError(`${runDir} is a conditional ProGAN run; gantry export handles unconditional ProGAN runs only`);
     await writeSeedPage(out, { generator: proganFixedPhaseModel(generator, phase) }, {
       step, kind: 'progan', data: run.data, resolution: proganResolutionOf(generator), phase, latentDim: generator.inputs[0].shape[1],
     }, await proganPageFiles());

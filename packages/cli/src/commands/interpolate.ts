@@ -7,10 +7,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { encodeGif, interpolate, proganInterpolate, writeImageGrid } from '@gantry/core/node';
 import { command, integerFlag, parseFlags, stringFlag, UsageError } from '../args.js';
 import { selectBackend } from '../backend.js';
+import { requiredClassFlag } from '../class-flag.js';
 import { isProganRun, loadProganGenerator } from '../train-progan.js';
 import { loadStyleGenerator, truncationFlag } from '../train-stylegan.js';
 
-const usage = `usage: gantry interpolate <stylegan-or-progan-run> --from SEED --to SEED --out <strip.png|anim.gif> [--frames 8] [--truncation psi]
+const usage = `usage: gantry interpolate <stylegan-or-progan-run> --from SEED --to SEED --out <strip.png|anim.gif> [--frames 8] [--truncation psi] [--class K]
 
 Images along the straight line from the --from seed's to the --to seed's: in w for a StyleGAN run (the noise
 of --from throughout), in z for a ProGAN run (at its newest checkpoint's phase). A PNG strip, or an animated
@@ -22,12 +23,13 @@ options:
   --out <file>        .png (one row) or .gif (animation), required
   --frames <n>        images along the way, ends included (default 8)
   --truncation <psi>  StyleGAN: truncation psi in (0, 1] (default 1: none)
+  --class <k>         the class of every frame: required for a conditional run, refused otherwise (name or index)
 
 example:
   gantry interpolate runs/stylegan --from 1 --to 2 --frames 8 --out strip.png
   gantry interpolate runs/progan --from 1 --to 2 --frames 12 --out walk.gif`;
 
-const options = { from: { type: 'string' }, to: { type: 'string' }, frames: { type: 'string' }, out: { type: 'string' }, truncation: { type: 'string' } } as const;
+const options = { from: { type: 'string' }, to: { type: 'string' }, frames: { type: 'string' }, out: { type: 'string' }, truncation: { type: 'string' }, class: { type: 'string' } } as const;
 
 /** Frames [N, H, W, 3] in [-1, 1] as GIF frames, each pixel a scale x scale block. */
 function gifFrames(images: tf.Tensor4D, scale: number) {
@@ -59,7 +61,7 @@ async function run(argv: string[]): Promise<void> {
   if (progan && values.truncation !== undefined) throw new UsageError(`--truncation is for StyleGAN runs; ${runDir} is a ProGAN run`);
   const psi = truncationFlag(values.truncation);
   await selectBackend();
-  const { images, step, where } = progan ? await walkProgan(runDir, from, to, frames) : await walkStylegan(runDir, from, to, frames, psi);
+  const { images, step, where } = progan ? await walkProgan(runDir, from, to, frames, values.class) : await walkStylegan(runDir, from, to, frames, psi, values.class);
   const scale = images.shape[1] < 64 ? 2 : 1;
   if (format === '.png') {
     writeImageGrid(out, images, { columns: frames, scale });
@@ -71,20 +73,22 @@ async function run(argv: string[]): Promise<void> {
   console.error(`gantry interpolate: ${frames} frames from seed ${from} to ${to} at step ${step} (${where}) -> ${out}`);
 }
 
-async function walkStylegan(runDir: string, from: number, to: number, frames: number, psi: number) {
-  const { generator, step } = await loadStyleGenerator(runDir);
+async function walkStylegan(runDir: string, from: number, to: number, frames: number, psi: number, classValue: unknown) {
+  const { generator, step, numClasses, classNames } = await loadStyleGenerator(runDir);
   try {
-    return { images: interpolate(generator, from, to, frames, { psi }), step, where: `psi ${psi}` };
+    const classIndex = requiredClassFlag(classValue, runDir, numClasses, classNames);
+    return { images: interpolate(generator, from, to, frames, { psi, classIndex }), step, where: `psi ${psi}` };
   } finally {
     generator.mapping.dispose();
     generator.synthesis.dispose();
   }
 }
 
-async function walkProgan(runDir: string, from: number, to: number, frames: number) {
-  const { generator, phase, step } = await loadProganGenerator(runDir);
+async function walkProgan(runDir: string, from: number, to: number, frames: number, classValue: unknown) {
+  const { generator, phase, step, numClasses, classNames } = await loadProganGenerator(runDir);
   try {
-    return { images: proganInterpolate(generator, from, to, frames, phase), step, where: `${phase.resolution} px, alpha ${phase.alpha}` };
+    const classIndex = requiredClassFlag(classValue, runDir, numClasses, classNames);
+    return { images: proganInterpolate(generator, from, to, frames, phase, classIndex), step, where: `${phase.resolution} px, alpha ${phase.alpha}` };
   } finally {
     generator.dispose();
   }
