@@ -1,7 +1,7 @@
 // Conditional StyleGAN and ProGAN (gans/class-conditioning.ts) at 8 px with tiny widths: unconditional networks
 // keep the weight list they had before conditioning existed; a conditional G's image depends on the class for a
 // fixed seed; both discriminators' projection term matches a hand computation psi(phi) + <E[y], phi>; conditional
-// runs stopped and resumed end bit for bit as uninterrupted ones; bad input (no labels, a class where none is
+// runs stopped and resumed end bit for bit as uninterrupted ones, natively on torch; bad input (no labels, a class where none is
 // taken, none where one is needed) is refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -86,6 +86,7 @@ test('conditional runs stopped and resumed end bit for bit as uninterrupted ones
   for (const [what, train, resume, options, stopAt] of [
     ['StyleGAN', trainStylegan, resumeStylegan, stylegan, 2], ['ProGAN', trainProgan, resumeProgan, progan, 3],
   ] as const) {
+    engine?.resetFallbackCounts();
     const store = memoryRunStore();
     const stop = new AbortController();
     const run = (o: typeof options, r: Parameters<typeof trainStylegan>[2]) => (train as (d: ArrayDataset, o: unknown, r: unknown) => ReturnType<typeof trainProgan | typeof trainStylegan>)(labelled(8), o, r);
@@ -99,6 +100,7 @@ test('conditional runs stopped and resumed end bit for bit as uninterrupted ones
       for (let i = 0; i < a.length; i++) assert.deepEqual(await weightValues(a[i]), await weightValues(b[i]), `${what} ${key}`);
     }
     assert.ok(Object.values(straight.losses).every(Number.isFinite), `${what}: ${JSON.stringify(straight.losses)}`);
+    if (engine) assert.deepEqual(engine.fallbackCounts(), {}, `${what}: every kernel of a conditional step runs natively on torch`);
   }
 });
 
