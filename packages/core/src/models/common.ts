@@ -10,6 +10,11 @@ export function requirePositiveInteger(value: unknown, what: string): number {
   return value;
 }
 
+/** A trainer's whole-number option: `${owner}: ${name} must be an integer >= ${min}, got ${value}` otherwise. */
+export function requireIntegerAtLeast(owner: string, name: string, value: number, min: number): void {
+  if (!Number.isInteger(value) || value < min) throw new Error(`${owner}: ${name} must be an integer >= ${min}, got ${value}`);
+}
+
 export function optionalPositiveInteger(value: unknown, what: string): number | undefined {
   return value === undefined ? undefined : requirePositiveInteger(value, what);
 }

@@ -17,6 +17,7 @@ import type { LoopResult, Trainable } from '../../train/loop.js';
 import { minimize, term } from '../../train/update.js';
 import { resumeVariant, trainVariant, type VariantRunOptions } from '../variant-run.js';
 import { discriminatorNames, ganttsDiscriminators, ganttsGenerator, resolveNetworks, type GanttsNetworkOptions } from './networks.js';
+import { requireIntegerAtLeast } from '../../models/common.js';
 
 export const GANTTS_KIND = 'gantts';
 
@@ -52,7 +53,7 @@ export type GanttsRunOptions = VariantRunOptions;
 function resolve(o: GanttsOptions) {
   const r = { steps: o.steps ?? 1000, batchSize: o.batchSize ?? 8, clipFrames: o.clipFrames ?? 64, learningRate: o.learningRate ?? 1e-4, checkpointEvery: o.checkpointEvery ?? 0 };
   for (const [k, min] of [['steps', 0], ['batchSize', 1], ['clipFrames', 1], ['checkpointEvery', 0]] as const) {
-    if (!Number.isInteger(r[k]) || r[k] < min) throw new Error(`GAN-TTS: ${k} must be an integer >= ${min}, got ${r[k]}`);
+    requireIntegerAtLeast('GAN-TTS', k, r[k], min);
   }
   if (!(r.learningRate > 0)) throw new Error(`GAN-TTS: learningRate must be > 0, got ${r.learningRate}`);
   return r;

@@ -31,6 +31,7 @@ import { minimize, term } from '../../train/update.js';
 import { MisganImputer, observedAndMask } from './imputer.js';
 import { misganModels, runNetwork, type MisganArchitecture } from './models.js';
 import { complete, criticLoss, criticOf, imputeBatch, imputerOutput, maskData, maskProbabilities, observedMismatch, playerLoss } from './losses.js';
+import { requireIntegerAtLeast } from '../../models/common.js';
 
 export const MISGAN_KIND = 'misgan';
 const DEFAULT_STEPS = 2000;
@@ -96,7 +97,7 @@ function resolveOptions(options: MisganOptions) {
   };
   for (const [name, min] of [['steps', 0], ['batchSize', 1], ['criticSteps', 1], ['latentDim', 1], ['width', 1], ['checkpointEvery', 0]] as const) {
     const v = o[name];
-    if (!Number.isInteger(v) || v < min) throw new Error(`${what}: ${name} must be an integer >= ${min}, got ${v}`);
+    requireIntegerAtLeast(what, name, v, min);
   }
   for (const name of ['alpha', 'beta', 'gamma', 'gpWeight'] as const) if (!(o[name] >= 0)) throw new Error(`${what}: ${name} must be >= 0, got ${o[name]}`);
   for (const name of ['temperature', 'learningRate', 'imputerLearningRate'] as const) if (!(o[name] > 0)) throw new Error(`${what}: ${name} must be > 0, got ${o[name]}`);

@@ -20,6 +20,7 @@ import { takeShard } from '../../train/replicas.js';
 import { minimize, term } from '../../train/update.js';
 import { firstImages, translateForPreview, TRIPLET_COLUMNS, triplets } from '../translation-preview.js';
 import { resumeVariant, withProgress, type VariantRunOptions } from '../variant-run.js';
+import { requireIntegerAtLeast } from '../../models/common.js';
 
 /** Training pairs in a preview grid: 6 rows of two triplets. */
 const PREVIEW_PAIRS = 12;
@@ -85,9 +86,7 @@ function resolve(o: Pix2pixOptions) {
     learningRate: o.learningRate ?? 2e-4, learningRateDecay: o.learningRateDecay ?? 0.5, checkpointEvery: o.checkpointEvery ?? 0,
     sampleEvery: o.sampleEvery ?? 0,
   };
-  const integer = (name: string, v: number, min: number) => {
-    if (!Number.isInteger(v) || v < min) throw new Error(`trainPix2pix: ${name} must be an integer >= ${min}, got ${v}`);
-  };
+  const integer = (name: string, v: number, min: number) => requireIntegerAtLeast('trainPix2pix', name, v, min);
   integer('steps', r.steps, 0);
   integer('batchSize', r.batchSize, 1);
   integer('checkpointEvery', r.checkpointEvery, 0);

@@ -22,6 +22,7 @@ import { datasetClasses, drawClasses, labelsOneHot, oneHotClasses } from '../cla
 import { resumeVariant, trainVariant, type VariantRunOptions } from '../variant-run.js';
 import { checkSchedule, discriminateAt, generateAt, proganPhase, realAt, showAt, type ProganPhase, type ProganSchedule } from './grow.js';
 import { proganDiscriminator, proganGenerator, resolveNetworks, type ProganNetworkOptions } from './networks.js';
+import { requireIntegerAtLeast } from '../../models/common.js';
 
 export const PROGAN_KIND = 'progan';
 
@@ -69,7 +70,7 @@ function resolve(o: ProganOptions) {
     augment: o.augment ?? [], emaDecay: o.emaDecay ?? 0.999, checkpointEvery: o.checkpointEvery ?? 0, sampleEvery: o.sampleEvery ?? 0,
   };
   for (const [name, v, min] of [['steps', r.steps, 0], ['batchSize', r.batchSize, 2], ['checkpointEvery', r.checkpointEvery, 0], ['sampleEvery', r.sampleEvery, 0]] as const) {
-    if (!Number.isInteger(v) || v < min) throw new Error(`ProGAN: ${name} must be an integer >= ${min}, got ${v}`);
+    requireIntegerAtLeast('ProGAN', name, v, min);
   }
   checkSchedule(r);
   if (!(r.learningRate > 0)) throw new Error(`ProGAN: learningRate must be > 0, got ${r.learningRate}`);

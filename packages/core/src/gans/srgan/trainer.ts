@@ -18,6 +18,7 @@ import { requireSamePairs } from '../pix2pix/trainer.js';
 import { resumeVariant, withProgress, type VariantRunOptions } from '../variant-run.js';
 import { contentLoss, pixelMse, type ContentNetwork } from './content.js';
 import { srDiscriminator, srResNet, upscaleStages } from './networks.js';
+import { requireIntegerAtLeast } from '../../models/common.js';
 
 export const SRRESNET_KIND = 'srresnet';
 export const SRGAN_KIND = 'srgan';
@@ -77,9 +78,7 @@ function resolve(o: SrganOptions) {
     learningRateDecay: o.learningRateDecay ?? 0, checkpointEvery: o.checkpointEvery ?? 0, contentWeight: o.contentWeight ?? 1,
     adversarialWeight: o.adversarialWeight ?? 1e-3, pixelWeight: o.pixelWeight ?? 0,
   };
-  const integer = (name: string, v: number, min: number) => {
-    if (!Number.isInteger(v) || v < min) throw new Error(`SRGAN: ${name} must be an integer >= ${min}, got ${v}`);
-  };
+  const integer = (name: string, v: number, min: number) => requireIntegerAtLeast('SRGAN', name, v, min);
   integer('steps', r.steps, 0);
   integer('batchSize', r.batchSize, 1);
   integer('checkpointEvery', r.checkpointEvery, 0);

@@ -19,6 +19,7 @@ import { batchOf, drawRows, rowsDataset } from './matcher.js';
 import {
   conditioningAugmentation, resolveSizes, stackDiscriminator, stage1Generator, stage2Generator, STAGE1_SIZE, STAGE2_SIZE, type StackGanSizes,
 } from './networks.js';
+import { requireIntegerAtLeast } from '../../models/common.js';
 
 export const STACKGAN_KINDS = { 1: 'stackgan-1', 2: 'stackgan-2' } as const;
 
@@ -47,7 +48,7 @@ export interface StackGanConfig extends StackGanOptions { stage: 1 | 2; textDim:
 function resolve(o: StackGanOptions) {
   const r = { steps: o.steps ?? 2000, batchSize: o.batchSize ?? 32, klWeight: o.klWeight ?? 1, learningRate: o.learningRate ?? 2e-4, checkpointEvery: o.checkpointEvery ?? 0 };
   for (const [name, v, min] of [['steps', r.steps, 0], ['batchSize', r.batchSize, 2], ['checkpointEvery', r.checkpointEvery, 0]] as const) {
-    if (!Number.isInteger(v) || v < min) throw new Error(`StackGAN: ${name} must be an integer >= ${min}, got ${v}`);
+    requireIntegerAtLeast('StackGAN', name, v, min);
   }
   if (!(r.klWeight >= 0) || !(r.learningRate > 0)) throw new Error(`StackGAN: klWeight must be >= 0 and learningRate > 0, got ${r.klWeight} and ${r.learningRate}`);
   return r;

@@ -22,6 +22,7 @@ import { datasetClasses, drawClasses, labelsOneHot, oneHotClasses } from '../cla
 import { resumeVariant, trainVariant, type VariantRunOptions } from '../variant-run.js';
 import { averageWLayer, broadcastStyles, drawNoise, mapZ, mixStyles, synthesizeImages, type StyleGenerator } from './generate.js';
 import { mappingNetwork, resolveNetworks, styleganDiscriminator, styleLayers, synthesisNetwork, type StyleganNetworkOptions } from './networks.js';
+import { requireIntegerAtLeast } from '../../models/common.js';
 
 export const STYLEGAN_KIND = 'stylegan';
 
@@ -70,9 +71,7 @@ function resolve(o: StyleganOptions) {
     mixing: o.mixing ?? 0.9, r1Gamma: o.r1Gamma ?? 10, r1Every: o.r1Every ?? 16, augment: o.augment ?? [],
     emaDecay: o.emaDecay ?? 0.999, checkpointEvery: o.checkpointEvery ?? 0, sampleEvery: o.sampleEvery ?? 0,
   };
-  const integer = (name: string, v: number, min: number) => {
-    if (!Number.isInteger(v) || v < min) throw new Error(`StyleGAN: ${name} must be an integer >= ${min}, got ${v}`);
-  };
+  const integer = (name: string, v: number, min: number) => requireIntegerAtLeast('StyleGAN', name, v, min);
   integer('steps', r.steps, 0);
   integer('batchSize', r.batchSize, 2);
   integer('r1Every', r.r1Every, 1);

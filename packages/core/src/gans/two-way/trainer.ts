@@ -17,6 +17,7 @@ import { minimize, term } from '../../train/update.js';
 import { firstImages, translateForPreview, TRIPLET_COLUMNS, triplets } from '../translation-preview.js';
 import { resumeVariant, withProgress, type VariantRunOptions } from '../variant-run.js';
 import { PooledHistory } from './pooled-history.js';
+import { requireIntegerAtLeast } from '../../models/common.js';
 
 /** Images of each domain in a preview grid: 6 rows of two triplets, A's rows first. */
 const PREVIEW_IMAGES = 6;
@@ -76,9 +77,7 @@ export function resolveTwoWay(o: TwoWayOptions, what: string) {
     steps: o.steps ?? 10000, batchSize: o.batchSize ?? 1, learningRate: o.learningRate ?? 2e-4,
     learningRateDecay: o.learningRateDecay ?? 0.5, checkpointEvery: o.checkpointEvery ?? 0, sampleEvery: o.sampleEvery ?? 0,
   };
-  const integer = (name: string, v: number, min: number) => {
-    if (!Number.isInteger(v) || v < min) throw new Error(`${what}: ${name} must be an integer >= ${min}, got ${v}`);
-  };
+  const integer = (name: string, v: number, min: number) => requireIntegerAtLeast(what, name, v, min);
   integer('steps', r.steps, 0);
   integer('batchSize', r.batchSize, 1);
   integer('checkpointEvery', r.checkpointEvery, 0);

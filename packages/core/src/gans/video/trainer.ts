@@ -23,6 +23,7 @@ import type { LoopResult, Trainable } from '../../train/loop.js';
 import { minimize, term } from '../../train/update.js';
 import { resumeVariant, trainVariant, type VariantRunOptions } from '../variant-run.js';
 import { framePredictor, sequenceDiscriminator } from './networks.js';
+import { requireIntegerAtLeast } from '../../models/common.js';
 
 export const VIDEO_KIND = 'video';
 export const VIDEO_LOSSES = ['mse', 'adversarial', 'adversarial+gdl'] as const;
@@ -82,7 +83,7 @@ export function resolveVideoOptions(o: VideoOptions) {
   if (!(VIDEO_LOSSES as readonly string[]).includes(r.loss)) throw new Error(`video: loss must be one of ${VIDEO_LOSSES.join(', ')}, got ${String(r.loss)}`);
   for (const [name, v, min] of [['steps', r.steps, 0], ['batchSize', r.batchSize, 1], ['digits', r.digits, 1], ['context', r.context, 1],
     ['future', r.future, 1], ['checkpointEvery', r.checkpointEvery, 0]] as const) {
-    if (!Number.isInteger(v) || v < min) throw new Error(`video: ${name} must be an integer >= ${min}, got ${v}`);
+    requireIntegerAtLeast('video', name, v, min);
   }
   if (r.size !== 64 && r.size !== 32) throw new Error(`video: size must be 64 or 32, got ${String(r.size)}`);
   if (!(r.learningRate > 0)) throw new Error(`video: learningRate must be > 0, got ${r.learningRate}`);
