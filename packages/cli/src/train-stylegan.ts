@@ -2,18 +2,18 @@
 // here when it names StyleGAN (fresh, or --resume of a StyleGAN run), since StyleGAN's flags are its own. The run
 // directory holds stylegan.json (the data spec and the options, which a resume and sample/mix/interpolate read)
 // beside the loop's checkpoints, whose EMA copies of mapping and synthesis are the generator the tools use.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
-  fileRunStore, loadEmoji, resumeStylegan, styleGeneratorFromCheckpoint, trainStylegan, writeFileAtomic,
+  fileRunStore, loadEmoji, resumeStylegan, styleGeneratorFromCheckpoint, trainStylegan,
   type ArrayDataset, type ProgressMode, type StyleGenerator, type StyleganConfig, type StyleganOptions,
 } from '@gantry/core/node';
 import { choiceFlag, integerFlag, numberInRangeFlag, numberValue, parseFlags, positiveNumberFlag, stringFlag, UsageError } from './args.js';
 import { selectBackend } from './backend.js';
 import { emojiRoot, parseEmojiSpec } from './data.js';
+import { holdsRunFile, readRunFile, resumedRun, startRunDir, type RunFileKind } from './run-file.js';
 import { modelTrainRequest } from './train-request.js';
 
-export const STYLEGAN_FILE = 'stylegan.json';
+const STYLEGAN_RUN = { file: 'stylegan.json', format: 'gantry-stylegan-1', model: 'stylegan', title: 'StyleGAN' } as const satisfies RunFileKind;
+export const STYLEGAN_FILE = STYLEGAN_RUN.file;
 const PROGRESS: readonly ProgressMode[] = ['auto', 'bar', 'lines', 'off'];
 
 export interface StyleganRun { format: 'gantry-stylegan-1'; data: string; steps: number; options: StyleganOptions; createdAt: string }
@@ -28,15 +28,11 @@ const FLAGS = {
 } as const;
 
 export function isStyleganRun(runDir: string): boolean {
-  return existsSync(join(runDir, STYLEGAN_FILE));
+  return holdsRunFile(runDir, STYLEGAN_RUN);
 }
 
 export function readStyleganRun(runDir: string): StyleganRun {
-  const path = join(runDir, STYLEGAN_FILE);
-  if (!existsSync(path)) throw new UsageError(`${runDir} is not a StyleGAN run (no ${STYLEGAN_FILE}; train one with gantry train --model stylegan)`);
-  const run = JSON.parse(readFileSync(path, 'utf8')) as StyleganRun;
-  if (run.format !== 'gantry-stylegan-1') throw new Error(`${path}: unknown format ${JSON.stringify(run.format)}`);
-  return run;
+  return readRunFile<StyleganRun>(runDir, STYLEGAN_RUN);
 }
 
 /** The training split of emoji:<style>[:size] at `size` px (default 32). */
@@ -67,12 +63,8 @@ export async function styleganTrain(argv: string[]): Promise<void> {
   const { values: v } = parseFlags(argv, FLAGS, 0);
   const progress = choiceFlag(v.progress, 'progress', PROGRESS) ?? 'auto';
   if (typeof v.resume === 'string') {
-    const extra = Object.keys(v).filter((k) => v[k] !== undefined && !['resume', 'steps', 'progress'].includes(k));
-    if (extra.length) throw new UsageError(`--resume takes only --steps and --progress (the rest comes from ${v.resume}/${STYLEGAN_FILE}); got --${extra[0]}`);
-    const saved = readStyleganRun(v.resume);
-    const run = { ...saved, steps: integerFlag(v.steps, 'steps', 1) ?? saved.steps };
-    if (run.steps !== saved.steps) writeFileAtomic(join(v.resume, STYLEGAN_FILE), `${JSON.stringify(run, null, 2)}\n`, v.resume);
-    return runTraining(v.resume, run, progress, true);
+    const { runDir, run } = resumedRun<StyleganRun>(v, STYLEGAN_RUN);
+    return runTraining(runDir, run, progress, true);
   }
   const data = stringFlag(v.data, 'data');
   if (!data) throw new UsageError('--model stylegan needs --data emoji:<style>[:16|:32|:64]');
@@ -90,12 +82,8 @@ export async function styleganTrain(argv: string[]): Promise<void> {
     ...(v.conditional === true ? { conditional: true } : {}),
   };
   const clean = Object.fromEntries(Object.entries(options).filter(([, x]) => x !== undefined)) as StyleganOptions;
-  const out = stringFlag(v.out, 'out') ?? join('runs', `stylegan-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-  if (existsSync(join(out, 'latest.json')) || isStyleganRun(out)) throw new UsageError(`${out} already holds a run; continue it with --resume ${out}, or choose another --out`);
-  const run: StyleganRun = { format: 'gantry-stylegan-1', data, steps, options: clean, createdAt: new Date().toISOString() };
-  mkdirSync(out, { recursive: true });
-  writeFileAtomic(join(out, STYLEGAN_FILE), `${JSON.stringify(run, null, 2)}\n`, out);
-  return runTraining(out, run, progress, false);
+  const run: StyleganRun = { format: STYLEGAN_RUN.format, data, steps, options: clean, createdAt: new Date().toISOString() };
+  return runTraining(startRunDir(v.out, STYLEGAN_RUN, run), run, progress, false);
 }
 
 /**
