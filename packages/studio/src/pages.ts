@@ -29,7 +29,8 @@ const runDetail = `<template id="run-detail"><h2 id="run-name"></h2><p id="live"
 <div class="row"><div class="panel" id="grids"><h3>samples over time</h3><input id="grid-step" type="range" min="0" max="0" value="0" style="width:320px"><br>
   <span id="grid-label" class="small">no sample grids yet</span><br><img id="grid-img" alt=""><audio id="grid-audio" controls style="display:none"></audio></div>
 <div class="panel"><h3>sample now</h3><button id="sample-now">sample from the latest checkpoint</button>
-  <span id="truncation" style="display:none"><label>truncation psi <input id="psi" type="range" min="0.05" max="1" step="0.05" value="1"></label><span id="psi-label">1.00</span></span><br>
+  <span id="truncation" style="display:none"><label>truncation psi <input id="psi" type="range" min="0.05" max="1" step="0.05" value="1"></label><span id="psi-label">1.00</span></span>
+  <span id="class-picker" style="display:none"><label>class <select id="class"><option value="">all, one per image</option></select></label></span><br>
   <span id="sample-label" class="small"></span><br><img id="sample-img" alt="" style="display:none;image-rendering:pixelated;max-width:320px">
   <canvas id="sample-plot" width="320" height="320" style="display:none"></canvas>
   <table id="sample-table" class="small" style="display:none"></table></div></div>

@@ -145,6 +145,22 @@ export function runKind(root: string, name: string): string | undefined {
   return file === undefined ? undefined : describe(root, name, file).kind;
 }
 
+/**
+ * The class names of a conditional StyleGAN or ProGAN run, from its newest checkpoint's config (the data's
+ * names, or "0", "1", ... where the data named none); undefined for any other run, or before a checkpoint.
+ */
+export function runClasses(root: string, name: string): string[] | undefined {
+  const file = runDescription(root, name);
+  if (file !== 'stylegan.json' && file !== 'progan.json') return undefined;
+  const latest = readRunJson(root, name, 'latest.json') as { checkpoint?: unknown } | undefined;
+  if (typeof latest?.checkpoint !== 'string') return undefined;
+  const state = readRunJson(root, name, ...latest.checkpoint.split('/'), 'state.json') as { config?: { numClasses?: unknown; classNames?: unknown } } | undefined;
+  const { numClasses, classNames } = state?.config ?? {};
+  if (typeof numClasses !== 'number' || !Number.isInteger(numClasses) || numClasses < 1) return undefined;
+  const named = Array.isArray(classNames) && classNames.length === numClasses && classNames.every((c) => typeof c === 'string');
+  return named ? classNames as string[] : Array.from({ length: numClasses }, (_, i) => String(i));
+}
+
 /** A sample file's bytes and content type (a grid's PNG, a preview's WAV), or undefined. */
 export function readSample(root: string, run: string, file: string): { body: Buffer; type: string } | undefined {
   const match = SAMPLE_FILE.exec(file);

@@ -1,11 +1,14 @@
 // "Sample now" in the studio: draws from the newest checkpoint of a run, server-side with core, and
 // returns it as the run's data looks: an image grid, 2D points, or table rows decoded to the CSV's own
 // columns and categories (core's run format and table coding, the same the CLI's sample uses). A StyleGAN
-// run draws seeds seed .. seed + n - 1 from its averaged generator at a truncation psi, as gantry sample.
+// run draws seeds seed .. seed + n - 1 from its averaged generator at a truncation psi, and a ProGAN run from
+// its averaged generator at the newest checkpoint's phase, as gantry sample; a conditional one draws one
+// class, or cycles through its classes, one per image.
 // the cpu backend for server-side sampling (tfjs-core alone has none)
 import '@tensorflow/tfjs-backend-cpu';
 import {
-  checkpointModel, decodeRows, encodePng, fileRunStore, modelFromBlob, readRunConfig, sample, styleganSample, styleGeneratorFromCheckpoint, tileImages,
+  checkpointModel, decodeRows, encodePng, fileRunStore, modelFromBlob, proganGeneratorFromCheckpoint, proganSample, readRunConfig, sample, styleganSample,
+  styleGeneratorFromCheckpoint, tileImages,
   type Checkpoint,
 } from '@gantry/core/node';
 import { runDescription, runDir, type RunDescription } from './runs.js';
@@ -19,7 +22,6 @@ export type SampleResult =
 const NOT_SAMPLED: Partial<Record<RunDescription, string>> = {
   'translation.json': 'sample now draws from GAN runs; a translation run shows input | output | target grids under "samples over time" (gantry translate translates more)',
   'gantts.json': 'sample now draws images; a GAN-TTS run plays its preview speech under "samples over time" (gantry speak RUN --text "..." says more)',
-  'progan.json': 'sample now does not read ProGAN runs yet; gantry sample RUN --out x.png samples one',
   'stackgan.json': 'sample now draws from noise alone; a StackGAN run draws images of a text, and shows stage II\'s images of held-out names under "samples over time" (gantry sample RUN --text "..." draws more)',
 };
 
@@ -31,30 +33,61 @@ async function newestCheckpoint(dir: string): Promise<Checkpoint> {
 
 const gridScale = (side: number | undefined) => ((side ?? 0) < 32 ? 2 : 1);
 
-/** A StyleGAN run's images for seeds seed .. seed + n - 1 at truncation psi (1: none), from the EMA generator. */
-async function sampleStylegan(dir: string, o: { n: number; seed: number; psi?: number }): Promise<SampleResult> {
-  const checkpoint = await newestCheckpoint(dir);
-  const generator = await styleGeneratorFromCheckpoint(checkpoint, { where: dir });
-  try {
-    const images = styleganSample(generator, Array.from({ length: o.n }, (_, i) => o.seed + i), { psi: o.psi ?? 1 });
-    const batch = { data: (await images.data()) as Float32Array, shape: images.shape };
-    images.dispose();
-    const png = encodePng(tileImages(batch, { scale: gridScale(batch.shape[1]) }));
-    return { kind: 'image', step: checkpoint.state.step, png: png.toString('base64') };
-  } finally {
-    generator.mapping.dispose();
-    generator.synthesis.dispose();
-  }
+export interface SampleOptions {
+  n: number;
+  seed: number;
+  /** a StyleGAN run's truncation (1: none) */
+  psi?: number;
+  /** a conditional StyleGAN or ProGAN run's class index; absent: image i has class i mod the class count */
+  classIndex?: number;
 }
 
-/** Draws n samples (seed: the noise; psi: a StyleGAN run's truncation, ignored by others) from a run's newest checkpoint. */
-export async function sampleRun(root: string, run: string, o: { n: number; seed: number; psi?: number }): Promise<SampleResult> {
+/** The class of each image of a conditional run (one class, or cycling through them), undefined for others. */
+function classesOf(o: SampleOptions, numClasses: number | undefined): number | number[] | undefined {
+  if (!numClasses) return undefined;
+  return o.classIndex ?? Array.from({ length: o.n }, (_, i) => i % numClasses);
+}
+
+const seedsOf = (o: SampleOptions) => Array.from({ length: o.n }, (_, i) => o.seed + i);
+
+/** Seeds seed .. seed + n - 1 of a StyleGAN or ProGAN run's averaged generator, as one grid (a row per class cycle). */
+async function sampleModelRun(dir: string, model: 'stylegan' | 'progan', o: SampleOptions): Promise<SampleResult> {
+  const checkpoint = await newestCheckpoint(dir);
+  const { numClasses } = checkpoint.state.config as { numClasses?: number };
+  const classIndex = classesOf(o, numClasses);
+  let images;
+  if (model === 'stylegan') {
+    const generator = await styleGeneratorFromCheckpoint(checkpoint, { where: dir });
+    try {
+      images = styleganSample(generator, seedsOf(o), { psi: o.psi ?? 1, classIndex });
+    } finally {
+      generator.mapping.dispose();
+      generator.synthesis.dispose();
+    }
+  } else {
+    const { generator, phase } = await proganGeneratorFromCheckpoint(checkpoint, { where: dir });
+    try {
+      images = proganSample(generator, seedsOf(o), phase, classIndex);
+    } finally {
+      generator.dispose();
+    }
+  }
+  const batch = { data: (await images.data()) as Float32Array, shape: images.shape };
+  images.dispose();
+  const columns = Array.isArray(classIndex) ? Math.min(o.n, numClasses!) : undefined;
+  const png = encodePng(tileImages(batch, { columns, scale: gridScale(batch.shape[1]) }));
+  return { kind: 'image', step: checkpoint.state.step, png: png.toString('base64') };
+}
+
+/** Draws n samples (seed: the noise; psi, classIndex: as SampleOptions, ignored by other runs) from a run's newest checkpoint. */
+export async function sampleRun(root: string, run: string, o: SampleOptions): Promise<SampleResult> {
   const dir = runDir(root, run);
   const description = runDescription(root, run);
   if (dir === undefined || description === undefined) throw new Error('this run has no readable config.json');
   const refusal = NOT_SAMPLED[description];
   if (refusal) throw new Error(refusal);
-  if (description === 'stylegan.json') return sampleStylegan(dir, o);
+  if (description === 'stylegan.json') return sampleModelRun(dir, 'stylegan', o);
+  if (description === 'progan.json') return sampleModelRun(dir, 'progan', o);
   // checked against core's schema: a damaged config is an error naming the file and field
   const config = readRunConfig(dir);
   const checkpoint = await newestCheckpoint(dir);

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { authorised, hostChecker, localPathWithoutToken, TOKEN_COOKIE, urlHasToken, urlHost } from './access.js';
 import { buildAssets, type Assets } from './bundle.js';
 import { appPage, playgroundPage } from './pages.js';
-import { listRuns, readLatest, readMetricsFrom, readRunJson, readSample, runDescription, runDir, runKind, sampleList } from './runs.js';
+import { listRuns, readLatest, readMetricsFrom, readRunJson, readSample, runClasses, runDescription, runDir, runKind, sampleList } from './runs.js';
 import { sampleRun } from './sampler.js';
 
 export { isLoopbackHost } from './access.js';
@@ -52,6 +52,18 @@ function truncationParameter(value: string | null, stylegan: boolean): number | 
   if (!stylegan) return 'psi (truncation) applies to StyleGAN runs only';
   const psi = /^\s*[0-9.eE+-]+\s*$/.test(value) ? Number(value) : NaN;
   return psi > 0 && psi <= 1 ? psi : `psi (truncation) must be a number in (0, 1], got ${JSON.stringify(value)}`;
+}
+
+/**
+ * ?class= of "sample now": a class index of a conditional StyleGAN or ProGAN run, else absent (a conditional
+ * run then cycles through its classes); a string is the refusal, listing the run's classes.
+ */
+function classParameter(value: string | null, classes: readonly string[] | undefined): number | undefined | string {
+  if (value === null) return undefined;
+  if (!classes) return 'class applies to conditional StyleGAN and ProGAN runs only (gantry train --conditional)';
+  const index = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (index < classes.length) return index;
+  return `class must be a class index of this run, got ${JSON.stringify(value)}; its ${classes.length} classes are ${classes.map((name, i) => `${i} ${JSON.stringify(name)}`).join(', ')}`;
 }
 
 export async function startStudio(o: StudioOptions): Promise<Studio> {
@@ -100,7 +112,10 @@ export async function startStudio(o: StudioOptions): Promise<Studio> {
       if (method === 'GET' && segments.length === 2) return json(res, listRuns(root));
       if (c === undefined || runDir(root, c) === undefined) return send(res, 404, 'no such run\n');
       if (method === 'GET' && segments.length === 3) {
-        return json(res, { name: c, kind: runKind(root, c) ?? null, config: readRunJson(root, c, runDescription(root, c)!), latest: readLatest(root, c) ?? null, samples: sampleList(root, c) });
+        return json(res, {
+          name: c, kind: runKind(root, c) ?? null, config: readRunJson(root, c, runDescription(root, c)!), latest: readLatest(root, c) ?? null,
+          samples: sampleList(root, c), classes: runClasses(root, c) ?? null,
+        });
       }
       if (method === 'GET' && d === 'metrics' && segments.length === 4) {
         const from = Number(url.searchParams.get('from') ?? 0);
@@ -115,8 +130,10 @@ export async function startStudio(o: StudioOptions): Promise<Studio> {
         const seed = Number(url.searchParams.get('seed') ?? Date.now() % 100000) || 0;
         const psi = truncationParameter(url.searchParams.get('psi'), runDescription(root, c) === 'stylegan.json');
         if (typeof psi === 'string') return json(res, { error: psi }, 400);
+        const classIndex = classParameter(url.searchParams.get('class'), runClasses(root, c));
+        if (typeof classIndex === 'string') return json(res, { error: classIndex }, 400);
         // one sampling at a time keeps memory bounded
-        const job = sampling.then(() => sampleRun(root, c, { n, seed, psi }));
+        const job = sampling.then(() => sampleRun(root, c, { n, seed, psi, classIndex }));
         sampling = job.then(() => undefined, () => undefined);
         try {
           return json(res, await job);

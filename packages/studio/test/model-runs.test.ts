@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { createRng, encodePng, encodeWav, styleganSample, tileImages, trainStylegan, type ArrayDataset } from '@gantry/core/node';
+import { encodePng, encodeWav, styleganSample, tileImages, trainStylegan } from '@gantry/core/node';
+import { tinyImages } from './image-fixtures.js';
 import { growthPhase } from '../src/client/growth.js';
 import { startStudio, type Studio } from '../src/server.js';
 
@@ -91,18 +92,12 @@ test('a progressive run\'s newest metrics line shows its phase: growing with the
   assert.equal(growthPhase([{ step: 5, resolution: '16', alpha: 0.5 }]), undefined, 'only numbers count');
 });
 
-function images(n: number, side: number): ArrayDataset {
-  const rng = createRng(5);
-  const values = Float32Array.from({ length: n * side * side * 3 }, (_, i) => Math.tanh(Math.sin(i / 7) + 0.3 * (rng.next() - 0.5)));
-  return { name: 'tiny', itemShape: [side, side, 3], count: n, values };
-}
-
 test('a StyleGAN run samples at a truncation psi in (0, 1]; psi 1 is the untruncated sample', { timeout: 60_000 }, async () => {
   const options = { seed: 4, resolution: 16, latentDim: 8, mappingDepth: 2, maxChannels: 4, channelBase: 32, batchSize: 4, emaDecay: 0.5 } as const;
   const dir = join(root, 'style');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'stylegan.json'), JSON.stringify({ format: 'gantry-stylegan-1', data: 'tiny', steps: 3, options }));
-  const trained = await trainStylegan(images(8, 16), { ...options, steps: 3 }, { runDir: dir, progress: 'off' });
+  const trained = await trainStylegan(tinyImages(8, 16), { ...options, steps: 3 }, { runDir: dir, progress: 'off' });
   assert.ok(existsSync(join(dir, 'latest.json')));
 
   const { base, auth } = await studio();

@@ -9,7 +9,7 @@ type Rec = Record<string, unknown>;
 
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as T;
 
-// seed: the first of the seeds a StyleGAN run's "sample now" draws, fixed per opened run so that moving psi shows the same images
+// seed: the first of the seeds a StyleGAN or ProGAN run's "sample now" draws, fixed per opened run so that moving psi or the class shows the same seeds
 const state = { run: '' as string, kind: '' as string, records: [] as Rec[], next: 0, samplesShown: 0, timer: 0 as number | undefined, seed: 0 };
 // read by the browser tests
 (window as unknown as { __studio: unknown }).__studio = state;
@@ -98,7 +98,7 @@ function showSamples(samples: { file: string; step: number }[]): void {
 async function openRun(name: string): Promise<void> {
   window.clearInterval(state.timer);
   Object.assign(state, { run: name, records: [], next: 0, samplesShown: 0, seed: Math.floor(Math.random() * 100000) });
-  const detail = await getJson<{ config: unknown; kind: string | null }>(`/api/runs/${encodeURIComponent(name)}`);
+  const detail = await getJson<{ config: unknown; kind: string | null; classes: string[] | null }>(`/api/runs/${encodeURIComponent(name)}`);
   state.kind = detail.kind ?? '';
   $('#detail').replaceChildren($<HTMLTemplateElement>('#run-detail').content.cloneNode(true));
   $('#run-name').textContent = name;
@@ -109,6 +109,12 @@ async function openRun(name: string): Promise<void> {
     const psi = $<HTMLInputElement>('#psi');
     psi.oninput = () => { $('#psi-label').textContent = Number(psi.value).toFixed(2); };
     psi.onchange = () => { void sampleNow(); };
+  }
+  if (detail.classes) {
+    const select = $<HTMLSelectElement>('#class');
+    detail.classes.forEach((name, i) => select.add(new Option(`${i} ${name}`, String(i))));
+    $('#class-picker').style.display = '';
+    select.onchange = () => { void sampleNow(); };
   }
   redraw();
   await refreshList();
@@ -131,12 +137,26 @@ function fillTable(table: HTMLTableElement, columns: string[], rows: string[][])
 }
 
 const SHOWN_ROWS = 20;
-// StyleGAN images are larger and slower to draw than a small GAN's: a 4 x 4 grid
-const STYLEGAN_SAMPLES = 16;
+// StyleGAN and ProGAN images are larger and slower to draw than a small GAN's: a 4 x 4 grid
+const MODEL_SAMPLES = 16;
+const drawsSeeds = () => state.kind === 'stylegan' || state.kind === 'progan';
 
 function sampleQuery(): string {
-  if (state.kind !== 'stylegan') return 'n=256';
-  return new URLSearchParams({ n: String(STYLEGAN_SAMPLES), seed: String(state.seed), psi: $<HTMLInputElement>('#psi').value }).toString();
+  if (!drawsSeeds()) return 'n=256';
+  const query = new URLSearchParams({ n: String(MODEL_SAMPLES), seed: String(state.seed) });
+  if (state.kind === 'stylegan') query.set('psi', $<HTMLInputElement>('#psi').value);
+  const picked = $<HTMLSelectElement>('#class').value;
+  if (picked !== '') query.set('class', picked);
+  return query.toString();
+}
+
+/** What "sample now" drew: the truncation, the class and the seeds of a StyleGAN or ProGAN run. */
+function sampleDescription(): string {
+  if (!drawsSeeds()) return '';
+  const select = $<HTMLSelectElement>('#class');
+  const picked = select.value === '' ? '' : `, class ${select.selectedOptions[0]?.text ?? select.value}`;
+  const psi = state.kind === 'stylegan' ? `, psi ${$<HTMLInputElement>('#psi').value}` : '';
+  return `${psi}${picked}, seeds ${state.seed}..${state.seed + MODEL_SAMPLES - 1}`;
 }
 
 async function sampleNow(): Promise<void> {
@@ -146,7 +166,7 @@ async function sampleNow(): Promise<void> {
     columns?: string[]; rows?: string[][];
   }>(`/api/runs/${encodeURIComponent(state.run)}/sample?${sampleQuery()}`, { method: 'POST' });
   if (r.error) { $('#sample-label').textContent = r.error; return; }
-  $('#sample-label').textContent = `from the checkpoint at step ${r.step}${state.kind === 'stylegan' ? `, psi ${$<HTMLInputElement>('#psi').value}, seeds ${state.seed}..${state.seed + STYLEGAN_SAMPLES - 1}` : ''}`;
+  $('#sample-label').textContent = `from the checkpoint at step ${r.step}${sampleDescription()}`;
   const img = $<HTMLImageElement>('#sample-img'); const plot = $<HTMLCanvasElement>('#sample-plot');
   const table = $<HTMLTableElement>('#sample-table');
   for (const el of [img, plot, table]) el.style.display = 'none';
