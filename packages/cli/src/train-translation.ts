@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
-  fileRunStore, loadImageFolder, resumeCycleGan, resumeDiscoGan, resumePix2pix, trainCycleGan, trainDiscoGan, trainPix2pix,
+  fileRunStore, loadImageFolder, PIX2PIX_OBJECTIVES, resumeCycleGan, resumeDiscoGan, resumePix2pix, trainCycleGan, trainDiscoGan, trainPix2pix,
   translationMetrics, unpairedHalves, writeFileAtomic, type PairedDataset, type ProgressMode, type TwoWayResult, type UnpairedImages,
 } from '@gantry/core/node';
 import { choiceFlag, integerFlag, numberInRangeFlag, positiveNumberFlag, stringFlag, UsageError } from './args.js';
@@ -117,6 +117,11 @@ export async function trainTranslation(values: Record<string, unknown>): Promise
   }
   const ignored = ['loss', 'lr-d', 'latent-dim', 'hidden', 'conditional', 'r1', 'categorical'].filter((k) => values[k] !== undefined);
   if (ignored.length) throw new UsageError(`--model ${model} does not take --${ignored[0]} (${OBJECTIVES[model]})`);
+  if (model !== 'pix2pix' && values.objective !== undefined) {
+    throw new UsageError(`--objective is pix2pix's ablation; --model ${model} does not take it (${OBJECTIVES[model]})`);
+  }
+  // pix2pix's ablation (Isola et al. 2017, table 1): the L1 term alone, the adversarial term alone, or both
+  const objective = choiceFlag(values.objective, 'objective', PIX2PIX_OBJECTIVES);
   const options = commonOptions(values);
   const imageSize = integerFlag(values['image-size'], 'image-size', 4);
   const progress = choiceFlag(values.progress, 'progress', PROGRESS) ?? 'auto';
@@ -134,8 +139,8 @@ export async function trainTranslation(values: Record<string, unknown>): Promise
   if (loaded.pairs) {
     const { source, target: t } = loaded.pairs.train;
     console.error(`gantry train: pix2pix ${data} -> ${target} (${source.count} pairs of [${source.itemShape}] -> [${t.itemShape}]), ` +
-      `${options.steps} steps of ${batch} on ${backend} -> ${out}`);
-    const r = await trainPix2pix(loaded.pairs.train, options, { runDir: out, progress });
+      `objective ${objective ?? 'l1+adversarial'}, ${options.steps} steps of ${batch} on ${backend} -> ${out}`);
+    const r = await trainPix2pix(loaded.pairs.train, { ...options, ...(objective ? { objective } : {}) }, { runDir: out, progress });
     if (loaded.pairs.test) reportTestMetrics([['', r.generator, loaded.pairs.test]]);
     console.error(`gantry train: done at step ${r.step}; run directory ${out}`);
     return;
