@@ -4,7 +4,9 @@
 // (tfjs cpu backend) on the same pixels. A StyleGAN run (both style modes): the averaged mapping and synthesis
 // (StyleGAN's own layers) load in the page, and the image the page draws for a seed and a truncation psi equals
 // the one gantry sample draws in Node. A ProGAN run mid-fade: the generator with its phase baked in (ProGAN's
-// layers and the fixed fade-in) draws in the page the image gantry sample draws for a seed. Plus the flags' errors.
+// layers and the fixed fade-in) draws in the page the image gantry sample draws for a seed. Conditional StyleGAN and
+// ProGAN runs: the page's class menu lists the run's classes and draws what gantry sample --class draws. Plus the
+// flags' errors.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -122,15 +124,19 @@ test('browser: an exported CycleGAN generator translates a chosen PNG with stock
   assert.ok(node.some((v) => Math.abs(v) > 1e-3), 'the generator outputs something other than zeros');
 });
 
-/** A tiny StyleGAN run directory as `gantry train --model stylegan` writes it (stylegan.json + the loop's files). */
-async function styleganRun(mode: 'adain' | 'modulated'): Promise<string> {
-  const dir = join(work, `stylegan-${mode}`);
+/**
+ * A tiny StyleGAN run directory as `gantry train --model stylegan` writes it (stylegan.json + the loop's files);
+ * `conditional`: two classes, 'round' and 'square', alternating over the four noise images.
+ */
+async function styleganRun(mode: 'adain' | 'modulated', conditional = false): Promise<string> {
+  const dir = join(work, `stylegan-${mode}${conditional ? '-conditional' : ''}`);
   mkdirSync(dir);
   // a fast EMA, so that the averaged generator the page gets differs from both the initial and the trained one
-  const options: StyleganOptions = { seed: 0, resolution: SIZE, latentDim: 8, mappingDepth: 2, maxChannels: 4, batchSize: 2, r1Gamma: 0, mode, emaDecay: 0.5 };
+  const options: StyleganOptions = { seed: 0, resolution: SIZE, latentDim: 8, mappingDepth: 2, maxChannels: 4, batchSize: 2, r1Gamma: 0, mode, emaDecay: 0.5, conditional };
   const run: StyleganRun = { format: 'gantry-stylegan-1', data: 'emoji:google:16', steps: 2, options, createdAt: new Date().toISOString() };
   writeFileAtomic(join(dir, STYLEGAN_FILE), `${JSON.stringify(run)}\n`, dir);
-  const r = await trainStylegan(images('noise', 4, 3), { ...options, steps: 2 }, { runDir: dir, progress: 'off' });
+  const classes = conditional ? { labels: Int32Array.from([0, 1, 0, 1]), numClasses: 2, classNames: ['round', 'square'] } : {};
+  const r = await trainStylegan({ ...images('noise', 4, 3), ...classes }, { ...options, steps: 2 }, { runDir: dir, progress: 'off' });
   for (const m of [r.generator.mapping, r.generator.synthesis, r.averaged.mapping, r.averaged.synthesis, r.discriminator]) m.dispose();
   return dir;
 }
@@ -196,6 +202,46 @@ test('browser: an exported ProGAN generator draws a seed\'s image mid-fade with 
   t.diagnostic(`the browser (${status}) and Node differ by up to ${largest.toExponential(2)}`);
   assert.ok(largest < 1e-3, `browser (${status}) and Node differ by up to ${largest}`);
   assert.ok(node.some((v) => Math.abs(v) > 1e-3), 'the generator draws something other than zeros');
+});
+
+test('browser: exported conditional StyleGAN and ProGAN generators draw a seed\'s image of the picked class, as gantry sample --class does', { skip, timeout: 180_000 }, async (t) => {
+  const browser = await launchBrowser(t);
+  const runs = [['stylegan', await styleganRun('modulated', true)], ['progan', await tinyProganRun(join(work, 'progan-conditional'), true)]] as const;
+  for (const [model, runDir] of runs) {
+    const web = join(work, `web-${model}-conditional`);
+    const exported = await runCommand(exportCommand, runDir, '--out', web);
+    assert.equal(exported.code, 0, exported.err);
+    assert.deepEqual(JSON.parse(readFileSync(join(web, 'gantry.json'), 'utf8')).classNames, ['round', 'square']);
+
+    const { page, errors } = await openPage(t, browser, web);
+    await page.locator('#status', { hasText: 'drew seed 0' }).waitFor({ timeout: 60_000 });
+    assert.deepEqual(await page.locator('#class option').allInnerTexts(), ['0 round', '1 square']);
+    await page.fill('#seed', '5');
+    await page.locator('#class').selectOption('1');
+    await page.locator('#status', { hasText: /drew seed 5 (at psi 1 )?of class 1 square on webgl/ }).waitFor({ timeout: 60_000 });
+    const last = await page.evaluate(() => (window as unknown as { __gantryExport: { last: { seed: number; classIndex: number; output: number[] } } }).__gantryExport.last);
+    assert.deepEqual(errors, []);
+    assert.deepEqual([last.seed, last.classIndex, last.output.length], [5, 1, SIZE * SIZE * 3]);
+
+    const drawn = async (classIndex: number) => {
+      if (model === 'stylegan') {
+        const { generator } = await loadStyleGenerator(runDir);
+        const image = tf.tidy(() => Array.from(styleganSample(generator, [5], { classIndex }).dataSync()));
+        generator.mapping.dispose();
+        generator.synthesis.dispose();
+        return image;
+      }
+      const { generator, phase } = await loadProganGenerator(runDir);
+      const image = tf.tidy(() => Array.from(proganSample(generator, [5], phase, classIndex).dataSync()));
+      generator.dispose();
+      return image;
+    };
+    const [square, round] = [await drawn(1), await drawn(0)];
+    const largest = square.reduce((m, v, i) => Math.max(m, Math.abs(v - last.output[i])), 0);
+    t.diagnostic(`${model}: the browser and Node differ by up to ${largest.toExponential(2)}`);
+    assert.ok(largest < 1e-3, `${model}: browser and Node differ by up to ${largest}`);
+    assert.ok(square.some((v, i) => Math.abs(v - round[i]) > 1e-4), `${model}: the class changes the image`);
+  }
 });
 
 test('gantry export: --direction is for translation runs; pix2pix has no ba direction', async () => {

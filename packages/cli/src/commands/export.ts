@@ -92,14 +92,21 @@ async function writeSeedPage(out: string, models: Record<string, tfl.LayersModel
 
 const serveHint = (out: string) => `serve ${out} (e.g. python3 -m http.server -d ${out}) and open index.html to draw seeds in the browser`;
 
+/** gantry.json's classes of a conditional generator (the page's class menu): names, or "0", "1", ... where the data named none. */
+function classesInfo(numClasses: number | undefined, classNames: string[] | undefined): { classNames?: string[] } {
+  if (!numClasses) return {};
+  return { classNames: classNames?.length === numClasses ? classNames : Array.from({ length: numClasses }, (_, i) => String(i)) };
+}
+
 /** A StyleGAN run's averaged generator, mapping/ and synthesis/, and the page that samples it. */
 async function exportStylegan(runDir: string, out: string): Promise<void> {
   const run = readStyleganRun(runDir);
   await selectBackend();
-  const { generator, step } = await loadStyleGenerator(runDir);
+  const { generator, step, numClasses, classNames } = await loadStyleGenerator(runDir);
   try {
     await writeSeedPage(out, { mapping: generator.mapping, synthesis: generator.synthesis }, {
       step, kind: 'stylegan', data: run.data, mode: run.options.mode ?? 'adain', resolution: resolutionOf(generator), latentDim: latentDimOf(generator),
+      ...classesInfo(numClasses, classNames),
     }, await styleganPageFiles());
   } finally {
     generator.mapping.dispose();
@@ -112,12 +119,12 @@ async function exportStylegan(runDir: string, out: string): Promise<void> {
 async function exportProgan(runDir: string, out: string): Promise<void> {
   const run = readProganRun(runDir);
   await selectBackend();
-  const { generator, phase, step, numClasses } = await loadProganGenerator(runDir);
+  const { generator, phase, step, numClasses, classNames } = await loadProganGenerator(runDir);
   try {
-    // the exported model and its page take z alone; a class input is not built yet
-    if (numClasses) throw new UsageError(`${runDir} is a conditional ProGAN run; gantry export handles unconditional ProGAN runs only`);
+    // a conditional generator keeps its class input: the page feeds [z, one-hot class]
     await writeSeedPage(out, { generator: proganFixedPhaseModel(generator, phase) }, {
       step, kind: 'progan', data: run.data, resolution: proganResolutionOf(generator), phase, latentDim: generator.inputs[0].shape[1],
+      ...classesInfo(numClasses, classNames),
     }, await proganPageFiles());
   } finally {
     generator.dispose();

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { styleganSample, type StyleGenerator } from '@gantry/core';
 import { startSeedPage } from './seed-page.js';
 
-interface ExportInfo { kind: 'stylegan'; step: number; resolution: number; latentDim: number; mode: string; data: string }
+interface ExportInfo { kind: 'stylegan'; step: number; resolution: number; latentDim: number; mode: string; data: string; classNames?: string[] }
 
 startSeedPage<ExportInfo, StyleGenerator>({
   async load() {
@@ -15,5 +15,5 @@ startSeedPage<ExportInfo, StyleGenerator>({
     return { mapping, synthesis };
   },
   title: (info) => `StyleGAN (${info.mode}) on ${info.data}: ${info.resolution} x ${info.resolution}, step ${info.step}`,
-  sample: (generator, seed, psi) => styleganSample(generator, [seed], { psi }),
+  sample: (generator, seed, psi, classIndex) => styleganSample(generator, [seed], { psi, classIndex }),
 });
