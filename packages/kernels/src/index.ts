@@ -34,3 +34,22 @@ export interface AdamUpdateAttrs {
   accBeta1: number;
   accBeta2: number;
 }
+
+/**
+ * tfjs's Conv2DBackpropInput and Conv2DBackpropFilter with a `dilations` attr, which tfjs's kernels of
+ * those names lack (so tfjs has no gradient for a dilated conv2d). Inputs and attrs as tfjs's kernels
+ * ({dy, filter} with inputShape; {x, dy} with filterShape), NHWC, plus dilations; strides must be 1
+ * where a dilation is above 1, as for tfjs's forward conv2d.
+ */
+export const DILATED_CONV_INPUT_GRAD_KERNEL = 'GantryDilatedConv2DBackpropInput';
+export const DILATED_CONV_FILTER_GRAD_KERNEL = 'GantryDilatedConv2DBackpropFilter';
+export interface DilatedConvGradAttrs {
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
+  dilations: [number, number] | number;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  /** the input's shape [N, H, W, C] (input gradient) */
+  inputShape?: [number, number, number, number];
+  /** the filter's shape [kh, kw, ci, co] (filter gradient) */
+  filterShape?: [number, number, number, number];
+}

@@ -12,3 +12,4 @@ export {
 } from './residual-block.js';
 export { upsample, NearestUpsampling2D, type UpsampleOptions } from './upsample.js';
 export { ImagePool, type ImagePoolOptions, type ImagePoolState } from './image-pool.js';
+export { TimeConv, type TimeConvArgs } from './time-conv.js';

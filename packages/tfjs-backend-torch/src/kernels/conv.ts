@@ -3,6 +3,7 @@
 // int list so that the native side never re-derives tfjs's padding rules.
 import { backend_util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { DILATED_CONV_FILTER_GRAD_KERNEL, DILATED_CONV_INPUT_GRAD_KERNEL } from '@gantry/kernels';
 
 import { nativeOp } from '../addon.js';
 import type { TorchBackend } from '../backend.js';
@@ -112,6 +113,10 @@ export const convKernels: KernelConfig[] = [
   kernel('FusedConv2D', forward('FusedConv2D', false, true)),
   kernel('Conv2DBackpropInput', backpropInput('Conv2DBackpropInput', false)),
   kernel('Conv2DBackpropFilter', backpropFilter('Conv2DBackpropFilter', false)),
+  // the same kernels under @gantry/kernels' names, which promise that the dilations attr is honoured
+  // (ATen's convolution_backward takes it): core's dilated conv2d gradient then needs no extra ops
+  kernel(DILATED_CONV_INPUT_GRAD_KERNEL, backpropInput(DILATED_CONV_INPUT_GRAD_KERNEL, false)),
+  kernel(DILATED_CONV_FILTER_GRAD_KERNEL, backpropFilter(DILATED_CONV_FILTER_GRAD_KERNEL, false)),
   kernel('DepthwiseConv2dNative', forward('DepthwiseConv2dNative', true, false)),
   kernel('FusedDepthwiseConv2D', forward('FusedDepthwiseConv2D', true, true)),
   kernel('DepthwiseConv2dNativeBackpropInput',
