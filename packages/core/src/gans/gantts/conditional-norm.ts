@@ -1,21 +1,87 @@
-// Conditional batch normalisation (GAN-TTS, Binkowski et al. 2020, after de Vries et al. 2017): batch
-// norm (a plain BatchNormalization layer; its own scale and shift stay, since tfjs-layers cannot train
-// one without them), then a per-example scale 1 + gamma(z) and shift beta(z), both linear in the noise
-// vector z. The linear map starts at zero, so a fresh network begins as plain batch norm.
+// Conditional batch normalisation and ReLU (GAN-TTS, Binkowski et al. 2020, after de Vries et al. 2017):
+// batch norm with its own scale gamma and shift beta (as tfjs-layers' BatchNormalization: epsilon 1e-3,
+// moving statistics with momentum 0.9), then a per-example scale 1 + g(z) and shift h(z), both linear in
+// the noise z and starting at zero (a fresh network begins as plain batch norm), then ReLU:
+//   y = relu(((x - mean) r gamma + beta) (1 + g) + h),  r = 1 / sqrt(var + eps)
+// computed as relu((x - mean) * s + t) with s = r gamma (1 + g) and t = beta (1 + g) + h per example and
+// channel. One layer instead of three (BatchNormalization, the affine map, ReLU), and in training one
+// customGrad op with a hand-written backward: tfjs's own gradients of those layers took ~90 kernel calls
+// per use, most of them broadcasts, reshapes and the engine's clones of saved tensors (docs/benchmarks.md).
 import * as tf from '@tensorflow/tfjs-core';
+import type { CustomGradientFunc } from '@tensorflow/tfjs-core/dist/engine.js';
 import * as tfl from '@tensorflow/tfjs-layers';
+
+import { denseForward, leakyReluGrad } from '../../tfjs-gradients/fused-ops.js';
 
 type Shape = Array<number | null>;
 
-export interface ConditionalAffineArgs { name?: string }
+const EPSILON = 1e-3;
+const MOMENTUM = 0.9;
+const AXES = [0, 1, 2];
 
-/** [x: [N, 1, T, C], z: [N, Z]] -> x * (1 + gamma(z)) + beta(z), gamma and beta per channel. */
-export class ConditionalAffine extends tfl.layers.Layer {
-  static className = 'GanttsConditionalAffine';
+export interface ConditionalBatchNormReluArgs { name?: string }
+
+/** What the forward pass keeps for the backward one. */
+interface Forward { y: tf.Tensor; centered: tf.Tensor; r: tf.Tensor; scale: tf.Tensor; onePlusG: tf.Tensor }
+
+/** relu((x - mean) * s + t) for the statistics (mean, r) and the noise's per-example params [N, 2C]. */
+function normalize(x: tf.Tensor, mean: tf.Tensor, r: tf.Tensor, params: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): Forward {
+  const [n, , , c] = x.shape;
+  const [g, h] = tf.split(params, 2, 1);
+  const onePlusG = tf.add(g, 1);
+  const scale = tf.mul(onePlusG, tf.mul(gamma, r));
+  const shift = tf.add(tf.mul(onePlusG, beta), h);
+  const centered = tf.sub(x, mean);
+  const y = tf.relu(tf.add(tf.mul(centered, tf.reshape(scale, [n, 1, 1, c])), tf.reshape(shift, [n, 1, 1, c])));
+  return { y, centered, r, scale, onePlusG };
+}
+
+/**
+ * The training-mode op on x [N, 1, T, C] and params [N, 2C] (g then h), differentiable in x, params, gamma
+ * and beta; `moments` receives the batch's mean and variance (for the moving averages).
+ */
+function trainingForward(moments: (mean: tf.Tensor, variance: tf.Tensor) => void) {
+  return tf.customGrad(((x: tf.Tensor, params: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, save: tf.GradSaveFunc) => {
+    const mean = tf.mean(x, AXES);
+    const variance = tf.mean(tf.square(tf.sub(x, mean)), AXES);
+    moments(mean, variance);
+    const f = normalize(x, mean, tf.rsqrt(tf.add(variance, EPSILON)), params, gamma, beta);
+    save([f.y, f.centered, f.r, f.scale, f.onePlusG, gamma, beta]);
+    return {
+      value: f.y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [y, centered, r, scale, onePlusG, savedGamma, savedBeta] = saved;
+        const [n, , , c] = y.shape;
+        const m = y.size / c;
+        const du = leakyReluGrad(dy, y, 0);
+        const dScale = tf.sum(tf.mul(du, centered), [1, 2]); // [N, C]
+        const dShift = tf.sum(du, [1, 2]);
+        // s = (1 + g) gamma r, t = (1 + g) beta + h
+        const dOnePlusG = tf.add(tf.mul(dScale, tf.mul(savedGamma, r)), tf.mul(dShift, savedBeta));
+        const dGammaR = tf.sum(tf.mul(dScale, onePlusG), 0);
+        const dBeta = tf.sum(tf.mul(dShift, onePlusG), 0);
+        // var = mean(centered^2), r = (var + eps)^-1/2: d var = -r^3 / 2 d r, and d centered = 2 centered / m d var;
+        // centered = x - mean subtracts the mean of what reaches it (the variance's part has mean zero)
+        const dVarTerm = tf.mul(tf.mul(dGammaR, savedGamma), tf.mul(tf.pow(r, 3), -1 / m));
+        const meanTerm = tf.div(tf.sum(tf.mul(scale, dShift), 0), m);
+        const dx = tf.sub(tf.add(tf.mul(du, tf.reshape(scale, [n, 1, 1, c])), tf.mul(centered, dVarTerm)), meanTerm);
+        return [dx, tf.concat([dOnePlusG, dShift], 1), tf.mul(dGammaR, r), dBeta];
+      },
+    };
+  }) as unknown as CustomGradientFunc<tf.Tensor>);
+}
+
+/** [x: [N, 1, T, C], z: [N, Z]] -> relu(batchNorm(x) * (1 + g(z)) + h(z)), g and h per channel. */
+export class ConditionalBatchNormRelu extends tfl.layers.Layer {
+  static className = 'GanttsConditionalBatchNormRelu';
+  private gamma!: tfl.LayerVariable;
+  private beta!: tfl.LayerVariable;
+  private movingMean!: tfl.LayerVariable;
+  private movingVariance!: tfl.LayerVariable;
   private kernel!: tfl.LayerVariable;
   private bias!: tfl.LayerVariable;
 
-  constructor(args: ConditionalAffineArgs = {}) {
+  constructor(args: ConditionalBatchNormReluArgs = {}) {
     super({ name: args.name });
   }
 
@@ -23,7 +89,11 @@ export class ConditionalAffine extends tfl.layers.Layer {
     const [x, z] = inputShape as Shape[];
     const channels = x[3];
     const latent = z[1];
-    if (channels === null || latent === null) throw new Error(`${this.name}: channels and noise size must be known, got [${x}] and [${z}]`);
+    if (channels == null || latent == null) throw new Error(`${this.name}: channels and noise size must be known, got [${x}] and [${z}]`);
+    this.gamma = this.addWeight('gamma', [channels], 'float32', tfl.initializers.ones());
+    this.beta = this.addWeight('beta', [channels], 'float32', tfl.initializers.zeros());
+    this.movingMean = this.addWeight('moving_mean', [channels], 'float32', tfl.initializers.zeros(), undefined, false);
+    this.movingVariance = this.addWeight('moving_variance', [channels], 'float32', tfl.initializers.ones(), undefined, false);
     this.kernel = this.addWeight('kernel', [latent, 2 * channels], 'float32', tfl.initializers.zeros());
     this.bias = this.addWeight('bias', [2 * channels], 'float32', tfl.initializers.zeros());
     this.built = true;
@@ -33,16 +103,20 @@ export class ConditionalAffine extends tfl.layers.Layer {
     return (inputShape as Shape[])[0];
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor {
     const [x, z] = inputs as tf.Tensor[];
-    return tf.tidy(() => {
-      const channels = x.shape[3]!;
-      const params = tf.add(tf.matMul(z as tf.Tensor2D, this.kernel.read() as tf.Tensor2D), this.bias.read());
-      const [gamma, beta] = tf.split(params, [channels, channels], 1);
-      const n = x.shape[0]!;
-      return tf.add(tf.mul(x, tf.reshape(tf.add(gamma, 1), [n, 1, 1, channels])), tf.reshape(beta, [n, 1, 1, channels]));
+    const [gamma, beta] = [this.gamma.read(), this.beta.read()];
+    const params = denseForward(z as tf.Tensor2D, this.kernel.read() as tf.Tensor2D, this.bias.read() as tf.Tensor1D, 'linear');
+    if (kwargs.training !== true) {
+      return tf.tidy(() => normalize(x, this.movingMean.read(), tf.rsqrt(tf.add(this.movingVariance.read(), EPSILON)), params, gamma, beta).y);
+    }
+    // as tfjs-layers' BatchNormalization: moving = moving - (moving - batch) (1 - momentum)
+    const track = (variable: tfl.LayerVariable, batch: tf.Tensor) => tf.tidy(() => {
+      const old = variable.read();
+      variable.write(tf.sub(old, tf.mul(tf.sub(old, batch), 1 - MOMENTUM)));
     });
+    return trainingForward((mean, variance) => { track(this.movingMean, mean); track(this.movingVariance, variance); })(x, params, gamma, beta);
   }
 }
 
-tf.serialization.registerClass(ConditionalAffine);
+tf.serialization.registerClass(ConditionalBatchNormRelu);

@@ -1,7 +1,7 @@
 // GAN-TTS's networks (Binkowski et al. 2020, "High Fidelity Speech Synthesis with Adversarial Networks")
 // at a size a 2-core CPU trains, on [N, 1, T, C] tensors (1-D convolutions as 2-D ones of height 1, so
-// every kernel runs natively on the torch backend; dilated ones folded as audio/dilated-conv.ts does, so
-// clip lengths are multiples of 4 frames).
+// every kernel runs natively on the torch backend), every convolution, dilated or not, one TimeConv layer
+// (layers/time-conv.ts: one FusedConv2D kernel with bias and, in D, the leaky ReLU).
 // G: features [N, 1, F, W] at 200 Hz and noise z [N, Z] -> waveform [N, 1, 80F, 1] at 16 kHz: a 1x3 conv,
 // then GBlocks, each: two residual halves of (conditional BN on z, ReLU, dilated 1x3 conv) x 2 with
 // dilations (1, 2) and (4, 8), the first half upsampling by the block's factor (nearest) with a 1x1 conv
@@ -12,9 +12,9 @@
 // when conditional, two more convs, global average pooling and a dense logit.
 import * as tfl from '@tensorflow/tfjs-layers';
 import { requirePositiveInteger, SeededInit } from '../../models/common.js';
-import { timeConv } from '../../audio/dilated-conv.js';
+import { TimeConv } from '../../layers/time-conv.js';
 import { HOP } from '../../audio/frames.js';
-import { ConditionalAffine } from './conditional-norm.js';
+import { ConditionalBatchNormRelu } from './conditional-norm.js';
 
 export interface GanttsNetworkOptions {
   /** features per frame (the corpus's phonemes + 2) */
@@ -60,13 +60,10 @@ export function ganttsGenerator(o: GanttsNetworkOptions, name = 'generator'): tf
   const r = resolveNetworks(o);
   const init = new SeededInit(o.seed);
   const conv = (x: tfl.SymbolicTensor, filters: number, kernel: number, dilation: number, layer: string) =>
-    timeConv(x, { filters, kernel, dilation, kernelInitializer: init.glorotUniform(), name: `${name}_${layer}` });
+    apply(new TimeConv({ filters, kernel, dilation, kernelInitializer: init.glorotUniform(), name: `${name}_${layer}` }), x);
   const features = tfl.input({ shape: [1, null, r.featureWidth], name: `${name}_features` });
   const z = tfl.input({ shape: [r.latentDim], name: `${name}_z` });
-  const normRelu = (x: tfl.SymbolicTensor, layer: string) => {
-    const n = apply(tfl.layers.batchNormalization({ momentum: 0.9, name: `${name}_${layer}_bn` }), x);
-    return apply(tfl.layers.reLU({ name: `${name}_${layer}_relu` }), apply(new ConditionalAffine({ name: `${name}_${layer}_cbn` }), [n, z]));
-  };
+  const normRelu = (x: tfl.SymbolicTensor, layer: string) => apply(new ConditionalBatchNormRelu({ name: `${name}_${layer}_cbn` }), [x, z]);
   const upsample = (x: tfl.SymbolicTensor, factor: number, layer: string) =>
     factor === 1 ? x : apply(tfl.layers.upSampling2d({ size: [1, factor], name: `${name}_${layer}_up` }), x);
   let x = conv(features, r.channels[0], 3, 1, 'head');
@@ -103,8 +100,8 @@ export function ganttsDiscriminators(o: GanttsNetworkOptions, name = 'discrimina
   for (const w of r.windows) {
     for (const conditional of [false, true]) {
       const id = `${name}_${conditional ? 'c' : 'u'}${w}`;
-      const conv = (x: tfl.SymbolicTensor, filters: number, kernel: number, dilation: number, layer: string) => apply(tfl.layers.leakyReLU({ alpha: 0.2, name: `${id}_${layer}_lrelu` }),
-        timeConv(x, { filters, kernel, dilation, kernelInitializer: init.glorotUniform(), name: `${id}_${layer}` }));
+      const conv = (x: tfl.SymbolicTensor, filters: number, kernel: number, dilation: number, layer: string) =>
+        apply(new TimeConv({ filters, kernel, dilation, activation: 'leakyrelu', alpha: 0.2, kernelInitializer: init.glorotUniform(), name: `${id}_${layer}` }), x);
       const audio = tfl.input({ shape: [1, w, 1], name: `${id}_audio` });
       inputs.push(audio);
       let x = apply(tfl.layers.reshape({ targetShape: [1, w / FOLD, FOLD], name: `${id}_fold` }), audio);
@@ -113,7 +110,7 @@ export function ganttsDiscriminators(o: GanttsNetworkOptions, name = 'discrimina
       if (conditional) {
         const features = tfl.input({ shape: [1, w / HOP, r.featureWidth], name: `${id}_features` });
         inputs.push(features);
-        const projected = apply(tfl.layers.conv2d({ filters: c, kernelSize: 1, kernelInitializer: init.glorotUniform(), name: `${id}_project` }), features);
+        const projected = apply(new TimeConv({ filters: c, kernel: 1, kernelInitializer: init.glorotUniform(), name: `${id}_project` }), features);
         x = apply(tfl.layers.add({ name: `${id}_condition` }), [x, projected]);
       }
       x = conv(conv(x, 2 * c, 3, 1, 'c3'), 2 * c, 3, 2, 'c4');
