@@ -23,28 +23,33 @@ def channels_at(size):
     return min(64, 1024 // size)
 
 
-def scaled_lrelu(x):
-    """StyleGAN's activation: leaky ReLU 0.2 with gain sqrt(2)."""
-    return lrelu(x) * math.sqrt(2)
+# StyleGAN's activation: leaky ReLU 0.2 with gain sqrt(2)
+LRELU_GAIN = math.sqrt(2)
 
 
 class EqualDense(nn.Module):
-    """Dense with the equalised learning rate: N(0, 1 / lr_mul) weights scaled by lr_mul / sqrt(fan_in) at each call."""
+    """Dense with the equalised learning rate: N(0, 1 / lr_mul) weights scaled by lr_mul / sqrt(fan_in) at each call,
+    then leaky ReLU times activation_gain; input_gain is the gain the layer before left out, taken into the weight scale."""
 
-    def __init__(self, fan_in, units, lr_mul):
+    def __init__(self, fan_in, units, lr_mul, activation_gain, input_gain):
         super().__init__()
         self.weight = nn.Parameter(torch.randn(fan_in, units) / lr_mul)
         self.bias = nn.Parameter(torch.zeros(units))
-        self.lr_mul, self.scale = lr_mul, lr_mul / math.sqrt(fan_in)
+        self.lr_mul, self.scale = lr_mul, input_gain * lr_mul / math.sqrt(fan_in)
+        self.activation_gain = activation_gain
 
     def forward(self, x):
-        return scaled_lrelu(x @ (self.weight * self.scale) + self.bias * self.lr_mul)
+        y = lrelu(torch.addmm(self.bias * self.lr_mul, x, self.weight * self.scale))
+        return y if self.activation_gain == 1 else y * self.activation_gain
 
 
 class Mapping(nn.Module):
     def __init__(self):
         super().__init__()
-        self.layers = nn.Sequential(*[EqualDense(LATENT, LATENT, 0.01) for _ in range(MAPPING_DEPTH)])
+        # as gantry's: lrelu's gain of every layer but the last rides in the next layer's weight scale
+        self.layers = nn.Sequential(*[
+            EqualDense(LATENT, LATENT, 0.01, LRELU_GAIN if i == MAPPING_DEPTH - 1 else 1, LRELU_GAIN if i > 0 else 1)
+            for i in range(MAPPING_DEPTH)])
         self.register_buffer("w_avg", torch.zeros(LATENT))
 
     def forward(self, z):
@@ -52,7 +57,7 @@ class Mapping(nn.Module):
 
 
 class StyleConv(nn.Module):
-    """AdaIN synthesis layer: lrelu(conv(x) + B * noise + b), instance-normalised, * (1 + ys(w)) + yb(w)."""
+    """AdaIN synthesis layer: sqrt(2) lrelu(conv(x) + b + B * noise), instance-normalised, * (1 + ys(w)) + yb(w)."""
 
     def __init__(self, cin, filters, style_index, noise_channel, upsample):
         super().__init__()
@@ -61,21 +66,21 @@ class StyleConv(nn.Module):
         self.style_weight = nn.Parameter(torch.randn(LATENT, 2 * filters))
         self.style_bias = nn.Parameter(torch.zeros(2 * filters))
         self.noise_strength = nn.Parameter(torch.zeros(filters))
-        self.register_buffer("style_offset", torch.cat([torch.ones(filters), torch.zeros(filters)]))
         self.style_index, self.noise_channel, self.upsample = style_index, noise_channel, upsample
         self.weight_scale = 1 / math.sqrt(9 * cin)
 
     def forward(self, x, styles, noise):
         if self.upsample:
             x = F.interpolate(x, scale_factor=2, mode="nearest")
-        style = styles[:, self.style_index] @ (self.style_weight / math.sqrt(LATENT)) + self.style_bias + self.style_offset
-        y = F.conv2d(x, self.weight * self.weight_scale, padding=1)
-        y = y + noise[:, self.noise_channel:self.noise_channel + 1] * self.noise_strength[:, None, None] + self.bias[:, None, None]
-        y = scaled_lrelu(y)
+        style = torch.addmm(self.style_bias, styles[:, self.style_index], self.style_weight / math.sqrt(LATENT))
+        y = F.conv2d(x, self.weight * self.weight_scale, self.bias, padding=1)
+        # as gantry's: no lrelu gain (instance norm cancels it, but for its epsilon, divided by the gain squared),
+        # and 1 / std times the style's scale taken per channel before the one full-size product
+        y = lrelu(y + noise[:, self.noise_channel:self.noise_channel + 1] * self.noise_strength[:, None, None])
         centred = y - y.mean((2, 3), keepdim=True)
-        normed = centred * torch.rsqrt(centred.pow(2).mean((2, 3), keepdim=True) + 1e-8)
         scale, shift = style.chunk(2, 1)
-        return normed * scale[:, :, None, None] + shift[:, :, None, None]
+        factor = torch.rsqrt(centred.pow(2).mean((2, 3), keepdim=True) + 1e-8 / LRELU_GAIN ** 2) * (scale + 1)[:, :, None, None]
+        return centred * factor + shift[:, :, None, None]
 
 
 class Synthesis(nn.Module):

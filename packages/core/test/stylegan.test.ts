@@ -1,7 +1,8 @@
 // StyleGAN at 16 px with tiny widths: every kernel of a step (both style modes, lazy R1, style mixing and
 // DiffAugment) runs natively on the torch backend; a run stopped at step 2 and resumed ends bit for bit as an
 // uninterrupted one (EMA copies and the tracked mean of w included); truncation, style mixing and the
-// refusals of bad input.
+// refusals of bad input; the layers written for speed (upsampling, AdaIN and mapping with the lrelu gain
+// folded away) against the papers' plain formulas.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -14,6 +15,7 @@ import {
   memoryRunStore, mixStyles, resumeStylegan, styleganGenerator, trainStylegan, truncate, type StyleganOptions,
 } from '../src/index.js';
 import { modelFromBlob, modelToBlob } from '../src/train/checkpoint.js';
+import { EqualDense, StyleConv, upsample2x } from '../src/gans/stylegan/layers.js';
 import { weightValues } from './pix2pix-fixtures.js';
 import { tinyRgbImages } from './train-fixtures.js';
 
@@ -82,4 +84,70 @@ test('bad input is refused with the offending value named', async () => {
   await assert.rejects(trainStylegan(images(4, 8), { ...options }), /holds 8 x 8 images, too small for the requested resolution 16/);
   await assert.rejects(trainStylegan(images(4, 16), { ...options, resolution: 24 }), /resolution must be one of 16, 32, 64, got 24/);
   await assert.rejects(trainStylegan(images(4, 16), { ...options, mixing: 2 }), /mixing must lie in \[0, 1\], got 2/);
+});
+
+/** x's values as nested arrays [N][H][W][C]. */
+const nested = (t: tf.Tensor) => t.arraySync() as number[][][][];
+
+test('2x nearest upsampling and its gradient are right for every image of a batch, here and on cpu', async () => {
+  const active = tf.getBackend();
+  for (const backend of new Set([active, 'cpu'])) {
+    await tf.setBackend(backend);
+    const x = tf.randomNormal([3, 4, 4, 2], 0, 1, 'float32', 1) as tf.Tensor4D;
+    const dy = tf.randomNormal([3, 8, 8, 2], 0, 1, 'float32', 2);
+    const [xs, dys] = [nested(x), nested(dy)];
+    const up = nested(upsample2x(x));
+    const dx = nested(tf.grad((t: tf.Tensor) => tf.sum(tf.mul(upsample2x(t as tf.Tensor4D), dy)))(x));
+    for (let b = 0; b < 3; b++) for (let i = 0; i < 8; i++) for (let j = 0; j < 8; j++) for (let c = 0; c < 2; c++) {
+      assert.equal(up[b][i][j][c], xs[b][i >> 1][j >> 1][c], `${backend} value [${b},${i},${j},${c}]`);
+    }
+    for (let b = 0; b < 3; b++) for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) for (let c = 0; c < 2; c++) {
+      const block = dys[b][2 * i][2 * j][c] + dys[b][2 * i][2 * j + 1][c] + dys[b][2 * i + 1][2 * j][c] + dys[b][2 * i + 1][2 * j + 1][c];
+      assert.ok(Math.abs(dx[b][i][j][c] - block) < 1e-5, `${backend} gradient [${b},${i},${j},${c}]: ${dx[b][i][j][c]} vs ${block}`);
+    }
+    if (backend === 'cpu') {
+      // the tfjs defect upsample2x works around; when this fails, tfjs has fixed it and the workaround can go
+      const plain = nested(tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.image.resizeNearestNeighbor(t as tf.Tensor4D, [8, 8]), dy)))(x));
+      assert.notDeepEqual(plain[1], dx[1], 'tfjs cpu gradient of resizeNearestNeighbor is right for the second image now');
+    }
+  }
+  await tf.setBackend(active);
+});
+
+/** max |a - b| / max |b| */
+function relativeError(a: tf.Tensor, b: tf.Tensor): number {
+  return tf.tidy(() => tf.div(tf.max(tf.abs(tf.sub(a, b))), tf.max(tf.abs(b))).dataSync()[0]);
+}
+
+const paperLrelu = (t: tf.Tensor) => tf.mul(tf.leakyRelu(t, 0.2), Math.SQRT2);
+
+test('the AdaIN layer and the mapping network compute the papers\' formulas, the lrelu gain folded away', () => {
+  const [n, latent, cin, filters] = [3, 6, 4, 5];
+  const x = tf.randomNormal([n, 4, 4, cin], 0, 1, 'float32', 3);
+  const styles = tf.randomNormal([n, 2, latent], 0, 1, 'float32', 4);
+  const noise = tf.randomNormal([n, 8, 8, 2], 0, 1, 'float32', 5);
+  const conv = new StyleConv({ filters, upsample: true, styleIndex: 1, noiseChannel: 1, seed: 6 });
+  conv.apply([x, styles, noise]);
+  // non-zero noise strength, biases and style biases, so that every term counts
+  conv.setWeights(conv.getWeights().map((w, i) => tf.randomNormal(w.shape, 0, 1, 'float32', 10 + i)));
+  const [kernel, bias, styleKernel, styleBias, strength] = conv.getWeights();
+  const up = tf.reshape(tf.tile(tf.reshape(x, [n, 4, 1, 4, 1, cin]), [1, 1, 2, 1, 2, 1]), [n, 8, 8, cin]) as tf.Tensor4D;
+  const convolved = tf.conv2d(up, tf.mul(kernel, 1 / Math.sqrt(9 * cin)) as tf.Tensor4D, 1, 'same');
+  const y = paperLrelu(tf.add(tf.add(convolved, tf.mul(tf.slice(noise, [0, 0, 0, 1], [-1, -1, -1, 1]), strength)), bias));
+  const centred = tf.sub(y, tf.mean(y, [1, 2], true));
+  const normed = tf.mul(centred, tf.rsqrt(tf.add(tf.mean(tf.square(centred), [1, 2], true), 1e-8)));
+  const w = tf.reshape(tf.slice(styles, [0, 1, 0], [n, 1, latent]), [n, latent]) as tf.Tensor2D;
+  const style = tf.add(tf.matMul(w, tf.mul(styleKernel, 1 / Math.sqrt(latent)) as tf.Tensor2D), styleBias);
+  const [scale, shift] = tf.split(style, 2, 1).map((t) => tf.reshape(t, [n, 1, 1, filters]));
+  const expected = tf.add(tf.mul(normed, tf.add(scale, 1)), shift);
+  assert.ok(relativeError(conv.apply([x, styles, noise]) as tf.Tensor, expected) < 1e-5);
+
+  const g = styleganGenerator({ ...options, mappingDepth: 3 });
+  const z = tf.randomNormal([n, 8], 0, 1, 'float32', 7);
+  let h: tf.Tensor = tf.mul(z, tf.rsqrt(tf.add(tf.mean(tf.square(z), -1, true), 1e-8)));
+  for (const layer of g.mapping.layers.filter((l) => l instanceof EqualDense)) {
+    const [k, b] = layer.getWeights();
+    h = paperLrelu(tf.add(tf.matMul(h as tf.Tensor2D, tf.mul(k, 0.01 / Math.sqrt(8)) as tf.Tensor2D), tf.mul(b, 0.01)));
+  }
+  assert.ok(relativeError(g.mapping.predict(z) as tf.Tensor, h) < 1e-5);
 });

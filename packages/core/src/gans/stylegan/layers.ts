@@ -6,11 +6,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { single, singleShape, type Shape } from '../../layers/common.js';
+import { denseForward } from '../../tfjs-gradients/fused-ops.js';
 
+const LRELU_SLOPE = 0.2;
 const LRELU_GAIN = Math.SQRT2;
+const INSTANCE_NORM_EPSILON = 1e-8;
 
 function lrelu(x: tf.Tensor): tf.Tensor {
-  return tf.mul(tf.leakyRelu(x, 0.2), LRELU_GAIN);
+  return tf.mul(tf.leakyRelu(x, LRELU_SLOPE), LRELU_GAIN);
 }
 
 function normalInit(stddev: number, seed: number | undefined) {
@@ -28,7 +31,20 @@ export class PixelNorm extends tfl.layers.Layer {
   }
 }
 
-export interface EqualDenseArgs { units: number; lrMultiplier?: number; activation?: 'linear' | 'lrelu'; seed?: number; name?: string }
+export interface EqualDenseArgs {
+  units: number;
+  lrMultiplier?: number;
+  activation?: 'linear' | 'lrelu';
+  /** the factor after the activation: default lrelu's sqrt(2) (1 when linear) */
+  activationGain?: number;
+  /**
+   * a constant factor the layer before left out of its output, taken into this layer's weight scale
+   * (one multiply fewer each way): the mapping network's lrelu gain, default 1
+   */
+  inputGain?: number;
+  seed?: number;
+  name?: string;
+}
 
 /** Dense with the equalised learning rate; lrMultiplier 0.01 in the mapping network (StyleGAN sec. C). */
 export class EqualDense extends tfl.layers.Layer {
@@ -36,6 +52,8 @@ export class EqualDense extends tfl.layers.Layer {
   readonly units: number;
   readonly lrMultiplier: number;
   readonly activation: 'linear' | 'lrelu';
+  readonly activationGain: number;
+  readonly inputGain: number;
   private readonly seed?: number;
   private kernel!: tfl.LayerVariable;
   private bias!: tfl.LayerVariable;
@@ -45,6 +63,8 @@ export class EqualDense extends tfl.layers.Layer {
     this.units = args.units;
     this.lrMultiplier = args.lrMultiplier ?? 1;
     this.activation = args.activation ?? 'linear';
+    this.activationGain = args.activationGain ?? (this.activation === 'lrelu' ? LRELU_GAIN : 1);
+    this.inputGain = args.inputGain ?? 1;
     this.seed = args.seed;
   }
 
@@ -63,14 +83,18 @@ export class EqualDense extends tfl.layers.Layer {
     return tf.tidy(() => {
       const x = single(inputs, this.name);
       const fanIn = x.shape.at(-1)!;
-      const w = tf.mul(this.kernel.read(), this.lrMultiplier / Math.sqrt(fanIn));
-      const y = tf.add(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), tf.mul(this.bias.read(), this.lrMultiplier));
-      return this.activation === 'lrelu' ? lrelu(y) : y;
+      const w = tf.mul(this.kernel.read(), this.inputGain * this.lrMultiplier / Math.sqrt(fanIn));
+      const y = denseForward(x as tf.Tensor2D, w as tf.Tensor2D, tf.mul(this.bias.read(), this.lrMultiplier) as tf.Tensor1D, 'linear');
+      const activated = this.activation === 'lrelu' ? tf.leakyRelu(y, LRELU_SLOPE) : y;
+      return this.activationGain === 1 ? activated : tf.mul(activated, this.activationGain);
     });
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), units: this.units, lrMultiplier: this.lrMultiplier, activation: this.activation };
+    return {
+      ...super.getConfig(), units: this.units, lrMultiplier: this.lrMultiplier, activation: this.activation,
+      activationGain: this.activationGain, inputGain: this.inputGain,
+    };
   }
 }
 
@@ -148,11 +172,22 @@ export interface StyleConvArgs {
   name?: string;
 }
 
-/** Nearest-neighbour 2x by broadcasting (its gradient is a sum, native on every backend). */
-function upsample2x(x: tf.Tensor): tf.Tensor {
+/**
+ * Nearest-neighbour 2x upsampling as tfjs's resizeNearestNeighbor, whose gradient is one
+ * ResizeNearestNeighborGrad kernel (native on torch), where a broadcast against ones is a 6-D multiply
+ * forward and a 6-D multiply and sum backward (stylegan64 on torch, bench/profile.ts: ~58 ms CPU a step
+ * against ~8; docs/benchmarks.md). tfjs 4.22's cpu kernel for that gradient reads dy at the images'
+ * batch stride, wrong for every image after the first; on cpu the batch is therefore stacked into the
+ * height, which exact 2x never crosses (output rows 2i and 2i + 1 come from row i), leaving one image.
+ * Not elsewhere: webgl's kernel finds each dy row's source by a float division that misplaces rows when
+ * the height is not a power of two (batch 7 at 8 px), as a stacked height may be and StyleGAN's own
+ * heights never are.
+ */
+export function upsample2x(x: tf.Tensor4D): tf.Tensor4D {
   const [n, h, w, c] = x.shape;
-  const spread = tf.mul(tf.reshape(x, [n, h, 1, w, 1, c]), tf.ones([1, 1, 2, 1, 2, 1]));
-  return tf.reshape(spread, [n, 2 * h, 2 * w, c]);
+  if (tf.getBackend() !== 'cpu') return tf.image.resizeNearestNeighbor(x, [2 * h, 2 * w]);
+  const stacked = tf.image.resizeNearestNeighbor(tf.reshape(x, [1, n * h, w, c]) as tf.Tensor4D, [2 * n * h, 2 * w]);
+  return tf.reshape(stacked, [n, 2 * h, 2 * w, c]);
 }
 
 /**
@@ -216,38 +251,48 @@ export class StyleConv extends tfl.layers.Layer {
     return [x[0], x[1] === null ? null : x[1] * f, x[2] === null ? null : x[2] * f, this.filters];
   }
 
-  /** The affine map A: w of this layer [N, W] -> its style [N, styleUnits], scale parts starting at 1. */
-  private style(styles: tf.Tensor): tf.Tensor2D {
+  /** The affine map A: w of this layer [N, W] -> A(w) [N, styleUnits]; the style is A(w) + 1 for scales, A(w) for shifts. */
+  private affine(styles: tf.Tensor): tf.Tensor2D {
     const [n, , latent] = styles.shape;
     const w = tf.reshape(tf.slice(styles, [0, this.styleIndex, 0], [n, 1, latent]), [n, latent]);
-    const a = tf.add(tf.matMul(w as tf.Tensor2D, tf.mul(this.styleKernel.read(), 1 / Math.sqrt(latent)) as tf.Tensor2D), this.styleBias.read());
-    const ones = this.mode === 'modulated' ? tf.ones([this.styleUnits]) : tf.concat([tf.ones([this.filters]), tf.zeros([this.filters])]);
-    return tf.add(a, ones) as tf.Tensor2D;
+    return denseForward(w as tf.Tensor2D, tf.mul(this.styleKernel.read(), 1 / Math.sqrt(latent)) as tf.Tensor2D, this.styleBias.read() as tf.Tensor1D, 'linear');
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const [input, styles, noiseInput] = inputs as tf.Tensor[];
-      const x = this.upsample ? upsample2x(input) : input;
-      const n = x.shape[0];
+      const x = this.upsample ? upsample2x(input as tf.Tensor4D) : input as tf.Tensor4D;
       const weight = tf.mul(this.kernel.read(), 1 / Math.sqrt(this.kernelSize * this.kernelSize * this.inputChannels)) as tf.Tensor4D;
-      const style = this.style(styles);
-      const noise = tf.slice(noiseInput, [0, 0, 0, this.noiseChannel], [-1, -1, -1, 1]);
-      const withNoise = (y: tf.Tensor) => tf.add(tf.add(y, tf.mul(noise, this.noiseStrength.read())), this.bias.read());
-      if (this.mode === 'modulated') {
-        const modulated = tf.mul(x, tf.reshape(style, [n, 1, 1, this.inputChannels]));
-        const y = tf.conv2d(modulated as tf.Tensor4D, weight, 1, 'same');
-        const energy = tf.sum(tf.square(weight), [0, 1]); // [Cin, Cout]
-        const demod = tf.rsqrt(tf.add(tf.matMul(tf.square(style), energy as tf.Tensor2D), 1e-8));
-        return lrelu(withNoise(tf.mul(y, tf.reshape(demod, [n, 1, 1, this.filters]))));
-      }
-      const y = lrelu(withNoise(tf.conv2d(x as tf.Tensor4D, weight, 1, 'same')));
-      const mean = tf.mean(y, [1, 2], true);
-      const centred = tf.sub(y, mean);
-      const normed = tf.mul(centred, tf.rsqrt(tf.add(tf.mean(tf.square(centred), [1, 2], true), 1e-8)));
-      const [scale, shift] = tf.split(style, 2, 1);
-      return tf.add(tf.mul(normed, tf.reshape(scale, [n, 1, 1, this.filters])), tf.reshape(shift, [n, 1, 1, this.filters]));
+      const noise = tf.mul(tf.slice(noiseInput, [0, 0, 0, this.noiseChannel], [-1, -1, -1, 1]), this.noiseStrength.read());
+      return this.mode === 'modulated' ? this.modulated(x, weight, this.affine(styles), noise) : this.adain(x, weight, this.affine(styles), noise);
     });
+  }
+
+  private modulated(x: tf.Tensor4D, weight: tf.Tensor4D, affine: tf.Tensor2D, noise: tf.Tensor): tf.Tensor {
+    const n = x.shape[0];
+    const style = tf.add(affine, 1);
+    const y = tf.conv2d(tf.mul(x, tf.reshape(style, [n, 1, 1, this.inputChannels])) as tf.Tensor4D, weight, 1, 'same');
+    const energy = tf.sum(tf.square(weight), [0, 1]); // [Cin, Cout]
+    const demod = tf.rsqrt(tf.add(tf.matMul(tf.square(style), energy as tf.Tensor2D), 1e-8));
+    return lrelu(tf.add(tf.add(tf.mul(y, tf.reshape(demod, [n, 1, 1, this.filters])), noise), this.bias.read()));
+  }
+
+  /**
+   * Written for few full-size ops (each is a pass over [N, r, r, C]): the bias rides in the convolution;
+   * lrelu's gain is left out, since instance normalisation cancels a constant factor but for its
+   * epsilon (norm(g y, eps) = norm(y, eps / g^2)); and 1 / std times the style's scale is taken on
+   * [N, 1, 1, C] before the one full-size product.
+   */
+  private adain(x: tf.Tensor4D, weight: tf.Tensor4D, affine: tf.Tensor2D, noise: tf.Tensor): tf.Tensor {
+    const n = x.shape[0];
+    const perChannel = (t: tf.Tensor) => tf.reshape(t, [n, 1, 1, this.filters]);
+    const convolved = tf.fused.conv2d({ x, filter: weight, strides: 1, pad: 'same', bias: this.bias.read() });
+    const y = tf.leakyRelu(tf.add(convolved, noise), LRELU_SLOPE);
+    const centred = tf.sub(y, tf.mean(y, [1, 2], true));
+    const variance = tf.mean(tf.square(centred), [1, 2], true);
+    const [scale, shift] = tf.split(affine, 2, 1);
+    const factor = tf.mul(tf.rsqrt(tf.add(variance, INSTANCE_NORM_EPSILON / LRELU_GAIN ** 2)), perChannel(tf.add(scale, 1)));
+    return tf.add(tf.mul(centred, factor), perChannel(shift));
   }
 
   override getConfig(): tf.serialization.ConfigDict {

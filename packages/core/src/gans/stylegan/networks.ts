@@ -82,7 +82,12 @@ export function mappingNetwork(o: StyleganNetworkOptions, name = 'mapping'): tfl
     inputs.push(label);
   }
   for (let i = 0; i < r.mappingDepth; i++) {
-    h = apply(new EqualDense({ units: r.latentDim, lrMultiplier: 0.01, activation: 'lrelu', seed: init.next(), name: `dense${i}` }), h);
+    // lrelu's gain sqrt(2) of every layer but the last rides in the next layer's weight scale; w keeps it
+    const last = i === r.mappingDepth - 1;
+    h = apply(new EqualDense({
+      units: r.latentDim, lrMultiplier: 0.01, activation: 'lrelu', activationGain: last ? Math.SQRT2 : 1, inputGain: i > 0 ? Math.SQRT2 : 1,
+      seed: init.next(), name: `dense${i}`,
+    }), h);
   }
   return tfl.model({ inputs: inputs.length === 1 ? z : inputs, outputs: apply(new WAverage({ name: 'w' }), h), name });
 }
