@@ -122,6 +122,7 @@ export async function trainTranslation(values: Record<string, unknown>): Promise
   }
   // pix2pix's ablation (Isola et al. 2017, table 1): the L1 term alone, the adversarial term alone, or both
   const objective = choiceFlag(values.objective, 'objective', PIX2PIX_OBJECTIVES);
+  const weights = twoWayWeights(model, values);
   const options = commonOptions(values);
   const imageSize = integerFlag(values['image-size'], 'image-size', 4);
   const progress = choiceFlag(values.progress, 'progress', PROGRESS) ?? 'auto';
@@ -148,9 +149,25 @@ export async function trainTranslation(values: Record<string, unknown>): Promise
   const { train, test } = loaded.unpaired!;
   console.error(`gantry train: ${model} ${data} <-> ${target} (unpaired: ${train.a.count} images of [${train.a.itemShape}] in A, ${train.b.count} of ` +
     `[${train.b.itemShape}] in B), ${options.steps} steps of ${batch} on ${backend} -> ${out}`);
-  const r = await (model === 'cyclegan' ? trainCycleGan : trainDiscoGan)(train, options, { runDir: out, progress });
+  const r = await (model === 'cyclegan' ? trainCycleGan : trainDiscoGan)(train, { ...options, ...weights }, { runDir: out, progress });
   reportTwoWay(r, test);
   console.error(`gantry train: done at step ${r.step}; run directory ${out}`);
+}
+
+/**
+ * --cycle-weight and --identity-weight: CycleGAN's ablation (Zhu et al. 2017, table 4: 0 and 0 is "GAN alone");
+ * DiscoGAN's reconstruction term is its cycle term, so --cycle-weight sets it, and it has no identity term.
+ */
+function twoWayWeights(model: TranslationModel, values: Record<string, unknown>): { cycleWeight?: number; identityWeight?: number; reconstructionWeight?: number } {
+  const cycle = numberInRangeFlag(values['cycle-weight'], 'cycle-weight', 0, Infinity);
+  const identity = numberInRangeFlag(values['identity-weight'], 'identity-weight', 0, Infinity);
+  const given = cycle !== undefined ? 'cycle-weight' : identity !== undefined ? 'identity-weight' : undefined;
+  if (model === 'pix2pix' && given) throw new UsageError(`--${given} is for --model cyclegan or discogan; pix2pix has no cycle (${OBJECTIVES.pix2pix})`);
+  if (model === 'discogan') {
+    if (identity !== undefined) throw new UsageError(`--identity-weight is for --model cyclegan; discogan has no identity term (${OBJECTIVES.discogan})`);
+    return cycle === undefined ? {} : { reconstructionWeight: cycle };
+  }
+  return { ...(cycle === undefined ? {} : { cycleWeight: cycle }), ...(identity === undefined ? {} : { identityWeight: identity }) };
 }
 
 /** gantry train --resume RUN [--steps N] for a translation run. */

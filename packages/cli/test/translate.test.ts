@@ -97,3 +97,36 @@ test('cyclegan and discogan on two folders: train, resume, translate --direction
   const noCycle = await runCommand(trainCommand, '--model', 'cyclegan', '--data', a, '--target', b, '--r1', '1', '--out', join(root, 'x'));
   assert.match(noCycle.err, /--model cyclegan does not take --r1/);
 });
+
+test('--cycle-weight / --identity-weight reach CycleGAN (0 and 0: "GAN alone", no cycle or identity term) and DiscoGAN; refused where they mean nothing', async () => {
+  const { a, b, root } = pairFolders(2);
+  const stateOf = (runDir: string) => {
+    const latest = JSON.parse(readFileSync(join(runDir, 'latest.json'), 'utf8')) as { checkpoint: string };
+    return JSON.parse(readFileSync(join(runDir, latest.checkpoint, 'state.json'), 'utf8')) as { config: Record<string, unknown>; losses: Record<string, number> };
+  };
+  const arms: [string, string[], Record<string, number>, string[]][] = [
+    ['cyclegan', ['--cycle-weight', '0', '--identity-weight', '0'], { cycleWeight: 0, identityWeight: 0 }, ['dA/adversarial', 'dB/adversarial', 'g/adversarial']],
+    ['cyclegan', ['--identity-weight', '2.5'], { identityWeight: 2.5 }, ['dA/adversarial', 'dB/adversarial', 'g/adversarial', 'g/cycle', 'g/identity']],
+    ['discogan', ['--cycle-weight', '0', '--batch', '2'], { reconstructionWeight: 0 }, ['dA/adversarial', 'dB/adversarial', 'g/adversarial']],
+  ];
+  for (const [i, [model, flags, config, terms]] of arms.entries()) {
+    const out = join(root, `arm${i}`);
+    const r = await runCommand(trainCommand, '--model', model, '--data', a, '--target', b, ...flags, '--steps', '1', '--image-size', String(SIDE), '--progress', 'off', '--out', out);
+    assert.equal(r.code, 0, r.err);
+    const state = stateOf(out);
+    for (const [k, v] of Object.entries(config)) assert.equal(state.config[k], v, `${model} ${flags.join(' ')}: ${k}`);
+    assert.deepEqual(Object.keys(state.losses).sort(), terms, `${model} ${flags.join(' ')}`);
+  }
+  const refused: [string[], RegExp][] = [
+    [['--model', 'discogan', '--identity-weight', '1'], /discogan has no identity term/],
+    [['--model', 'pix2pix', '--cycle-weight', '1'], /--cycle-weight is for --model cyclegan or discogan; pix2pix has no cycle/],
+    [['--model', 'cyclegan', '--cycle-weight=-1'], /--cycle-weight must be a number in \[0, inf\], got "-1"/],
+  ];
+  for (const [flags, message] of refused) {
+    const r = await runCommand(trainCommand, '--data', a, '--target', b, ...flags, '--out', join(root, 'refused'));
+    assert.notEqual(r.code, 0);
+    assert.match(r.err, message);
+  }
+  const gan = await runCommand(trainCommand, '--data', 'ring8', '--identity-weight', '1', '--out', join(root, 'gan'));
+  assert.match(gan.err, /--identity-weight is for --model cyclegan or discogan/);
+});

@@ -43,7 +43,9 @@ options:
   --model <m>           ${MODEL_PRESETS.join(', ')} (default: dcgan for 28/32/64 px images when available, else mlp),
                         or pix2pix, cyclegan, discogan with --target <emoji:style|dir> (image-to-image translation;
                         docs/translation.md; pix2pix takes --objective l1|adversarial|l1+adversarial, the
-                        paper's ablation, default l1+adversarial),
+                        paper's ablation, default l1+adversarial; cyclegan takes --cycle-weight w (default 10)
+                        and --identity-weight w (default 5), 0 and 0 being the paper's "GAN alone"; discogan
+                        --cycle-weight, its reconstruction weight, default 1),
                         or ssl with --labels <n> [--method gan|supervised|pseudo-label] [--minibatch <kernels>]
                         (a semi-supervised classifier; docs/ssl.md)
                         or srgan: x4 super-resolution of emoji:<style> or a folder (16 -> 64 px; SRResNet on MSE
@@ -98,6 +100,7 @@ const options = {
   'checkpoint-every': { type: 'string' }, progress: { type: 'string' }, 'lr-decay': { type: 'string' }, r1: { type: 'string' },
   categorical: { type: 'string' }, target: { type: 'string' }, ...DISTRIBUTED_OPTIONS, labels: { type: 'string' }, method: { type: 'string' }, minibatch: { type: 'string' },
   'pretrain-steps': { type: 'string' }, 'sync-batch-norm': { type: 'boolean' }, objective: { type: 'string' },
+  'cycle-weight': { type: 'string' }, 'identity-weight': { type: 'string' },
 } as const;
 
 const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -283,6 +286,8 @@ async function run(argv: string[]): Promise<void> {
   if ((TRANSLATION_MODELS as readonly unknown[]).includes(v.model) || v.target !== undefined || v.model === 'ssl') requireSingleProcess(`--model ${String(v.model ?? 'pix2pix')}`);
   if ((TRANSLATION_MODELS as readonly unknown[]).includes(v.model) || v.target !== undefined) return trainTranslation(v);
   if (v.objective !== undefined) throw new UsageError('--objective is pix2pix\'s ablation (--model pix2pix with --target); other models do not take it');
+  const weightFlag = ['cycle-weight', 'identity-weight'].find((k) => v[k] !== undefined);
+  if (weightFlag) throw new UsageError(`--${weightFlag} is for --model cyclegan or discogan (with --target); other models do not take it`);
   if (v.model === 'ssl') return trainSslRun(v);
   if (v.model === 'srgan') {
     requireSingleProcess('--model srgan');
