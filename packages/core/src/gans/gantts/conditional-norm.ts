@@ -24,14 +24,13 @@ export interface ConditionalBatchNormReluArgs { name?: string }
 /** What the forward pass keeps for the backward one. */
 interface Forward { y: tf.Tensor; centered: tf.Tensor; r: tf.Tensor; scale: tf.Tensor; onePlusG: tf.Tensor }
 
-/** relu((x - mean) * s + t) for the statistics (mean, r) and the noise's per-example params [N, 2C]. */
-function normalize(x: tf.Tensor, mean: tf.Tensor, r: tf.Tensor, params: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): Forward {
-  const [n, , , c] = x.shape;
+/** relu(centered * s + t) for centered = x - mean, r = 1 / sqrt(var + eps) and the noise's per-example params [N, 2C]. */
+function normalize(centered: tf.Tensor, r: tf.Tensor, params: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): Forward {
+  const [n, , , c] = centered.shape;
   const [g, h] = tf.split(params, 2, 1);
   const onePlusG = tf.add(g, 1);
   const scale = tf.mul(onePlusG, tf.mul(gamma, r));
   const shift = tf.add(tf.mul(onePlusG, beta), h);
-  const centered = tf.sub(x, mean);
   const y = tf.relu(tf.add(tf.mul(centered, tf.reshape(scale, [n, 1, 1, c])), tf.reshape(shift, [n, 1, 1, c])));
   return { y, centered, r, scale, onePlusG };
 }
@@ -43,9 +42,10 @@ function normalize(x: tf.Tensor, mean: tf.Tensor, r: tf.Tensor, params: tf.Tenso
 function trainingForward(moments: (mean: tf.Tensor, variance: tf.Tensor) => void) {
   return tf.customGrad(((x: tf.Tensor, params: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, save: tf.GradSaveFunc) => {
     const mean = tf.mean(x, AXES);
-    const variance = tf.mean(tf.square(tf.sub(x, mean)), AXES);
+    const centered = tf.sub(x, mean);
+    const variance = tf.mean(tf.square(centered), AXES);
     moments(mean, variance);
-    const f = normalize(x, mean, tf.rsqrt(tf.add(variance, EPSILON)), params, gamma, beta);
+    const f = normalize(centered, tf.rsqrt(tf.add(variance, EPSILON)), params, gamma, beta);
     save([f.y, f.centered, f.r, f.scale, f.onePlusG, gamma, beta]);
     return {
       value: f.y,
@@ -108,7 +108,7 @@ export class ConditionalBatchNormRelu extends tfl.layers.Layer {
     const [gamma, beta] = [this.gamma.read(), this.beta.read()];
     const params = denseForward(z as tf.Tensor2D, this.kernel.read() as tf.Tensor2D, this.bias.read() as tf.Tensor1D, 'linear');
     if (kwargs.training !== true) {
-      return tf.tidy(() => normalize(x, this.movingMean.read(), tf.rsqrt(tf.add(this.movingVariance.read(), EPSILON)), params, gamma, beta).y);
+      return tf.tidy(() => normalize(tf.sub(x, this.movingMean.read()), tf.rsqrt(tf.add(this.movingVariance.read(), EPSILON)), params, gamma, beta).y);
     }
     // as tfjs-layers' BatchNormalization: moving = moving - (moving - batch) (1 - momentum)
     const track = (variable: tfl.LayerVariable, batch: tf.Tensor) => tf.tidy(() => {

@@ -1,7 +1,8 @@
 // GAN-TTS's networks (Binkowski et al. 2020, "High Fidelity Speech Synthesis with Adversarial Networks")
 // at a size a 2-core CPU trains, on [N, 1, T, C] tensors (1-D convolutions as 2-D ones of height 1, so
 // every kernel runs natively on the torch backend), every convolution, dilated or not, one TimeConv layer
-// (layers/time-conv.ts: one FusedConv2D kernel with bias and, in D, the leaky ReLU).
+// (layers/time-conv.ts: one FusedConv2D kernel with bias and, in D, the leaky ReLU); D's logit is core's
+// fused dense layer.
 // G: features [N, 1, F, W] at 200 Hz and noise z [N, Z] -> waveform [N, 1, 80F, 1] at 16 kHz: a 1x3 conv,
 // then GBlocks, each: two residual halves of (conditional BN on z, ReLU, dilated 1x3 conv) x 2 with
 // dilations (1, 2) and (4, 8), the first half upsampling by the block's factor (nearest) with a 1x1 conv
@@ -12,6 +13,7 @@
 // when conditional, two more convs, global average pooling and a dense logit.
 import * as tfl from '@tensorflow/tfjs-layers';
 import { requirePositiveInteger, SeededInit } from '../../models/common.js';
+import { dense } from '../../layers/dense.js';
 import { TimeConv } from '../../layers/time-conv.js';
 import { HOP } from '../../audio/frames.js';
 import { ConditionalBatchNormRelu } from './conditional-norm.js';
@@ -115,7 +117,7 @@ export function ganttsDiscriminators(o: GanttsNetworkOptions, name = 'discrimina
       }
       x = conv(conv(x, 2 * c, 3, 1, 'c3'), 2 * c, 3, 2, 'c4');
       x = apply(tfl.layers.globalAveragePooling2d({ name: `${id}_gap` }), x);
-      outputs.push(apply(tfl.layers.dense({ units: 1, kernelInitializer: init.glorotUniform(), name: `${id}_logit` }), x));
+      outputs.push(apply(dense({ units: 1, kernelInitializer: init.glorotUniform(), name: `${id}_logit` }), x));
     }
   }
   return tfl.model({ inputs, outputs, name });
