@@ -9,13 +9,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import '../src/node.js';
 import {
   memoryRunStore, mixStyles, resumeStylegan, styleganGenerator, trainStylegan, truncate, type StyleganOptions,
 } from '../src/index.js';
 import { modelFromBlob, modelToBlob } from '../src/train/checkpoint.js';
-import { EqualDense, StyleConv, upsample2x } from '../src/gans/stylegan/layers.js';
+import { DiscriminatorConv, EqualDense, StyleConv, upsample2x } from '../src/gans/stylegan/layers.js';
 import { weightValues } from './pix2pix-fixtures.js';
 import { tinyRgbImages } from './train-fixtures.js';
 
@@ -150,4 +151,22 @@ test('the AdaIN layer and the mapping network compute the papers\' formulas, the
     h = paperLrelu(tf.add(tf.matMul(h as tf.Tensor2D, tf.mul(k, 0.01 / Math.sqrt(8)) as tf.Tensor2D), tf.mul(b, 0.01)));
   }
   assert.ok(relativeError(g.mapping.predict(z) as tf.Tensor, h) < 1e-5);
+});
+
+test("D's fused convolution is tfjs-layers' conv2d and leakyReLU: same initial weights, values and gradients", () => {
+  const x = tf.randomNormal([2, 6, 6, 3], 0, 1, 'float32', 8);
+  const fused = new DiscriminatorConv({ filters: 4, kernelSize: 3, seed: 9 });
+  const conv = tfl.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', kernelInitializer: tfl.initializers.heNormal({ seed: 9 }) });
+  const act = tfl.layers.leakyReLU({ alpha: 0.2 });
+  const plain = (t: tf.Tensor) => act.apply(conv.apply(t)) as tf.Tensor;
+  fused.apply(x);
+  plain(x);
+  assert.deepEqual(fused.getWeights().map((w) => Array.from(w.dataSync())), conv.getWeights().map((w) => Array.from(w.dataSync())));
+  const bias = tf.randomNormal([4], 0, 1, 'float32', 10);
+  fused.setWeights([fused.getWeights()[0], bias]);
+  conv.setWeights([conv.getWeights()[0], bias]);
+  const dy = tf.randomNormal([2, 6, 6, 4], 0, 1, 'float32', 11);
+  const loss = (f: (t: tf.Tensor) => tf.Tensor) => (t: tf.Tensor) => tf.sum(tf.mul(f(t), dy));
+  assert.ok(relativeError(fused.apply(x) as tf.Tensor, plain(x)) < 1e-6);
+  assert.ok(relativeError(tf.grad(loss((t) => fused.apply(t) as tf.Tensor))(x), tf.grad(loss(plain))(x)) < 1e-6);
 });

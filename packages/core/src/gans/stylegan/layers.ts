@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { single, singleShape, type Shape } from '../../layers/common.js';
+import { fusedConv2d } from '../../tfjs-gradients/conv-grads.js';
 import { denseForward } from '../../tfjs-gradients/fused-ops.js';
 
 const LRELU_SLOPE = 0.2;
@@ -286,7 +287,7 @@ export class StyleConv extends tfl.layers.Layer {
   private adain(x: tf.Tensor4D, weight: tf.Tensor4D, affine: tf.Tensor2D, noise: tf.Tensor): tf.Tensor {
     const n = x.shape[0];
     const perChannel = (t: tf.Tensor) => tf.reshape(t, [n, 1, 1, this.filters]);
-    const convolved = tf.fused.conv2d({ x, filter: weight, strides: 1, pad: 'same', bias: this.bias.read() });
+    const convolved = fusedConv2d(x, weight, this.bias.read() as tf.Tensor1D, { strides: 1, pad: 'same', dilations: 1, activation: 'linear' });
     const y = tf.leakyRelu(tf.add(convolved, noise), LRELU_SLOPE);
     const centred = tf.sub(y, tf.mean(y, [1, 2], true));
     const variance = tf.mean(tf.square(centred), [1, 2], true);
@@ -303,4 +304,50 @@ export class StyleConv extends tfl.layers.Layer {
   }
 }
 
-for (const layer of [PixelNorm, EqualDense, WAverage, ConstantInput, StyleConv]) tf.serialization.registerClass(layer);
+export interface DiscriminatorConvArgs { filters: number; kernelSize: number; seed?: number; name?: string }
+
+/**
+ * D's convolution: leakyRelu(conv(x) + b, 0.2), 'same' padding, He-normal kernel and zero bias (tfjs-layers'
+ * conv2d with those initialisers, and weight names, followed by its leakyReLU layer), as one FusedConv2D
+ * kernel whose gradient (tfjs-gradients/conv-grads.ts) computes only the inputs' gradients asked for: G's
+ * step needs D's input gradient alone, where tf.fused.conv2d's customGrad (tfjs-layers' conv2d) also
+ * computes its filter and bias gradients, and keeps seven clones for them.
+ */
+export class DiscriminatorConv extends tfl.layers.Layer {
+  static className = 'StyleganDiscriminatorConv';
+  readonly filters: number;
+  readonly kernelSize: number;
+  private readonly seed?: number;
+  private kernel!: tfl.LayerVariable;
+  private bias!: tfl.LayerVariable;
+
+  constructor(args: DiscriminatorConvArgs) {
+    super({ name: args.name });
+    this.filters = args.filters;
+    this.kernelSize = args.kernelSize;
+    this.seed = args.seed;
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const channels = singleShape(inputShape, this.name)[3]!;
+    const k = this.kernelSize;
+    this.kernel = this.addWeight('kernel', [k, k, channels, this.filters], 'float32', tfl.initializers.heNormal({ seed: this.seed }));
+    this.bias = this.addWeight('bias', [this.filters], 'float32', tfl.initializers.zeros());
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    return [...singleShape(inputShape, this.name).slice(0, 3), this.filters];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return fusedConv2d(single(inputs, this.name) as tf.Tensor4D, this.kernel.read() as tf.Tensor4D, this.bias.read() as tf.Tensor1D,
+      { strides: 1, pad: 'same', dilations: 1, activation: 'leakyrelu', leakyreluAlpha: LRELU_SLOPE });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize };
+  }
+}
+
+for (const layer of [PixelNorm, EqualDense, WAverage, ConstantInput, StyleConv, DiscriminatorConv]) tf.serialization.registerClass(layer);

@@ -6,7 +6,9 @@
 //            upsamples), each with its own style row and noise channel; a 1x1 conv to RGB (linear, as the papers)
 // discriminator: image -> 1x1 conv, per resolution two 3x3 convs and 2x average pooling down to 4 x 4,
 //            minibatch standard deviation, a 3x3 conv, dense, dense logit (leaky ReLU 0.2 throughout).
-//            Plain tfjs layers (He-normal init), not equalised: the equalised rate is kept for G's own layers.
+//            Plain layers (He-normal init), not equalised: the equalised rate is kept for G's own layers; each
+//            convolution and its leaky ReLU are one DiscriminatorConv (layers.ts), tfjs-layers' conv2d and
+//            leakyReLU in one kernel.
 // With numClasses (conditional, ../class-conditioning.ts): mapping takes [z, one-hot class] and pixel-normalises
 // z and the class embedding apart before concatenating them (StyleGAN2-ADA's conditional mapping); D adds the
 // projection term <E(y), phi(x)> to its logit, phi(x) the features before the logit layer.
@@ -14,7 +16,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { requireOneOf, requirePositiveInteger, SeededInit } from '../../models/common.js';
 import { MinibatchStdDev } from '../../layers/minibatch-stddev.js';
 import { CLASS_EMBEDDING, CLASS_PROJECTION, classEmbedding, classInput, projectLogit } from '../class-conditioning.js';
-import { ConstantInput, EqualDense, PixelNorm, StyleConv, WAverage, type StyleMode } from './layers.js';
+import { ConstantInput, DiscriminatorConv, EqualDense, PixelNorm, StyleConv, WAverage, type StyleMode } from './layers.js';
 
 export const STYLEGAN_RESOLUTIONS = [16, 32, 64] as const;
 export type StyleganResolution = (typeof STYLEGAN_RESOLUTIONS)[number];
@@ -117,17 +119,17 @@ export function styleganDiscriminator(o: StyleganNetworkOptions, name = 'discrim
   const init = new SeededInit(o.seed === undefined ? undefined : o.seed + 31);
   const he = () => tfl.initializers.heNormal({ seed: init.next() });
   const conv = (filters: number, kernelSize: number, layerName: string) =>
-    tfl.layers.conv2d({ filters, kernelSize, padding: 'same', kernelInitializer: he(), name: layerName });
+    new DiscriminatorConv({ filters, kernelSize, seed: init.next(), name: layerName });
   const act = (n: string) => tfl.layers.leakyReLU({ alpha: 0.2, name: n });
   const image = tfl.input({ shape: [r.resolution, r.resolution, 3], name: 'image' });
-  let h = apply(act('from_rgb_act'), apply(conv(channelsAt(r, r.resolution), 1, 'from_rgb'), image));
+  let h = apply(conv(channelsAt(r, r.resolution), 1, 'from_rgb'), image);
   for (let s = r.resolution; s > 4; s /= 2) {
-    h = apply(act(`act${s}_0`), apply(conv(channelsAt(r, s), 3, `conv${s}_0`), h));
-    h = apply(act(`act${s}_1`), apply(conv(channelsAt(r, s / 2), 3, `conv${s}_1`), h));
+    h = apply(conv(channelsAt(r, s), 3, `conv${s}_0`), h);
+    h = apply(conv(channelsAt(r, s / 2), 3, `conv${s}_1`), h);
     h = apply(tfl.layers.averagePooling2d({ poolSize: 2, name: `pool${s}` }), h);
   }
   h = apply(new MinibatchStdDev({ groupSize: 4, name: 'minibatch_stddev' }), h);
-  h = apply(act('act4'), apply(conv(channelsAt(r, 4), 3, 'conv4'), h));
+  h = apply(conv(channelsAt(r, 4), 3, 'conv4'), h);
   h = apply(tfl.layers.flatten({ name: 'flatten' }), h);
   h = apply(act('dense_act'), apply(tfl.layers.dense({ units: channelsAt(r, 4), kernelInitializer: he(), name: 'dense' }), h));
   const logit = apply(tfl.layers.dense({ units: 1, kernelInitializer: init.glorotUniform(), name: 'logit' }), h);
