@@ -5,8 +5,8 @@
 //   y = relu(((x - mean) r gamma + beta) (1 + g) + h),  r = 1 / sqrt(var + eps)
 // computed as relu((x - mean) * s + t) with s = r gamma (1 + g) and t = beta (1 + g) + h per example and
 // channel. One layer instead of three (BatchNormalization, the affine map, ReLU), and in training one
-// customGrad op with a hand-written backward: tfjs's own gradients of those layers took ~90 kernel calls
-// per use, most of them broadcasts, reshapes and the engine's clones of saved tensors (docs/benchmarks.md).
+// customGrad op with a hand-written backward: the three layers with tfjs's gradients took 51 more kernel
+// calls per use, most of them broadcasts, reshapes and the engine's clones of saved tensors (docs/benchmarks.md).
 import * as tf from '@tensorflow/tfjs-core';
 import type { CustomGradientFunc } from '@tensorflow/tfjs-core/dist/engine.js';
 import * as tfl from '@tensorflow/tfjs-layers';
