@@ -26,7 +26,8 @@ def time_conv(cin, cout, kernel, dilation=1):
 
 
 class CondNormRelu(nn.Module):
-    """Batch norm, then x * (1 + gamma(z)) + beta(z) (linear in z, starting at zero), then ReLU."""
+    """Batch norm, then x * (1 + gamma(z)) + beta(z) (linear in z, starting at zero), then ReLU: gantry's
+    ConditionalBatchNormRelu (gans/gantts/conditional-norm.ts), which is one layer with its own backward pass."""
 
     def __init__(self, channels):
         super().__init__()
