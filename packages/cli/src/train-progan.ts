@@ -1,17 +1,17 @@
-// gantry train --model progan --data emoji:<style>[:16|:32|:64] (docs/generation.md). train.ts hands its argv here
+// gantry train --model progan --data emoji:<style>[:16|:32|:64]|fashion-mnist (docs/generation.md). train.ts hands its argv here
 // when it names ProGAN (fresh, or --resume of a ProGAN run). The run directory holds progan.json (the data spec and
 // the options, which a resume and `gantry sample` read) beside the loop's checkpoints; the phase (resolution, alpha)
 // of a checkpoint follows from its step, so sampling shows the run where it is in its growth.
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  fileRunStore, loadEmoji, proganGeneratorFromCheckpoint, proganSample, resumeProgan, trainProgan, writeImageGrid,
-  type ArrayDataset, type ProganConfig, type ProganOptions, type ProgressMode,
+  fileRunStore, proganGeneratorFromCheckpoint, proganSample, resumeProgan, trainProgan, writeImageGrid,
+  type ProganConfig, type ProganOptions, type ProgressMode,
 } from '@gantry/core/node';
 import { choiceFlag, integerFlag, numberInRangeFlag, parseFlags, positiveNumberFlag, stringFlag, UsageError } from './args.js';
 import { selectBackend } from './backend.js';
 import { requiredClassFlag } from './class-flag.js';
-import { emojiRoot, parseEmojiSpec } from './data.js';
+import { generationDataSpec, loadGenerationData } from './generation-data.js';
 import { assertFiniteOutput } from './run.js';
 import { holdsRunFile, readRunFile, resumedRun, startRunDir, type RunFileKind } from './run-file.js';
 
@@ -34,19 +34,6 @@ export function isProganRun(runDir: string): boolean {
   return holdsRunFile(runDir, PROGAN_RUN);
 }
 
-/** emoji:<style>[:size] with its size made explicit (default 32 px), as the run keeps it, and that size. */
-function emojiSpecOf(spec: string, imageSize?: number): { spec: string; side: number } {
-  const emoji = parseEmojiSpec(spec, imageSize ?? (spec.split(':').length > 2 ? undefined : 32));
-  if (!emoji) throw new UsageError(`--data ${spec}: --model progan trains on emoji:<style>[:16|:32|:64]`);
-  return { spec: `emoji:${emoji.style}:${emoji.size}`, side: emoji.size };
-}
-
-/** The training split a run's (explicit) emoji spec names. */
-function loadProganData(spec: string): ArrayDataset {
-  const { style, size } = parseEmojiSpec(spec)!;
-  return loadEmoji({ style, size, split: 'train', packageRoot: emojiRoot(style) }).dataset;
-}
-
 /** The ProGAN argv of train (--model progan, or --resume of a ProGAN run), else undefined. */
 export function proganTrainRequest(argv: string[]): 'train' | 'resume' | undefined {
   const { values } = parseArgs({ args: argv, options: { model: { type: 'string' }, resume: { type: 'string' } }, strict: false, allowPositionals: true });
@@ -56,7 +43,7 @@ export function proganTrainRequest(argv: string[]): 'train' | 'resume' | undefin
 
 async function runTraining(runDir: string, run: ProganRun, progress: ProgressMode, resume: boolean): Promise<void> {
   const backend = await selectBackend();
-  const data = loadProganData(run.data);
+  const data = loadGenerationData(run.data, 'train');
   console.error(`gantry train: ProGAN growing to ${run.options.resolution} px on ${run.data} (${data.count} images of [${data.itemShape}]), ` +
     `${run.steps} steps on ${backend} -> ${runDir}`);
   const r = resume
@@ -74,10 +61,10 @@ export async function proganTrain(argv: string[]): Promise<void> {
     return runTraining(runDir, run, progress, true);
   }
   const data = stringFlag(v.data, 'data');
-  if (!data) throw new UsageError('--model progan needs --data emoji:<style>[:16|:32|:64]');
+  if (!data) throw new UsageError('--model progan needs --data emoji:<style>[:16|:32|:64] or fashion-mnist');
   const augment = choiceFlag(v.augment, 'augment', ['diff', 'none'] as const) ?? 'none';
   const steps = integerFlag(v.steps, 'steps', 1) ?? 4000;
-  const { spec, side } = emojiSpecOf(data, integerFlag(v['image-size'], 'image-size', 1));
+  const { spec, side } = generationDataSpec(data, 'progan', integerFlag(v['image-size'], 'image-size', 1));
   const resolution = Number(choiceFlag(v.resolution, 'resolution', RESOLUTIONS) ?? side);
   if (resolution > side) throw new UsageError(`--resolution ${resolution}: the images of --data ${data} are ${side} x ${side}, too small for it`);
   const options: ProganOptions = {

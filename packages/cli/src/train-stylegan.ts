@@ -1,14 +1,14 @@
-// gantry train --model stylegan --data emoji:<style>[:32|:16|:64] (docs/generation.md). train.ts hands its argv
+// gantry train --model stylegan --data emoji:<style>[:32|:16|:64]|fashion-mnist (docs/generation.md). train.ts hands its argv
 // here when it names StyleGAN (fresh, or --resume of a StyleGAN run), since StyleGAN's flags are its own. The run
 // directory holds stylegan.json (the data spec and the options, which a resume and sample/mix/interpolate read)
 // beside the loop's checkpoints, whose EMA copies of mapping and synthesis are the generator the tools use.
 import {
-  fileRunStore, loadEmoji, resumeStylegan, styleGeneratorFromCheckpoint, trainStylegan,
-  type ArrayDataset, type ProgressMode, type StyleGenerator, type StyleganConfig, type StyleganOptions,
+  fileRunStore, resumeStylegan, styleGeneratorFromCheckpoint, trainStylegan,
+  type ProgressMode, type StyleGenerator, type StyleganConfig, type StyleganOptions,
 } from '@gantry/core/node';
 import { choiceFlag, integerFlag, numberInRangeFlag, numberValue, parseFlags, positiveNumberFlag, stringFlag, UsageError } from './args.js';
 import { selectBackend } from './backend.js';
-import { emojiRoot, parseEmojiSpec } from './data.js';
+import { generationDataSpec, loadGenerationData } from './generation-data.js';
 import { holdsRunFile, readRunFile, resumedRun, startRunDir, type RunFileKind } from './run-file.js';
 import { modelTrainRequest } from './train-request.js';
 
@@ -35,13 +35,6 @@ export function readStyleganRun(runDir: string): StyleganRun {
   return readRunFile<StyleganRun>(runDir, STYLEGAN_RUN);
 }
 
-/** The training split of emoji:<style>[:size] at `size` px (default 32). */
-export function loadStyleganData(spec: string, size?: number): ArrayDataset {
-  const emoji = parseEmojiSpec(spec, size ?? (spec.split(':').length > 2 ? undefined : 32));
-  if (!emoji) throw new UsageError(`--data ${spec}: --model stylegan trains on emoji:<style>[:16|:32|:64]`);
-  return loadEmoji({ style: emoji.style, size: emoji.size, split: 'train', packageRoot: emojiRoot(emoji.style) }).dataset;
-}
-
 /** The StyleGAN argv of train (--model stylegan, or --resume of a StyleGAN run), else undefined. */
 export function styleganTrainRequest(argv: string[]): 'train' | 'resume' | undefined {
   return modelTrainRequest(argv, 'stylegan', isStyleganRun);
@@ -49,7 +42,7 @@ export function styleganTrainRequest(argv: string[]): 'train' | 'resume' | undef
 
 async function runTraining(runDir: string, run: StyleganRun, progress: ProgressMode, resume: boolean): Promise<void> {
   const backend = await selectBackend();
-  const data = loadStyleganData(run.data, run.options.resolution);
+  const data = loadGenerationData(run.data, 'train', run.options.resolution);
   console.error(`gantry train: StyleGAN (${run.options.mode ?? 'adain'}) on ${run.data} (${data.count} images of [${data.itemShape}]), ` +
     `${run.steps} steps on ${backend} -> ${runDir}`);
   const r = resume
@@ -67,10 +60,12 @@ export async function styleganTrain(argv: string[]): Promise<void> {
     return runTraining(runDir, run, progress, true);
   }
   const data = stringFlag(v.data, 'data');
-  if (!data) throw new UsageError('--model stylegan needs --data emoji:<style>[:16|:32|:64]');
+  if (!data) throw new UsageError('--model stylegan needs --data emoji:<style>[:16|:32|:64] or fashion-mnist');
   const augment = choiceFlag(v.augment, 'augment', ['diff', 'none'] as const) ?? 'none';
   const steps = integerFlag(v.steps, 'steps', 1) ?? 3000;
-  const dataset = loadStyleganData(data, integerFlag(v['image-size'], 'image-size', 1));
+  const imageSize = integerFlag(v['image-size'], 'image-size', 1);
+  generationDataSpec(data, 'stylegan', imageSize);
+  const dataset = loadGenerationData(data, 'train', imageSize);
   const options: StyleganOptions = {
     seed: integerFlag(v.seed, 'seed', 0) ?? 0, resolution: dataset.itemShape[0], batchSize: integerFlag(v.batch, 'batch', 2),
     learningRate: positiveNumberFlag(v['lr-g'], 'lr-g'), mixing: numberInRangeFlag(v.mixing, 'mixing', 0, 1), r1Gamma: numberInRangeFlag(v.r1, 'r1', 0, 1e6),

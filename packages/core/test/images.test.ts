@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
-import { resizeImage } from '../src/data/index.js';
+import { padImages, resizeImage } from '../src/data/index.js';
 import { loadImageFolder } from '../src/data/node.js';
 
 function pseudoRandom(n: number, seed: number): Float32Array {
@@ -76,4 +76,27 @@ test('images: a folder of PNG and JPEG class subfolders loads resized to [-1, 1]
   const broken = mkdtempSync(join(tmpdir(), 'gantry-img-'));
   writeFileSync(join(broken, 'half.png'), PNG.sync.write(png).subarray(0, 40));
   assert.throws(() => loadImageFolder(broken, { size: [2, 2] }), new RegExp(`${join(broken, 'half.png')}: corrupt PNG`));
+});
+
+test('images: padImages centres each image in side x side with the fill, and repeats gray into RGB; labels kept', () => {
+  // two 2 x 3 gray images, padded to 5 x 5: rows 1-2, columns 1-3 (the odd extra row and column at the bottom and right)
+  const ds = { name: 'tiny', itemShape: [2, 3, 1], count: 2, values: Float32Array.from({ length: 12 }, (_, i) => i / 10), labels: Int32Array.from([1, 0]), numClasses: 2 };
+  const padded = padImages(ds, 5, { rgb: true });
+  assert.deepEqual([padded.itemShape, padded.count, Array.from(padded.labels!), padded.numClasses], [[5, 5, 3], 2, [1, 0], 2]);
+  const at = (n: number, y: number, x: number, k: number) => padded.values[((n * 5 + y) * 5 + x) * 3 + k];
+  for (let n = 0; n < 2; n++) {
+    for (let y = 0; y < 5; y++) {
+      for (let x = 0; x < 5; x++) {
+        const inside = y >= 1 && y <= 2 && x >= 1 && x <= 3;
+        const want = inside ? ds.values[(n * 2 + y - 1) * 3 + x - 1] : -1;
+        for (let k = 0; k < 3; k++) assert.equal(at(n, y, x, k), want, `image ${n} (${y}, ${x}) channel ${k}`);
+      }
+    }
+  }
+  const kept = padImages({ ...ds, itemShape: [2, 3, 1] }, 4, { fill: 0.5 });
+  assert.deepEqual(kept.itemShape, [4, 4, 1]);
+  assert.equal(kept.values[0], 0.5);
+  // 4 x 4 from 2 x 3: top margin 1, left margin 0, so image 0's first pixel lands at row 1, column 0, and its last at row 2, column 2
+  assert.deepEqual([kept.values[4], kept.values[10], kept.values[3], kept.values[11]], [ds.values[0], ds.values[5], 0.5, 0.5]);
+  assert.throws(() => padImages(ds, 2), /padImages: tiny's images of \[2,3,1\] do not fit in 2 x 2/);
 });

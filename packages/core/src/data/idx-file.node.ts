@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parseIdx, type IdxArray } from './idx.js';
-import { idxToImageDataset, FASHION_MNIST_CLASSES } from './images.js';
+import { idxToImageDataset, FASHION_MNIST_CLASSES, padImages } from './images.js';
 import { takeDataset, type ArrayDataset } from './dataset.js';
 
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
@@ -63,4 +63,12 @@ export function loadFashionMnist(options: Omit<MnistFormatOptions, 'classNames' 
     classNames: FASHION_MNIST_CLASSES,
     name: `fashion-mnist:${options.split ?? 'train'}`,
   });
+}
+
+/** The side Fashion-MNIST is padded to for the generators that grow to a power of 2 (StyleGAN, ProGAN). */
+export const FASHION_PADDED_SIDE = 32;
+
+/** Fashion-MNIST padded to 32 x 32 with its background (-1), gray repeated into RGB: StyleGAN's and ProGAN's data. */
+export function loadPaddedFashionMnist(options: { split?: 'train' | 'test'; dir?: string } = {}): ArrayDataset {
+  return padImages(loadFashionMnist(options), FASHION_PADDED_SIDE, { rgb: true });
 }

@@ -133,3 +133,28 @@ function areaWeights(n: number, outN: number): Array<Array<[number, number]>> {
   }
   return result;
 }
+
+/**
+ * A dataset of square images padded to side x side (centred; an odd margin puts the extra row and column at the
+ * bottom and right) with `fill`, and, with `rgb`, gray images repeated into three channels: how Fashion-MNIST's
+ * 28 px become the 32 px colour images the progressive and style-based generators grow to (a power of 2).
+ */
+export function padImages(ds: ArrayDataset, side: number, o: { fill?: number; rgb?: boolean } = {}): ArrayDataset {
+  const [h, w, c] = ds.itemShape;
+  if (ds.itemShape.length !== 3 || side < h || side < w) throw new Error(`padImages: ${ds.name}'s images of [${ds.itemShape}] do not fit in ${side} x ${side}`);
+  if (o.rgb && c !== 1 && c !== 3) throw new Error(`padImages: ${ds.name} has ${c} channels; only gray (1) or RGB (3) images become RGB`);
+  const outC = o.rgb ? 3 : c;
+  const top = Math.floor((side - h) / 2);
+  const left = Math.floor((side - w) / 2);
+  const values = new Float32Array(ds.count * side * side * outC).fill(o.fill ?? -1);
+  for (let n = 0; n < ds.count; n++) {
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const from = ((n * h + y) * w + x) * c;
+        const to = ((n * side + top + y) * side + left + x) * outC;
+        for (let k = 0; k < outC; k++) values[to + k] = ds.values[from + (c === 1 ? 0 : k)];
+      }
+    }
+  }
+  return validateDataset({ ...ds, name: `${ds.name} (${side} px${o.rgb ? ', RGB' : ''})`, itemShape: [side, side, outC], values });
+}
