@@ -51,10 +51,12 @@ options:
                         or srgan: x4 super-resolution of emoji:<style> or a folder (16 -> 64 px; SRResNet on MSE
                         for --pretrain-steps, default 2000, then SRGAN for --steps, default 1000;
                         gantry upscale uses it; docs/translation.md#srgan)
-                        or stylegan with --data emoji:<style>[:16|:32|:64] (default 32) [--augment diff]
+                        or stylegan with --data emoji:<style>[:16|:32|:64] (default 32) or fashion-mnist
+                        (padded to 32 x 32 RGB) [--augment diff]
                         [--mixing p] [--r1 gamma] [--r1-every k] [--mode adain|modulated]: StyleGAN with
                         an averaged G (gantry sample --truncation, mix, interpolate; docs/generation.md)
-                        or progan with --data emoji:<style>[:16|:32|:64] (default 32) [--augment diff]
+                        or progan with --data emoji:<style>[:16|:32|:64] (default 32) or fashion-mnist
+                        (padded to 32 x 32 RGB) [--augment diff]
                         [--phase-steps n] [--fade-fraction f] [--resolution r]: ProGAN growing from 4 px
                         with fade-in, WGAN-GP + drift, an averaged G (gantry sample; docs/generation.md)
                         or stackgan with --data emoji:<style> [--matcher-steps m] [--stage1-steps s] [--filters f]:
