@@ -177,7 +177,7 @@ export interface StyleConvArgs {
  * Nearest-neighbour 2x upsampling as tfjs's resizeNearestNeighbor, whose gradient is one
  * ResizeNearestNeighborGrad kernel (native on torch), where a broadcast against ones is a 6-D multiply
  * forward and a 6-D multiply and sum backward (stylegan64 on torch, bench/profile.ts: ~58 ms CPU a step
- * against ~8; docs/benchmarks.md). tfjs 4.22's cpu kernel for that gradient reads dy at the images'
+ * against ~9; docs/benchmarks.md). tfjs 4.22's cpu kernel for that gradient reads dy at the images'
  * batch stride, wrong for every image after the first; on cpu the batch is therefore stacked into the
  * height, which exact 2x never crosses (output rows 2i and 2i + 1 come from row i), leaving one image.
  * Not elsewhere: webgl's kernel finds each dy row's source by a float division that misplaces rows when
