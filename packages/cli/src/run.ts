@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
-  checkpointModel, fileRunStore, firstNonFiniteSavedWeight, modelFromBlob, NotARunError, readRunConfig as readCoreRunConfig, type Checkpoint, type RunConfig,
+  averagedCheckpointModel, checkpointModel, fileRunStore, firstNonFiniteSavedWeight, NotARunError, readRunConfig as readCoreRunConfig, type Checkpoint, type RunConfig,
 } from '@gantry/core/node';
 import { UsageError } from './args.js';
 
@@ -27,10 +27,14 @@ export async function latestCheckpoint(runDir: string, model = 'generator'): Pro
   return checkpoint;
 }
 
-/** A run's generator: 'generator', or a translation run's gAB / gBA. */
-export async function loadGenerator(runDir: string, model = 'generator'): Promise<{ generator: tfl.LayersModel; step: number }> {
+/**
+ * A run's generator: 'generator', or a translation run's gAB / gBA; with `averaged`, its EMA weights where the run
+ * keeps them (`averaged` says whether it did).
+ */
+export async function loadGenerator(runDir: string, model = 'generator', o: { averaged?: boolean } = {}): Promise<{ generator: tfl.LayersModel; step: number; averaged: boolean }> {
   const checkpoint = await latestCheckpoint(runDir, model);
-  return { generator: await modelFromBlob(checkpointModel(checkpoint, model)), step: checkpoint.state.step };
+  const averaged = (o.averaged ?? false) && checkpoint.ema[model] !== undefined;
+  return { generator: await averagedCheckpointModel(checkpoint, model, { averaged, where: runDir }), step: checkpoint.state.step, averaged };
 }
 
 /** Output that is not finite everywhere is an error, never a file of NaNs with exit code 0. */

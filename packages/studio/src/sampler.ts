@@ -7,7 +7,7 @@
 // the cpu backend for server-side sampling (tfjs-core alone has none)
 import '@tensorflow/tfjs-backend-cpu';
 import {
-  checkpointModel, decodeRows, encodePng, fileRunStore, modelFromBlob, proganGeneratorFromCheckpoint, proganSample, readRunConfig, sample, styleganSample,
+  averagedCheckpointModel, decodeRows, encodePng, fileRunStore, proganGeneratorFromCheckpoint, proganSample, readRunConfig, sample, styleganSample,
   styleGeneratorFromCheckpoint, tileImages,
   type Checkpoint,
 } from '@gantry/core/node';
@@ -91,7 +91,8 @@ export async function sampleRun(root: string, run: string, o: SampleOptions): Pr
   // checked against core's schema: a damaged config is an error naming the file and field
   const config = readRunConfig(dir);
   const checkpoint = await newestCheckpoint(dir);
-  const generator = await modelFromBlob(checkpointModel(checkpoint, 'generator'));
+  // the averaged generator where the run keeps one (gantry train --ema), as gantry sample draws
+  const generator = await averagedCheckpointModel(checkpoint, 'generator', { where: dir });
   try {
     const numClasses = config.model.conditional ? config.data.numClasses : undefined;
     const labels = numClasses ? Array.from({ length: o.n }, (_, i) => i % numClasses) : undefined;

@@ -38,7 +38,8 @@ options:
   --split <s>       translation runs (emoji): test (default) or train pairs, scored against their true
                     targets (L1, PSNR, SSIM; FD and KID at 64 px) beside the input copied unchanged
   --direction <d>   cyclegan, discogan: ab or ba (default both)
-  --no-ema          StyleGAN, ProGAN: score the trained generator, not the averaged (EMA) one
+  --no-ema          score the trained generator, not the averaged (EMA) one (StyleGAN, ProGAN, and GAN runs
+                    trained with --ema; a GAN run without an averaged generator is scored as it is)
   --truncation <psi>  StyleGAN: truncation psi in (0, 1] (default 1: none)
 
 StyleGAN and ProGAN runs (docs/generation.md): n images (default: as many as the emoji test split has), image i
@@ -90,7 +91,6 @@ async function run(argv: string[]): Promise<void> {
     const options = { n, seed: seed ?? 0, averaged: values['no-ema'] !== true, truncation: truncationFlag(values.truncation), json: values.json === true };
     return evalGeneration(runDir, stylegan ? 'stylegan' : 'progan', options);
   }
-  if (values['no-ema']) throw new UsageError(`--no-ema is for StyleGAN and ProGAN runs; ${runDir} is not one`);
   const names = String(values.metrics ?? 'fid,kid,pr').split(',').map((s) => s.trim()).filter(Boolean);
   for (const m of names) if (!(m in METRICS)) throw new UsageError(`--metrics: unknown metric "${m}" (accepted: fid, kid, pr)`);
   const metrics = [...new Set(names.map((m) => METRICS[m as keyof typeof METRICS]))];
@@ -99,7 +99,7 @@ async function run(argv: string[]): Promise<void> {
   const config = readRunConfig(runDir);
 
   await selectBackend();
-  const { generator, step } = await loadGenerator(runDir);
+  const { generator, step, averaged } = await loadGenerator(runDir, 'generator', { averaged: values['no-ema'] !== true });
   const data = reloadData(config.data);
   const extractor = config.data.kind === 'image' && (config.data.spec === 'mnist' || config.data.spec === 'fashion-mnist')
     ? loadFeatureExtractor(config.data.spec) : undefined;
@@ -122,7 +122,7 @@ async function run(argv: string[]): Promise<void> {
     ...(metrics.includes('kid') ? { kid: m.kid.mean } : {}),
     ...(metrics.includes('prdc') ? { precision: m.precision, recall: m.recall, density: m.density, coverage: m.coverage } : {}),
   });
-  const record = { event: 'eval', step, n: result.model.count, features: extractor ? `${config.data.spec}-classifier` : 'raw', ...pick(result.model), floor: pick(result.floor), time: new Date().toISOString() };
+  const record = { event: 'eval', step, ...(config.train.ema ? { generator: averaged ? 'averaged' : 'trained' } : {}), n: result.model.count, features: extractor ? `${config.data.spec}-classifier` : 'raw', ...pick(result.model), floor: pick(result.floor), time: new Date().toISOString() };
   appendFileSync(join(runDir, 'metrics.jsonl'), `${JSON.stringify(record)}\n`);
   if (values.json) console.log(JSON.stringify(record, null, 2));
   else console.log(`${runDir} at step ${step}, ${record.features} features\n${formatEvaluation(result, { model: 'generator', floor: 'real floor' })}`);

@@ -84,7 +84,8 @@ async function run(argv: string[]): Promise<void> {
   if (format === '.png' && config.data.kind === 'table') throw new UsageError('--out .png is for image and 2D runs; use .csv for tables');
 
   await selectBackend();
-  const { generator, step } = await loadGenerator(runDir);
+  // the averaged generator where the run keeps one (--ema), as StyleGAN's and ProGAN's samples
+  const { generator, step } = await loadGenerator(runDir, 'generator', { averaged: true });
   // conditional runs without --class: classes in turn, one per grid column
   const labels = numClasses ? (label ?? Array.from({ length: n }, (_, i) => i % numClasses)) : undefined;
   const output = sample(generator, n, { seed, labels });

@@ -5,7 +5,7 @@ import { extname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { parse as parseYaml } from 'yaml';
 import {
-  createRng, fileRunStore, LOSS_NAMES, TRAINING_DEFAULTS, OPTIMIZER_PRESETS, optimizerSpecsForLoss, RUN_FORMAT, resumeGan, trainGan, writeImageGrid, type DataSource, type GanConfig, type ProgressMode,
+  createRng, DIFF_AUGMENT_TRANSFORMS, fileRunStore, LOSS_NAMES, TRAINING_DEFAULTS, OPTIMIZER_PRESETS, optimizerSpecsForLoss, RUN_FORMAT, resumeGan, trainGan, writeImageGrid, type DataSource, type GanConfig, type ProgressMode,
   type RunConfig,
 } from '@gantry/core/node';
 import {
@@ -73,6 +73,8 @@ options:
   --lr-g <x>, --lr-d <x> Adam learning rates (default: 1e-3 for 2D and tables, 2e-4 images; WGAN: RMSprop 5e-5)
   --lr-decay <f>        both rates fall linearly to 0 over the last fraction f of the run (default 0.4 for 2D, else 0)
   --r1 <gamma>          R1 penalty on real data (default 1 for 2D with a non-Wasserstein loss, else 0)
+  --augment diff|none   DiffAugment (colour, translation, cutout) of D's inputs, image data (default none)
+  --ema <decay>         keep an averaged generator (EMA of G's weights, e.g. 0.999), which sample and eval use
   --seed <n>            random seed (default 0); the same seed gives the same run
   --latent-dim <n>      size of z (default: 2 for 2D, 16 tables, 64 images)
   --hidden <a,b,..>     MLP hidden widths (default 128,128; 256,512 for images)
@@ -102,7 +104,7 @@ const options = {
   'checkpoint-every': { type: 'string' }, progress: { type: 'string' }, 'lr-decay': { type: 'string' }, r1: { type: 'string' },
   categorical: { type: 'string' }, target: { type: 'string' }, ...DISTRIBUTED_OPTIONS, labels: { type: 'string' }, method: { type: 'string' }, minibatch: { type: 'string' },
   'pretrain-steps': { type: 'string' }, 'sync-batch-norm': { type: 'boolean' }, objective: { type: 'string' },
-  'cycle-weight': { type: 'string' }, 'identity-weight': { type: 'string' },
+  'cycle-weight': { type: 'string' }, 'identity-weight': { type: 'string' }, augment: { type: 'string' }, ema: { type: 'string' },
 } as const;
 
 const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -177,6 +179,8 @@ function ganConfig(c: RunConfig): GanConfig {
     checkpointEvery: c.train.checkpointEvery,
     learningRateDecay: c.train.lrDecay,
     syncBatchNorm: c.train.syncBatchNorm,
+    augment: c.train.augment,
+    emaDecay: c.train.ema,
     logEvery: Math.max(1, Math.min(10, Math.floor(c.train.steps / 50))),
   };
 }
@@ -286,6 +290,10 @@ async function run(argv: string[]): Promise<void> {
   const fromFile = typeof cli.config === 'string' ? readConfigFile(cli.config) : {};
   const v: Record<string, unknown> = { ...fromFile, ...Object.fromEntries(Object.entries(cli).filter(([, x]) => x !== undefined)) };
   if ((TRANSLATION_MODELS as readonly unknown[]).includes(v.model) || v.target !== undefined || v.model === 'ssl') requireSingleProcess(`--model ${String(v.model ?? 'pix2pix')}`);
+  const ganFlag = (['augment', 'ema'] as const).find((k) => v[k] !== undefined);
+  if (ganFlag && ((TRANSLATION_MODELS as readonly unknown[]).includes(v.model) || v.target !== undefined || ['ssl', 'srgan', 'gantts', 'video'].includes(String(v.model)))) {
+    throw new UsageError(`--${ganFlag} is for GAN runs (dcgan, mlp) and --model stylegan|progan; --model ${String(v.model ?? 'pix2pix')} does not take it`);
+  }
   if ((TRANSLATION_MODELS as readonly unknown[]).includes(v.model) || v.target !== undefined) return trainTranslation(v);
   if (v.objective !== undefined) throw new UsageError('--objective is pix2pix\'s ablation (--model pix2pix with --target); other models do not take it');
   const weightFlag = ['cycle-weight', 'identity-weight'].find((k) => v[k] !== undefined);
@@ -321,6 +329,9 @@ async function run(argv: string[]): Promise<void> {
   const progress = choiceFlag(v.progress, 'progress', PROGRESS) ?? 'auto';
   const lrDecayFlag = numberInRangeFlag(v['lr-decay'], 'lr-decay', 0, 1);
   const r1Flag = numberInRangeFlag(v.r1, 'r1', 0, Infinity);
+  const augment = choiceFlag(v.augment, 'augment', ['diff', 'none'] as const) ?? 'none';
+  const ema = numberInRangeFlag(v.ema, 'ema', 0, 0.99999);
+  if (ema === 0) throw new UsageError('--ema must lie in (0, 1): the decay of the averaged generator, e.g. 0.999');
   const wasserstein = loss === 'wgan' || loss === 'wgan-gp';
   if (wasserstein && r1Flag) throw new UsageError(`--r1 is for discriminators with a logistic, hinge or least-squares loss, not --loss ${loss}`);
   const conditional = v.conditional === true || v.conditional === 'true';
@@ -351,6 +362,8 @@ async function run(argv: string[]): Promise<void> {
       lrDecay: lrDecayFlag ?? d.lrDecay,
       r1: r1Flag ?? (wasserstein ? 0 : d.r1),
       ...(v['sync-batch-norm'] === true || v['sync-batch-norm'] === 'true' ? { syncBatchNorm: true } : {}),
+      ...(augment === 'diff' ? { augment: [...DIFF_AUGMENT_TRANSFORMS] } : {}),
+      ...(ema !== undefined ? { ema } : {}),
     },
     createdAt: new Date().toISOString(),
   };

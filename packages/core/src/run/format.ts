@@ -1,6 +1,7 @@
 // The run directory's format, in one place for the trainer, the CLI and the studio: file names, the
 // run config (config.json), the manifest of the newest checkpoint (latest.json) and their schemas.
 // Browser-safe: reading and writing the files is in ./run-dir.ts (Node).
+import { DIFF_AUGMENT_TRANSFORMS, type DiffAugmentTransform } from '../augment/diff-augment.js';
 import { LOSS_NAMES, type LossName } from '../losses.js';
 import {
   arrayOf, boolean, FieldError, finiteNumber, integer, matching, nullable, object, oneOf, optional, parseFile, RunFileError, string,
@@ -76,6 +77,10 @@ export interface RunConfig {
     r1?: number;
     /** data-parallel runs: batch norm over all ranks' rows (absent or false: per rank) */
     syncBatchNorm?: boolean;
+    /** DiffAugment transforms of D's inputs (image data; absent: none) */
+    augment?: DiffAugmentTransform[];
+    /** EMA decay of G's weights (absent: no averaged generator) */
+    ema?: number;
   };
   plot?: PlotRange;
   createdAt: string;
@@ -131,6 +136,8 @@ const runConfig: Check<RunConfig> = object<RunConfig>({
     lrDecay: optional(finiteNumber),
     r1: optional(finiteNumber),
     syncBatchNorm: optional(boolean),
+    augment: optional(arrayOf(oneOf(DIFF_AUGMENT_TRANSFORMS))),
+    ema: optional(finiteNumber),
   }),
   plot: optional(object<PlotRange>({ lo: finiteNumber, hi: finiteNumber })),
   createdAt: string,

@@ -2,6 +2,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { LossName } from '../losses.js';
+import type { DiffAugmentTransform } from '../augment/diff-augment.js';
 import type { Rng, RngState } from '../random.js';
 
 /** One batch of training data: examples and, for conditional GANs, int32 class labels [N] or [N, 1]. */
@@ -48,6 +49,11 @@ export interface GanConfig {
   learningRateDecay?: number;
   /** exponential moving average of G's weights, e.g. 0.999; off when absent. */
   emaDecay?: number;
+  /**
+   * DiffAugment (Zhao et al. 2020) transforms D sees real and fake images through, each batch its own draw from
+   * the run's RNG, in D's updates (and its penalty) and in G's; image data [N, H, W, C] only; default none.
+   */
+  augment?: DiffAugmentTransform[];
   /**
    * data-parallel runs: batch norm normalises with all ranks' rows (train/sync-batch-norm.ts), so N ranks
    * match one process; default false (per rank, as DDP without SyncBatchNorm). No effect with one process.

@@ -1,5 +1,6 @@
 // Fills a GanConfig's defaults and builds its optimizers. Browser-safe.
 import * as tf from '@tensorflow/tfjs-core';
+import { DIFF_AUGMENT_TRANSFORMS } from '../../augment/diff-augment.js';
 import { optimizerFromSpec, optimizerPreset, presetForLoss } from '../../optimizers.js';
 import type { GanConfig, PresetName } from '../../train/types.js';
 
@@ -39,6 +40,8 @@ export function resolveConfig(config: GanConfig): ResolvedConfig {
   const decay = config.learningRateDecay;
   if (decay !== undefined && !(decay >= 0 && decay <= 1)) throw new Error(`config.learningRateDecay must lie in [0, 1], got ${decay}`);
   if (config.numClasses !== undefined) positiveInt('numClasses', config.numClasses, NaN);
+  const unknown = config.augment?.find((t) => !(DIFF_AUGMENT_TRANSFORMS as readonly string[]).includes(t));
+  if (unknown !== undefined) throw new Error(`config.augment: unknown transform "${unknown}" (known: ${DIFF_AUGMENT_TRANSFORMS.join(', ')})`);
   return {
     ...config,
     preset,

@@ -1,6 +1,7 @@
 // One critic update and one generator update, as plain functions the trainer composes.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { diffAugment } from '../../augment/diff-augment.js';
 import { auxiliaryClassLoss, type GanLoss } from '../../losses.js';
 import { clipWeights, gradientPenalty, r1Penalty, type Critic } from '../../penalties.js';
 import { randomInt, randomNormal, type Rng } from '../../random.js';
@@ -10,6 +11,11 @@ import { takeShard, type Replicas } from '../../train/replicas.js';
 import { minimize, term } from '../../train/update.js';
 import { withSeededMathRandom } from '../../train/seeded-math-random.js';
 import type { Batch, LossValues } from '../../train/types.js';
+
+/** What D sees of images: each call its own DiffAugment draw when the config asks for it (x itself otherwise). */
+function seenByD(config: ResolvedConfig, rng: Rng, x: tf.Tensor): tf.Tensor {
+  return config.augment?.length ? diffAugment(x, rng, config.augment) : x;
+}
 
 export interface StepContext {
   generator: tfl.LayersModel;
@@ -35,16 +41,18 @@ export function discriminatorStep(ctx: StepContext, fullBatch: Batch): LossValue
   const batch = { x: takeShard(fullBatch.x, replicas), labels: fullBatch.labels && takeShard(fullBatch.labels, replicas) };
   return withSeededMathRandom(rng, () => {
     const fake = tf.tidy(() => runGenerator(generator, takeShard(randomNormal(rng, [n, config.latentDim]), replicas), batch.labels, true));
+    // augmented outside the tape: the images D judges are data to D's update, and the penalty is taken at them
+    const [realSeen, fakeSeen] = [seenByD(config, rng, batch.x), seenByD(config, rng, fake)];
     try {
       const values = minimize(ctx, discriminator, ctx.discriminatorOptimizer, (parts) => {
-        const real = runDiscriminator(discriminator, batch.x, batch.labels, true);
-        const fk = runDiscriminator(discriminator, fake, batch.labels, true);
+        const real = runDiscriminator(discriminator, realSeen, batch.labels, true);
+        const fk = runDiscriminator(discriminator, fakeSeen, batch.labels, true);
         let total = term(parts, 'd/adversarial', loss.discriminator(real.logits, fk.logits));
         if (config.penalty) {
           const critic: Critic = (x) => runDiscriminator(discriminator, x, batch.labels, true).logits;
           const penalty = config.penalty.kind === 'gp'
-            ? gradientPenalty(critic, batch.x, fake, rng, config.penalty.weight, replicas)
-            : r1Penalty(critic, batch.x, config.penalty.weight);
+            ? gradientPenalty(critic, realSeen, fakeSeen, rng, config.penalty.weight, replicas)
+            : r1Penalty(critic, realSeen, config.penalty.weight);
           total = tf.add(total, term(parts, `d/${config.penalty.kind}`, penalty));
         }
         if (hasAuxClassifier(discriminator) && batch.labels && real.classLogits && fk.classLogits) {
@@ -57,7 +65,7 @@ export function discriminatorStep(ctx: StepContext, fullBatch: Batch): LossValue
       if (config.clip !== undefined) clipWeights(discriminator, config.clip);
       return values;
     } finally {
-      tf.dispose([fake, batch.x, ...(batch.labels ? [batch.labels] : [])]);
+      tf.dispose([...new Set([fake, batch.x, realSeen, fakeSeen]), ...(batch.labels ? [batch.labels] : [])]);
     }
   });
 }
@@ -71,7 +79,8 @@ export function generatorStep(ctx: StepContext): LossValues {
     const labels = config.numClasses !== undefined ? takeShard(randomInt(rng, [n], config.numClasses), replicas) : undefined;
     try {
       return minimize(ctx, generator, ctx.generatorOptimizer, (parts) => {
-        const fake = runGenerator(generator, z, labels, true);
+        // G learns through the augmentation (every transform is differentiable), so it is not taught to draw augmented images
+        const fake = seenByD(config, rng, runGenerator(generator, z, labels, true));
         const out = runDiscriminator(discriminator, fake, labels, true);
         let total = term(parts, 'g/adversarial', loss.generator(out.logits));
         if (out.classLogits && labels) {

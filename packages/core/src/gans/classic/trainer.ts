@@ -61,6 +61,9 @@ export function ganTrainable(o: { generator: tfl.LayersModel; discriminator: tfl
   const probe = o.data.sampleBatch(createRng(config.seed + 7919), Math.min(config.batchSize, 2));
   try {
     checkModelShapes({ generator: o.generator, discriminator: o.discriminator, latentDim: config.latentDim, numClasses: config.numClasses, batch: probe, sampleShape: config.sampleShape });
+    if (config.augment?.length && probe.x.rank !== 4) {
+      throw new Error(`config.augment: DiffAugment transforms images [N, H, W, C], and this data's examples are [${probe.x.shape.slice(1).join(', ')}]`);
+    }
   } finally {
     tf.dispose([probe.x, probe.labels].filter((t): t is tf.Tensor => t !== undefined));
   }
