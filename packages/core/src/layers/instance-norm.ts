@@ -4,6 +4,7 @@
 // (affine=False, track_running_stats=False, eps 1e-5) is the default; `affine` adds a learned scale and
 // shift per channel.
 import * as tf from '@tensorflow/tfjs-core';
+import type { CustomGradientFunc } from '@tensorflow/tfjs-core/dist/engine.js';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { single, singleShape, type Shape } from './common.js';
 
@@ -15,16 +16,59 @@ export interface InstanceNormalizationArgs {
   name?: string;
 }
 
+const AXES = [1, 2];
+
+/** xhat = (x - mean) r with r = 1 / sqrt(var + epsilon), the statistics per image and channel. */
+function standardize(x: tf.Tensor, epsilon: number): { xhat: tf.Tensor; r: tf.Tensor } {
+  const centered = tf.sub(x, tf.mean(x, AXES, true));
+  const r = tf.rsqrt(tf.add(tf.mean(tf.square(centered), AXES, true), epsilon));
+  return { xhat: tf.mul(centered, r), r };
+}
+
+/** Whether a gradient computed now is itself recorded for a higher-order gradient (gradient penalties). */
+function recordingHigherOrder(): boolean {
+  return tf.engine().state.gradientDepth > 0;
+}
+
+/**
+ * The op on x [N, H, W, C] (and gamma, beta [C] when affine) with a hand-written backward: with
+ * xhat = (x - mean) r, r = 1 / sqrt(var + eps) and M = H W pixels per channel,
+ *   dx = r k (dy - mean(dy) - xhat mean(dy xhat)),  k = gamma (1 without affine),
+ * where tfjs's autodiff of the composed ops (moments, sub, rsqrt, mul) took twice the kernel calls per
+ * use, forward and backward, most of them broadcasts and the engine's clones of saved tensors.
+ * The saved xhat and r are constants to the tape, so under a higher-order gradient the backward pass
+ * recomputes them from the saved x (whose clone the tape links to x) and stays exact.
+ */
+function normalizeOp(epsilon: number, affine: boolean) {
+  return tf.customGrad(((...args: unknown[]) => {
+    const save = args.pop() as tf.GradSaveFunc;
+    const [x, gamma, beta] = args as tf.Tensor[];
+    const { xhat, r } = standardize(x, epsilon);
+    const y = affine ? tf.add(tf.mul(xhat, gamma), beta) : xhat;
+    save(affine ? [x, xhat, r, gamma] : [x, xhat, r]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [savedX, savedXhat, savedR, savedGamma] = saved;
+        const { xhat, r } = recordingHigherOrder() ? standardize(savedX, epsilon) : { xhat: savedXhat, r: savedR };
+        const pixels = xhat.shape[1]! * xhat.shape[2]!;
+        const dyTimesXhat = tf.sum(tf.mul(dy, xhat), AXES, true); // [N, 1, 1, C]
+        const dyTotal = tf.sum(dy, AXES, true);
+        const k = affine ? tf.mul(r, savedGamma) : r;
+        const perPixel = tf.div(k, pixels);
+        const dx = tf.sub(tf.sub(tf.mul(dy, k), tf.mul(xhat, tf.mul(dyTimesXhat, perPixel))), tf.mul(dyTotal, perPixel));
+        if (!affine) return [dx];
+        return [dx, tf.sum(dyTimesXhat, [0, 1, 2]), tf.sum(dyTotal, [0, 1, 2])];
+      },
+    };
+  }) as unknown as CustomGradientFunc<tf.Tensor>);
+}
+
 /** (x - mean) / sqrt(var + epsilon) over axes 1 and 2 of [N, H, W, C] (biased variance), then gamma, beta. */
 export function instanceNorm(x: tf.Tensor, epsilon = 1e-5, gamma?: tf.Tensor, beta?: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => {
-    if (x.rank !== 4) throw new Error(`instanceNorm expects [N, H, W, C] input, got [${x.shape.join(', ')}]`);
-    const { mean, variance } = tf.moments(x, [1, 2], true);
-    let y = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon)));
-    if (gamma) y = tf.mul(y, gamma);
-    if (beta) y = tf.add(y, beta);
-    return y;
-  });
+  if (x.rank !== 4) throw new Error(`instanceNorm expects [N, H, W, C] input, got [${x.shape.join(', ')}]`);
+  if ((gamma === undefined) !== (beta === undefined)) throw new Error('instanceNorm takes gamma and beta together or neither');
+  return tf.tidy(() => (gamma && beta ? normalizeOp(epsilon, true)(x, gamma, beta) : normalizeOp(epsilon, false)(x)));
 }
 
 export class InstanceNormalization extends tfl.layers.Layer {

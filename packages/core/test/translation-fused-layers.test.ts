@@ -1,0 +1,96 @@
+// instanceNorm's and reflectPad2d's hand-written backward passes (customGrad) against the composed tfjs ops
+// they replaced (moments / sub / rsqrt / mul; slice / reverse / concat), whose gradients tfjs's autodiff
+// derives: values, first-order gradients for several shapes, paddings and affine on and off, and a
+// second-order gradient (a gradient penalty through the layer). On cpu and, where it loads, on torch.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+
+import { instanceNorm, reflectPad2d } from '../src/index.js';
+
+const torch = await import('@gantry/tfjs-backend-torch').then(() => true, () => false);
+const BACKENDS = torch ? ['cpu', 'torch'] : ['cpu'];
+
+function assertClose(got: tf.Tensor, want: tf.Tensor, what: string, tol = 2e-5): void {
+  assert.deepEqual(got.shape, want.shape, `${what}: shape`);
+  const [g, w] = [got.dataSync(), want.dataSync()];
+  for (let i = 0; i < w.length; i++) {
+    assert.ok(Math.abs(g[i] - w[i]) <= tol * Math.max(1, Math.abs(w[i])), `${what} [${i}]: ${g[i]} vs ${w[i]}`);
+  }
+}
+
+/** Deterministic values in (-2, 2) times scale, plus offset. */
+function tensor(shape: number[], seed: number, scale = 1, offset = 0): tf.Tensor {
+  let s = seed >>> 0;
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(Float32Array.from({ length: n }, () => (((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 4 - 2) * scale + offset), shape);
+}
+
+/** The composition instanceNorm used before its customGrad (autodiff derives its gradient). */
+function composedInstanceNorm(x: tf.Tensor, epsilon: number, gamma?: tf.Tensor, beta?: tf.Tensor): tf.Tensor {
+  const { mean, variance } = tf.moments(x, [1, 2], true);
+  let y = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon)));
+  if (gamma) y = tf.mul(y, gamma);
+  if (beta) y = tf.add(y, beta);
+  return y;
+}
+
+/** The composition reflectPad2d used before its customGrad: slice, reverse and concat per axis. */
+function composedReflectPad(x: tf.Tensor, rows: number, cols: number): tf.Tensor {
+  const axisPad = (t: tf.Tensor, axis: number, p: number) => {
+    if (p === 0) return t;
+    const n = t.shape[axis];
+    const take = (start: number) => tf.reverse(tf.slice(t, t.shape.map((_, i) => (i === axis ? start : 0)), t.shape.map((s, i) => (i === axis ? p : s))), axis);
+    return tf.concat([take(1), t, take(n - 1 - p)], axis);
+  };
+  return axisPad(axisPad(x, 1, rows), 2, cols);
+}
+
+type Layer = (x: tf.Tensor, params: tf.Tensor[]) => tf.Tensor;
+
+/** The layer's value, its gradients in x and params of sum(w * y), and the gradient in x of a gradient penalty. */
+function probe(layer: Layer, x: tf.Tensor, params: tf.Tensor[], weights: tf.Tensor): tf.Tensor[] {
+  const loss = (v: tf.Tensor, ...ps: tf.Tensor[]) => tf.sum(tf.mul(layer(v, ps), weights));
+  const firstOrder = tf.grads(loss)([x, ...params]);
+  const penalty = (v: tf.Tensor) => tf.sum(tf.square(tf.grad((u: tf.Tensor) => tf.sum(tf.square(tf.mul(layer(u, params), weights))))(v)));
+  return [layer(x, params), ...firstOrder, tf.grad(penalty)(x)];
+}
+
+function compare(what: string, fused: Layer, composed: Layer, x: tf.Tensor, params: tf.Tensor[], weights: tf.Tensor): void {
+  const got = probe(fused, x, params, weights);
+  const want = probe(composed, x, params, weights);
+  const names = ['value', 'd x', ...params.map((_, i) => `d param ${i}`), 'd penalty / d x'];
+  want.forEach((w, i) => assertClose(got[i], w, `${what}: ${names[i]}`, i === want.length - 1 ? 2e-4 : 2e-5));
+}
+
+for (const backend of BACKENDS) {
+  test(`instanceNorm on ${backend}: values and gradients (first and second order) as the composed ops, affine on and off`, async () => {
+    await tf.setBackend(backend);
+    for (const [i, shape] of [[2, 5, 6, 3], [1, 4, 4, 1], [3, 8, 3, 5], [2, 1, 7, 2]].entries()) {
+      for (const affine of [false, true]) {
+        tf.tidy(() => {
+          const x = tensor(shape, 11 + i, 1.5, 0.7);
+          const weights = tensor(shape, 31 + i);
+          const epsilon = i === 1 ? 1e-3 : 1e-5;
+          const params = affine ? [tensor([shape[3]], 51 + i, 0.5, 1), tensor([shape[3]], 71 + i, 0.5)] : [];
+          const as = (norm: typeof composedInstanceNorm): Layer => (v, ps) => norm(v, epsilon, ps[0], ps[1]);
+          compare(`[${shape}] affine ${affine}`, as(instanceNorm), as(composedInstanceNorm), x, params, weights);
+        });
+      }
+    }
+    assert.throws(() => instanceNorm(tf.ones([1, 2, 2, 1]), 1e-5, tf.ones([1])), /gamma and beta together/);
+  });
+
+  test(`reflectPad2d on ${backend}: values and gradients (first and second order) as slice / reverse / concat`, async () => {
+    await tf.setBackend(backend);
+    const cases: Array<[number[], number, number]> = [[[2, 5, 6, 3], 1, 1], [[1, 4, 5, 2], 3, 2], [[2, 7, 3, 1], 2, 0], [[1, 6, 6, 2], 0, 3], [[1, 9, 9, 1], 3, 3]];
+    for (const [i, [shape, rows, cols]] of cases.entries()) {
+      tf.tidy(() => {
+        const x = tensor(shape, 91 + i);
+        const weights = tensor([shape[0], shape[1] + 2 * rows, shape[2] + 2 * cols, shape[3]], 111 + i);
+        compare(`[${shape}] pad ${rows}, ${cols}`, (v) => reflectPad2d(v, [rows, cols]), (v) => composedReflectPad(v, rows, cols), x, [], weights);
+      });
+    }
+  });
+}
