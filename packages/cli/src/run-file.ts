@@ -15,6 +15,8 @@ export interface RunFileKind {
   model: string;
   /** the model's name in messages, e.g. ProGAN */
   title: string;
+  /** the article before the title in messages (default 'a'; 'an SRGAN run') */
+  article?: 'a' | 'an';
 }
 
 export interface SavedRun { format: string; steps: number }
@@ -23,9 +25,9 @@ export function holdsRunFile(runDir: string, kind: RunFileKind): boolean {
   return existsSync(join(runDir, kind.file));
 }
 
-export function readRunFile<T extends SavedRun>(runDir: string, kind: RunFileKind): T {
+export function readRunFile<T extends { format: string }>(runDir: string, kind: RunFileKind): T {
   const path = join(runDir, kind.file);
-  if (!existsSync(path)) throw new UsageError(`${runDir} is not a ${kind.title} run (no ${kind.file}; train one with gantry train --model ${kind.model})`);
+  if (!existsSync(path)) throw new UsageError(`${runDir} is not ${kind.article ?? 'a'} ${kind.title} run (no ${kind.file}; train one with gantry train --model ${kind.model})`);
   const run = JSON.parse(readFileSync(path, 'utf8')) as T;
   if (run.format !== kind.format) throw new Error(`${path}: unknown format ${JSON.stringify(run.format)}`);
   return run;

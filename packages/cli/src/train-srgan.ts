@@ -3,7 +3,7 @@
 // resume load again) and two loop runs: srresnet/ (phase 1, SRResNet on MSE, --pretrain-steps) and srgan/
 // (phase 2, the adversarial fine-tuning of phase 1's G, --steps). The data are the high-resolution
 // images (64 px, the content network's input); the low-resolution inputs are their 4 x 4 area averages.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import {
@@ -12,6 +12,7 @@ import {
 } from '@gantry/core/node';
 import { choiceFlag, integerFlag, numberInRangeFlag, positiveNumberFlag, stringFlag, UsageError } from './args.js';
 import { selectBackend } from './backend.js';
+import { holdsRunFile, readRunFile, resumedRun, type RunFileKind } from './run-file.js';
 import { emojiRoot, loadPairedData, parseEmojiSpec } from './data.js';
 import { loadGenerator } from './run.js';
 
@@ -31,16 +32,14 @@ export interface SrganRun {
   createdAt: string;
 }
 
+const SRGAN_RUN: RunFileKind = { file: SRGAN_FILE, format: 'gantry-srgan-1', model: 'srgan', title: 'SRGAN', article: 'an' };
+
 export function isSrganRun(runDir: string): boolean {
-  return existsSync(join(runDir, SRGAN_FILE));
+  return holdsRunFile(runDir, SRGAN_RUN);
 }
 
 export function readSrganRun(runDir: string): SrganRun {
-  const path = join(runDir, SRGAN_FILE);
-  if (!existsSync(path)) throw new UsageError(`${runDir} is not an SRGAN run (no ${SRGAN_FILE}; train one with gantry train --model srgan)`);
-  const run = JSON.parse(readFileSync(path, 'utf8')) as SrganRun;
-  if (run.format !== 'gantry-srgan-1') throw new Error(`${path}: unknown format ${JSON.stringify(run.format)}`);
-  return run;
+  return readRunFile<SrganRun>(runDir, SRGAN_RUN);
 }
 
 /** emoji:<style> (64 px; the fixed split) or a folder of images resized to 64 x 64, as x4 pairs; names kept. */
@@ -141,12 +140,7 @@ export async function trainSrganRun(values: Record<string, unknown>): Promise<vo
 
 /** gantry train --resume RUN [--steps N] for an SRGAN run: N is phase 2's total. */
 export async function resumeSrganRun(runDir: string, values: Record<string, unknown>): Promise<void> {
-  const extra = Object.keys(values).filter((k) => values[k] !== undefined && !['resume', 'steps', 'progress'].includes(k));
-  if (extra.length) throw new UsageError(`--resume takes only --steps and --progress (the rest comes from ${runDir}/${SRGAN_FILE}); got --${extra[0]}`);
-  const saved = readSrganRun(runDir);
-  const steps = integerFlag(values.steps, 'steps', 1) ?? saved.steps;
-  const run = { ...saved, steps };
-  if (steps !== saved.steps) writeFileAtomic(join(runDir, SRGAN_FILE), `${JSON.stringify(run, null, 2)}\n`, runDir);
+  const { run } = resumedRun<SrganRun>({ ...values, resume: runDir }, SRGAN_RUN);
   const progress = choiceFlag(values.progress, 'progress', PROGRESS) ?? 'auto';
   const backend = await selectBackend();
   const { train, test } = loadSrganPairs(run.data);

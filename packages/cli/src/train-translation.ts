@@ -5,7 +5,7 @@
 // only, so it is absent. pix2pix trains on pairs; CycleGAN and DiscoGAN on unpaired images: for emoji,
 // domain A and B come from disjoint halves of the training split (unpairedHalves), for folders each
 // folder is one domain, whole and unpaired.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   fileRunStore, loadImageFolder, PIX2PIX_OBJECTIVES, resumeCycleGan, resumeDiscoGan, resumePix2pix, trainCycleGan, trainDiscoGan, trainPix2pix,
@@ -13,6 +13,7 @@ import {
 } from '@gantry/core/node';
 import { choiceFlag, integerFlag, numberInRangeFlag, positiveNumberFlag, stringFlag, UsageError } from './args.js';
 import { selectBackend } from './backend.js';
+import { holdsRunFile, readRunFile, type RunFileKind } from './run-file.js';
 import { loadPairedData, parseEmojiSpec, type LoadedPairs } from './data.js';
 
 export const TRANSLATION_FILE = 'translation.json';
@@ -30,15 +31,15 @@ export interface TranslationRun {
   createdAt: string;
 }
 
+const TRANSLATION_RUN: RunFileKind = { file: TRANSLATION_FILE, format: 'gantry-translation-1', model: 'pix2pix', title: 'translation' };
+
 export function isTranslationRun(runDir: string): boolean {
-  return existsSync(join(runDir, TRANSLATION_FILE));
+  return holdsRunFile(runDir, TRANSLATION_RUN);
 }
 
 export function readTranslationRun(runDir: string): TranslationRun {
-  const path = join(runDir, TRANSLATION_FILE);
-  if (!existsSync(path)) throw new UsageError(`${runDir} is not a translation run (no ${TRANSLATION_FILE}; train one with gantry train --model pix2pix)`);
-  const run = JSON.parse(readFileSync(path, 'utf8')) as TranslationRun;
-  if (run.format !== 'gantry-translation-1' || !TRANSLATION_MODELS.includes(run.model)) throw new Error(`${path}: unknown format or model`);
+  const run = readRunFile<TranslationRun>(runDir, TRANSLATION_RUN);
+  if (!TRANSLATION_MODELS.includes(run.model)) throw new Error(`${join(runDir, TRANSLATION_FILE)}: unknown model ${JSON.stringify(run.model)}`);
   return run;
 }
 
