@@ -4,12 +4,13 @@
 // unconditional ProGAN run samples too. Tiny runs trained here (torch backend where built); a browser picks a class.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { encodePng, proganSample, styleganSample, tileImages, trainProgan, trainStylegan } from '@gantry/core/node';
+import { browserSkip, openPage } from './browser.js';
 import { startStudio, type Studio } from '../src/server.js';
 import { tinyImages } from './image-fixtures.js';
 
@@ -96,18 +97,10 @@ test('a class out of range, not an index, or for an unconditional run is refused
   assert.equal(plain.body.error, 'class applies to conditional StyleGAN and ProGAN runs only (gantry train --conditional)');
 });
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install -y chromium)`;
 
-test('browser: the class picker of a conditional run draws the picked class', { skip, timeout: 60_000 }, async (t) => {
+test('browser: the class picker of a conditional run draws the picked class', { skip: browserSkip, timeout: 60_000 }, async (t) => {
   const { s } = await studio();
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
-  t.after(() => browser.close());
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${s.url}&run=grow-plain`);
+  const { page, errors } = await openPage(t, `${s.url}&run=grow-plain`);
   await page.locator('#sample-now').waitFor({ state: 'visible' });
   assert.ok(!(await page.locator('#class-picker').isVisible()), 'an unconditional run has no class picker');
   await page.click('#run-list li[data-run="grow-classes"]');

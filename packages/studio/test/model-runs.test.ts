@@ -13,6 +13,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { encodePng, encodeWav, styleganSample, tileImages, trainStylegan } from '@gantry/core/node';
 import { tinyImages } from './image-fixtures.js';
 import { growthPhase } from '../src/client/growth.js';
+import { browserSkip, openPage } from './browser.js';
 import { startStudio, type Studio } from '../src/server.js';
 
 await tf.setBackend('cpu');
@@ -128,18 +129,10 @@ test('a StyleGAN run samples at a truncation psi in (0, 1]; psi 1 is the untrunc
   assert.equal(one.body.png, png, 'psi 1 is not the untruncated sample');
 });
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install -y chromium)`;
 
-test('browser: the phase line, the audio player and the truncation slider', { skip, timeout: 60_000 }, async (t) => {
+test('browser: the phase line, the audio player and the truncation slider', { skip: browserSkip, timeout: 60_000 }, async (t) => {
   const { s } = await studio();
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--autoplay-policy=no-user-gesture-required'] });
-  t.after(() => browser.close());
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${s.url}&run=grow`);
+  const { page, errors } = await openPage(t, `${s.url}&run=grow`, ['--autoplay-policy=no-user-gesture-required']);
   await page.waitForFunction(() => document.querySelector('#phase')?.textContent === 'growing: 16 px, fade-in alpha 0.42', null, { timeout: 20_000 });
 
   await page.click('#run-list li[data-run="tts"]');

@@ -4,10 +4,11 @@
 // does not apply.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodePng, tileImages } from '@gantry/core/node';
+import { browserSkip, openPage } from './browser.js';
 import { startStudio } from '../src/server.js';
 
 const root = join(mkdtempSync(join(tmpdir(), 'gantry-studio-stackgan-')), 'runs');
@@ -64,17 +65,9 @@ test('StackGAN runs are listed with stage II\'s step; their previews are listed 
   assert.match(((await sampled.json()) as { error: string }).error, /a StackGAN run draws images of a text, .*gantry sample RUN --text/);
 });
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install -y chromium)`;
 
-test('browser: a StackGAN run shows its newest stage II preview, and sample now gives the reason', { skip, timeout: 60_000 }, async (t) => {
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
-  t.after(() => browser.close());
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${studio.url}&run=text2img`);
+test('browser: a StackGAN run shows its newest stage II preview, and sample now gives the reason', { skip: browserSkip, timeout: 60_000 }, async (t) => {
+  const { page, errors } = await openPage(t, `${studio.url}&run=text2img`);
   // the preview decodes in the page: 2 images of 4 px with the grid's padding
   await page.waitForFunction(() => {
     const img = document.querySelector<HTMLImageElement>('#grid-img');
