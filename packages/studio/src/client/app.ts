@@ -160,13 +160,16 @@ function sampleDescription(): string {
 }
 
 async function sampleNow(): Promise<void> {
+  // what is asked for, read before the request: the slider or menu may move while it runs
+  const query = sampleQuery();
+  const description = sampleDescription();
   $('#sample-label').textContent = 'sampling...';
   const r = await getJson<{
     error?: string; kind?: string; step?: number; png?: string; points?: number[]; range?: { lo: number; hi: number };
     columns?: string[]; rows?: string[][];
-  }>(`/api/runs/${encodeURIComponent(state.run)}/sample?${sampleQuery()}`, { method: 'POST' });
+  }>(`/api/runs/${encodeURIComponent(state.run)}/sample?${query}`, { method: 'POST' });
   if (r.error) { $('#sample-label').textContent = r.error; return; }
-  $('#sample-label').textContent = `from the checkpoint at step ${r.step}${sampleDescription()}`;
+  $('#sample-label').textContent = `from the checkpoint at step ${r.step}${description}`;
   const img = $<HTMLImageElement>('#sample-img'); const plot = $<HTMLCanvasElement>('#sample-plot');
   const table = $<HTMLTableElement>('#sample-table');
   for (const el of [img, plot, table]) el.style.display = 'none';

@@ -45,14 +45,15 @@ export function startSeedPage<Info extends ClassInfo, Generator>(page: SeedPage<
     if (!Number.isInteger(seed) || seed < 0) return status(`the seed is a whole number >= 0, got ${$<HTMLInputElement>('seed').value}`);
     const psi = psiInput ? Number(psiInput.value) : undefined;
     if (psi !== undefined) $('psi-value').textContent = psi.toFixed(2);
+    // read once, before any await: the menu may change while this image is drawn, and the status must name this image's class
     const classIndex = classInput ? Number(classInput.value) : undefined;
+    const ofClass = classInput ? ` of class ${classInput.selectedOptions[0]?.text ?? classIndex}` : '';
     const images = page.sample(generator, seed, psi ?? 1, classIndex);
     const image = tf.tidy(() => images.squeeze([0]) as tf.Tensor3D);
     state.last = { seed, psi, classIndex, output: Array.from(await image.data()) };
     const shown = tf.tidy(() => tf.clipByValue(tf.div(tf.add(image, 1), 2), 0, 1) as tf.Tensor3D);
     await tf.browser.toPixels(shown, $<HTMLCanvasElement>('output'));
     tf.dispose([images, image, shown]);
-    const ofClass = classInput ? ` of class ${classInput.selectedOptions[0]?.text ?? classIndex}` : '';
     status(`drew seed ${seed}${psi === undefined ? '' : ` at psi ${psi}`}${ofClass} on ${tf.getBackend()}`);
   }
 
