@@ -25,9 +25,9 @@ export function generationDataSpec(spec: string, model: string, imageSize?: numb
   return { spec: `emoji:${emoji.style}:${emoji.size}`, side: emoji.size };
 }
 
-/** A split of the images a spec names (sized as generationDataSpec makes it explicit). */
-export function loadGenerationData(spec: string, split: 'train' | 'test', imageSize?: number): ArrayDataset {
-  if (isFashionSpec(spec)) return loadPaddedFashionMnist({ split });
-  const { style, size } = parseEmojiSpec(generationDataSpec(spec, 'generation', imageSize).spec)!;
-  return loadEmoji({ style, size, split, packageRoot: emojiRoot(style) }).dataset;
+/** The training images of a spec as generationDataSpec makes it explicit (emoji:<style>:<size>, fashion-mnist:32). */
+export function loadGenerationData(spec: string): ArrayDataset {
+  if (isFashionSpec(spec)) return loadPaddedFashionMnist({ split: 'train' });
+  const { style, size } = parseEmojiSpec(spec)!;
+  return loadEmoji({ style, size, split: 'train', packageRoot: emojiRoot(style) }).dataset;
 }

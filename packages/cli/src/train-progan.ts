@@ -43,7 +43,7 @@ export function proganTrainRequest(argv: string[]): 'train' | 'resume' | undefin
 
 async function runTraining(runDir: string, run: ProganRun, progress: ProgressMode, resume: boolean): Promise<void> {
   const backend = await selectBackend();
-  const data = loadGenerationData(run.data, 'train');
+  const data = loadGenerationData(run.data);
   console.error(`gantry train: ProGAN growing to ${run.options.resolution} px on ${run.data} (${data.count} images of [${data.itemShape}]), ` +
     `${run.steps} steps on ${backend} -> ${runDir}`);
   const r = resume

@@ -42,7 +42,8 @@ export function styleganTrainRequest(argv: string[]): 'train' | 'resume' | undef
 
 async function runTraining(runDir: string, run: StyleganRun, progress: ProgressMode, resume: boolean): Promise<void> {
   const backend = await selectBackend();
-  const data = loadGenerationData(run.data, 'train', run.options.resolution);
+  // the run file keeps the spec as given; the options' resolution is the size it was trained at
+  const data = loadGenerationData(generationDataSpec(run.data, 'stylegan', run.options.resolution).spec);
   console.error(`gantry train: StyleGAN (${run.options.mode ?? 'adain'}) on ${run.data} (${data.count} images of [${data.itemShape}]), ` +
     `${run.steps} steps on ${backend} -> ${runDir}`);
   const r = resume
@@ -64,8 +65,7 @@ export async function styleganTrain(argv: string[]): Promise<void> {
   const augment = choiceFlag(v.augment, 'augment', ['diff', 'none'] as const) ?? 'none';
   const steps = integerFlag(v.steps, 'steps', 1) ?? 3000;
   const imageSize = integerFlag(v['image-size'], 'image-size', 1);
-  generationDataSpec(data, 'stylegan', imageSize);
-  const dataset = loadGenerationData(data, 'train', imageSize);
+  const dataset = loadGenerationData(generationDataSpec(data, 'stylegan', imageSize).spec);
   const options: StyleganOptions = {
     seed: integerFlag(v.seed, 'seed', 0) ?? 0, resolution: dataset.itemShape[0], batchSize: integerFlag(v.batch, 'batch', 2),
     learningRate: positiveNumberFlag(v['lr-g'], 'lr-g'), mixing: numberInRangeFlag(v.mixing, 'mixing', 0, 1), r1Gamma: numberInRangeFlag(v.r1, 'r1', 0, 1e6),

@@ -3,6 +3,7 @@
 // regular file inside the root, so a run file that links out of the root is treated as absent.
 import { closeSync, constants, fstatSync, openSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
+import { classLabels } from '@gantry/core';
 
 const RUN_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,199}$/;
 // sample grids (PNG) and, for audio runs, preview speech (WAV), served with these types
@@ -157,8 +158,8 @@ export function runClasses(root: string, name: string): string[] | undefined {
   const state = readRunJson(root, name, ...latest.checkpoint.split('/'), 'state.json') as { config?: { numClasses?: unknown; classNames?: unknown } } | undefined;
   const { numClasses, classNames } = state?.config ?? {};
   if (typeof numClasses !== 'number' || !Number.isInteger(numClasses) || numClasses < 1) return undefined;
-  const named = Array.isArray(classNames) && classNames.length === numClasses && classNames.every((c) => typeof c === 'string');
-  return named ? classNames as string[] : Array.from({ length: numClasses }, (_, i) => String(i));
+  const named = Array.isArray(classNames) && classNames.every((c) => typeof c === 'string');
+  return classLabels(numClasses, named ? classNames as string[] : undefined);
 }
 
 /** A sample file's bytes and content type (a grid's PNG, a preview's WAV), or undefined. */

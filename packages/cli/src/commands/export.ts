@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
-  checkpointModel, latentDimOf, modelToBlob, proganFixedPhaseModel, proganResolutionOf, resolutionOf, type ModelBlob,
+  checkpointModel, classLabels, latentDimOf, modelToBlob, proganFixedPhaseModel, proganResolutionOf, resolutionOf, type ModelBlob,
 } from '@gantry/core/node';
 import { proganPageFiles, styleganPageFiles, translatePageFiles } from '@gantry/studio';
 import { choiceFlag, command, parseFlags, stringFlag, UsageError } from '../args.js';
@@ -95,7 +95,7 @@ const serveHint = (out: string) => `serve ${out} (e.g. python3 -m http.server -d
 /** gantry.json's classes of a conditional generator (the page's class menu): names, or "0", "1", ... where the data named none. */
 function classesInfo(numClasses: number | undefined, classNames: string[] | undefined): { classNames?: string[] } {
   if (!numClasses) return {};
-  return { classNames: classNames?.length === numClasses ? classNames : Array.from({ length: numClasses }, (_, i) => String(i)) };
+  return { classNames: classLabels(numClasses, classNames) };
 }
 
 /** A StyleGAN run's averaged generator, mapping/ and synthesis/, and the page that samples it. */

@@ -58,6 +58,11 @@ export function classRows(model: tfl.LayersModel, classIndex: number | readonly 
   return oneHotClasses(typeof classIndex === 'number' ? Array.from({ length: n }, () => classIndex) : classIndex, numClasses);
 }
 
+/** What a class menu lists for a conditional run: its data's class names, or "0", "1", ... where the data named none. */
+export function classLabels(numClasses: number, classNames?: readonly string[]): string[] {
+  return classNames?.length === numClasses ? [...classNames] : Array.from({ length: numClasses }, (_, i) => String(i));
+}
+
 /** n class indices drawn uniformly from rng: the classes of a fake batch. */
 export function drawClasses(rng: Rng, n: number, numClasses: number): number[] {
   return Array.from({ length: n }, () => rng.int(numClasses));
