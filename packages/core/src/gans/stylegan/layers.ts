@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { single, singleShape, type Shape } from '../../layers/common.js';
+import { FusedConvLayer } from '../../layers/fused-conv.js';
 import { fusedConv2d } from '../../tfjs-gradients/conv-grads.js';
 import { denseForward } from '../../tfjs-gradients/fused-ops.js';
 
@@ -313,36 +314,16 @@ export interface DiscriminatorConvArgs { filters: number; kernelSize: number; se
  * step needs D's input gradient alone, where tf.fused.conv2d's customGrad (tfjs-layers' conv2d) also
  * computes its filter and bias gradients, and keeps seven clones for them.
  */
-export class DiscriminatorConv extends tfl.layers.Layer {
+export class DiscriminatorConv extends FusedConvLayer {
   static className = 'StyleganDiscriminatorConv';
-  readonly filters: number;
   readonly kernelSize: number;
-  private readonly seed?: number;
-  private kernel!: tfl.LayerVariable;
-  private bias!: tfl.LayerVariable;
 
   constructor(args: DiscriminatorConvArgs) {
-    super({ name: args.name });
-    this.filters = args.filters;
+    super({
+      filters: args.filters, kernelShape: [args.kernelSize, args.kernelSize], dilations: [1, 1], activation: 'leakyrelu', alpha: LRELU_SLOPE,
+      kernelInitializer: tfl.initializers.heNormal({ seed: args.seed }), name: args.name,
+    });
     this.kernelSize = args.kernelSize;
-    this.seed = args.seed;
-  }
-
-  override build(inputShape: Shape | Shape[]): void {
-    const channels = singleShape(inputShape, this.name)[3]!;
-    const k = this.kernelSize;
-    this.kernel = this.addWeight('kernel', [k, k, channels, this.filters], 'float32', tfl.initializers.heNormal({ seed: this.seed }));
-    this.bias = this.addWeight('bias', [this.filters], 'float32', tfl.initializers.zeros());
-    this.built = true;
-  }
-
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    return [...singleShape(inputShape, this.name).slice(0, 3), this.filters];
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return fusedConv2d(single(inputs, this.name) as tf.Tensor4D, this.kernel.read() as tf.Tensor4D, this.bias.read() as tf.Tensor1D,
-      { strides: 1, pad: 'same', dilations: 1, activation: 'leakyrelu', leakyreluAlpha: LRELU_SLOPE });
   }
 
   override getConfig(): tf.serialization.ConfigDict {
