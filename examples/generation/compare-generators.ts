@@ -1,0 +1,90 @@
+// Issue 17's comparison, one run per call: DCGAN, ProGAN or StyleGAN on emoji:google at 32 px or Fashion-MNIST
+// padded to 32 px RGB, trained for a budget of this process's CPU seconds (one torch thread), with or without
+// DiffAugment, then scored twice from the same run: the averaged generator (EMA) and the trained one. Scores are
+// core's emojiScoring / fashionScoring (what `gantry eval` prints): FD, KID and precision / recall (k = 3)
+// against the fixed test split (emoji: 371 images; Fashion: 1,000 evenly spaced), n samples = the test count from
+// seeds 1000.. . StyleGAN on emoji adds a truncation sweep of the averaged G (psi 0.9 .. 0.5). Prints one JSON line per
+// generator; summarise with compare-summary.ts.
+//   GANTRY_TORCH_THREADS=1 OMP_NUM_THREADS=1 nice -n 10 node --conditions=gantry-source --import tsx \
+//     examples/generation/compare-generators.ts --data emoji --model stylegan --seed 0 [--augment] --cpu-seconds 220
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  arrayDataSource, createRng, dcganDiscriminator, dcganGenerator, emojiScoring, fashionScoring, loadPaddedFashionMnist, memoryRunStore,
+  proganSample, randomNormal, styleganSample, trainGan, trainProgan, trainStylegan, type ArrayDataset, type DiffAugmentTransform,
+} from '@gantry/core/node';
+import { cpuBudget, cpuSeconds } from './emoji-scoring.js';
+
+const { values } = parseArgs({
+  options: {
+    data: { type: 'string', default: 'emoji' }, model: { type: 'string', default: 'stylegan' }, seed: { type: 'string', default: '0' },
+    augment: { type: 'boolean', default: false }, 'cpu-seconds': { type: 'string', default: '220' }, batch: { type: 'string', default: '16' },
+    'phase-steps': { type: 'string', default: '400' },
+  },
+});
+const { data, model } = values;
+if (data !== 'emoji' && data !== 'fashion') throw new Error(`--data ${data}: expected emoji or fashion`);
+if (!['dcgan', 'progan', 'stylegan'].includes(model)) throw new Error(`--model ${model}: expected dcgan, progan or stylegan`);
+const engine = await import('@gantry/tfjs-backend-torch').then(() => 'torch', () => 'cpu');
+await tf.setBackend(engine);
+
+const SIZE = 32;
+const LATENT = 64;
+const seed = Number(values.seed);
+const batchSize = Number(values.batch);
+const augment: DiffAugmentTransform[] | undefined = values.augment ? ['color', 'translation', 'cutout'] : undefined;
+const started = cpuSeconds();
+const scoring = data === 'emoji' ? emojiScoring({ style: 'google', size: SIZE }) : fashionScoring();
+const train: ArrayDataset = data === 'emoji' ? scoring.train : loadPaddedFashionMnist({ split: 'train' });
+const loadCpuSeconds = cpuSeconds() - started;
+const sampleSeeds = Array.from({ length: scoring.test.count }, (_, i) => 1000 + i);
+
+/** Trains under the budget; returns the step count and a sampler per generator (averaged first). */
+type Samplers = Record<string, () => tf.Tensor4D>;
+
+async function trainOne(budget: ReturnType<typeof cpuBudget>): Promise<{ step: number; samplers: Samplers }> {
+  const run = { store: memoryRunStore(), signal: budget.signal, callbacks: budget.callbacks };
+  if (model === 'stylegan') {
+    const r = await trainStylegan(train, {
+      seed, steps: 1_000_000, batchSize, resolution: SIZE, latentDim: LATENT, mappingDepth: 8, maxChannels: 32, channelBase: 512,
+      r1Gamma: 1, r1Every: 16, emaDecay: 0.995, ...(augment ? { augment } : {}),
+    }, run);
+    const samplers: Samplers = { EMA: () => styleganSample(r.averaged, sampleSeeds), 'no EMA': () => styleganSample(r.generator, sampleSeeds) };
+    // the truncation sweep of the issue (precision should rise and recall fall as psi falls), on emoji only: on
+    // Fashion-MNIST StyleGAN does not learn at these settings (docs/generation.md), so a sweep there says nothing
+    if (data === 'emoji') for (const psi of [0.9, 0.8, 0.7, 0.6, 0.5]) samplers[`EMA, psi ${psi}`] = () => styleganSample(r.averaged, sampleSeeds, { psi });
+    return { step: r.step, samplers };
+  }
+  if (model === 'progan') {
+    const r = await trainProgan(train, {
+      seed, steps: 1_000_000, batchSize, resolution: SIZE, latentDim: LATENT, maxChannels: 32, channelBase: 512,
+      phaseSteps: Number(values['phase-steps']), fadeFraction: 0.5, emaDecay: 0.995, ...(augment ? { augment } : {}),
+    }, run);
+    return { step: r.step, samplers: { EMA: () => proganSample(r.averaged, sampleSeeds, r.phase), 'no EMA': () => proganSample(r.generator, sampleSeeds, r.phase) } };
+  }
+  const r = await trainGan({
+    generator: dcganGenerator({ imageSize: SIZE, channels: 3, latentDim: LATENT, baseFilters: 32, seed }),
+    discriminator: dcganDiscriminator({ imageSize: SIZE, channels: 3, baseFilters: 32, seed: seed + 1 }),
+    steps: 1_000_000, data: arrayDataSource(train), progress: 'off', ...run,
+    config: { loss: 'nonsaturating', latentDim: LATENT, seed, batchSize, emaDecay: 0.995, ...(augment ? { augment } : {}) },
+  });
+  const draw = (g: typeof r.generator) => () => {
+    const z = randomNormal(createRng(seed + 7), [sampleSeeds.length, LATENT]);
+    try { return tf.tidy(() => tf.clipByValue(g.predict(z) as tf.Tensor, -1, 1)) as tf.Tensor4D; } finally { z.dispose(); }
+  };
+  return { step: r.step, samplers: { EMA: draw(r.emaGenerator!), 'no EMA': draw(r.generator) } };
+}
+
+const budget = cpuBudget(Number(values['cpu-seconds']));
+const { step, samplers } = await trainOne(budget);
+const trainCpuSeconds = cpuSeconds() - budget.from;
+for (const [generator, drawImages] of Object.entries(samplers)) {
+  const images = drawImages();
+  const s = scoring.score(images);
+  images.dispose();
+  console.log(JSON.stringify({
+    data, model, augment: Boolean(augment), generator, seed, steps: step, trainCpuSeconds: +trainCpuSeconds.toFixed(0),
+    fd: +s.fd.toFixed(2), kid: +s.kid.toFixed(4), precision: +s.precision.toFixed(3), recall: +s.recall.toFixed(3),
+    samples: sampleSeeds.length, loadCpuSeconds: +loadCpuSeconds.toFixed(0), totalCpuSeconds: +(cpuSeconds() - started).toFixed(0), backend: engine,
+  }));
+}
