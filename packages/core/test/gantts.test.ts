@@ -1,7 +1,8 @@
 // GAN-TTS at tiny size on a tiny espeak-ng corpus (machine speech): the networks' shapes and refusals,
 // step 1's loss terms against a hand computation of the hinge sums over the window ensemble, a run
 // stopped at step 2 and resumed from its directory ending bit for bit where an uninterrupted run ends,
-// the fused conditional batch norm against the three ops it replaces, and (on the torch backend) a
+// the fused conditional batch norm against the three ops it replaces (on cpu with core's tfjs ops, on torch with
+// the native kernels), and (on the torch backend) a
 // training step and synthesis with no cpu fallback.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -41,8 +42,8 @@ test('G: [N, 1, F, W] features and noise -> [N, 1, 80F, 1] in (-1, 1); the ensem
   tf.dispose([wave, ...logits]);
 });
 
-test('conditional batch norm + ReLU: output, gradients and moving statistics as batch norm, the affine map of z and ReLU in tfjs ops', () => {
-  const [n, t, c, latent] = [3, 5, 4, 2];
+/** The layer against the ops it replaces on the active backend: its training output, gradients, moving statistics, inference output. */
+function checkConditionalNorm(n: number, t: number, c: number, latent: number) {
   const layer = new ConditionalBatchNormRelu({ name: 'cbn' });
   layer.build([[n, 1, t, c], [n, latent]]);
   const values = layer.weights.map((w, i) => {
@@ -79,7 +80,27 @@ test('conditional batch norm + ReLU: output, gradients and moving statistics as 
   near(tf.grad((a: tf.Tensor) => loss(layer.apply([a, z], { training: true }) as tf.Tensor))(x), want[0], 'dx');
   const stats: [tf.Tensor, tf.Tensor] = [layer.weights[named('moving_mean')].read(), layer.weights[named('moving_variance')].read()];
   near(layer.apply([x, z], { training: false }) as tf.Tensor, composed(x, gamma, beta, kernel, bias, stats), 'inference output');
-});
+}
+
+for (const backend of ['cpu', 'torch']) {
+  test(`conditional batch norm + ReLU on ${backend}: output, gradients and moving statistics as batch norm, the affine map of z and ReLU in tfjs ops`,
+    { skip: backend === 'torch' && !engine }, async () => {
+      const before = tf.getBackend();
+      await tf.setBackend(backend);
+      try {
+        // on torch through the native kernels (GantryConditionalBatchNormRelu and its Grad), on cpu through core's tfjs ops
+        const { kernelNames } = await tf.profile(() => tf.tidy(() => {
+          checkConditionalNorm(3, 5, 4, 2);
+          checkConditionalNorm(8, 40, 16, 3);
+          checkConditionalNorm(2, 1, 1, 1);
+        }));
+        const native = ['GantryConditionalBatchNormRelu', 'GantryConditionalBatchNormReluGrad'].filter((k) => kernelNames.includes(k));
+        assert.deepEqual(native, backend === 'torch' ? ['GantryConditionalBatchNormRelu', 'GantryConditionalBatchNormReluGrad'] : []);
+      } finally {
+        await tf.setBackend(before);
+      }
+    });
+}
 
 const run = (m: tfl.LayersModel, x: tf.Tensor | tf.Tensor[]) => m.apply(x, { training: true }) as tf.Tensor | tf.Tensor[];
 const mean = (t: tf.Tensor) => tf.mean(t).dataSync()[0];

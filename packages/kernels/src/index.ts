@@ -53,3 +53,19 @@ export interface DilatedConvGradAttrs {
   /** the filter's shape [kh, kw, ci, co] (filter gradient) */
   filterShape?: [number, number, number, number];
 }
+
+/**
+ * GAN-TTS's conditional batch norm + ReLU in training mode, on x [N, ..., C] (channels last) with per-example
+ * params [N, 2C] = [g, h]: mean and (biased) variance per channel over all but the last axis, r = 1 / sqrt(variance + epsilon),
+ * y = relu((x - mean) s + t) with s = (1 + g) gamma r and t = (1 + g) beta + h.
+ * Inputs {x, params, gamma [C], beta [C]}, float32; outputs [y, mean [C], variance [C]].
+ */
+export const CONDITIONAL_BATCH_NORM_RELU_KERNEL = 'GantryConditionalBatchNormRelu';
+export interface ConditionalBatchNormReluAttrs { epsilon: number }
+
+/**
+ * The gradient of GantryConditionalBatchNormRelu's y in x, params, gamma and beta, from the forward's inputs, its y and its
+ * batch statistics. Inputs {dy, x, y, params, gamma, beta, mean, variance}, float32; attrs as the forward's;
+ * outputs [dx, dParams [N, 2C], dGamma [C], dBeta [C]].
+ */
+export const CONDITIONAL_BATCH_NORM_RELU_GRAD_KERNEL = 'GantryConditionalBatchNormReluGrad';

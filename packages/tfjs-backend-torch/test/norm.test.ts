@@ -1,8 +1,15 @@
 // FusedBatchNorm (tfjs's batchNorm kernel) on the torch backend against the cpu backend, forward
-// and the gradients tfjs composes from it, for ranks 2-4 and optional scale/offset.
+// and the gradients tfjs composes from it, for ranks 2-4 and optional scale/offset; GAN-TTS's conditional
+// batch norm + ReLU kernels against the same math in plain tfjs ops on the cpu backend (tf.grads for the
+// gradient kernel).
+import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { TOLERANCE, assertNative, compareBackends, makeRng, randInt, randomValues, tf } from './conv-compare.js';
+import {
+  CONDITIONAL_BATCH_NORM_RELU_GRAD_KERNEL, CONDITIONAL_BATCH_NORM_RELU_KERNEL,
+} from '@gantry/kernels';
+
+import { TOLERANCE, assertNative, compareBackends, makeRng, randInt, randomValues, runOn, tf } from './conv-compare.js';
 
 test('batchNorm forward and gradients match the cpu backend', async () => {
   assertNative('FusedBatchNorm');
@@ -55,4 +62,67 @@ test('batchNorm with rank-matching (broadcast) parameters matches the cpu backen
   await compareBackends(() => tf.batchNorm(tf.tensor(xv, shape), tf.tensor(mv, [1, 1, 1, 5]),
     tf.tensor(vv, [1, 1, 1, 5]), tf.tensor(mv, [1, 1, 1, 5]), tf.tensor(vv, [1, 1, 1, 5])),
   TOLERANCE, 'batchNorm rank-4 params', ['FusedBatchNorm']);
+});
+
+/** The conditional batch norm + ReLU in plain tfjs ops: [y, mean, variance] (what the kernel promises). */
+function composedConditionalNorm(x: tf.Tensor, params: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): tf.Tensor[] {
+  const axes = x.shape.slice(0, -1).map((_, i) => i);
+  const { mean, variance } = tf.moments(x, axes);
+  const c = gamma.shape[0];
+  const perExample = [x.shape[0], ...x.shape.slice(1, -1).map(() => 1), c];
+  const [g, h] = tf.split(params, 2, 1);
+  const normed = tf.mul(tf.sub(x, mean), tf.mul(gamma, tf.rsqrt(tf.add(variance, epsilon))));
+  const y = tf.relu(tf.add(tf.mul(tf.add(normed, beta), tf.reshape(tf.add(g, 1), perExample)), tf.reshape(h, perExample)));
+  return [y, mean, variance];
+}
+
+test('conditional batch norm + ReLU kernels match plain tfjs ops (values, batch statistics, tf.grads) to 1e-5', async () => {
+  assertNative(CONDITIONAL_BATCH_NORM_RELU_KERNEL, CONDITIONAL_BATCH_NORM_RELU_GRAD_KERNEL);
+  const rand = makeRng(34);
+  const shapes = [[8, 1, 300, 16], [1, 1, 5, 1], [3, 7, 2], [4, 1, 9, 5], [2, 3], [5, 2, 2, 3], [6, 1, 1, 4]];
+  for (const [i, shape] of shapes.entries()) {
+    const c = shape[shape.length - 1];
+    // an offset and a spread per channel, so that the statistics matter
+    const xv = randomValues(rand, shape).map((v, j) => 3 * v * (1 + (j % c)) + (j % c) - 1);
+    const pv = randomValues(rand, [shape[0], 2 * c]);
+    const gv = randomValues(rand, [c]).map((v) => v + 1.2);
+    const bv = randomValues(rand, [c]);
+    const dv = randomValues(rand, shape);
+    const epsilon = i % 2 === 0 ? 1e-3 : 1e-5;
+    const tensors = () => [tf.tensor(xv, shape), tf.tensor2d(pv, [shape[0], 2 * c]), tf.tensor1d(gv), tf.tensor1d(bv)];
+    const expected = await runOn('cpu', () => {
+      const [x, params, gamma, beta] = tensors();
+      const dy = tf.tensor(dv, shape);
+      const grads = tf.grads((a: tf.Tensor, p: tf.Tensor, gm: tf.Tensor, bt: tf.Tensor) =>
+        tf.sum(tf.mul(composedConditionalNorm(a, p, gm, bt, epsilon)[0], dy)))([x, params, gamma, beta]);
+      return [...composedConditionalNorm(x, params, gamma, beta, epsilon), ...grads];
+    });
+    const actual = await runOn('torch', () => {
+      const [x, params, gamma, beta] = tensors();
+      const dy = tf.tensor(dv, shape);
+      const [y, mean, variance] = tf.engine().runKernel(CONDITIONAL_BATCH_NORM_RELU_KERNEL, { x, params, gamma, beta }, { epsilon }) as tf.Tensor[];
+      const grads = tf.engine().runKernel(CONDITIONAL_BATCH_NORM_RELU_GRAD_KERNEL,
+        { dy, x, y, params, gamma, beta, mean, variance }, { epsilon }) as tf.Tensor[];
+      assert.deepEqual([y, mean, variance, ...grads].map((t) => t.shape), [shape, [c], [c], shape, [shape[0], 2 * c], [c], [c]]);
+      return [y, mean, variance, ...grads];
+    });
+    // error within 1e-5 of max(1, the largest value): with two samples per channel ([2, 3]) dx is ~1e-4, all cancellation
+    ['y', 'mean', 'variance', 'dx', 'dParams', 'dGamma', 'dBeta'].forEach((what, k) => {
+      const scale = Math.max(1, ...expected[k].map(Math.abs));
+      const worst = Math.max(...actual[k].map((v, j) => Math.abs(v - expected[k][j])));
+      assert.ok(worst <= 1e-5 * scale, `${what} for x [${shape}], epsilon ${epsilon}: off by ${worst} (largest value ${scale})`);
+    });
+  }
+});
+
+test('conditional batch norm + ReLU kernels refuse mismatched shapes and dtypes', async () => {
+  await tf.setBackend('torch');
+  const run = (x: tf.Tensor, params: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.tidy(() =>
+    tf.engine().runKernel(CONDITIONAL_BATCH_NORM_RELU_KERNEL, { x, params, gamma, beta }, { epsilon: 1e-3 }));
+  const x = tf.ones([2, 1, 3, 4]);
+  assert.throws(() => run(x, tf.ones([2, 4]), tf.ones([4]), tf.ones([4])), /params has shape \[2, 4\], expected \[2, 8\]/);
+  assert.throws(() => run(x, tf.ones([2, 8]), tf.ones([3]), tf.ones([4])), /gamma has shape \[3\], expected \[4\]/);
+  assert.throws(() => run(tf.ones([2, 1, 3, 4], 'int32'), tf.ones([2, 8]), tf.ones([4]), tf.ones([4])), /x must be float32/);
+  assert.throws(() => tf.engine().runKernel(CONDITIONAL_BATCH_NORM_RELU_KERNEL, { x, params: tf.ones([2, 8]), gamma: tf.ones([4]), beta: tf.ones([4]) }, {}),
+    /attr epsilon must be a number/);
 });

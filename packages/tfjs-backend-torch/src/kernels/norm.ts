@@ -1,6 +1,11 @@
 // tfjs's FusedBatchNorm (the batchNorm op's kernel) on ATen. Its gradient is composed by tfjs
-// from other kernels, so only the forward lives here.
-import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+// from other kernels, so only the forward lives here. And GAN-TTS's conditional batch norm + ReLU
+// (@gantry/kernels' GantryConditionalBatchNormRelu and its Grad, native/src/cond_norm.cc), whose
+// gradient @gantry/core registers.
+import {
+  CONDITIONAL_BATCH_NORM_RELU_GRAD_KERNEL, CONDITIONAL_BATCH_NORM_RELU_KERNEL, type ConditionalBatchNormReluAttrs,
+} from '@gantry/kernels';
+import { util, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import { nativeOp } from '../addon.js';
 import type { TorchBackend } from '../backend.js';
@@ -23,6 +28,42 @@ function batchNorm({ inputs, attrs, backend }: Args): TensorInfo {
   return backend.makeOutput(handle, [...x.shape], 'float32');
 }
 
+/** The named float32 inputs of a conditional batch norm kernel, in order. */
+function floatInputs(kernelName: string, inputs: Inputs, names: string[]): TensorInfo[] {
+  return names.map((name) => {
+    const t = inputs[name];
+    if (t == null) throw new Error(`${kernelName}: input ${name} is missing`);
+    util.assert(t.dtype === 'float32', () => `${kernelName}: ${name} must be float32, got ${t.dtype}`);
+    return t;
+  });
+}
+
+function epsilonOf(kernelName: string, attrs: NamedAttrMap | undefined): number {
+  const epsilon = (attrs as Partial<ConditionalBatchNormReluAttrs> | undefined)?.epsilon;
+  util.assert(typeof epsilon === 'number' && epsilon >= 0, () => `${kernelName}: attr epsilon must be a number >= 0, got ${epsilon}`);
+  return epsilon as number;
+}
+
+/** [y, mean, variance]; the native op checks the shapes (x [N, ..., C], params [N, 2C], gamma and beta [C]). */
+function conditionalBatchNormRelu({ inputs, attrs, backend }: Args): TensorInfo[] {
+  const kernelName = CONDITIONAL_BATCH_NORM_RELU_KERNEL;
+  const tensors = floatInputs(kernelName, inputs, ['x', 'params', 'gamma', 'beta']);
+  const channels = tensors[0].shape[tensors[0].shape.length - 1];
+  const handles = nativeOp('conditionalBatchNormRelu')(...tensors.map((t) => backend.handleOf(t)), epsilonOf(kernelName, attrs)) as unknown as number[];
+  return [backend.makeOutput(handles[0], [...tensors[0].shape], 'float32'),
+    backend.makeOutput(handles[1], [channels], 'float32'), backend.makeOutput(handles[2], [channels], 'float32')];
+}
+
+/** [dx, dParams, dGamma, dBeta], shaped as x, params, gamma and beta. */
+function conditionalBatchNormReluGrad({ inputs, attrs, backend }: Args): TensorInfo[] {
+  const kernelName = CONDITIONAL_BATCH_NORM_RELU_GRAD_KERNEL;
+  const tensors = floatInputs(kernelName, inputs, ['dy', 'x', 'y', 'params', 'gamma', 'beta', 'mean', 'variance']);
+  const handles = nativeOp('conditionalBatchNormReluGrad')(...tensors.map((t) => backend.handleOf(t)), epsilonOf(kernelName, attrs)) as unknown as number[];
+  return [1, 3, 4, 5].map((input, k) => backend.makeOutput(handles[k], [...tensors[input].shape], 'float32'));
+}
+
 export const normKernels: KernelConfig[] = [
   { kernelName: 'FusedBatchNorm', backendName: BACKEND_NAME, kernelFunc: batchNorm as unknown as KernelFunc },
+  { kernelName: CONDITIONAL_BATCH_NORM_RELU_KERNEL, backendName: BACKEND_NAME, kernelFunc: conditionalBatchNormRelu as unknown as KernelFunc },
+  { kernelName: CONDITIONAL_BATCH_NORM_RELU_GRAD_KERNEL, backendName: BACKEND_NAME, kernelFunc: conditionalBatchNormReluGrad as unknown as KernelFunc },
 ];

@@ -7,11 +7,18 @@
 // channel. One layer instead of three (BatchNormalization, the affine map, ReLU), and in training one
 // customGrad op with a hand-written backward: the three layers with tfjs's gradients took 51 more kernel
 // calls per use, most of them broadcasts, reshapes and the engine's clones of saved tensors (docs/benchmarks.md).
+// Where the backend registers @gantry/kernels' GantryConditionalBatchNormRelu and its Grad (the torch backend
+// does), training runs those instead: one kernel each way in place of ~20 element-wise kernels forward and
+// ~25 backward (8 full-tensor passes each way); elsewhere (cpu, wasm, webgl) the tfjs ops below compute the
+// same. Neither form supports second derivatives through the layer (GAN-TTS's losses need none).
+import {
+  CONDITIONAL_BATCH_NORM_RELU_GRAD_KERNEL, CONDITIONAL_BATCH_NORM_RELU_KERNEL, type ConditionalBatchNormReluAttrs,
+} from '@gantry/kernels';
 import * as tf from '@tensorflow/tfjs-core';
 import type { CustomGradientFunc } from '@tensorflow/tfjs-core/dist/engine.js';
 import * as tfl from '@tensorflow/tfjs-layers';
 
-import { denseForward, leakyReluGrad } from '../../tfjs-gradients/fused-ops.js';
+import { backendHasKernel, denseForward, leakyReluGrad } from '../../tfjs-gradients/fused-ops.js';
 
 type Shape = Array<number | null>;
 
@@ -35,11 +42,44 @@ function normalize(centered: tf.Tensor, r: tf.Tensor, params: tf.Tensor, gamma: 
   return { y, centered, r, scale, onePlusG };
 }
 
+type Moments = (mean: tf.Tensor, variance: tf.Tensor) => void;
+
+const ATTRS: ConditionalBatchNormReluAttrs = { epsilon: EPSILON };
+
+/** Whether the active backend has both native kernels (the forward alone would leave no gradient). */
+function hasNativeKernels(): boolean {
+  return backendHasKernel(CONDITIONAL_BATCH_NORM_RELU_KERNEL) && backendHasKernel(CONDITIONAL_BATCH_NORM_RELU_GRAD_KERNEL);
+}
+
+/** The training-mode op as the native kernel: its gradient is the Grad kernel, registered below. */
+function nativeTrainingForward(x: tf.Tensor, params: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, moments: Moments): tf.Tensor {
+  const [y, mean, variance] = tf.engine().runKernel(CONDITIONAL_BATCH_NORM_RELU_KERNEL, { x, params, gamma, beta }, { ...ATTRS }) as tf.Tensor[];
+  moments(mean, variance);
+  tf.dispose([mean, variance]);
+  return y;
+}
+
+tf.registerGradient({
+  kernelName: CONDITIONAL_BATCH_NORM_RELU_KERNEL,
+  inputsToSave: ['x', 'params', 'gamma', 'beta'],
+  outputsToSave: [true, true, true],
+  gradFunc: (dys, saved, attrs) => {
+    // only y reaches a loss (mean and variance feed the moving averages, outside the gradient): dys[0]
+    const dy = (dys as tf.Tensor[])[0];
+    const [x, params, gamma, beta, y, mean, variance] = saved;
+    // one kernel for all four gradients, run here and not in the closures: tfjs runs each closure in its own
+    // tidy, which would dispose the other three outputs; whatever is not asked for is disposed with the backward pass
+    const [dx, dParams, dGamma, dBeta] = tf.engine().runKernel(CONDITIONAL_BATCH_NORM_RELU_GRAD_KERNEL,
+      { dy, x, y, params, gamma, beta, mean, variance }, { ...attrs }) as tf.Tensor[];
+    return { x: () => dx, params: () => dParams, gamma: () => dGamma, beta: () => dBeta };
+  },
+});
+
 /**
- * The training-mode op on x [N, 1, T, C] and params [N, 2C] (g then h), differentiable in x, params, gamma
- * and beta; `moments` receives the batch's mean and variance (for the moving averages).
+ * The training-mode op on x [N, 1, T, C] and params [N, 2C] (g then h) in tfjs ops, differentiable in x, params,
+ * gamma and beta; `moments` receives the batch's mean and variance (for the moving averages).
  */
-function trainingForward(moments: (mean: tf.Tensor, variance: tf.Tensor) => void) {
+function plainTrainingForward(moments: Moments) {
   return tf.customGrad(((x: tf.Tensor, params: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, save: tf.GradSaveFunc) => {
     const mean = tf.mean(x, AXES);
     const centered = tf.sub(x, mean);
@@ -115,7 +155,9 @@ export class ConditionalBatchNormRelu extends tfl.layers.Layer {
       const old = variable.read();
       variable.write(tf.sub(old, tf.mul(tf.sub(old, batch), 1 - MOMENTUM)));
     });
-    return trainingForward((mean, variance) => { track(this.movingMean, mean); track(this.movingVariance, variance); })(x, params, gamma, beta);
+    const moments: Moments = (mean, variance) => { track(this.movingMean, mean); track(this.movingVariance, variance); };
+    if (hasNativeKernels()) return nativeTrainingForward(x, params, gamma, beta, moments);
+    return plainTrainingForward(moments)(x, params, gamma, beta);
   }
 }
 
