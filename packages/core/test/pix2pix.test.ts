@@ -1,5 +1,6 @@
 // pix2pix on the one loop: a run SIGKILLed mid-way and resumed ends bit for bit where an uninterrupted
-// run ends; the ablation's objectives train the networks they should; G learns; bad resumes are refused.
+// run ends; the step with one G forward computes what the authors' order computes with G run twice; the
+// ablation's objectives train the networks they should; G learns; bad resumes are refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -8,7 +9,12 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '../src/node.js';
-import { memoryRunStore, resumePix2pix, trainPix2pix, translateImages, translationMetrics } from '../src/index.js';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import {
+  createRng, memoryRunStore, minimize, nonSaturating, pix2pixTrainable, resumePix2pix, samplePairs, SINGLE_PROCESS, term, trainPix2pix,
+  translateImages, translationMetrics,
+} from '../src/index.js';
+import { withSeededMathRandom } from '../src/train/seeded-math-random.js';
 import { killChildAfter } from './kill-child.js';
 import { tinyOptions, tinyPairs, weightValues } from './pix2pix-fixtures.js';
 
@@ -25,6 +31,42 @@ test('pix2pix killed mid-run and resumed ends bit for bit where an uninterrupted
   assert.equal(resumed.step, steps);
   assert.deepEqual(await weightValues(resumed.generator), await weightValues(straight.generator));
   assert.deepEqual(await weightValues(resumed.discriminator), await weightValues(straight.discriminator));
+});
+
+test('one G forward a step: the weights equal those of the authors\' order run with a second G forward (same masks)', () => {
+  const pairs = tinyPairs();
+  const options = { ...tinyOptions, lambda: 7 };
+  const [stepped, twin] = [pix2pixTrainable(pairs, options), pix2pixTrainable(pairs, options)];
+  const [rngStepped, rngTwin] = [createRng(11), createRng(11)];
+  const G = twin.models.generator;
+  const D = twin.models.discriminator;
+  const gan = nonSaturating();
+  const judge = (source: tf.Tensor, image: tf.Tensor) => D.apply([source, image], { training: true }) as tf.Tensor;
+  const trainable = (m: tfl.LayersModel) => m.trainableWeights.map((w) => Array.from(w.read().dataSync()));
+  for (let step = 1; step <= 3; step++) {
+    const env = { step, totalSteps: 3, replicas: SINGLE_PROCESS };
+    const losses = stepped.step({ ...env, rng: rngStepped });
+    // by hand on the twin, as the step was written before: G's forward for D's update outside any tape,
+    // D's update, then G's update through a second forward drawing the same dropout masks
+    const { source, target, labels } = samplePairs(pairs, rngTwin, options.batchSize!);
+    labels?.dispose();
+    const dropoutSeed = rngTwin.int(2 ** 31);
+    const generate = () => withSeededMathRandom(createRng(dropoutSeed), () => G.apply(source, { training: true }) as tf.Tensor);
+    const fake = tf.tidy(generate);
+    const d = minimize(env, D, twin.optimizers.discriminator, (parts) =>
+      term(parts, 'd/adversarial', tf.mul(0.5, gan.discriminator(judge(source, target), judge(source, fake)))));
+    const g = minimize(env, G, twin.optimizers.generator, (parts) => {
+      const output = generate();
+      const adv = term(parts, 'g/adversarial', gan.generator(judge(source, output)));
+      return tf.add(adv, tf.mul(7, term(parts, 'g/l1', tf.mean(tf.abs(tf.sub(output, target))))));
+    });
+    tf.dispose([source, target, fake]);
+    assert.deepEqual(losses, { ...d, ...g }, `step ${step}'s loss terms`);
+  }
+  assert.deepEqual(trainable(stepped.models.generator), trainable(G));
+  assert.deepEqual(trainable(stepped.models.discriminator), trainable(D));
+  // D ran three times a step on both sides, so its batch-norm statistics agree as well
+  assert.deepEqual(stepped.models.discriminator.getWeights().map((w) => Array.from(w.dataSync())), D.getWeights().map((w) => Array.from(w.dataSync())));
 });
 
 test('the ablation: l1 has no D and no adversarial term, adversarial no L1 term', async () => {

@@ -18,6 +18,7 @@ import { startTraining, type LoopResult, type Trainable } from '../../train/loop
 import { withSeededMathRandom } from '../../train/seeded-math-random.js';
 import { takeShard } from '../../train/replicas.js';
 import { minimize, term } from '../../train/update.js';
+import { offTape } from './off-tape.js';
 import { firstImages, translateForPreview, TRIPLET_COLUMNS, triplets } from '../translation-preview.js';
 import { resumeVariant, withProgress, type VariantRunOptions } from '../variant-run.js';
 import { requireIntegerAtLeast } from '../../models/common.js';
@@ -135,10 +136,10 @@ export function pix2pixTrainable(pairs: PairedDataset, options: Pix2pixOptions):
   const optimizer = () => adam(o.learningRate, 0.5, 0.999);
   const optimizers: Record<string, tf.Optimizer> = { generator: optimizer(), ...(discriminator ? { discriminator: optimizer() } : {}) };
   const gan = nonSaturating();
-  // G runs in training mode in both updates (batch norm on the batch, dropout on). The D update needs
-  // G's output and the G update its gradient, so G runs twice; both runs draw the same dropout masks
-  // (one seed per step), so they are the one forward pass of the authors' step. Batch norm's moving
-  // statistics take two updates per step; pix2pix translates in training mode, which never reads them.
+  // G runs once per step, in training mode (batch norm on the batch, dropout on, its masks drawn from one
+  // seed per step): the authors' optimize_parameters is forward G, update D on the detached fake, update G
+  // through the same forward with the updated D. tfjs keeps no graph past a gradient call, so the D update
+  // runs inside G's gradient function, between G's forward and G's backward, off G's tape (off-tape.ts).
   const generate = (source: tf.Tensor, dropoutSeed: number) =>
     withSeededMathRandom(createRng(dropoutSeed), () => generator.apply(source, { training: true }) as tf.Tensor);
   const judge = (source: tf.Tensor, image: tf.Tensor) => discriminator!.apply([source, image], { training: true }) as tf.Tensor;
@@ -161,22 +162,24 @@ export function pix2pixTrainable(pairs: PairedDataset, options: Pix2pixOptions):
       const { rng, replicas } = env;
       // every rank draws the full batch and keeps its rows (dropout masks are drawn per rank's rows)
       const pair = samplePairs(pairs, rng, o.batchSize);
+      pair.labels?.dispose();   // pairs with class labels (emoji) bring them along; pix2pix has no use for them
       const source = takeShard(pair.source, replicas);
       const target = takeShard(pair.target, replicas);
       const dropoutSeed = rng.int(2 ** 31);
       try {
+        // One G forward serves both updates, as in the authors' step, and the objective is theirs, with the
+        // numbers of running G twice on the same masks (G's weights do not move before its own update): D's
+        // update differentiates D's weights only, so G's output is a constant to it (their fake.detach()), and
+        // it runs off G's tape, so D's new weights are constants to G's loss, which the updated D then judges.
+        // Only G's batch-norm moving statistics, which pix2pix never reads (it translates in training mode),
+        // take one update a step where the two forwards gave them two.
         let d = {};
-        if (discriminator) {
-          const fake = tf.tidy(() => generate(source, dropoutSeed));
-          try {
-            d = minimize(env, discriminator, optimizers.discriminator, (parts) =>
-              term(parts, 'd/adversarial', tf.mul(0.5, gan.discriminator(judge(source, target), judge(source, fake)))));
-          } finally {
-            fake.dispose();
-          }
-        }
         const g = minimize(env, generator, optimizers.generator, (parts) => {
           const fake = generate(source, dropoutSeed);
+          if (discriminator) {
+            d = offTape(() => minimize(env, discriminator, optimizers.discriminator, (dParts) =>
+              term(dParts, 'd/adversarial', tf.mul(0.5, gan.discriminator(judge(source, target), judge(source, fake))))));
+          }
           const adv = adversarial ? term(parts, 'g/adversarial', gan.generator(judge(source, fake))) : tf.scalar(0);
           const dist = l1 ? term(parts, 'g/l1', tf.mean(tf.abs(tf.sub(fake, target)))) : tf.scalar(0);
           return tf.add(adv, tf.mul(o.lambda, dist));   // lossG = adv + lambda * l1
