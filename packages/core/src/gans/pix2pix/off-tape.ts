@@ -2,9 +2,10 @@
 // pix2pix's step updates D between G's forward and G's backward (the authors' order, with one G forward),
 // and tfjs keeps no graph past a gradient call, so that D update has to run inside G's gradient function.
 // There tfjs records everything it does for a higher-order gradient of G's loss that nobody takes: D's
-// backward pass and the clones of every tensor its ops save (at 16 px, 350 more kernel calls a step than
-// the second G forward the nesting removes). tfjs has no call that pauses the tape, so this sets its
-// engine's state aside (the typed, public EngineState fields gradientDepth and activeTape) and puts it back.
+// backward pass and a clone of every tensor its ops save: at 16 px 353 more kernel calls a step, more than
+// the 95 of the second G forward the nesting removes (examples/translation/reference/step-profile.ts).
+// tfjs has no call that pauses the tape, so this sets its engine's state aside (the typed, public
+// EngineState fields gradientDepth and activeTape) and puts it back.
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
