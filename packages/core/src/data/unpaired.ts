@@ -60,7 +60,11 @@ export function validateUnpaired(images: UnpairedImages): UnpairedImages {
 
 /** A batch of n images of each domain, drawn independently (A first) from the rng alone, so runs resume exactly. */
 export function sampleUnpaired(images: UnpairedImages, rng: Rng, n: number): { a: tf.Tensor; b: tf.Tensor } {
-  const a = arrayDataSource(images.a).sampleBatch(rng, n).x;
-  const b = arrayDataSource(images.b).sampleBatch(rng, n).x;
-  return { a, b };
+  const draw = (domain: UnpairedImages['a']) => {
+    const batch = arrayDataSource(domain).sampleBatch(rng, n);
+    batch.labels?.dispose();   // class labels (emoji have them) come along with the images; unpaired training has no use for them
+    return batch.x;
+  };
+  const a = draw(images.a);
+  return { a, b: draw(images.b) };
 }

@@ -77,6 +77,8 @@ function cycleGanFromConfig(images: UnpairedImages, config: CycleGanConfig): Tra
     cycleWeight: nonNegative('cycleWeight', config.cycleWeight ?? 10),
     identityWeight: nonNegative('identityWeight', config.identityWeight ?? 5),
     pool: { capacity: poolSize, seedA: seeds.int(2 ** 31), seedB: seeds.int(2 ** 31) },
+    // instance norm throughout and no dropout: each image's output depends on that image alone
+    imagewise: true,
   });
 }
 

@@ -7,7 +7,10 @@
 //   identity = dist(gAB(b), b) + dist(gBA(a), a)
 // then one update of both critics on real images and the step's fakes (through the history pools when
 // the variant has them): lossD = D(dA(a), dA(fake a)) + D(dB(b), dB(fake b)). A term of weight 0 is not
-// computed. Batches of A and B are drawn independently from the run's RNG (sampleUnpaired).
+// computed. Batches of A and B are drawn independently from the run's RNG (sampleUnpaired). Where every
+// network computes each image on its own (spec.imagewise: CycleGAN's instance norm, no dropout), the passes
+// of one network over different images run as one batch: gAB on [a, b] (the fake and the identity), gBA on
+// [b, a], each critic on [real, fake]; the same terms from fewer, larger kernel calls.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { sampleUnpaired, validateUnpaired, type UnpairedImages } from '../../data/unpaired.js';
@@ -57,6 +60,11 @@ export interface TwoWaySpec {
   identityWeight: number;
   /** history pool capacity (0: the critics see this step's fakes) and its seeds */
   pool: { capacity: number; seedA: number; seedB: number };
+  /**
+   * Whether every network computes each image independently of the others in its batch (no batch norm, no
+   * dropout), so that one network's passes over several batches may share one call (default false).
+   */
+  imagewise?: boolean;
 }
 
 /** Run options as pix2pix's: the loop's, plus onProgress every progressEvery steps. */
@@ -109,7 +117,11 @@ export function twoWayTrainable(images: UnpairedImages, spec: TwoWaySpec): Train
   const { capacity, seedA, seedB } = spec.pool;
   const pools = capacity > 0 ? { poolA: new PooledHistory(capacity, spec.config.shapeA, seedA), poolB: new PooledHistory(capacity, spec.config.shapeB, seedB) } : undefined;
   const run = (model: tfl.LayersModel, x: tf.Tensor) => model.apply(x, { training: true }) as tf.Tensor;
+  /** model on each of xs: one call on their concatenation, split back, where the networks are imagewise */
+  const runEach = (model: tfl.LayersModel, xs: tf.Tensor[]): tf.Tensor[] => (spec.imagewise && xs.length > 1
+    ? tf.split(run(model, tf.concat(xs)), xs.map((x) => x.shape[0])) : xs.map((x) => run(model, x)));
   const zero = () => tf.scalar(0);
+  const identityTerm = spec.identityWeight > 0;
 
   return {
     kind: spec.kind,
@@ -137,21 +149,29 @@ export function twoWayTrainable(images: UnpairedImages, spec: TwoWaySpec): Train
       const shown: tf.Tensor[] = [];
       try {
         const g = minimize(env, [gAB, gBA], optimizers.generators, (parts) => {
-          const [fakeB, fakeA] = [run(gAB, a), run(gBA, b)];
+          // gAB(b) and gBA(a), the identity term's, join the fakes' passes where that is one batch; elsewhere
+          // they run last, as before, which keeps a batch-norm network's moving statistics in their order
+          const together = identityTerm && spec.imagewise;
+          const [fakeB, sameB] = runEach(gAB, together ? [a, b] : [a]);
+          const [fakeA, sameA] = runEach(gBA, together ? [b, a] : [b]);
           fakes = [tf.keep(fakeA), tf.keep(fakeB)];
           const adv = term(parts, 'g/adversarial', tf.add(spec.generatorLoss(run(dB, fakeB)), spec.generatorLoss(run(dA, fakeA))));
           const cycle = spec.cycleWeight > 0
             ? term(parts, 'g/cycle', tf.add(spec.distance(run(gBA, fakeB), a), spec.distance(run(gAB, fakeA), b))) : zero();
-          const identity = spec.identityWeight > 0
-            ? term(parts, 'g/identity', tf.add(spec.distance(run(gAB, b), b), spec.distance(run(gBA, a), a))) : zero();
+          const identity = identityTerm
+            ? term(parts, 'g/identity', tf.add(spec.distance(sameB ?? run(gAB, b), b), spec.distance(sameA ?? run(gBA, a), a))) : zero();
           // lossG = adv + cycleWeight * cycle + identityWeight * identity
           return tf.addN([adv, tf.mul(spec.cycleWeight, cycle), tf.mul(spec.identityWeight, identity)]) as tf.Scalar;
         });
         const [fakeA, fakeB] = fakes;
         shown.push(pools ? pools.poolA.query(fakeA) : fakeA, pools ? pools.poolB.query(fakeB) : fakeB);
+        const critic = (model: tfl.LayersModel, real: tf.Tensor, fake: tf.Tensor) => {
+          const [realLogits, fakeLogits] = runEach(model, [real, fake]);
+          return spec.discriminatorLoss(realLogits, fakeLogits);
+        };
         const d = minimize(env, [dA, dB], optimizers.discriminators, (parts) => tf.add(
-          term(parts, 'dA/adversarial', spec.discriminatorLoss(run(dA, a), run(dA, shown[0]))),
-          term(parts, 'dB/adversarial', spec.discriminatorLoss(run(dB, b), run(dB, shown[1])))));
+          term(parts, 'dA/adversarial', critic(dA, a, shown[0])),
+          term(parts, 'dB/adversarial', critic(dB, b, shown[1]))));
         return { ...g, ...d };
       } finally {
         tf.dispose([a, b, ...fakes, ...shown]);
