@@ -65,7 +65,7 @@ test('batchNorm with rank-matching (broadcast) parameters matches the cpu backen
 });
 
 /** The conditional batch norm + ReLU in plain tfjs ops: [y, mean, variance] (what the kernel promises). */
-function composedConditionalNorm(x: tf.Tensor, params: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): tf.Tensor[] {
+function composedConditionalNorm(x: tf.Tensor, params: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): [tf.Tensor, tf.Tensor, tf.Tensor] {
   const axes = x.shape.slice(0, -1).map((_, i) => i);
   const { mean, variance } = tf.moments(x, axes);
   const c = gamma.shape[0];
@@ -89,25 +89,33 @@ test('conditional batch norm + ReLU kernels match plain tfjs ops (values, batch 
     const bv = randomValues(rand, [c]);
     const dv = randomValues(rand, shape);
     const epsilon = i % 2 === 0 ? 1e-3 : 1e-5;
-    const tensors = () => [tf.tensor(xv, shape), tf.tensor2d(pv, [shape[0], 2 * c]), tf.tensor1d(gv), tf.tensor1d(bv)];
+    const mv = randomValues(rand, [c]);
+    const vv = randomValues(rand, [c]).map((v) => v * v + 0.5);
+    const momentum = i % 2 === 0 ? 0.9 : 0.99;
+    const tensors = () => [tf.tensor(xv, shape), tf.tensor2d(pv, [shape[0], 2 * c]), tf.tensor1d(gv), tf.tensor1d(bv), tf.tensor1d(mv), tf.tensor1d(vv)];
     const expected = await runOn('cpu', () => {
-      const [x, params, gamma, beta] = tensors();
+      const [x, params, gamma, beta, movingMean, movingVariance] = tensors();
       const dy = tf.tensor(dv, shape);
       const grads = tf.grads((a: tf.Tensor, p: tf.Tensor, gm: tf.Tensor, bt: tf.Tensor) =>
         tf.sum(tf.mul(composedConditionalNorm(a, p, gm, bt, epsilon)[0], dy)))([x, params, gamma, beta]);
-      return [...composedConditionalNorm(x, params, gamma, beta, epsilon), ...grads];
+      const [y, mean, variance] = composedConditionalNorm(x, params, gamma, beta, epsilon);
+      // tfjs-layers' BatchNormalization's update
+      const moved = [[movingMean, mean], [movingVariance, variance]].map(([m, b]) => tf.sub(m, tf.mul(tf.sub(m, b), 1 - momentum)));
+      return [y, mean, variance, ...moved, ...grads];
     });
     const actual = await runOn('torch', () => {
-      const [x, params, gamma, beta] = tensors();
+      const [x, params, gamma, beta, movingMean, movingVariance] = tensors();
       const dy = tf.tensor(dv, shape);
-      const [y, mean, variance] = tf.engine().runKernel(CONDITIONAL_BATCH_NORM_RELU_KERNEL, { x, params, gamma, beta }, { epsilon }) as tf.Tensor[];
+      const forward = tf.engine().runKernel(CONDITIONAL_BATCH_NORM_RELU_KERNEL,
+        { x, params, gamma, beta, movingMean, movingVariance }, { epsilon, momentum }) as tf.Tensor[];
+      const [y, mean, variance] = forward;
       const grads = tf.engine().runKernel(CONDITIONAL_BATCH_NORM_RELU_GRAD_KERNEL,
         { dy, x, y, params, gamma, beta, mean, variance }, { epsilon }) as tf.Tensor[];
-      assert.deepEqual([y, mean, variance, ...grads].map((t) => t.shape), [shape, [c], [c], shape, [shape[0], 2 * c], [c], [c]]);
-      return [y, mean, variance, ...grads];
+      assert.deepEqual([...forward, ...grads].map((t) => t.shape), [shape, [c], [c], [c], [c], shape, [shape[0], 2 * c], [c], [c]]);
+      return [...forward, ...grads];
     });
     // error within 1e-5 of max(1, the largest value): with two samples per channel ([2, 3]) dx is ~1e-4, all cancellation
-    ['y', 'mean', 'variance', 'dx', 'dParams', 'dGamma', 'dBeta'].forEach((what, k) => {
+    ['y', 'mean', 'variance', 'moving mean', 'moving variance', 'dx', 'dParams', 'dGamma', 'dBeta'].forEach((what, k) => {
       const scale = Math.max(1, ...expected[k].map(Math.abs));
       const worst = Math.max(...actual[k].map((v, j) => Math.abs(v - expected[k][j])));
       assert.ok(worst <= 1e-5 * scale, `${what} for x [${shape}], epsilon ${epsilon}: off by ${worst} (largest value ${scale})`);
@@ -117,12 +125,15 @@ test('conditional batch norm + ReLU kernels match plain tfjs ops (values, batch 
 
 test('conditional batch norm + ReLU kernels refuse mismatched shapes and dtypes', async () => {
   await tf.setBackend('torch');
-  const run = (x: tf.Tensor, params: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.tidy(() =>
-    tf.engine().runKernel(CONDITIONAL_BATCH_NORM_RELU_KERNEL, { x, params, gamma, beta }, { epsilon: 1e-3 }));
+  const run = (x: tf.Tensor, params: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, moving = tf.ones([4]), attrs = { epsilon: 1e-3, momentum: 0.9 }) => tf.tidy(() =>
+    tf.engine().runKernel(CONDITIONAL_BATCH_NORM_RELU_KERNEL, { x, params, gamma, beta, movingMean: moving, movingVariance: moving }, attrs));
   const x = tf.ones([2, 1, 3, 4]);
-  assert.throws(() => run(x, tf.ones([2, 4]), tf.ones([4]), tf.ones([4])), /params has shape \[2, 4\], expected \[2, 8\]/);
-  assert.throws(() => run(x, tf.ones([2, 8]), tf.ones([3]), tf.ones([4])), /gamma has shape \[3\], expected \[4\]/);
-  assert.throws(() => run(tf.ones([2, 1, 3, 4], 'int32'), tf.ones([2, 8]), tf.ones([4]), tf.ones([4])), /x must be float32/);
-  assert.throws(() => tf.engine().runKernel(CONDITIONAL_BATCH_NORM_RELU_KERNEL, { x, params: tf.ones([2, 8]), gamma: tf.ones([4]), beta: tf.ones([4]) }, {}),
-    /attr epsilon must be a number/);
+  const [params, ones] = [tf.ones([2, 8]), tf.ones([4])];
+  assert.doesNotThrow(() => run(x, params, ones, ones));
+  assert.throws(() => run(x, tf.ones([2, 4]), ones, ones), /params has shape \[2, 4\], expected \[2, 8\]/);
+  assert.throws(() => run(x, params, tf.ones([3]), ones), /gamma has shape \[3\], expected \[4\]/);
+  assert.throws(() => run(x, params, ones, ones, tf.ones([5])), /movingMean has shape \[5\], expected \[4\]/);
+  assert.throws(() => run(tf.ones([2, 1, 3, 4], 'int32'), params, ones, ones), /x must be float32/);
+  assert.throws(() => run(x, params, ones, ones, ones, { epsilon: 1e-3 } as { epsilon: number; momentum: number }), /attr momentum must be a number in \[0, 1\]/);
+  assert.throws(() => run(x, params, ones, ones, ones, { momentum: 0.9 } as { epsilon: number; momentum: number }), /attr epsilon must be a number/);
 });

@@ -7,7 +7,8 @@
 // the forward is three passes (sum, squared deviations, output) and the backward two (the per-example
 // sums, then dx), each a loop over channels that GCC vectorizes. Sums accumulate in double per example,
 // so the result does not depend on the thread count (examples are split across ATen's threads, and the
-// per-example partial sums are added in example order).
+// per-example partial sums are added in example order). The forward also returns the moving averages of
+// mean and variance updated with the batch's (six tfjs kernel calls per use otherwise).
 #pragma GCC optimize("O3")
 
 #define GANTRY_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
@@ -162,14 +163,31 @@ std::vector<double> ChannelTotals(const Dims& d, RowFn rows_of, double* partial)
   return total;
 }
 
-// conditionalBatchNormRelu(x, params, gamma, beta, eps) -> [y, mean [C], variance [C]]
+// moving - (moving - batch) (1 - momentum) in float32, in the order of tfjs-layers' BatchNormalization (and of core's tfjs-ops form)
+at::Tensor MovingAverage(const at::Tensor& moving, const at::Tensor& batch, double momentum) {
+  at::Tensor out = at::empty_like(moving);
+  const float* pm = moving.data_ptr<float>();
+  const float* pb = batch.data_ptr<float>();
+  float* po = out.data_ptr<float>();
+  const float rate = static_cast<float>(1.0 - momentum);
+  for (int64_t k = 0; k < moving.numel(); ++k) po[k] = pm[k] - (pm[k] - pb[k]) * rate;
+  return out;
+}
+
+// conditionalBatchNormRelu(x, params, gamma, beta, movingMean, movingVariance, eps, momentum)
+//   -> [y, mean [C], variance [C], movingMean' [C], movingVariance' [C]]
 Napi::Value ConditionalBatchNormRelu(const Napi::CallbackInfo& info) {
   const at::Tensor x = Float32Arg(info, 0, "x").contiguous();
   const at::Tensor params = Float32Arg(info, 1, "params").contiguous();
   const at::Tensor gamma = Float32Arg(info, 2, "gamma").contiguous();
   const at::Tensor beta = Float32Arg(info, 3, "beta").contiguous();
-  const double eps = DoubleArg(info, 4);
+  const at::Tensor moving_mean = Float32Arg(info, 4, "movingMean").contiguous();
+  const at::Tensor moving_variance = Float32Arg(info, 5, "movingVariance").contiguous();
+  const double eps = DoubleArg(info, 6);
+  const double momentum = DoubleArg(info, 7);
   const Dims d = CheckInputs(x, params, gamma, beta);
+  CheckSize(moving_mean, {d.c}, "movingMean");
+  CheckSize(moving_variance, {d.c}, "movingVariance");
   const at::TensorOptions floats = x.options();
   at::Tensor mean = at::empty({d.c}, floats), variance = at::empty({d.c}, floats);
   at::Tensor y = at::empty(x.sizes(), floats);
@@ -177,7 +195,7 @@ Napi::Value ConditionalBatchNormRelu(const Napi::CallbackInfo& info) {
   if (count == 0) {
     mean.fill_(NAN);
     variance.fill_(NAN);
-    return ReturnTensors(info, {y, mean, variance});
+    return ReturnTensors(info, {y, mean, variance, MovingAverage(moving_mean, mean, momentum), MovingAverage(moving_variance, variance, momentum)});
   }
   const float* px = x.data_ptr<float>();
   const int64_t block = d.rows * d.c;
@@ -197,7 +215,7 @@ Napi::Value ConditionalBatchNormRelu(const Napi::CallbackInfo& info) {
   at::parallel_for(0, d.n, 1, [&](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i) CbnOutputRows(px + i * block, d.rows, d.c, pm, s.data() + i * d.c, t.data() + i * d.c, py + i * block);
   });
-  return ReturnTensors(info, {y, mean, variance});
+  return ReturnTensors(info, {y, mean, variance, MovingAverage(moving_mean, mean, momentum), MovingAverage(moving_variance, variance, momentum)});
 }
 
 // conditionalBatchNormReluGrad(dy, x, y, params, gamma, beta, mean, variance, eps) -> [dx, dParams [N, 2C], dGamma [C], dBeta [C]]

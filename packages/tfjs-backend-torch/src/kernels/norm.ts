@@ -38,27 +38,32 @@ function floatInputs(kernelName: string, inputs: Inputs, names: string[]): Tenso
   });
 }
 
-function epsilonOf(kernelName: string, attrs: NamedAttrMap | undefined): number {
-  const epsilon = (attrs as Partial<ConditionalBatchNormReluAttrs> | undefined)?.epsilon;
-  util.assert(typeof epsilon === 'number' && epsilon >= 0, () => `${kernelName}: attr epsilon must be a number >= 0, got ${epsilon}`);
-  return epsilon as number;
+/** A number attr of a conditional batch norm kernel, within [0, max]. */
+function numberAttr(kernelName: string, attrs: NamedAttrMap | undefined, name: keyof ConditionalBatchNormReluAttrs, max = Infinity): number {
+  const value = (attrs as Partial<ConditionalBatchNormReluAttrs> | undefined)?.[name];
+  util.assert(typeof value === 'number' && value >= 0 && value <= max, () => `${kernelName}: attr ${name} must be a number in [0, ${max}], got ${value}`);
+  return value as number;
 }
 
-/** [y, mean, variance]; the native op checks the shapes (x [N, ..., C], params [N, 2C], gamma and beta [C]). */
+/**
+ * [y, mean, variance, movingMean', movingVariance']; the native op checks the shapes (x [N, ..., C], params [N, 2C],
+ * the others [C]).
+ */
 function conditionalBatchNormRelu({ inputs, attrs, backend }: Args): TensorInfo[] {
   const kernelName = CONDITIONAL_BATCH_NORM_RELU_KERNEL;
-  const tensors = floatInputs(kernelName, inputs, ['x', 'params', 'gamma', 'beta']);
+  const tensors = floatInputs(kernelName, inputs, ['x', 'params', 'gamma', 'beta', 'movingMean', 'movingVariance']);
   const channels = tensors[0].shape[tensors[0].shape.length - 1];
-  const handles = nativeOp('conditionalBatchNormRelu')(...tensors.map((t) => backend.handleOf(t)), epsilonOf(kernelName, attrs)) as unknown as number[];
-  return [backend.makeOutput(handles[0], [...tensors[0].shape], 'float32'),
-    backend.makeOutput(handles[1], [channels], 'float32'), backend.makeOutput(handles[2], [channels], 'float32')];
+  const handles = nativeOp('conditionalBatchNormRelu')(...tensors.map((t) => backend.handleOf(t)),
+    numberAttr(kernelName, attrs, 'epsilon'), numberAttr(kernelName, attrs, 'momentum', 1)) as unknown as number[];
+  return handles.map((handle, k) => backend.makeOutput(handle, k === 0 ? [...tensors[0].shape] : [channels], 'float32'));
 }
 
 /** [dx, dParams, dGamma, dBeta], shaped as x, params, gamma and beta. */
 function conditionalBatchNormReluGrad({ inputs, attrs, backend }: Args): TensorInfo[] {
   const kernelName = CONDITIONAL_BATCH_NORM_RELU_GRAD_KERNEL;
   const tensors = floatInputs(kernelName, inputs, ['dy', 'x', 'y', 'params', 'gamma', 'beta', 'mean', 'variance']);
-  const handles = nativeOp('conditionalBatchNormReluGrad')(...tensors.map((t) => backend.handleOf(t)), epsilonOf(kernelName, attrs)) as unknown as number[];
+  const handles = nativeOp('conditionalBatchNormReluGrad')(...tensors.map((t) => backend.handleOf(t)),
+    numberAttr(kernelName, attrs, 'epsilon')) as unknown as number[];
   return [1, 3, 4, 5].map((input, k) => backend.makeOutput(handles[k], [...tensors[input].shape], 'float32'));
 }
 

@@ -44,34 +44,44 @@ function normalize(centered: tf.Tensor, r: tf.Tensor, params: tf.Tensor, gamma: 
 
 type Moments = (mean: tf.Tensor, variance: tf.Tensor) => void;
 
-const ATTRS: ConditionalBatchNormReluAttrs = { epsilon: EPSILON };
+const ATTRS: ConditionalBatchNormReluAttrs = { epsilon: EPSILON, momentum: MOMENTUM };
 
 /** Whether the active backend has both native kernels (the forward alone would leave no gradient). */
 function hasNativeKernels(): boolean {
   return backendHasKernel(CONDITIONAL_BATCH_NORM_RELU_KERNEL) && backendHasKernel(CONDITIONAL_BATCH_NORM_RELU_GRAD_KERNEL);
 }
 
-/** The training-mode op as the native kernel: its gradient is the Grad kernel, registered below. */
-function nativeTrainingForward(x: tf.Tensor, params: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, moments: Moments): tf.Tensor {
-  const [y, mean, variance] = tf.engine().runKernel(CONDITIONAL_BATCH_NORM_RELU_KERNEL, { x, params, gamma, beta }, { ...ATTRS }) as tf.Tensor[];
-  moments(mean, variance);
-  tf.dispose([mean, variance]);
+/**
+ * The training-mode op as the native kernel, which also returns the moving statistics updated with the batch's
+ * (written to the variables here); its gradient is the Grad kernel, registered below.
+ */
+function nativeTrainingForward(x: tf.Tensor, params: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor,
+  movingMean: tfl.LayerVariable, movingVariance: tfl.LayerVariable): tf.Tensor {
+  const [y, ...statistics] = tf.engine().runKernel(CONDITIONAL_BATCH_NORM_RELU_KERNEL,
+    { x, params, gamma, beta, movingMean: movingMean.read(), movingVariance: movingVariance.read() }, { ...ATTRS }) as tf.Tensor[];
+  movingMean.write(statistics[2]);
+  movingVariance.write(statistics[3]);
+  tf.dispose(statistics);
   return y;
 }
 
 tf.registerGradient({
   kernelName: CONDITIONAL_BATCH_NORM_RELU_KERNEL,
   inputsToSave: ['x', 'params', 'gamma', 'beta'],
-  outputsToSave: [true, true, true],
+  outputsToSave: [true, true, true, false, false],
   gradFunc: (dys, saved, attrs) => {
-    // only y reaches a loss (mean and variance feed the moving averages, outside the gradient): dys[0]
+    // only y reaches a loss (the statistics feed the moving averages, outside the gradient): dys[0]
     const dy = (dys as tf.Tensor[])[0];
     const [x, params, gamma, beta, y, mean, variance] = saved;
     // one kernel for all four gradients, run here and not in the closures: tfjs runs each closure in its own
     // tidy, which would dispose the other three outputs; whatever is not asked for is disposed with the backward pass
     const [dx, dParams, dGamma, dBeta] = tf.engine().runKernel(CONDITIONAL_BATCH_NORM_RELU_GRAD_KERNEL,
-      { dy, x, y, params, gamma, beta, mean, variance }, { ...attrs }) as tf.Tensor[];
-    return { x: () => dx, params: () => dParams, gamma: () => dGamma, beta: () => dBeta };
+      { dy, x, y, params, gamma, beta, mean, variance }, { epsilon: attrs.epsilon }) as tf.Tensor[];
+    // the moving statistics are not trained (nor differentiable through this op): zero
+    return {
+      x: () => dx, params: () => dParams, gamma: () => dGamma, beta: () => dBeta,
+      movingMean: () => tf.zerosLike(mean), movingVariance: () => tf.zerosLike(variance),
+    };
   },
 });
 
@@ -150,13 +160,13 @@ export class ConditionalBatchNormRelu extends tfl.layers.Layer {
     if (kwargs.training !== true) {
       return tf.tidy(() => normalize(tf.sub(x, this.movingMean.read()), tf.rsqrt(tf.add(this.movingVariance.read(), EPSILON)), params, gamma, beta).y);
     }
+    if (hasNativeKernels()) return nativeTrainingForward(x, params, gamma, beta, this.movingMean, this.movingVariance);
     // as tfjs-layers' BatchNormalization: moving = moving - (moving - batch) (1 - momentum)
     const track = (variable: tfl.LayerVariable, batch: tf.Tensor) => tf.tidy(() => {
       const old = variable.read();
       variable.write(tf.sub(old, tf.mul(tf.sub(old, batch), 1 - MOMENTUM)));
     });
     const moments: Moments = (mean, variance) => { track(this.movingMean, mean); track(this.movingVariance, variance); };
-    if (hasNativeKernels()) return nativeTrainingForward(x, params, gamma, beta, moments);
     return plainTrainingForward(moments)(x, params, gamma, beta);
   }
 }
