@@ -8,9 +8,9 @@
 // then one update of both critics on real images and the step's fakes (through the history pools when
 // the variant has them): lossD = D(dA(a), dA(fake a)) + D(dB(b), dB(fake b)). A term of weight 0 is not
 // computed. Batches of A and B are drawn independently from the run's RNG (sampleUnpaired). Where every
-// network computes each image on its own (spec.imagewise: CycleGAN's instance norm, no dropout), the passes
-// of one network over different images run as one batch: gAB on [a, b] (the fake and the identity), gBA on
-// [b, a], each critic on [real, fake]; the same terms from fewer, larger kernel calls.
+// network computes each image on its own (spec.imagewise: CycleGAN's instance norm, no dropout), passes of
+// one network over different images run as one batch (generatorPasses; each critic on [real, fake]): the
+// same terms from fewer, larger kernel calls.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { sampleUnpaired, validateUnpaired, type UnpairedImages } from '../../data/unpaired.js';
@@ -121,7 +121,19 @@ export function twoWayTrainable(images: UnpairedImages, spec: TwoWaySpec): Train
   const runEach = (model: tfl.LayersModel, xs: tf.Tensor[]): tf.Tensor[] => (spec.imagewise && xs.length > 1
     ? tf.split(run(model, tf.concat(xs)), xs.map((x) => x.shape[0])) : xs.map((x) => run(model, x)));
   const zero = () => tf.scalar(0);
-  const identityTerm = spec.identityWeight > 0;
+  const [cycleTerm, identityTerm] = [spec.cycleWeight > 0, spec.identityWeight > 0];
+  /**
+   * The generators' passes the terms need. Imagewise, in three calls: gAB on [a, b] (the fake B and the
+   * identity's gAB(b)), gBA on [b, a, gAB(a)] (the fake A, gBA(a), the cycle back to A), and later gAB on
+   * gBA(b) for the cycle back to B, where separate passes take six. Otherwise only the fakes here, and every
+   * other pass where its term needs it, in the order that keeps batch-norm moving statistics as before.
+   */
+  const generatorPasses = (a: tf.Tensor, b: tf.Tensor) => {
+    if (!spec.imagewise) return { fakeB: run(gAB, a), fakeA: run(gBA, b) };
+    const [fakeB, sameB] = runEach(gAB, identityTerm ? [a, b] : [a]);
+    const [fakeA, ...rest] = runEach(gBA, [b, ...(identityTerm ? [a] : []), ...(cycleTerm ? [fakeB] : [])]);
+    return { fakeB, fakeA, sameB, sameA: identityTerm ? rest[0] : undefined, backA: cycleTerm ? rest[rest.length - 1] : undefined };
+  };
 
   return {
     kind: spec.kind,
@@ -149,15 +161,11 @@ export function twoWayTrainable(images: UnpairedImages, spec: TwoWaySpec): Train
       const shown: tf.Tensor[] = [];
       try {
         const g = minimize(env, [gAB, gBA], optimizers.generators, (parts) => {
-          // gAB(b) and gBA(a), the identity term's, join the fakes' passes where that is one batch; elsewhere
-          // they run last, as before, which keeps a batch-norm network's moving statistics in their order
-          const together = identityTerm && spec.imagewise;
-          const [fakeB, sameB] = runEach(gAB, together ? [a, b] : [a]);
-          const [fakeA, sameA] = runEach(gBA, together ? [b, a] : [b]);
+          const { fakeA, fakeB, sameA, sameB, backA } = generatorPasses(a, b);
           fakes = [tf.keep(fakeA), tf.keep(fakeB)];
           const adv = term(parts, 'g/adversarial', tf.add(spec.generatorLoss(run(dB, fakeB)), spec.generatorLoss(run(dA, fakeA))));
-          const cycle = spec.cycleWeight > 0
-            ? term(parts, 'g/cycle', tf.add(spec.distance(run(gBA, fakeB), a), spec.distance(run(gAB, fakeA), b))) : zero();
+          const cycle = cycleTerm
+            ? term(parts, 'g/cycle', tf.add(spec.distance(backA ?? run(gBA, fakeB), a), spec.distance(run(gAB, fakeA), b))) : zero();
           const identity = identityTerm
             ? term(parts, 'g/identity', tf.add(spec.distance(sameB ?? run(gAB, b), b), spec.distance(sameA ?? run(gBA, a), a))) : zero();
           // lossG = adv + cycleWeight * cycle + identityWeight * identity
