@@ -7,7 +7,8 @@
 //     --model cyclegan --seed 0 --steps 3000 --filters 32 --out runs/cyclegan-gantry/s0
 // writes OUT/ab/<name>.png (google -> twitter), OUT/ba/<name>.png (twitter -> google) and OUT/timing.json (CPU
 // seconds and steps per CPU second of the training alone). --filters sets ngf = ndf (the authors' --ngf --ndf);
-// --cycle-weight / --identity-weight the ablation (CycleGAN only); --batch DiscoGAN's batch (CycleGAN: 1).
+// --cycle-weight / --identity-weight the ablation (CycleGAN only); --batch DiscoGAN's batch (CycleGAN: 1);
+// --time-from F prints the CPU ms per step of steps F to the last; --no-test skips the test translations.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     model: { type: 'string', default: 'cyclegan' }, seed: { type: 'string', default: '0' }, steps: { type: 'string', default: '1000' },
     filters: { type: 'string', default: '64' }, batch: { type: 'string', default: '1' }, 'cycle-weight': { type: 'string' },
     'identity-weight': { type: 'string' }, size: { type: 'string', default: '16' }, out: { type: 'string' },
+    'time-from': { type: 'string' }, 'no-test': { type: 'boolean', default: false },
   },
 });
 if (!values.out) throw new Error('usage: cyclegan-gantry.ts --model cyclegan|discogan --seed S --steps N --filters F --out DIR');
@@ -42,17 +44,26 @@ console.log(`${values.model}: ${halves.a.count} google images in A, ${halves.b.c
 
 const before = process.cpuUsage();
 const started = performance.now();
+// --time-from F: the CPU time of steps F to the last alone, past start-up and warm-up (pix2pix-speed.py --model cyclegan)
+const timeFrom = values['time-from'] === undefined ? undefined : Number(values['time-from']);
+let cpuAtFrom: NodeJS.CpuUsage | undefined;
+const callbacks = { onStep: ({ step }: { step: number }) => { if (step === timeFrom) cpuAtFrom = process.cpuUsage(); } };
 const result: TwoWayResult = values.model === 'cyclegan'
   ? await trainCycleGan(halves, {
     ...common, generatorFilters: filters, discriminatorFilters: filters,
     cycleWeight: weight(values['cycle-weight']), identityWeight: weight(values['identity-weight']),
-  }, { progress: 'lines' })
-  : await trainDiscoGan(halves, { ...common, filters }, { progress: 'lines' });
+  }, { progress: 'lines', callbacks })
+  : await trainDiscoGan(halves, { ...common, filters }, { progress: 'lines', callbacks });
+if (cpuAtFrom && timeFrom !== undefined) {
+  const used = process.cpuUsage(cpuAtFrom);
+  console.log(`steps ${timeFrom}-${steps}: ${((used.user + used.system) / 1000 / (steps - timeFrom)).toFixed(2)} ms CPU per step`);
+}
 const cpu = process.cpuUsage(before);
 const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 const timing = { model: values.model, seed, steps, filters, batchSize, cpuSeconds, wallSeconds: (performance.now() - started) / 1000, stepsPerCpuSecond: steps / cpuSeconds };
 console.log(`trained: ${cpuSeconds.toFixed(1)} CPU s, ${timing.wallSeconds.toFixed(1)} wall s, ${timing.stepsPerCpuSecond.toFixed(2)} steps per CPU second`);
 
+if (values['no-test']) process.exit(0);
 const reversed: PairedDataset = { name: 'reversed', source: test.target, target: test.source, names: test.names };
 const pixels = size * size * 3;
 for (const [direction, generator, pairs] of [['ab', result.gAB, test], ['ba', result.gBA, reversed]] as const) {

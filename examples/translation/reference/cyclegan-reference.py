@@ -42,6 +42,7 @@ parser.add_argument("--identity-weight", type=float, default=5.0, help="their la
 parser.add_argument("--data", default=os.path.join(ROOT, "runs", "reference-data", "emoji16", "unaligned"))
 parser.add_argument("--size", type=int, default=16)
 parser.add_argument("--out", required=True)
+parser.add_argument("--no-test", action="store_true", help="train only, no test translations (timing: pix2pix-speed.py --model cyclegan)")
 args = parser.parse_args()
 if not os.path.isdir(os.path.join(CODE, "models")):
     sys.exit(f"{CODE} holds no copy of the authors' code: run examples/translation/reference/cyclegan-reference-code.sh")
@@ -95,7 +96,8 @@ while step < args.steps:
         step += 1
         if step % max(1, args.steps // 10) == 0 or step == args.steps:
             losses = " ".join(f"{k} {v:.4f}" for k, v in model.get_current_losses().items())
-            print(f"step {step}/{args.steps}  {step / (time.process_time() - cpu0):.2f} steps per CPU s  {losses}", flush=True)
+            used = time.process_time() - cpu0
+            print(f"step {step}/{args.steps}  {step / used:.2f} steps per CPU s  ({used:.3f} s cpu)  {losses}", flush=True)
         if step == args.steps:
             break
 cpu = time.process_time() - cpu0
@@ -103,6 +105,8 @@ timing = {"seed": args.seed, "steps": args.steps, "filters": args.filters, "cpuS
           "stepsPerCpuSecond": args.steps / cpu, "finalLearningRate": model.optimizers[0].param_groups[0]["lr"]}
 print(f"trained: {cpu:.1f} CPU s, {timing['wallSeconds']:.1f} wall s, {timing['stepsPerCpuSecond']:.2f} steps per CPU second")
 
+if args.no_test:
+    sys.exit(0)
 transform = get_transform(opt)
 for direction, net, folder in [("ab", model.netG_A, "testA"), ("ba", model.netG_B, "testB")]:
     out_dir = os.path.join(args.out, direction)
