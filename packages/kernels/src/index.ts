@@ -55,19 +55,19 @@ export interface DilatedConvGradAttrs {
 }
 
 /**
- * GAN-TTS's conditional batch norm + ReLU in training mode, on x [N, ..., C] (channels last) with per-example
- * params [N, 2C] = [g, h]: mean and (biased) variance per channel over all but the last axis, r = 1 / sqrt(variance + epsilon),
- * y = relu((x - mean) s + t) with s = (1 + g) gamma r and t = (1 + g) beta + h; and the moving averages of the
- * statistics as tfjs-layers' BatchNormalization updates them, moving - (moving - batch) (1 - momentum).
- * Inputs {x, params, gamma [C], beta [C], movingMean [C], movingVariance [C]}, float32;
+ * GAN-TTS's conditional batch norm + ReLU in training mode, on x [N, ..., C] (channels last) conditioned on z [N, Z]
+ * through [g, h] = z kernel + bias [N, 2C]: mean and (biased) variance per channel over all but the last axis,
+ * r = 1 / sqrt(variance + epsilon), y = relu((x - mean) s + t) with s = (1 + g) gamma r and t = (1 + g) beta + h; and
+ * the moving averages of the statistics as tfjs-layers' BatchNormalization updates them, moving - (moving - batch) (1 - momentum).
+ * Inputs {x, z, kernel [Z, 2C], bias [2C], gamma [C], beta [C], movingMean [C], movingVariance [C]}, float32;
  * outputs [y, mean [C], variance [C], movingMean' [C], movingVariance' [C]].
  */
 export const CONDITIONAL_BATCH_NORM_RELU_KERNEL = 'GantryConditionalBatchNormRelu';
 export interface ConditionalBatchNormReluAttrs { epsilon: number; momentum: number }
 
 /**
- * The gradient of GantryConditionalBatchNormRelu's y in x, params, gamma and beta, from the forward's inputs, its y and its
- * batch statistics. Inputs {dy, x, y, params, gamma, beta, mean, variance}, float32; attrs {epsilon} (momentum unused);
- * outputs [dx, dParams [N, 2C], dGamma [C], dBeta [C]].
+ * The gradient of GantryConditionalBatchNormRelu's y in x, z, kernel, bias, gamma and beta, from the forward's inputs, its y
+ * and its batch statistics. Inputs {dy, x, y, z, kernel, bias, gamma, beta, mean, variance}, float32; attrs {epsilon};
+ * outputs [dx, dz, dKernel, dBias, dGamma, dBeta].
  */
 export const CONDITIONAL_BATCH_NORM_RELU_GRAD_KERNEL = 'GantryConditionalBatchNormReluGrad';

@@ -84,7 +84,10 @@ test('conditional batch norm + ReLU kernels match plain tfjs ops (values, batch 
     const c = shape[shape.length - 1];
     // an offset and a spread per channel, so that the statistics matter
     const xv = randomValues(rand, shape).map((v, j) => 3 * v * (1 + (j % c)) + (j % c) - 1);
-    const pv = randomValues(rand, [shape[0], 2 * c]);
+    const latent = 1 + (i % 3);
+    const zv = randomValues(rand, [shape[0], latent]);
+    const kv = randomValues(rand, [latent, 2 * c]).map((v) => 0.5 * v);
+    const biasv = randomValues(rand, [2 * c]).map((v) => 0.5 * v);
     const gv = randomValues(rand, [c]).map((v) => v + 1.2);
     const bv = randomValues(rand, [c]);
     const dv = randomValues(rand, shape);
@@ -92,30 +95,34 @@ test('conditional batch norm + ReLU kernels match plain tfjs ops (values, batch 
     const mv = randomValues(rand, [c]);
     const vv = randomValues(rand, [c]).map((v) => v * v + 0.5);
     const momentum = i % 2 === 0 ? 0.9 : 0.99;
-    const tensors = () => [tf.tensor(xv, shape), tf.tensor2d(pv, [shape[0], 2 * c]), tf.tensor1d(gv), tf.tensor1d(bv), tf.tensor1d(mv), tf.tensor1d(vv)];
+    const tensors = () => [tf.tensor(xv, shape), tf.tensor2d(zv, [shape[0], latent]), tf.tensor2d(kv, [latent, 2 * c]), tf.tensor1d(biasv),
+      tf.tensor1d(gv), tf.tensor1d(bv), tf.tensor1d(mv), tf.tensor1d(vv)];
     const expected = await runOn('cpu', () => {
-      const [x, params, gamma, beta, movingMean, movingVariance] = tensors();
+      const [x, z, kernel, bias, gamma, beta, movingMean, movingVariance] = tensors();
       const dy = tf.tensor(dv, shape);
-      const grads = tf.grads((a: tf.Tensor, p: tf.Tensor, gm: tf.Tensor, bt: tf.Tensor) =>
-        tf.sum(tf.mul(composedConditionalNorm(a, p, gm, bt, epsilon)[0], dy)))([x, params, gamma, beta]);
-      const [y, mean, variance] = composedConditionalNorm(x, params, gamma, beta, epsilon);
+      const norm = (a: tf.Tensor, zz: tf.Tensor, k: tf.Tensor, b: tf.Tensor, gm: tf.Tensor, bt: tf.Tensor) =>
+        composedConditionalNorm(a, tf.add(tf.matMul(zz, k), b), gm, bt, epsilon);
+      const grads = tf.grads((a: tf.Tensor, zz: tf.Tensor, k: tf.Tensor, b: tf.Tensor, gm: tf.Tensor, bt: tf.Tensor) =>
+        tf.sum(tf.mul(norm(a, zz, k, b, gm, bt)[0], dy)))([x, z, kernel, bias, gamma, beta]);
+      const [y, mean, variance] = norm(x, z, kernel, bias, gamma, beta);
       // tfjs-layers' BatchNormalization's update
       const moved = [[movingMean, mean], [movingVariance, variance]].map(([m, b]) => tf.sub(m, tf.mul(tf.sub(m, b), 1 - momentum)));
       return [y, mean, variance, ...moved, ...grads];
     });
     const actual = await runOn('torch', () => {
-      const [x, params, gamma, beta, movingMean, movingVariance] = tensors();
+      const [x, z, kernel, bias, gamma, beta, movingMean, movingVariance] = tensors();
       const dy = tf.tensor(dv, shape);
       const forward = tf.engine().runKernel(CONDITIONAL_BATCH_NORM_RELU_KERNEL,
-        { x, params, gamma, beta, movingMean, movingVariance }, { epsilon, momentum }) as tf.Tensor[];
+        { x, z, kernel, bias, gamma, beta, movingMean, movingVariance }, { epsilon, momentum }) as tf.Tensor[];
       const [y, mean, variance] = forward;
       const grads = tf.engine().runKernel(CONDITIONAL_BATCH_NORM_RELU_GRAD_KERNEL,
-        { dy, x, y, params, gamma, beta, mean, variance }, { epsilon }) as tf.Tensor[];
-      assert.deepEqual([...forward, ...grads].map((t) => t.shape), [shape, [c], [c], [c], [c], shape, [shape[0], 2 * c], [c], [c]]);
+        { dy, x, y, z, kernel, bias, gamma, beta, mean, variance }, { epsilon }) as tf.Tensor[];
+      assert.deepEqual([...forward, ...grads].map((t) => t.shape),
+        [shape, [c], [c], [c], [c], shape, [shape[0], latent], [latent, 2 * c], [2 * c], [c], [c]]);
       return [...forward, ...grads];
     });
     // error within 1e-5 of max(1, the largest value): with two samples per channel ([2, 3]) dx is ~1e-4, all cancellation
-    ['y', 'mean', 'variance', 'moving mean', 'moving variance', 'dx', 'dParams', 'dGamma', 'dBeta'].forEach((what, k) => {
+    ['y', 'mean', 'variance', 'moving mean', 'moving variance', 'dx', 'dz', 'dKernel', 'dBias', 'dGamma', 'dBeta'].forEach((what, k) => {
       const scale = Math.max(1, ...expected[k].map(Math.abs));
       const worst = Math.max(...actual[k].map((v, j) => Math.abs(v - expected[k][j])));
       assert.ok(worst <= 1e-5 * scale, `${what} for x [${shape}], epsilon ${epsilon}: off by ${worst} (largest value ${scale})`);
@@ -125,15 +132,17 @@ test('conditional batch norm + ReLU kernels match plain tfjs ops (values, batch 
 
 test('conditional batch norm + ReLU kernels refuse mismatched shapes and dtypes', async () => {
   await tf.setBackend('torch');
-  const run = (x: tf.Tensor, params: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, moving = tf.ones([4]), attrs = { epsilon: 1e-3, momentum: 0.9 }) => tf.tidy(() =>
-    tf.engine().runKernel(CONDITIONAL_BATCH_NORM_RELU_KERNEL, { x, params, gamma, beta, movingMean: moving, movingVariance: moving }, attrs));
+  const run = (x: tf.Tensor, kernel: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, moving = tf.ones([4]), attrs = { epsilon: 1e-3, momentum: 0.9 }) => tf.tidy(() =>
+    tf.engine().runKernel(CONDITIONAL_BATCH_NORM_RELU_KERNEL,
+      { x, z: tf.ones([2, 3]), kernel, bias: tf.ones([8]), gamma, beta, movingMean: moving, movingVariance: moving }, attrs));
   const x = tf.ones([2, 1, 3, 4]);
-  const [params, ones] = [tf.ones([2, 8]), tf.ones([4])];
+  const [params, ones] = [tf.ones([3, 8]), tf.ones([4])];
   assert.doesNotThrow(() => run(x, params, ones, ones));
-  assert.throws(() => run(x, tf.ones([2, 4]), ones, ones), /params has shape \[2, 4\], expected \[2, 8\]/);
+  assert.throws(() => run(x, tf.ones([3, 4]), ones, ones), /kernel has shape \[3, 4\], expected \[3, 8\]/);
   assert.throws(() => run(x, params, tf.ones([3]), ones), /gamma has shape \[3\], expected \[4\]/);
   assert.throws(() => run(x, params, ones, ones, tf.ones([5])), /movingMean has shape \[5\], expected \[4\]/);
   assert.throws(() => run(tf.ones([2, 1, 3, 4], 'int32'), params, ones, ones), /x must be float32/);
+  assert.throws(() => run(tf.ones([5, 1, 3, 4]), params, ones, ones), /z has shape \[2, 3\], expected \[5, 3\]/);
   assert.throws(() => run(x, params, ones, ones, ones, { epsilon: 1e-3 } as { epsilon: number; momentum: number }), /attr momentum must be a number in \[0, 1\]/);
   assert.throws(() => run(x, params, ones, ones, ones, { momentum: 0.9 } as { epsilon: number; momentum: number }), /attr epsilon must be a number/);
 });

@@ -2,7 +2,8 @@
 // @gantry/kernels), training mode, on x [N, ..., C] (channels last) viewed as [N, M, C]:
 //   mean, variance: per channel over N and M (biased variance, as tfjs's moments)
 //   y = max((x - mean) s + t, 0),  s = (1 + g) (gamma r),  t = (1 + g) beta + h,  r = 1 / sqrt(variance + eps)
-// with [g, h] = params [N, 2C] per example and channel. Composed from ATen ops this is ~8 full-tensor
+// with [g, h] = params = z kernel + bias [N, 2C] per example and channel (the noise's linear projection, one
+// addmm here, its gradients two small products and a sum in the backward). Composed from ATen ops this is ~8 full-tensor
 // passes each way plus broadcasts (and ~40 tfjs kernel calls per use in @gantry/core's plain form); here
 // the forward is three passes (sum, squared deviations, output) and the backward two (the per-example
 // sums, then dx), each a loop over channels that GCC vectorizes. Sums accumulate in double per example,
@@ -118,15 +119,24 @@ void CheckSize(const at::Tensor& t, std::vector<int64_t> sizes, const char* what
   }
 }
 
-// x [N, ..., C] with params [N, 2C], gamma and beta [C].
-Dims CheckInputs(const at::Tensor& x, const at::Tensor& params, const at::Tensor& gamma, const at::Tensor& beta) {
+// x [N, ..., C] with z [N, Z], kernel [Z, 2C], bias [2C], gamma and beta [C].
+Dims CheckInputs(const at::Tensor& x, const at::Tensor& z, const at::Tensor& kernel, const at::Tensor& bias, const at::Tensor& gamma,
+                 const at::Tensor& beta) {
   if (x.dim() < 2) throw std::invalid_argument("conditionalBatchNormRelu: x must be [N, ..., C]");
+  if (z.dim() != 2) throw std::invalid_argument("conditionalBatchNormRelu: z must be [N, Z]");
   const int64_t n = x.size(0), c = x.size(-1);
   const int64_t rows = n * c == 0 ? 0 : x.numel() / (n * c);
-  CheckSize(params, {n, 2 * c}, "params");
+  CheckSize(z, {n, z.size(1)}, "z");
+  CheckSize(kernel, {z.size(1), 2 * c}, "kernel");
+  CheckSize(bias, {2 * c}, "bias");
   CheckSize(gamma, {c}, "gamma");
   CheckSize(beta, {c}, "beta");
   return {n, rows, c};
+}
+
+// params = z kernel + bias [N, 2C], as GantryDense computes it
+at::Tensor Params(const at::Tensor& z, const at::Tensor& kernel, const at::Tensor& bias) {
+  return at::addmm(bias, z, kernel).contiguous();
 }
 
 // r = 1 / sqrt(variance + eps) in float32 as the composed form computes it.
@@ -174,18 +184,20 @@ at::Tensor MovingAverage(const at::Tensor& moving, const at::Tensor& batch, doub
   return out;
 }
 
-// conditionalBatchNormRelu(x, params, gamma, beta, movingMean, movingVariance, eps, momentum)
+// conditionalBatchNormRelu(x, z, kernel, bias, gamma, beta, movingMean, movingVariance, eps, momentum)
 //   -> [y, mean [C], variance [C], movingMean' [C], movingVariance' [C]]
 Napi::Value ConditionalBatchNormRelu(const Napi::CallbackInfo& info) {
   const at::Tensor x = Float32Arg(info, 0, "x").contiguous();
-  const at::Tensor params = Float32Arg(info, 1, "params").contiguous();
-  const at::Tensor gamma = Float32Arg(info, 2, "gamma").contiguous();
-  const at::Tensor beta = Float32Arg(info, 3, "beta").contiguous();
-  const at::Tensor moving_mean = Float32Arg(info, 4, "movingMean").contiguous();
-  const at::Tensor moving_variance = Float32Arg(info, 5, "movingVariance").contiguous();
-  const double eps = DoubleArg(info, 6);
-  const double momentum = DoubleArg(info, 7);
-  const Dims d = CheckInputs(x, params, gamma, beta);
+  const at::Tensor& z = Float32Arg(info, 1, "z");
+  const at::Tensor& kernel = Float32Arg(info, 2, "kernel");
+  const at::Tensor& bias = Float32Arg(info, 3, "bias");
+  const at::Tensor gamma = Float32Arg(info, 4, "gamma").contiguous();
+  const at::Tensor beta = Float32Arg(info, 5, "beta").contiguous();
+  const at::Tensor moving_mean = Float32Arg(info, 6, "movingMean").contiguous();
+  const at::Tensor moving_variance = Float32Arg(info, 7, "movingVariance").contiguous();
+  const double eps = DoubleArg(info, 8);
+  const double momentum = DoubleArg(info, 9);
+  const Dims d = CheckInputs(x, z, kernel, bias, gamma, beta);
   CheckSize(moving_mean, {d.c}, "movingMean");
   CheckSize(moving_variance, {d.c}, "movingVariance");
   const at::TensorOptions floats = x.options();
@@ -210,6 +222,7 @@ Napi::Value ConditionalBatchNormRelu(const Napi::CallbackInfo& info) {
 
   const std::vector<float> r = Reciprocal(pv, d.c, eps);
   std::vector<float> s(d.n * d.c), t(d.n * d.c);
+  const at::Tensor params = Params(z, kernel, bias);
   ScaleShift(params.data_ptr<float>(), gamma.data_ptr<float>(), beta.data_ptr<float>(), r, d, s.data(), t.data());
   float* py = y.data_ptr<float>();
   at::parallel_for(0, d.n, 1, [&](int64_t begin, int64_t end) {
@@ -218,19 +231,23 @@ Napi::Value ConditionalBatchNormRelu(const Napi::CallbackInfo& info) {
   return ReturnTensors(info, {y, mean, variance, MovingAverage(moving_mean, mean, momentum), MovingAverage(moving_variance, variance, momentum)});
 }
 
-// conditionalBatchNormReluGrad(dy, x, y, params, gamma, beta, mean, variance, eps) -> [dx, dParams [N, 2C], dGamma [C], dBeta [C]]
+// conditionalBatchNormReluGrad(dy, x, y, z, kernel, bias, gamma, beta, mean, variance, eps)
+//   -> [dx, dz [N, Z], dKernel [Z, 2C], dBias [2C], dGamma [C], dBeta [C]]
 // (mean and variance are the forward's batch statistics, y its output).
 Napi::Value ConditionalBatchNormReluGrad(const Napi::CallbackInfo& info) {
   const at::Tensor dy = Float32Arg(info, 0, "dy").contiguous();
   const at::Tensor x = Float32Arg(info, 1, "x").contiguous();
   const at::Tensor y = Float32Arg(info, 2, "y").contiguous();
-  const at::Tensor params = Float32Arg(info, 3, "params").contiguous();
-  const at::Tensor gamma = Float32Arg(info, 4, "gamma").contiguous();
-  const at::Tensor beta = Float32Arg(info, 5, "beta").contiguous();
-  const at::Tensor mean = Float32Arg(info, 6, "mean").contiguous();
-  const at::Tensor variance = Float32Arg(info, 7, "variance").contiguous();
-  const double eps = DoubleArg(info, 8);
-  const Dims d = CheckInputs(x, params, gamma, beta);
+  const at::Tensor& z = Float32Arg(info, 3, "z");
+  const at::Tensor& kernel = Float32Arg(info, 4, "kernel");
+  const at::Tensor& bias = Float32Arg(info, 5, "bias");
+  const at::Tensor gamma = Float32Arg(info, 6, "gamma").contiguous();
+  const at::Tensor beta = Float32Arg(info, 7, "beta").contiguous();
+  const at::Tensor mean = Float32Arg(info, 8, "mean").contiguous();
+  const at::Tensor variance = Float32Arg(info, 9, "variance").contiguous();
+  const double eps = DoubleArg(info, 10);
+  const Dims d = CheckInputs(x, z, kernel, bias, gamma, beta);
+  const at::Tensor params = Params(z, kernel, bias);
   CheckSize(dy, x.sizes().vec(), "dy");
   CheckSize(y, x.sizes().vec(), "y");
   CheckSize(mean, {d.c}, "mean");
@@ -287,7 +304,8 @@ Napi::Value ConditionalBatchNormReluGrad(const Napi::CallbackInfo& info) {
                        pdx + i * block);
     }
   });
-  return ReturnTensors(info, {dx, d_params, d_gamma, d_beta});
+  // params = z kernel + bias
+  return ReturnTensors(info, {dx, at::mm(d_params, kernel.t()), at::mm(z.t(), d_params), d_params.sum(0), d_gamma, d_beta});
 }
 
 }  // namespace

@@ -46,25 +46,25 @@ function numberAttr(kernelName: string, attrs: NamedAttrMap | undefined, name: k
 }
 
 /**
- * [y, mean, variance, movingMean', movingVariance']; the native op checks the shapes (x [N, ..., C], params [N, 2C],
- * the others [C]).
+ * [y, mean, variance, movingMean', movingVariance']; the native op checks the shapes (x [N, ..., C], z [N, Z],
+ * kernel [Z, 2C], bias [2C], the others [C]).
  */
 function conditionalBatchNormRelu({ inputs, attrs, backend }: Args): TensorInfo[] {
   const kernelName = CONDITIONAL_BATCH_NORM_RELU_KERNEL;
-  const tensors = floatInputs(kernelName, inputs, ['x', 'params', 'gamma', 'beta', 'movingMean', 'movingVariance']);
+  const tensors = floatInputs(kernelName, inputs, ['x', 'z', 'kernel', 'bias', 'gamma', 'beta', 'movingMean', 'movingVariance']);
   const channels = tensors[0].shape[tensors[0].shape.length - 1];
   const handles = nativeOp('conditionalBatchNormRelu')(...tensors.map((t) => backend.handleOf(t)),
     numberAttr(kernelName, attrs, 'epsilon'), numberAttr(kernelName, attrs, 'momentum', 1)) as unknown as number[];
   return handles.map((handle, k) => backend.makeOutput(handle, k === 0 ? [...tensors[0].shape] : [channels], 'float32'));
 }
 
-/** [dx, dParams, dGamma, dBeta], shaped as x, params, gamma and beta. */
+/** [dx, dz, dKernel, dBias, dGamma, dBeta], shaped as x, z, kernel, bias, gamma and beta. */
 function conditionalBatchNormReluGrad({ inputs, attrs, backend }: Args): TensorInfo[] {
   const kernelName = CONDITIONAL_BATCH_NORM_RELU_GRAD_KERNEL;
-  const tensors = floatInputs(kernelName, inputs, ['dy', 'x', 'y', 'params', 'gamma', 'beta', 'mean', 'variance']);
+  const tensors = floatInputs(kernelName, inputs, ['dy', 'x', 'y', 'z', 'kernel', 'bias', 'gamma', 'beta', 'mean', 'variance']);
   const handles = nativeOp('conditionalBatchNormReluGrad')(...tensors.map((t) => backend.handleOf(t)),
     numberAttr(kernelName, attrs, 'epsilon')) as unknown as number[];
-  return [1, 3, 4, 5].map((input, k) => backend.makeOutput(handles[k], [...tensors[input].shape], 'float32'));
+  return [1, 3, 4, 5, 6, 7].map((input, k) => backend.makeOutput(handles[k], [...tensors[input].shape], 'float32'));
 }
 
 export const normKernels: KernelConfig[] = [

@@ -8,9 +8,9 @@
 // customGrad op with a hand-written backward: the three layers with tfjs's gradients took 51 more kernel
 // calls per use, most of them broadcasts, reshapes and the engine's clones of saved tensors (docs/benchmarks.md).
 // Where the backend registers @gantry/kernels' GantryConditionalBatchNormRelu and its Grad (the torch backend
-// does), training runs those instead: one kernel each way in place of ~20 element-wise kernels forward and
-// ~25 backward (8 full-tensor passes each way); elsewhere (cpu, wasm, webgl) the tfjs ops below compute the
-// same. Neither form supports second derivatives through the layer (GAN-TTS's losses need none).
+// does), training runs those instead: one kernel each way (the noise's projection, the statistics and their
+// moving averages included) in place of ~30 kernel calls forward and ~30 backward (8 full-tensor passes each
+// way); elsewhere (cpu, wasm, webgl) the tfjs ops below compute the same. Neither form supports second derivatives through the layer (GAN-TTS's losses need none).
 import {
   CONDITIONAL_BATCH_NORM_RELU_GRAD_KERNEL, CONDITIONAL_BATCH_NORM_RELU_KERNEL, type ConditionalBatchNormReluAttrs,
 } from '@gantry/kernels';
@@ -51,35 +51,38 @@ function hasNativeKernels(): boolean {
   return backendHasKernel(CONDITIONAL_BATCH_NORM_RELU_KERNEL) && backendHasKernel(CONDITIONAL_BATCH_NORM_RELU_GRAD_KERNEL);
 }
 
+/** The layer's weights as one training-mode op reads them. */
+interface Weights { gamma: tf.Tensor; beta: tf.Tensor; kernel: tf.Tensor; bias: tf.Tensor; movingMean: tfl.LayerVariable; movingVariance: tfl.LayerVariable }
+
 /**
- * The training-mode op as the native kernel, which also returns the moving statistics updated with the batch's
- * (written to the variables here); its gradient is the Grad kernel, registered below.
+ * The training-mode op as the native kernel, which also projects z to the per-example scale and shift and returns
+ * the moving statistics updated with the batch's (written to the variables here); its gradient is the Grad kernel,
+ * registered below.
  */
-function nativeTrainingForward(x: tf.Tensor, params: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor,
-  movingMean: tfl.LayerVariable, movingVariance: tfl.LayerVariable): tf.Tensor {
-  const [y, ...statistics] = tf.engine().runKernel(CONDITIONAL_BATCH_NORM_RELU_KERNEL,
-    { x, params, gamma, beta, movingMean: movingMean.read(), movingVariance: movingVariance.read() }, { ...ATTRS }) as tf.Tensor[];
-  movingMean.write(statistics[2]);
-  movingVariance.write(statistics[3]);
+function nativeTrainingForward(x: tf.Tensor, z: tf.Tensor, w: Weights): tf.Tensor {
+  const inputs = { x, z, kernel: w.kernel, bias: w.bias, gamma: w.gamma, beta: w.beta, movingMean: w.movingMean.read(), movingVariance: w.movingVariance.read() };
+  const [y, ...statistics] = tf.engine().runKernel(CONDITIONAL_BATCH_NORM_RELU_KERNEL, inputs, { ...ATTRS }) as tf.Tensor[];
+  w.movingMean.write(statistics[2]);
+  w.movingVariance.write(statistics[3]);
   tf.dispose(statistics);
   return y;
 }
 
 tf.registerGradient({
   kernelName: CONDITIONAL_BATCH_NORM_RELU_KERNEL,
-  inputsToSave: ['x', 'params', 'gamma', 'beta'],
+  inputsToSave: ['x', 'z', 'kernel', 'bias', 'gamma', 'beta'],
   outputsToSave: [true, true, true, false, false],
   gradFunc: (dys, saved, attrs) => {
     // only y reaches a loss (the statistics feed the moving averages, outside the gradient): dys[0]
     const dy = (dys as tf.Tensor[])[0];
-    const [x, params, gamma, beta, y, mean, variance] = saved;
-    // one kernel for all four gradients, run here and not in the closures: tfjs runs each closure in its own
-    // tidy, which would dispose the other three outputs; whatever is not asked for is disposed with the backward pass
-    const [dx, dParams, dGamma, dBeta] = tf.engine().runKernel(CONDITIONAL_BATCH_NORM_RELU_GRAD_KERNEL,
-      { dy, x, y, params, gamma, beta, mean, variance }, { epsilon: attrs.epsilon }) as tf.Tensor[];
+    const [x, z, kernel, bias, gamma, beta, y, mean, variance] = saved;
+    // one kernel for all six gradients, run here and not in the closures: tfjs runs each closure in its own
+    // tidy, which would dispose the other outputs; whatever is not asked for is disposed with the backward pass
+    const [dx, dz, dKernel, dBias, dGamma, dBeta] = tf.engine().runKernel(CONDITIONAL_BATCH_NORM_RELU_GRAD_KERNEL,
+      { dy, x, y, z, kernel, bias, gamma, beta, mean, variance }, { epsilon: attrs.epsilon }) as tf.Tensor[];
     // the moving statistics are not trained (nor differentiable through this op): zero
     return {
-      x: () => dx, params: () => dParams, gamma: () => dGamma, beta: () => dBeta,
+      x: () => dx, z: () => dz, kernel: () => dKernel, bias: () => dBias, gamma: () => dGamma, beta: () => dBeta,
       movingMean: () => tf.zerosLike(mean), movingVariance: () => tf.zerosLike(variance),
     };
   },
@@ -156,11 +159,13 @@ export class ConditionalBatchNormRelu extends tfl.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor {
     const [x, z] = inputs as tf.Tensor[];
     const [gamma, beta] = [this.gamma.read(), this.beta.read()];
+    if (kwargs.training === true && hasNativeKernels()) {
+      return nativeTrainingForward(x, z, { gamma, beta, kernel: this.kernel.read(), bias: this.bias.read(), movingMean: this.movingMean, movingVariance: this.movingVariance });
+    }
     const params = denseForward(z as tf.Tensor2D, this.kernel.read() as tf.Tensor2D, this.bias.read() as tf.Tensor1D, 'linear');
     if (kwargs.training !== true) {
       return tf.tidy(() => normalize(tf.sub(x, this.movingMean.read()), tf.rsqrt(tf.add(this.movingVariance.read(), EPSILON)), params, gamma, beta).y);
     }
-    if (hasNativeKernels()) return nativeTrainingForward(x, params, gamma, beta, this.movingMean, this.movingVariance);
     // as tfjs-layers' BatchNormalization: moving = moving - (moving - batch) (1 - momentum)
     const track = (variable: tfl.LayerVariable, batch: tf.Tensor) => tf.tidy(() => {
       const old = variable.read();
