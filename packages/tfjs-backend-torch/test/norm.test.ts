@@ -3,6 +3,7 @@
 // batch norm + ReLU kernels against the same math in plain tfjs ops on the cpu backend (tf.grads for the
 // gradient kernel).
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 
 import {
@@ -145,4 +146,12 @@ test('conditional batch norm + ReLU kernels refuse mismatched shapes and dtypes'
   assert.throws(() => run(tf.ones([5, 1, 3, 4]), params, ones, ones), /z has shape \[2, 3\], expected \[5, 3\]/);
   assert.throws(() => run(x, params, ones, ones, ones, { epsilon: 1e-3 } as { epsilon: number; momentum: number }), /attr momentum must be a number in \[0, 1\]/);
   assert.throws(() => run(x, params, ones, ones, ones, { momentum: 0.9 } as { epsilon: number; momentum: number }), /attr epsilon must be a number/);
+});
+
+test('GANTRY_DISABLE_KERNELS leaves the named kernels unregistered (the A/B switch for the conditional batch norm)', () => {
+  const script = "import('@gantry/tfjs-backend-torch').then((m) => console.log(JSON.stringify(m.nativeKernels().filter((k) => k.includes('ConditionalBatchNorm')))))";
+  const run = (disable: string) => JSON.parse(execFileSync(process.execPath, ['--conditions=gantry-source', '--import', 'tsx', '--input-type=module', '-e', script],
+    { env: { ...process.env, GANTRY_DISABLE_KERNELS: disable }, encoding: 'utf8' }).trim().split('\n').pop()!) as string[];
+  assert.deepEqual(run(''), [CONDITIONAL_BATCH_NORM_RELU_KERNEL, CONDITIONAL_BATCH_NORM_RELU_GRAD_KERNEL]);
+  assert.deepEqual(run(` ${CONDITIONAL_BATCH_NORM_RELU_GRAD_KERNEL}, Nonexistent`), [CONDITIONAL_BATCH_NORM_RELU_KERNEL]);
 });

@@ -45,9 +45,19 @@ function withErrorContext(kernelName: string, kernelFunc: KernelFunc): KernelFun
   };
 }
 
+/**
+ * Kernel names that GANTRY_DISABLE_KERNELS (comma-separated) keeps from being registered: for measuring what one
+ * native kernel buys (a fused @gantry/kernels kernel left out makes @gantry/core take its tfjs-ops path; a tfjs
+ * kernel left out goes to the cpu fallback).
+ */
+function disabledKernels(): Set<string> {
+  return new Set((process.env.GANTRY_DISABLE_KERNELS ?? '').split(',').map((name) => name.trim()).filter((name) => name !== ''));
+}
+
 export function registerNativeKernels(): string[] {
   const names: string[] = [];
-  for (const config of nativeKernelConfigs()) {
+  const disabled = disabledKernels();
+  for (const config of nativeKernelConfigs().filter((c) => !disabled.has(c.kernelName))) {
     registerKernel({ ...config, backendName: BACKEND_NAME, kernelFunc: withErrorContext(config.kernelName, config.kernelFunc) });
     names.push(config.kernelName);
   }
