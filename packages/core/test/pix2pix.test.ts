@@ -15,6 +15,7 @@ import {
   translateImages, translationMetrics,
 } from '../src/index.js';
 import { withSeededMathRandom } from '../src/train/seeded-math-random.js';
+import { offTape } from '../src/gans/pix2pix/off-tape.js';
 import { killChildAfter } from './kill-child.js';
 import { tinyOptions, tinyPairs, weightValues } from './pix2pix-fixtures.js';
 
@@ -31,6 +32,27 @@ test('pix2pix killed mid-run and resumed ends bit for bit where an uninterrupted
   assert.equal(resumed.step, steps);
   assert.deepEqual(await weightValues(resumed.generator), await weightValues(straight.generator));
   assert.deepEqual(await weightValues(resumed.discriminator), await weightValues(straight.discriminator));
+});
+
+test('offTape: a gradient taken inside is its own, and what runs inside is a constant to the enclosing gradient', () => {
+  const w = tf.variable(tf.scalar(3));
+  const v = tf.variable(tf.scalar(5));
+  let inner = NaN;
+  let insideValue = NaN;
+  const { grads } = tf.variableGrads(() => {
+    const y = tf.mul(w, w);   // dy/dw = 2w = 6
+    const z = offTape(() => {
+      inner = tf.variableGrads(() => tf.mul(v, tf.mul(v, v)) as tf.Scalar, [v]).grads[v.name].dataSync()[0];   // 3 v^2 = 75
+      return tf.mul(y, v);   // w^2 v, a constant to the enclosing gradient
+    });
+    insideValue = z.dataSync()[0];
+    return tf.add(y, z) as tf.Scalar;   // d/dw = 6 (the constant adds nothing), not 6 + 2 w v = 36
+  }, [w]);
+  assert.equal(inner, 75);
+  assert.equal(insideValue, 45);
+  assert.equal(grads[w.name].dataSync()[0], 6);
+  assert.equal(tf.engine().state.gradientDepth, 0);
+  tf.dispose([w, v, grads[w.name]]);
 });
 
 test('one G forward a step: the weights equal those of the authors\' order run with a second G forward (same masks)', () => {
