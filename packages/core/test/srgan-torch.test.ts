@@ -20,7 +20,7 @@ test('an SRResNet step, an SRGAN step, upscaling and the floors on torch use no 
   assert.deepEqual(engine!.fallbackCounts(), {}, 'phase mse');
   const r = await trainSrgan(pairs, { seed: 1, steps: 1, batchSize: 2 }, content, pre.generator);
   assert.deepEqual(engine!.fallbackCounts(), {}, 'phase gan');
-  assert.deepEqual(Object.keys(r.losses).sort(), ['d/adversarial', 'g/adversarial', 'g/content']);
+  assert.deepEqual(Object.keys(r.losses).sort(), ['d/adversarial', 'g/adversarial', 'g/content', 'g/mse']);   // pixelWeight 1 by default
   assert.ok(Object.values(r.losses).every(Number.isFinite));
   const outputs = [upscaleImages(r.generator, pairs.source), ...UPSAMPLING_FLOORS.map((m) => upsampleDataset(pairs.source, 4, m))];
   assert.deepEqual(engine!.fallbackCounts(), {}, 'upscaling');

@@ -8,13 +8,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
+import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import { readClassifierJson } from '../src/node.js';
 import {
   applyClassifierLayer, areaDownsample, classifierNetwork, contentLoss, contentNetwork, createRng, cubicKernel, featureExtractorFromJson, resumeSrgan, resumeSrResNet, samplePairs,
   srDiscriminator, srganTrainable, srResNet, srResNetTrainable, superResolutionPairs, trainSrgan, trainSrResNet, upsampleImages,
-  type SrganOptions,
+  type SrganConfig, type SrganOptions,
 } from '../src/index.js';
 import { tinyPairs, weightValues } from './pix2pix-fixtures.js';
 
@@ -96,6 +96,37 @@ test('SRResNet: 16 -> 64 and any size, the paper\'s parameter count at B = 16, 6
   tf.dispose([g, paper, d].flatMap((m) => m.weights.map((v) => v.read())));
 });
 
+test('ICNR: at initialisation every 2 x 2 block after each pixel shuffle is constant (random input), without it not; other layers\' draws unchanged', () => {
+  const x = tf.randomNormal([2, 5, 6, 3], 0, 1, 'float32', 7);
+  const build = (icnr: boolean) => srResNet({ seed: 5, blocks: 1, filters: 4, icnr });
+  /** Per shuffle: the largest (max - min) inside an aligned 2 x 2 block over the map's whole range. */
+  const blockSpreads = (g: tfl.LayersModel) => tf.tidy(() => {
+    const taps = [0, 1].map((s) => g.getLayer(`srresnet_up${s}_shuffle`).output as tfl.SymbolicTensor);
+    const maps = tfl.model({ inputs: g.inputs, outputs: taps }).predict(x) as tf.Tensor4D[];
+    return maps.map((m) => {
+      const [n, h, w, c] = m.shape;
+      const blocks = tf.reshape(m, [n, h / 2, 2, w / 2, 2, c]);
+      const within = tf.max(tf.sub(tf.max(blocks, [2, 4]), tf.min(blocks, [2, 4])));
+      return tf.div(within, tf.sub(tf.max(m), tf.min(m))).dataSync()[0];
+    });
+  });
+  const [withIcnr, without] = [build(true), build(false)];
+  for (const spread of blockSpreads(withIcnr)) assert.ok(spread < 1e-6, `ICNR: a 2 x 2 block spans ${spread} of the map's range`);
+  for (const spread of blockSpreads(without)) assert.ok(spread > 0.05, `plain init: 2 x 2 blocks span only ${spread} of the range`);
+  // every other layer draws what it drew before; the up convs keep sub-pixel 0's filters (the first 4 x 4 / 4 channels)
+  for (const layer of without.layers) {
+    const [a, b] = [withIcnr.getLayer(layer.name).getWeights(), layer.getWeights()];
+    if (/_up\d$/.test(layer.name)) {
+      const out = (b[0].shape[3] ?? 0) / 4;
+      assert.deepEqual(tf.slice(a[0], [0, 0, 0, 0], [-1, -1, -1, out]).dataSync(), tf.slice(b[0], [0, 0, 0, 0], [-1, -1, -1, out]).dataSync());
+      assert.deepEqual(tf.slice(a[0], [0, 0, 0, 3 * out], [-1, -1, -1, out]).dataSync(), tf.slice(b[0], [0, 0, 0, 0], [-1, -1, -1, out]).dataSync());
+    } else {
+      a.forEach((w, i) => assert.deepEqual(w.dataSync(), b[i].dataSync(), `${layer.name} weight ${i}`));
+    }
+  }
+  tf.dispose([x, ...[withIcnr, without].flatMap((m) => m.weights.map((v) => v.read()))]);
+});
+
 test('content network: the classifier cut after a conv; after conv4 + its head it gives the extractor\'s features; the loss is the MSE of the maps', () => {
   const images = tf.tensor4d(pairs().target.values, [5, 64, 64, 3]);
   const net = contentNetwork(emoji, 'conv4');
@@ -130,22 +161,24 @@ test('step 1\'s terms equal the hand computation: phase mse (pixel MSE), phase g
   assert.ok(close(pre.losses['g/mse'], mse), `${pre.losses['g/mse']} vs ${mse}`);
 
   const content = contentNetwork(emoji, 'conv3');
-  const twin = srganTrainable(pairs(), options, content, pre.generator).models;
+  const paper = { ...options, pixelWeight: 0 };   // the paper's lossG, without our default pixel term
+  const twin = srganTrainable(pairs(), paper, content, pre.generator).models;
   const sr = run(twin.generator, source);
   const want: Record<string, number> = {
     'g/content': tf.mean(tf.square(tf.sub(content.features(sr), content.features(target)))).dataSync()[0],
     'g/adversarial': bce(run(twin.discriminator, sr), 1).dataSync()[0],
     'd/adversarial': tf.add(bce(run(twin.discriminator, target), 1), bce(run(twin.discriminator, sr), 0)).dataSync()[0],
   };
-  const got = (await trainSrgan(pairs(), { ...options, steps: 1 }, content, pre.generator)).losses;
+  const got = (await trainSrgan(pairs(), { ...paper, steps: 1 }, content, pre.generator)).losses;
   assert.deepEqual(Object.keys(got).sort(), Object.keys(want).sort());
   for (const k of Object.keys(want)) assert.ok(close(got[k], want[k]), `${k}: ${got[k]} vs ${want[k]}`);
-  const withPixels = await trainSrgan(pairs(), { ...options, steps: 1, pixelWeight: 1 }, content, pre.generator);
+  const withPixels = await trainSrgan(pairs(), { ...options, steps: 1 }, content, pre.generator);   // pixelWeight 1 by default
   assert.ok(close(withPixels.losses['g/mse'], tf.mean(tf.square(tf.sub(sr, target))).dataSync()[0]));
+  assert.equal((srganTrainable(pairs(), options, content).config as SrganConfig).pixelWeight, 1, 'the default is kept in the config, for resumes');
   assert.throws(() => srganTrainable(pairs(), { ...options, contentLayer: 'conv2' }, content), /contentLayer is conv2 but the content network was cut after conv3/);
 });
 
-test('phase gan\'s first G update descends content + 1e-3 * adversarial (Adam\'s first step: -lr * sign of its gradient)', async () => {
+test('phase gan\'s first G update descends the default content + 1e-3 * adversarial + pixel MSE (Adam\'s first step: -lr * sign of its gradient)', async () => {
   const content = contentNetwork(emoji, 'conv3');
   const twin = srganTrainable(pairs(), options, content).models;
   const before = twin.generator.trainableWeights.map((w) => w.read().clone());
@@ -155,7 +188,8 @@ test('phase gan\'s first G update descends content + 1e-3 * adversarial (Adam\'s
     const f = () => {
       const sr = run(twin.generator, source);
       const c = tf.mean(tf.square(tf.sub(content.features(sr), content.features(target))));
-      return tf.add(c, tf.mul(1e-3, bce(run(twin.discriminator, sr), 1))) as tf.Scalar;
+      const pixels = tf.mean(tf.square(tf.sub(sr, target)));
+      return tf.addN([c, tf.mul(1e-3, bce(run(twin.discriminator, sr), 1)), pixels]) as tf.Scalar;
     };
     const { grads: g } = tf.variableGrads(f, variables);
     return variables.map((v) => tf.keep(g[v.name]));

@@ -8,6 +8,10 @@
 // after all but the first, LeakyReLU 0.2, then dense(denseUnits), LeakyReLU, dense(1) to a logit.
 // The paper's sizes (B = 16, 64 filters; D from 64 filters with a 1024-unit dense layer) are options; the
 // defaults are smaller so that a run fits a 2-core machine (docs/translation.md#srgan).
+// ICNR (Aitken et al. 2017, "Checkerboard artifact free sub-pixel convolution"): the conv before each pixel
+// shuffle starts with the same filters for all r^2 sub-pixels, so that at initialisation every shuffled r x r
+// block is constant (a nearest-neighbour upsampling of a learned map) and no checkerboard is built in.
+import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { PixelShuffle } from '../../layers/pixel-shuffle.js';
 import { normalizationLayer, paddedConv, residualBlock } from '../../layers/residual-block.js';
@@ -22,6 +26,8 @@ export interface SrResNetOptions {
   blocks?: number;
   /** filters of every conv before the output, default 32 (the paper: 64) */
   filters?: number;
+  /** ICNR initialisation of the convs before the pixel shuffles, default ICNR_BY_DEFAULT */
+  icnr?: boolean;
   seed?: number;
   name?: string;
 }
@@ -36,6 +42,12 @@ export interface SrDiscriminatorOptions {
   seed?: number;
   name?: string;
 }
+
+/**
+ * Whether srResNet initialises its sub-pixel convs by ICNR when not told: off until a phase-1 run with it is
+ * measured (issue 16 could not afford one; the checkerboard measured there came from phase 2, not from the init).
+ */
+export const ICNR_BY_DEFAULT = false;
 
 const apply = (layer: tfl.layers.Layer, x: tfl.SymbolicTensor | tfl.SymbolicTensor[]) => layer.apply(x) as tfl.SymbolicTensor;
 
@@ -73,7 +85,36 @@ export function srResNet(o: SrResNetOptions = {}): tfl.LayersModel {
     x = prelu(x, `up${s}_act`);
   }
   const image = apply(tfl.layers.activation({ activation: 'tanh', name: `${name}_tanh` }), conv(x, channels, 9, 'out'));
-  return tfl.model({ inputs: input, outputs: image, name });
+  const model = tfl.model({ inputs: input, outputs: image, name });
+  if (o.icnr ?? ICNR_BY_DEFAULT) {
+    for (let s = 0; s < stages; s++) icnrInitialise(model.getLayer(`${name}_up${s}`), 2);
+  }
+  return model;
+}
+
+/**
+ * Rewrites a conv's freshly drawn kernel [k, k, in, out * r^2] and bias for a following pixel shuffle by r
+ * (depth-to-space order: output channel s * out + c feeds sub-pixel s, channel c) so that all r^2 sub-pixels
+ * share the filters of sub-pixel 0. Each output channel keeps the distribution it was drawn from (same
+ * fan-in, same scale), only the r^2 copies become equal; done on the weights after the build rather than as
+ * a custom initializer, so the saved topology and every other layer's seeded draw stay as they were.
+ */
+export function icnrInitialise(conv: tfl.layers.Layer, r: number): void {
+  const weights = conv.getWeights();
+  const kernel = weights[0];
+  const depth = kernel.shape[3] ?? 0;
+  if (kernel.rank !== 4 || depth === 0 || depth % (r * r) !== 0) {
+    throw new Error(`ICNR: ${conv.name}'s kernel [${kernel.shape}] has no output depth divisible by ${r * r}`);
+  }
+  const out = depth / (r * r);
+  const shared = tf.tidy(() => weights.map((w) => {
+    const begin = w.shape.map(() => 0);
+    const size = w.shape.map((d, i) => (i === w.rank - 1 ? out : d));
+    const reps = w.shape.map((_, i) => (i === w.rank - 1 ? r * r : 1));
+    return tf.tile(tf.slice(w, begin, size), reps);
+  }));
+  conv.setWeights(shared);
+  tf.dispose(shared);
 }
 
 /** The paper's discriminator on high-resolution images: 8 strided 3x3 convs, two dense layers, one logit per image. */

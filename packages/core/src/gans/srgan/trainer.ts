@@ -1,8 +1,11 @@
 // SRGAN (Ledig et al. 2017) as two runs of the one training loop, as the paper trains it:
 //   phase 'mse' (kind 'srresnet'): SRResNet alone, lossG = MSE(G(lr), hr)
 //   phase 'gan' (kind 'srgan'):   G starts from a trained SRResNet and plays against D:
-//     lossG = content + 1e-3 * BCE(D(G(lr)), 1)      content = MSE(phi(G(lr)), phi(hr))  (content.ts)
+//     lossG = content + 1e-3 * BCE(D(G(lr)), 1) + 1 * MSE(G(lr), hr)   content = MSE(phi(G(lr)), phi(hr))  (content.ts)
 //     lossD = BCE(D(hr), 1) + BCE(D(G(lr)), 0)
+// The pixel term is not the paper's: our phi starts with a 2 x 2 average pool, so without it nothing but D
+// constrains the offsets the last pixel shuffle gives the four pixels of each 2 x 2 block, and D drove them to
+// a checkerboard (docs/translation.md#srgan, issue 16: -2.9 dB against SRResNet; with the term -0.4 dB).
 // BCE is losses.ts's non-saturating loss on D's logits (the paper's -log D(G(lr))). Each phase is its own run
 // (own checkpoints, resumable bit for bit); the second keeps in its config the content network's name, layer
 // and fingerprint, and a resume with another network is refused. Adam(1e-4, 0.9, 0.999) as the paper.
@@ -17,7 +20,7 @@ import { minimize, term } from '../../train/update.js';
 import { requireSamePairs } from '../pix2pix/trainer.js';
 import { resumeVariant, withProgress, type VariantRunOptions } from '../variant-run.js';
 import { contentLoss, pixelMse, type ContentNetwork } from './content.js';
-import { srDiscriminator, srResNet, upscaleStages } from './networks.js';
+import { ICNR_BY_DEFAULT, srDiscriminator, srResNet, upscaleStages } from './networks.js';
 import { requireIntegerAtLeast } from '../../models/common.js';
 
 export const SRRESNET_KIND = 'srresnet';
@@ -35,6 +38,8 @@ export interface SrganOptions {
   /** SRResNet's residual blocks and filters, default 4 and 32 (the paper: 16 and 64) */
   blocks?: number;
   filters?: number;
+  /** ICNR initialisation of SRResNet's convs before the pixel shuffles (phase 'mse'), default false (networks.ts) */
+  icnr?: boolean;
   /** D's first filters and dense units, default 16 and 128 (the paper: 64 and 1024) */
   discriminatorFilters?: number;
   discriminatorDense?: number;
@@ -48,7 +53,10 @@ export interface SrganOptions {
   contentWeight?: number;
   /** weight of the adversarial term, default 1e-3 (the paper's) */
   adversarialWeight?: number;
-  /** weight of a pixel MSE term beside them, default 0 (the paper has none; some reimplementations add it) */
+  /**
+   * weight of a pixel MSE term beside them, default 1 (the paper has none: its VGG content loss sees every
+   * pixel, ours is blind inside 2 x 2 blocks; runs whose checkpoint config lacks it resume with 0, as started)
+   */
   pixelWeight?: number;
   checkpointEvery?: number;
 }
@@ -76,7 +84,7 @@ function resolve(o: SrganOptions) {
   const r = {
     steps: o.steps ?? 1000, batchSize: o.batchSize ?? 16, scale: o.scale ?? 4, learningRate: o.learningRate ?? 1e-4,
     learningRateDecay: o.learningRateDecay ?? 0, checkpointEvery: o.checkpointEvery ?? 0, contentWeight: o.contentWeight ?? 1,
-    adversarialWeight: o.adversarialWeight ?? 1e-3, pixelWeight: o.pixelWeight ?? 0,
+    adversarialWeight: o.adversarialWeight ?? 1e-3, pixelWeight: o.pixelWeight ?? 1,
   };
   const integer = (name: string, v: number, min: number) => requireIntegerAtLeast('SRGAN', name, v, min);
   integer('steps', r.steps, 0);
@@ -92,8 +100,10 @@ function resolve(o: SrganOptions) {
 }
 
 /** G of a config, built alone (upscaling, export): the same layout of weights as in training. */
-export function srganGenerator(config: Pick<SrganConfig, 'scale' | 'blocks' | 'filters' | 'targetShape'>, seed?: number): tfl.LayersModel {
-  return srResNet({ channels: config.targetShape[2], scale: config.scale ?? 4, blocks: config.blocks, filters: config.filters, seed, name: 'generator' });
+export function srganGenerator(config: Pick<SrganConfig, 'scale' | 'blocks' | 'filters' | 'icnr' | 'targetShape'>, seed?: number): tfl.LayersModel {
+  return srResNet({
+    channels: config.targetShape[2], scale: config.scale ?? 4, blocks: config.blocks, filters: config.filters, icnr: config.icnr, seed, name: 'generator',
+  });
 }
 
 function configOf(pairs: PairedDataset, options: SrganOptions, phase: SrganPhase, content?: ContentNetwork): SrganConfig {
@@ -103,8 +113,11 @@ function configOf(pairs: PairedDataset, options: SrganOptions, phase: SrganPhase
   if (s.length !== 3 || t.length !== 3 || t[0] !== s[0] * scale || t[1] !== s[1] * scale || s[2] !== t[2]) {
     throw new Error(`SRGAN x${scale}: pairs must be [h, w, C] -> [${scale}h, ${scale}w, C], got [${s}] -> [${t}]`);
   }
+  // pixelWeight's default changed in issue 16 and icnr's may change: both are kept explicitly, so that a
+  // resume keeps what the run started with
+  const { pixelWeight, icnr } = { pixelWeight: resolve(options).pixelWeight, icnr: options.icnr ?? ICNR_BY_DEFAULT };
   return {
-    ...options, phase, sourceShape: s, targetShape: t, pairs: pairs.source.count,
+    ...options, pixelWeight, icnr, phase, sourceShape: s, targetShape: t, pairs: pairs.source.count,
     ...(content ? { content: { name: content.name, layer: content.layer, fingerprint: content.fingerprint } } : {}),
   };
 }
@@ -224,7 +237,8 @@ export async function resumeSrgan(pairs: PairedDataset, content: ContentNetwork,
       throw new Error(`${where} was trained with the content network ${saved?.name} ${saved?.layer} (weights ${saved?.fingerprint}), ` +
         `not ${content.name} ${content.layer} (weights ${content.fingerprint})`);
     }
-    return srganTrainable(pairs, config, content);
+    // runs from before issue 16 kept no pixelWeight in their config and were trained without the term
+    return srganTrainable(pairs, { pixelWeight: 0, ...config }, content);
   });
   return resultOf(result, trainable);
 }
