@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { trainCommand } from '../src/commands/train.js';
+import { SRGAN_FINETUNE_RATE } from '../src/train-srgan.js';
 import { upscaleCommand } from '../src/commands/upscale.js';
 import { runCommand } from './run-command.js';
 
@@ -39,10 +40,20 @@ test('train srgan on a folder (both phases), resume phase 2, upscale a folder wi
   const first = await train('--pretrain-steps', '2', '--steps', '1', '--batch', '2', '--seed', '1', '--out', runDir);
   assert.equal(first.code, 0, first.err);
   assert.match(first.err, /phase 1, SRResNet on MSE/);
+  // without --lr-g or --lr-finetune phase 1 trains at core's default and phase 2 at the CLI's lower default
+  assert.match(first.err, /\+ 1 x pixel MSE, learning rate 0\.00003\)/);
+  assert.equal(JSON.parse(readFileSync(join(runDir, 'srgan.json'), 'utf8')).finetuneLearningRate, SRGAN_FINETUNE_RATE);
   for (const f of ['srgan.json', 'srresnet/latest.json', 'srgan/latest.json']) assert.ok(existsSync(join(runDir, f)), f);
   assert.match((await train('--out', runDir)).err, /already holds a run/);
   assert.match((await train('--loss', 'wgan', '--out', join(root, 'x'))).err, /does not take --loss/);
   assert.match((await train('--image-size', '32', '--out', join(root, 'x'))).err, /trains on 64 px images/);
+  assert.match((await runCommand(trainCommand, '--model', 'dcgan', '--data', images, '--lr-finetune', '1e-4', '--out', join(root, 'x'))).err, /--lr-finetune is SRGAN's phase-2/);
+  const rates = await train('--pretrain-steps', '1', '--steps', '1', '--batch', '2', '--lr-g', '2e-4', '--out', join(root, 'lr'));
+  assert.equal(rates.code, 0, rates.err);
+  assert.match(rates.err, /learning rate 0\.0002\)/, '--lr-g alone sets both phases');
+  const own = await train('--pretrain-steps', '1', '--steps', '1', '--batch', '2', '--lr-g', '2e-4', '--lr-finetune', '1e-5', '--out', join(root, 'own'));
+  assert.equal(own.code, 0, own.err);
+  assert.match(own.err, /learning rate 0\.00001\)/);
   const resumed = await runCommand(trainCommand, '--resume', runDir, '--steps', '2', '--progress', 'off');
   assert.equal(resumed.code, 0, resumed.err);
   assert.equal(JSON.parse(readFileSync(join(runDir, 'srgan', 'latest.json'), 'utf8')).step, 2);

@@ -49,7 +49,8 @@ options:
                         or ssl with --labels <n> [--method gan|supervised|pseudo-label] [--minibatch <kernels>]
                         (a semi-supervised classifier; docs/ssl.md)
                         or srgan: x4 super-resolution of emoji:<style> or a folder (16 -> 64 px; SRResNet on MSE
-                        for --pretrain-steps, default 2000, then SRGAN for --steps, default 1000;
+                        for --pretrain-steps, default 2000, then SRGAN for --steps, default 1000, at
+                        --lr-finetune, default 3e-5 (--lr-g alone sets both phases);
                         gantry upscale uses it; docs/translation.md#srgan)
                         or stylegan with --data emoji:<style>[:16|:32|:64] (default 32) or fashion-mnist
                         (padded to 32 x 32 RGB) [--augment diff]
@@ -103,7 +104,7 @@ const options = {
   'image-size': { type: 'string' }, out: { type: 'string' }, resume: { type: 'string' }, 'sample-every': { type: 'string' },
   'checkpoint-every': { type: 'string' }, progress: { type: 'string' }, 'lr-decay': { type: 'string' }, r1: { type: 'string' },
   categorical: { type: 'string' }, target: { type: 'string' }, ...DISTRIBUTED_OPTIONS, labels: { type: 'string' }, method: { type: 'string' }, minibatch: { type: 'string' },
-  'pretrain-steps': { type: 'string' }, 'sync-batch-norm': { type: 'boolean' }, objective: { type: 'string' },
+  'pretrain-steps': { type: 'string' }, 'lr-finetune': { type: 'string' }, 'sync-batch-norm': { type: 'boolean' }, objective: { type: 'string' },
   'cycle-weight': { type: 'string' }, 'identity-weight': { type: 'string' }, augment: { type: 'string' }, ema: { type: 'string' },
 } as const;
 
@@ -294,6 +295,7 @@ async function run(argv: string[]): Promise<void> {
   if (ganFlag && ((TRANSLATION_MODELS as readonly unknown[]).includes(v.model) || v.target !== undefined || ['ssl', 'srgan', 'gantts', 'video'].includes(String(v.model)))) {
     throw new UsageError(`--${ganFlag} is for GAN runs (dcgan, mlp) and --model stylegan|progan; --model ${String(v.model ?? 'pix2pix')} does not take it`);
   }
+  if (v['lr-finetune'] !== undefined && v.model !== 'srgan') throw new UsageError('--lr-finetune is SRGAN\'s phase-2 learning rate (--model srgan); other models do not take it');
   if ((TRANSLATION_MODELS as readonly unknown[]).includes(v.model) || v.target !== undefined) return trainTranslation(v);
   if (v.objective !== undefined) throw new UsageError('--objective is pix2pix\'s ablation (--model pix2pix with --target); other models do not take it');
   const weightFlag = ['cycle-weight', 'identity-weight'].find((k) => v[k] !== undefined);

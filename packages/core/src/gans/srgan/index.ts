@@ -6,7 +6,7 @@ export {
   areaDownsample, cubicKernel, resampleMatrix, superResolutionPairs, upsampleImages, UPSAMPLING_FLOORS, type UpsamplingFloor,
 } from './resample.js';
 export {
-  resumeSrgan, resumeSrResNet, srganGenerator, srganTrainable, srResNetTrainable, trainSrgan, trainSrResNet, SRGAN_KIND, SRRESNET_KIND,
+  resolveSrganOptions, resumeSrgan, resumeSrResNet, srganGenerator, srganTrainable, srResNetTrainable, trainSrgan, trainSrResNet, SRGAN_KIND, SRRESNET_KIND,
   type SrganConfig, type SrganOptions, type SrganPhase, type SrganResult, type SrganRunOptions,
 } from './trainer.js';
 export { comparisonRows, superResolutionScores, upsampleDataset, upscaleImages, type SuperResolutionScores } from './upscale.js';

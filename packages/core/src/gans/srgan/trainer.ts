@@ -80,7 +80,8 @@ export interface SrganResult {
   losses: Record<string, number>;
 }
 
-function resolve(o: SrganOptions) {
+/** The options with every default filled in, checked (what a run trains with). */
+export function resolveSrganOptions(o: SrganOptions) {
   const r = {
     steps: o.steps ?? 1000, batchSize: o.batchSize ?? 16, scale: o.scale ?? 4, learningRate: o.learningRate ?? 1e-4,
     learningRateDecay: o.learningRateDecay ?? 0, checkpointEvery: o.checkpointEvery ?? 0, contentWeight: o.contentWeight ?? 1,
@@ -108,28 +109,28 @@ export function srganGenerator(config: Pick<SrganConfig, 'scale' | 'blocks' | 'f
 
 function configOf(pairs: PairedDataset, options: SrganOptions, phase: SrganPhase, content?: ContentNetwork): SrganConfig {
   validatePairs(pairs);
-  const scale = resolve(options).scale;
+  const scale = resolveSrganOptions(options).scale;
   const [s, t] = [pairs.source.itemShape, pairs.target.itemShape];
   if (s.length !== 3 || t.length !== 3 || t[0] !== s[0] * scale || t[1] !== s[1] * scale || s[2] !== t[2]) {
     throw new Error(`SRGAN x${scale}: pairs must be [h, w, C] -> [${scale}h, ${scale}w, C], got [${s}] -> [${t}]`);
   }
   // pixelWeight's default changed in issue 16 and icnr's may change: both are kept explicitly, so that a
   // resume keeps what the run started with
-  const { pixelWeight, icnr } = { pixelWeight: resolve(options).pixelWeight, icnr: options.icnr ?? ICNR_BY_DEFAULT };
+  const { pixelWeight, icnr } = { pixelWeight: resolveSrganOptions(options).pixelWeight, icnr: options.icnr ?? ICNR_BY_DEFAULT };
   return {
     ...options, pixelWeight, icnr, phase, sourceShape: s, targetShape: t, pairs: pairs.source.count,
     ...(content ? { content: { name: content.name, layer: content.layer, fingerprint: content.fingerprint } } : {}),
   };
 }
 
-function settingsOf(o: ReturnType<typeof resolve>, seed: number): Trainable['settings'] {
+function settingsOf(o: ReturnType<typeof resolveSrganOptions>, seed: number): Trainable['settings'] {
   return { seed, sampleEvery: 0, checkpointEvery: o.checkpointEvery, keepCheckpoints: 3, logEvery: 10, guardEvery: 100, learningRateDecay: o.learningRateDecay };
 }
 
 /** Phase 'mse': SRResNet trained on the pixel MSE alone. */
 export function srResNetTrainable(pairs: PairedDataset, options: SrganOptions): Trainable {
   const config = configOf(pairs, options, 'mse');
-  const o = resolve(options);
+  const o = resolveSrganOptions(options);
   const generator = srganGenerator(config, createRng(options.seed).int(2 ** 31));
   const optimizers = { generator: adam(o.learningRate, 0.9, 0.999) };
   return {
@@ -153,7 +154,7 @@ export function srResNetTrainable(pairs: PairedDataset, options: SrganOptions): 
  */
 export function srganTrainable(pairs: PairedDataset, options: SrganOptions, content: ContentNetwork, pretrained?: tfl.LayersModel): Trainable {
   const config = configOf(pairs, options, 'gan', content);
-  const o = resolve(options);
+  const o = resolveSrganOptions(options);
   const [h, w, c] = config.targetShape;
   if ((options.contentLayer ?? 'conv3') !== content.layer) {
     throw new Error(`SRGAN: options.contentLayer is ${options.contentLayer ?? 'conv3'} but the content network was cut after ${content.layer}`);
@@ -210,13 +211,13 @@ async function train(trainable: Trainable, steps: number, run: SrganRunOptions):
 
 /** Phase 'mse': trains SRResNet on super-resolution pairs (source low-res, target high-res, [-1, 1]). */
 export function trainSrResNet(pairs: PairedDataset, options: SrganOptions, run: SrganRunOptions = {}): Promise<SrganResult> {
-  return train(srResNetTrainable(pairs, options), resolve(options).steps, run);
+  return train(srResNetTrainable(pairs, options), resolveSrganOptions(options).steps, run);
 }
 
 /** Phase 'gan': fine-tunes `pretrained` (an SRResNet of the same options) adversarially with the content loss. */
 export function trainSrgan(pairs: PairedDataset, options: SrganOptions, content: ContentNetwork, pretrained: tfl.LayersModel,
   run: SrganRunOptions = {}): Promise<SrganResult> {
-  return train(srganTrainable(pairs, options, content, pretrained), resolve(options).steps, run);
+  return train(srganTrainable(pairs, options, content, pretrained), resolveSrganOptions(options).steps, run);
 }
 
 /** Continues a phase 'mse' run from its newest checkpoint on the same pairs. */
