@@ -1,6 +1,12 @@
 """PyTorch twins of bench/translation-workloads.ts, layer for layer as the authors'
 pytorch-CycleGAN-and-pix2pix networks (UnetGenerator, ResnetGenerator, NLayerDiscriminator) at 64 x 64,
 batch 1; each step is the authors' optimize_parameters. Imported by bench/torch_peer.py.
+
+pix2pix: one G forward a step, then D's update on the detached fake, then G's update through the same
+forward, the order gantry's trainer takes too (packages/core/src/gans/pix2pix/trainer.ts).
+CycleGAN: gantry's trainer batches each generator's passes (gAB on [a, b], ...), which gives the same
+numbers here (instance norm, no dropout: each image's output depends on that image alone); this twin keeps
+the authors' one pass per call, as their code runs it, so that the ratio is against what a PyTorch user runs.
 """
 import torch
 import torch.nn as nn
