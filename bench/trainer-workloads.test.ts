@@ -1,4 +1,4 @@
-// stylegan64, gantts and video: each trainer step runs on the torch backend without cpu fallbacks, its
+// pix2pix64, cyclegan64, stylegan64, gantts and video: each trainer step runs on the torch backend without cpu fallbacks, its
 // PyTorch twin runs too, and both report the same trained parameter counts (each side also asserts them
 // when it builds its networks). Not timed: one step each.
 import assert from 'node:assert/strict';
@@ -15,7 +15,7 @@ import { buildWorkload, trainableParameterCount, type WorkloadName } from './wor
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PYTHON = '/usr/bin/python3';
-const TRAINER_WORKLOADS: WorkloadName[] = ['stylegan64', 'gantts', 'video'];
+const TRAINER_WORKLOADS: WorkloadName[] = ['pix2pix64', 'cyclegan64', 'stylegan64', 'gantts', 'video'];
 const engine = await import('@gantry/tfjs-backend-torch').then((m) => m, () => null);
 
 for (const name of TRAINER_WORKLOADS) {
