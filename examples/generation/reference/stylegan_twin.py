@@ -78,6 +78,8 @@ def main():
     parser.add_argument("--data", required=True, help="export-emoji-train.ts's folder")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cpu-seconds", type=float, default=220.0)
+    parser.add_argument("--steps", type=int, default=0,
+                        help="stop after this many steps instead of the CPU budget (0: the budget), to compare at equal steps")
     parser.add_argument("--count", type=int, default=371, help="samples per generator (the test split's size)")
     parser.add_argument("--sample-seed", type=int, default=1000, help="seeds the samples' z and noise")
     parser.add_argument("--out", required=True)
@@ -115,7 +117,7 @@ def main():
             raise FloatingPointError(f"G's loss is {loss} at step {steps}")
         if steps % 200 == 0:
             print(f"step {steps}: G loss {loss:.3f}, {time.process_time() - cpu_from:.0f} CPU s", file=sys.stderr, flush=True)
-        if time.process_time() - cpu_from > args.cpu_seconds:
+        if (steps >= args.steps) if args.steps > 0 else (time.process_time() - cpu_from > args.cpu_seconds):
             break
     train_cpu, train_wall = time.process_time() - cpu_from, time.perf_counter() - wall_from
 
