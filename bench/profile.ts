@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { installGradientFixes } from '@gantry/core';
 
+import { cpuMsOf as cpuMs, recordKernelCpuTime } from './kernel-cpu-time.js';
 import { arg, setUpBackend } from './setup.js';
 import { markdownTable } from './stats.js';
 import { buildWorkload, WORKLOADS, type WorkloadName } from './workloads.js';
@@ -30,10 +31,6 @@ function threadCpuMs(): Map<number, number> | null {
   } catch {
     return null;
   }
-}
-
-function cpuMs(usage: NodeJS.CpuUsage): number {
-  return (usage.user + usage.system) / 1000;
 }
 
 async function main(): Promise<void> {
@@ -63,18 +60,7 @@ async function main(): Promise<void> {
   const plainCpu = cpuMs(process.cpuUsage(cpu0)) / steps;
   const threads1 = threadCpuMs();
 
-  // tf.profile times each kernel with the backend's time(); wrap it to also take CPU time.
-  const active = tf.backend() as tf.KernelBackend & { time(f: () => void): Promise<tf.BackendTimingInfo> };
-  const backendTime = active.time.bind(active);
-  active.time = async (f) => {
-    let cpu = 0;
-    const timing = await backendTime(() => {
-      const start = process.cpuUsage();
-      f();
-      cpu = cpuMs(process.cpuUsage(start));
-    });
-    return { ...timing, getExtraProfileInfo: () => String(cpu) };
-  };
+  recordKernelCpuTime();
 
   const byKernel = new Map<string, { ms: number; cpuMs: number; count: number }>();
   let wall = 0;

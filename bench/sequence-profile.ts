@@ -11,13 +11,11 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { installGradientFixes } from '@gantry/core';
 
+import { cpuMsOf, recordKernelCpuTime } from './kernel-cpu-time.js';
 import { arg, setUpBackend } from './setup.js';
 import { buildWorkload } from './workloads.js';
 
-const cpuMs = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
+const cpuMs = (): number => cpuMsOf(process.cpuUsage());
 
 async function main(): Promise<void> {
   const warmup = Number(arg('--warmup', '30'));
@@ -32,18 +30,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < steps; i++) await step();
   console.log(`gantts on torch, 1 thread, load average ${loadavg()[0].toFixed(1)}: ${((cpuMs() - t0) / steps).toFixed(1)} ms CPU/step unprofiled after ${warmup} warm-up steps`);
 
-  // tf.profile times each kernel with the backend's time(); wrap it to take CPU time (as bench/profile.ts)
-  const active = tf.backend() as tf.KernelBackend & { time(f: () => void): Promise<tf.BackendTimingInfo> };
-  const backendTime = active.time.bind(active);
-  active.time = async (f) => {
-    let ms = 0;
-    const timing = await backendTime(() => {
-      const start = cpuMs();
-      f();
-      ms = cpuMs() - start;
-    });
-    return { ...timing, getExtraProfileInfo: () => String(ms) };
-  };
+  recordKernelCpuTime();
   const byKernel = new Map<string, { cpu: number; calls: number }>();
   t0 = cpuMs();
   for (let i = 0; i < steps; i++) {

@@ -12,6 +12,7 @@ import {
   createRng, cycleGanTrainable, installGradientFixes, loadEmojiPair, pix2pixTrainable, SINGLE_PROCESS, unpairedHalves,
   type StepEnv, type Trainable,
 } from '@gantry/core/node';
+import { recordKernelCpuTime } from '../../../bench/kernel-cpu-time.js';
 
 const { values } = parseArgs({
   options: {
@@ -49,19 +50,7 @@ for (let i = 0; i < steps; i++) step();
 const cpu = process.cpuUsage(cpu0);
 const leaked = (tf.memory().numTensors - tensors0) / steps;
 
-// tf.profile times each kernel through the backend's time(); wrapped to read the CPU clock around it too
-const backend = tf.backend() as tf.KernelBackend & { time(f: () => void): Promise<tf.BackendTimingInfo> };
-const backendTime = backend.time.bind(backend);
-backend.time = async (f) => {
-  let cpuMs = 0;
-  const timing = await backendTime(() => {
-    const start = process.cpuUsage();
-    f();
-    const used = process.cpuUsage(start);
-    cpuMs = (used.user + used.system) / 1000;
-  });
-  return { ...timing, getExtraProfileInfo: () => String(cpuMs) };
-};
+recordKernelCpuTime();
 const calls = new Map<string, { n: number; cpuMs: number }>();
 for (let i = 0; i < steps; i++) {
   const info = await tf.profile(() => { step(); });
