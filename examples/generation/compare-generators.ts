@@ -13,7 +13,7 @@ import {
   arrayDataSource, createRng, dcganDiscriminator, dcganGenerator, emojiScoring, fashionScoring, loadPaddedFashionMnist, memoryRunStore,
   proganSample, randomNormal, styleganSample, trainGan, trainProgan, trainStylegan, type ArrayDataset, type DiffAugmentTransform,
 } from '@gantry/core/node';
-import { cpuBudget, cpuSeconds } from './emoji-scoring.js';
+import { cpuBudget, cpuSeconds, rounded } from './emoji-scoring.js';
 
 const { values } = parseArgs({
   options: {
@@ -80,11 +80,10 @@ const { step, samplers } = await trainOne(budget);
 const trainCpuSeconds = cpuSeconds() - budget.from;
 for (const [generator, drawImages] of Object.entries(samplers)) {
   const images = drawImages();
-  const s = scoring.score(images);
+  const s = rounded(scoring.score(images));
   images.dispose();
   console.log(JSON.stringify({
-    data, model, augment: Boolean(augment), generator, seed, steps: step, trainCpuSeconds: +trainCpuSeconds.toFixed(0),
-    fd: +s.fd.toFixed(2), kid: +s.kid.toFixed(4), precision: +s.precision.toFixed(3), recall: +s.recall.toFixed(3),
+    data, model, augment: Boolean(augment), generator, seed, steps: step, trainCpuSeconds: +trainCpuSeconds.toFixed(0), ...s,
     samples: sampleSeeds.length, loadCpuSeconds: +loadCpuSeconds.toFixed(0), totalCpuSeconds: +(cpuSeconds() - started).toFixed(0), backend: engine,
   }));
 }

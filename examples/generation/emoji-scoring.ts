@@ -9,7 +9,8 @@ export const SIZE = 32;
 
 export const cpuSeconds = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
 
-const rounded = (s: EmojiScore) => ({ fd: +s.fd.toFixed(2), kid: +s.kid.toFixed(4), precision: +s.precision.toFixed(3), recall: +s.recall.toFixed(3) });
+/** A score rounded for a JSON line (FD 2 digits, KID 4, precision and recall 3): what every measurement prints. */
+export const rounded = (s: EmojiScore) => ({ fd: +s.fd.toFixed(2), kid: +s.kid.toFixed(4), precision: +s.precision.toFixed(3), recall: +s.recall.toFixed(3) });
 
 export function emojiScoring() {
   const scoring = coreEmojiScoring({ style: 'google', size: SIZE });

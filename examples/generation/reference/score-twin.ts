@@ -10,12 +10,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { emojiScoring } from '@gantry/core/node';
 import { TWIN_NETWORKS } from './twin-settings.js';
 import { readNpyFloat32 } from './npy.js';
+import { cpuSeconds, rounded } from '../emoji-scoring.js';
 
 const [dir, ...seedArgs] = process.argv.slice(2);
 if (!dir || seedArgs.length === 0) throw new Error('usage: score-twin.ts TWIN_OUT_DIR SEED...');
 const engine = await import('@gantry/tfjs-backend-torch').then(() => 'torch', () => 'cpu');
 await tf.setBackend(engine);
-const cpuSeconds = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
 
 const started = cpuSeconds();
 const side = TWIN_NETWORKS.resolution;
@@ -29,11 +29,10 @@ for (const seed of seedArgs.map(Number)) {
     if (shape.length !== 4 || shape[1] !== side || shape[2] !== side || shape[3] !== 3) throw new Error(`seed ${seed} ${generator}: samples of shape [${shape}]`);
     if (shape[0] !== scoring.test.count) throw new Error(`seed ${seed} ${generator}: ${shape[0]} samples, the test split has ${scoring.test.count}`);
     const images = tf.tensor4d(values, shape as [number, number, number, number]);
-    const s = scoring.score(images);
+    const s = rounded(scoring.score(images));
     images.dispose();
     console.log(JSON.stringify({
-      data: 'emoji', model: 'stylegan (PyTorch twin)', augment: false, generator, seed, steps: run.steps, trainCpuSeconds: Math.round(run.trainCpuSeconds),
-      fd: +s.fd.toFixed(2), kid: +s.kid.toFixed(4), precision: +s.precision.toFixed(3), recall: +s.recall.toFixed(3),
+      data: 'emoji', model: 'stylegan (PyTorch twin)', augment: false, generator, seed, steps: run.steps, trainCpuSeconds: Math.round(run.trainCpuSeconds), ...s,
       samples: shape[0], scoreCpuSeconds: +(cpuSeconds() - started).toFixed(0), backend: engine,
     }));
   }
