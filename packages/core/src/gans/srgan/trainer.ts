@@ -109,14 +109,14 @@ export function srganGenerator(config: Pick<SrganConfig, 'scale' | 'blocks' | 'f
 
 function configOf(pairs: PairedDataset, options: SrganOptions, phase: SrganPhase, content?: ContentNetwork): SrganConfig {
   validatePairs(pairs);
-  const scale = resolveSrganOptions(options).scale;
+  const { scale, pixelWeight } = resolveSrganOptions(options);
   const [s, t] = [pairs.source.itemShape, pairs.target.itemShape];
   if (s.length !== 3 || t.length !== 3 || t[0] !== s[0] * scale || t[1] !== s[1] * scale || s[2] !== t[2]) {
     throw new Error(`SRGAN x${scale}: pairs must be [h, w, C] -> [${scale}h, ${scale}w, C], got [${s}] -> [${t}]`);
   }
   // pixelWeight's default changed in issue 16 and icnr's may change: both are kept explicitly, so that a
   // resume keeps what the run started with
-  const { pixelWeight, icnr } = { pixelWeight: resolveSrganOptions(options).pixelWeight, icnr: options.icnr ?? ICNR_BY_DEFAULT };
+  const icnr = options.icnr ?? ICNR_BY_DEFAULT;
   return {
     ...options, pixelWeight, icnr, phase, sourceShape: s, targetShape: t, pairs: pairs.source.count,
     ...(content ? { content: { name: content.name, layer: content.layer, fingerprint: content.fingerprint } } : {}),
