@@ -1,6 +1,7 @@
 // GAN-TTS at tiny size on a tiny espeak-ng corpus (machine speech): the networks' shapes and refusals,
 // step 1's loss terms against a hand computation of the hinge sums over the window ensemble, a run
-// stopped at step 2 and resumed from its directory ending bit for bit where an uninterrupted run ends,
+// stopped at step 2 and resumed from its directory ending bit for bit where an uninterrupted run ends (and
+// its averaged G, with emaDecay),
 // the fused conditional batch norm against the three ops it replaces (on cpu with core's tfjs ops, on torch with
 // the native kernels), and (on the torch backend) a
 // training step and synthesis with no cpu fallback.
@@ -143,6 +144,23 @@ test('a run stopped at step 2 and resumed from its directory ends bit for bit as
   }
   const fewer = { ...corpus, utterances: corpus.utterances.slice(0, 4) };
   await assert.rejects(resumeGantts(fewer, { runDir: dir, steps: 6 }), /trained on a corpus of 5 train utterances .* not this one \(3 utterances/);
+});
+
+test('emaDecay keeps an averaged G beside an unchanged raw G, restored bit for bit on resume; a decay outside (0, 1) is refused', async () => {
+  const { corpus } = tinyCorpus();
+  const averaging = { ...options, emaDecay: 0.5 };
+  const dir = mkdtempSync(join(tmpdir(), 'gantry-gantts-ema-'));
+  const stop = new AbortController();
+  await trainGantts(corpus, averaging, { runDir: dir, signal: stop.signal, callbacks: { onStep: ({ step }) => { if (step === 2) stop.abort(); } } });
+  const resumed = await resumeGantts(corpus, { runDir: dir });
+  const straight = await trainGantts(corpus, averaging);
+  const plain = await trainGantts(corpus, options);
+  assert.equal(plain.averaged, undefined);
+  assert.ok(straight.averaged && resumed.averaged);
+  assert.deepEqual(await weightValues(resumed.averaged), await weightValues(straight.averaged), 'averaged G after resume');
+  assert.deepEqual(await weightValues(straight.generator), await weightValues(plain.generator), 'the average does not change the raw G');
+  assert.notDeepEqual(await weightValues(straight.averaged), await weightValues(straight.generator));
+  assert.throws(() => ganttsTrainable(corpus, { ...options, emaDecay: 1 }), /emaDecay must lie in \(0, 1\), got 1/);
 });
 
 test('on torch: a training step and synthesis use no cpu fallback', { skip: !engine }, async () => {

@@ -29,6 +29,11 @@ export interface GanttsOptions extends Omit<GanttsNetworkOptions, 'featureWidth'
   /** frames per clip (5 ms each), default 64; at least the largest window's frames */
   clipFrames?: number;
   learningRate?: number;
+  /**
+   * Decay of an exponential moving average of G's weights (the paper averages G too), kept beside G in
+   * checkpoints and used by `speak` when present; off when unset (runs before it have none).
+   */
+  emaDecay?: number;
   checkpointEvery?: number;
 }
 
@@ -43,6 +48,8 @@ export interface GanttsConfig extends GanttsOptions {
 export interface GanttsResult {
   generator: tfl.LayersModel;
   discriminator: tfl.LayersModel;
+  /** G's averaged weights when options.emaDecay is set */
+  averaged?: tfl.LayersModel;
   step: number;
   stopped: boolean;
   losses: Record<string, number>;
@@ -56,6 +63,7 @@ function resolve(o: GanttsOptions) {
     requireIntegerAtLeast('GAN-TTS', k, r[k], min);
   }
   if (!(r.learningRate > 0)) throw new Error(`GAN-TTS: learningRate must be > 0, got ${r.learningRate}`);
+  if (o.emaDecay !== undefined && !(o.emaDecay > 0 && o.emaDecay < 1)) throw new Error(`GAN-TTS: emaDecay must lie in (0, 1), got ${o.emaDecay}`);
   return r;
 }
 
@@ -111,6 +119,7 @@ function trainableOf(corpus: SpeechCorpus, config: GanttsConfig): Trainable {
   const judge = (inputs: tf.Tensor[]) => discriminator.apply(inputs, { training: true }) as tf.Tensor[];
   return {
     kind: GANTTS_KIND, config, models: { generator, discriminator }, optimizers,
+    ema: config.emaDecay !== undefined ? { generator: config.emaDecay } : undefined,
     settings: { seed: config.seed, sampleEvery: 0, checkpointEvery: o.checkpointEvery, keepCheckpoints: 3, logEvery: 10, guardEvery: 100, learningRateDecay: 0 },
     step(env) {
       const { features, audio } = clipTensors(sampleClips(corpus, train, env.rng, o.batchSize, o.clipFrames), config.featureWidth);
@@ -138,7 +147,7 @@ function trainableOf(corpus: SpeechCorpus, config: GanttsConfig): Trainable {
 }
 
 const resultOf = (r: LoopResult): GanttsResult =>
-  ({ generator: r.models.generator, discriminator: r.models.discriminator, step: r.step, stopped: r.stopped, losses: r.losses });
+  ({ generator: r.models.generator, discriminator: r.models.discriminator, averaged: r.emaModels.generator, step: r.step, stopped: r.stopped, losses: r.losses });
 
 /** Trains GAN-TTS on the corpus's train split. */
 export async function trainGantts(corpus: SpeechCorpus, options: GanttsOptions, run: GanttsRunOptions = {}): Promise<GanttsResult> {
