@@ -3,7 +3,8 @@
 // resumes them), and scores all three and the copy-last-frame baseline per predicted frame on the fixed
 // test set (sequences of the mnist package's 'test' digits, which no training sequence uses). Prints one
 // JSON line per method and frame, writes the results, a PNG strip and a GIF to docs/img/ (--docs; named
-// NAME-results.json, NAME-strip.png, NAME-predictions.gif with --docs-name NAME, default video), and reports
+// NAME-results.json, NAME-strip.png, NAME-predictions.gif with --docs-name NAME, default video; only the
+// results with --results-only, for extra seeds), and reports
 // the CPU seconds (user + system) of each training done by this process (a finished run that is only
 // re-scored reports its few seconds of resuming, with resumed: true).
 //   GANTRY_TORCH_THREADS=1 OMP_NUM_THREADS=1 nice -n 10 node --conditions=gantry-source --import tsx examples/video/next-frame.ts \
@@ -23,7 +24,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' }, steps: { type: 'string', default: '600' }, size: { type: 'string', default: '32' },
     batch: { type: 'string', default: '16' }, 'test-count': { type: 'string', default: '512' }, 'test-seed': { type: 'string', default: '2015' },
     out: { type: 'string', default: 'runs/video-next-frame' }, losses: { type: 'string', default: VIDEO_LOSSES.join(',') }, docs: { type: 'boolean', default: false },
-    'docs-name': { type: 'string', default: 'video' },
+    'docs-name': { type: 'string', default: 'video' }, 'results-only': { type: 'boolean', default: false },
   },
 });
 const backend = await useFastestBackend();
@@ -73,7 +74,9 @@ if (values.docs) {
   mkdirSync(img, { recursive: true });
   const { lambdaAdv, lambdaGdl, gdlAlpha } = resolveVideoOptions(base);
   writeFileSync(join(img, `${values['docs-name']}-results.json`), `${JSON.stringify({ backend, options: base, weights: { lambdaAdv, lambdaGdl, gdlAlpha }, testSeed: Number(values['test-seed']), testCount: test.count, results }, null, 1)}\n`);
-  writeImageGrid(join(img, `${values['docs-name']}-strip.png`), comparisonStrip(panels, size), { range: 'unit', columns: 20, scale: 64 / size, padding: 1 });
-  writeFileSync(join(img, `${values['docs-name']}-predictions.gif`), comparisonGif(panels, size, { scale: 64 / size * 2, delay: 30 }));
-  console.error(`wrote docs/img/${values['docs-name']}-results.json, -strip.png, -predictions.gif (rows / panels: truth, ${results.map((r) => r.method).join(', ')})`);
+  if (!values['results-only']) {
+    writeImageGrid(join(img, `${values['docs-name']}-strip.png`), comparisonStrip(panels, size), { range: 'unit', columns: 20, scale: 64 / size, padding: 1 });
+    writeFileSync(join(img, `${values['docs-name']}-predictions.gif`), comparisonGif(panels, size, { scale: 64 / size * 2, delay: 30 }));
+  }
+  console.error(`wrote docs/img/${values['docs-name']}-results.json${values['results-only'] ? '' : ', -strip.png, -predictions.gif'} (rows / panels: truth, ${results.map((r) => r.method).join(', ')})`);
 }
