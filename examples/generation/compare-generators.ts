@@ -7,6 +7,7 @@
 // generator; summarise with compare-summary.ts.
 //   GANTRY_TORCH_THREADS=1 OMP_NUM_THREADS=1 nice -n 10 node --conditions=gantry-source --import tsx \
 //     examples/generation/compare-generators.ts --data emoji --model stylegan --seed 0 [--augment] --cpu-seconds 220
+// StyleGAN's --lr, --r1-gamma and --mixing change its settings for a diagnosis; the JSON lines then name them (variant).
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import {
@@ -19,7 +20,7 @@ const { values } = parseArgs({
   options: {
     data: { type: 'string', default: 'emoji' }, model: { type: 'string', default: 'stylegan' }, seed: { type: 'string', default: '0' },
     augment: { type: 'boolean', default: false }, 'cpu-seconds': { type: 'string', default: '220' }, batch: { type: 'string', default: '16' },
-    'phase-steps': { type: 'string', default: '400' },
+    'phase-steps': { type: 'string', default: '400' }, lr: { type: 'string' }, 'r1-gamma': { type: 'string' }, mixing: { type: 'string' },
   },
 });
 const { data, model } = values;
@@ -33,6 +34,9 @@ const LATENT = 64;
 const seed = Number(values.seed);
 const batchSize = Number(values.batch);
 const augment: DiffAugmentTransform[] | undefined = values.augment ? ['color', 'translation', 'cutout'] : undefined;
+const styleSettings = { learningRate: Number(values.lr ?? 0.002), r1Gamma: Number(values['r1-gamma'] ?? 1), mixing: Number(values.mixing ?? 0.9) };
+const changed = [values.lr && `lr ${values.lr}`, values['r1-gamma'] && `R1 gamma ${values['r1-gamma']}`, values.mixing && `mixing ${values.mixing}`].filter(Boolean);
+if (changed.length && model !== 'stylegan') throw new Error(`--lr, --r1-gamma and --mixing are StyleGAN's (--model stylegan), not ${model}'s`);
 const started = cpuSeconds();
 const scoring = data === 'emoji' ? emojiScoring({ style: 'google', size: SIZE }) : fashionScoring();
 const train: ArrayDataset = data === 'emoji' ? scoring.train : loadPaddedFashionMnist({ split: 'train' });
@@ -47,7 +51,7 @@ async function trainOne(budget: ReturnType<typeof cpuBudget>): Promise<{ step: n
   if (model === 'stylegan') {
     const r = await trainStylegan(train, {
       seed, steps: 1_000_000, batchSize, resolution: SIZE, latentDim: LATENT, mappingDepth: 8, maxChannels: 32, channelBase: 512,
-      r1Gamma: 1, r1Every: 16, emaDecay: 0.995, ...(augment ? { augment } : {}),
+      ...styleSettings, r1Every: 16, emaDecay: 0.995, ...(augment ? { augment } : {}),
     }, run);
     const samplers: Samplers = { EMA: () => styleganSample(r.averaged, sampleSeeds), 'no EMA': () => styleganSample(r.generator, sampleSeeds) };
     // the truncation sweep of the issue (precision should rise and recall fall as psi falls), on emoji only: on
@@ -83,7 +87,7 @@ for (const [generator, drawImages] of Object.entries(samplers)) {
   const s = rounded(scoring.score(images));
   images.dispose();
   console.log(JSON.stringify({
-    data, model, augment: Boolean(augment), generator, seed, steps: step, trainCpuSeconds: +trainCpuSeconds.toFixed(0), ...s,
+    data, model, ...(changed.length ? { variant: changed.join(', ') } : {}), augment: Boolean(augment), generator, seed, steps: step, trainCpuSeconds: +trainCpuSeconds.toFixed(0), ...s,
     samples: sampleSeeds.length, loadCpuSeconds: +loadCpuSeconds.toFixed(0), totalCpuSeconds: +(cpuSeconds() - started).toFixed(0), backend: engine,
   }));
 }

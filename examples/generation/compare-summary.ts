@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 
 interface Row {
-  data: string; model: string; augment: boolean; generator: string; seed: number; steps: number; trainCpuSeconds: number;
+  data: string; model: string; variant?: string; augment: boolean; generator: string; seed: number; steps: number; trainCpuSeconds: number;
   fd: number; kid: number; precision: number; recall: number; totalCpuSeconds: number;
 }
 
@@ -18,7 +18,7 @@ const meanSd = (xs: number[], digits: number) => {
   const sd = Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1));
   return `${mean.toFixed(digits)} +- ${sd.toFixed(digits)}`;
 };
-const arm = (r: Row) => `${r.model}${r.augment ? ' + DiffAugment' : ''}, ${r.generator}`;
+const arm = (r: Row) => `${r.model}${r.variant ? ` (${r.variant})` : ''}${r.augment ? ' + DiffAugment' : ''}, ${r.generator}`;
 
 for (const data of [...new Set(rows.map((r) => r.data))]) {
   const mine = rows.filter((r) => r.data === data);
