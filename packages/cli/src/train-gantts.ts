@@ -3,14 +3,14 @@
 // (espeak-ng; progress on stderr; resumable). The run directory holds gantts.json (the corpus and options,
 // which a resume reads again) beside the loop's checkpoints; gantry speak reads G and the features' meaning
 // (phoneme inventory, log-F0 statistics) from the newest checkpoint. At every checkpoint G speaks a preview,
-// samples/step-NNNNNN.wav, which the studio plays.
+// samples/step-NNNNNN.wav, which the studio plays (from the averaged G when the run keeps one, --ema).
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   buildCorpus, createRng, encodeWav, featureWidth, frameFeatures, HOP, isCorpus, loadCorpus, minutesOf, resumeGantts, SAMPLE_RATE, stepName, synthesize, trainGantts,
   utterancesOf, writeFileAtomic, type GanttsOptions, type LoopCallbacks, type ProgressMode, type SpeechCorpus,
 } from '@gantry/core/node';
-import { choiceFlag, integerFlag, positiveNumberFlag, stringFlag, UsageError } from './args.js';
+import { choiceFlag, integerFlag, numberInRangeFlag, positiveNumberFlag, stringFlag, UsageError } from './args.js';
 import { selectBackend } from './backend.js';
 import { loadGenerator } from './run.js';
 
@@ -40,7 +40,7 @@ function previewSpeech(runDir: string, corpus: SpeechCorpus): LoopCallbacks {
   const features = frameFeatures(u.track, 0, padded, corpus.inventory.length, corpus.pitch);
   return {
     async onCheckpoint({ step }) {
-      const { generator } = await loadGenerator(runDir);
+      const { generator } = await loadGenerator(runDir, 'generator', { averaged: true });
       try {
         const latentDim = generator.inputs[1].shape[1]!;
         const wave = synthesize(generator, features, padded, featureWidth(corpus), latentDim, createRng(0)).subarray(0, frames * HOP);
@@ -68,14 +68,15 @@ export function corpusFor(dir: string | undefined) {
   return corpus;
 }
 
-/** gantry train --model gantts with train's flags (--data, --steps, --batch, --seed, --lr-g, --checkpoint-every, --out, --progress). */
+/** gantry train --model gantts with train's flags (--data, --steps, --batch, --seed, --lr-g, --ema, --checkpoint-every, --out, --progress). */
 export async function trainGanttsRun(values: Record<string, unknown>): Promise<void> {
-  const taken = ['model', 'data', 'steps', 'batch', 'seed', 'lr-g', 'checkpoint-every', 'out', 'progress', 'config'];
+  const taken = ['model', 'data', 'steps', 'batch', 'seed', 'lr-g', 'ema', 'checkpoint-every', 'out', 'progress', 'config'];
   const other = Object.keys(values).find((k) => values[k] !== undefined && !taken.includes(k));
   if (other) throw new UsageError(`--model gantts does not take --${other} (docs/audio.md lists its options)`);
   const steps = integerFlag(values.steps, 'steps', 1) ?? 2000;
   const options: GanttsOptions = {
     seed: integerFlag(values.seed, 'seed', 0) ?? 0, batchSize: integerFlag(values.batch, 'batch', 1), learningRate: positiveNumberFlag(values['lr-g'], 'lr-g'),
+    emaDecay: numberInRangeFlag(values.ema, 'ema', 0.5, 0.99999),
     checkpointEvery: integerFlag(values['checkpoint-every'], 'checkpoint-every', 0) ?? Math.max(1, Math.round(steps / 10)),
   };
   const progress = choiceFlag(values.progress, 'progress', PROGRESS) ?? 'auto';

@@ -1,5 +1,6 @@
 // gantry train --model gantts on a tiny espeak-ng corpus (machine speech; 2 + 1 steps of the default
-// networks), --resume (each checkpoint leaves a preview WAV for the studio), gantry speak to a 16 kHz WAV, and the refusals: unspeakable text by position,
+// networks, with an averaged G), --resume (each checkpoint leaves a preview WAV for the studio), gantry speak to a
+// 16 kHz WAV from the averaged G and (--no-ema) the trained one, and the refusals: unspeakable text by position,
 // a --data folder that holds no corpus, flags GAN-TTS does not take, a run that is not GAN-TTS.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,7 +21,7 @@ test('train --model gantts, --resume, speak; bad text, data and flags refused', 
     throw new Error(`this test needs espeak-ng (apt-get install espeak-ng, or scripts/bootstrap): ${(e as Error).message}`);
   }
   const runDir = join(root, 'run');
-  const first = await runCommand(trainCommand, '--model', 'gantts', '--data', corpus, '--steps', '2', '--batch', '2', '--seed', '1', '--progress', 'off', '--out', runDir);
+  const first = await runCommand(trainCommand, '--model', 'gantts', '--data', corpus, '--steps', '2', '--batch', '2', '--seed', '1', '--ema', '0.9', '--progress', 'off', '--out', runDir);
   assert.equal(first.code, 0, first.err);
   assert.match(first.err, /machine speech/);
   assert.ok(existsSync(join(runDir, 'gantts.json')));
@@ -40,6 +41,11 @@ test('train --model gantts, --resume, speak; bad text, data and flags refused', 
   assert.equal(audio.sampleRate, 16000);
   assert.equal(audio.channels, 1);
   assert.ok(audio.samples.length > 8000 && audio.samples.length % 80 === 0, `${audio.samples.length} samples`);
+  assert.match(spoken.err, /through the averaged G of step 3/);
+  const trained = await runCommand(speakCommand, runDir, '--text', 'Hello there, world.', '--out', join(root, 'out', 'trained.wav'), '--no-ema');
+  assert.equal(trained.code, 0, trained.err);
+  assert.match(trained.err, /through G of step 3/);
+  assert.notDeepEqual(decodeWav(readFileSync(join(root, 'out', 'trained.wav')), 'trained').samples, audio.samples);
 
   const euro = await runCommand(speakCommand, runDir, '--text', 'Pay 5 € now', '--out', wav);
   assert.notEqual(euro.code, 0);
@@ -52,4 +58,6 @@ test('train --model gantts, --resume, speak; bad text, data and flags refused', 
   assert.match(noCorpus.err, /--data .*empty holds no speech corpus/);
   const flag = await runCommand(trainCommand, '--model', 'gantts', '--data', corpus, '--loss', 'wgan', '--out', join(root, 'run3'));
   assert.match(flag.err, /--model gantts does not take --loss/);
+  const decay = await runCommand(trainCommand, '--model', 'gantts', '--data', corpus, '--ema', '1', '--out', join(root, 'run4'));
+  assert.match(decay.err, /--ema must be a number in \[0\.5, 0\.99999\], got "1"/);
 });

@@ -25,9 +25,10 @@ options:
   --text <t>      letters, digits, spaces and . , ; : ! ? ' " ( ) - (anything else is refused by position)
   --out <f>       the WAV file to write (16 kHz mono, 16-bit)
   --voice <v>     the espeak-ng voice for timing and pitch (default en-us)
-  --seed <n>      the generator's noise (default 0)`;
+  --seed <n>      the generator's noise (default 0)
+  --no-ema        the trained generator, not the averaged one (runs trained with --ema keep both)`;
 
-const options = { text: { type: 'string' }, out: { type: 'string' }, voice: { type: 'string' }, seed: { type: 'string' } } as const;
+const options = { text: { type: 'string' }, out: { type: 'string' }, voice: { type: 'string' }, seed: { type: 'string' }, 'no-ema': { type: 'boolean' } } as const;
 
 export const speakCommand = command('speak', 'speak text with a GAN-TTS run (16 kHz WAV)', usage, async (argv) => {
   const { values, positionals } = parseFlags(argv, options, 1);
@@ -47,11 +48,11 @@ export const speakCommand = command('speak', 'speak text with a GAN-TTS run (16 
   const track = { phonemes: phonemeFrames(spoken.events, SAMPLE_RATE, frames, phonemeLookup(config.inventory)), logF0: spoken.logF0, voiced: spoken.voiced };
   const padded = paddedFrames(frames);
   const features = frameFeatures(track, 0, padded, config.inventory.length, config.pitch);
-  const { generator, step } = await loadGenerator(runDir);
+  const { generator, step, averaged } = await loadGenerator(runDir, 'generator', { averaged: values['no-ema'] !== true });
   const wave = synthesize(generator, features, padded, config.featureWidth, config.latentDim ?? 32, createRng(seed)).subarray(0, frames * HOP);
   generator.dispose();
   tf.tidy(() => assertFiniteOutput(tf.tensor1d(wave), `the speech of ${runDir}`));
   mkdirSync(dirname(resolve(out)), { recursive: true });
   writeFileAtomic(resolve(out), encodeWav({ samples: wave, sampleRate: SAMPLE_RATE }), dirname(resolve(out)));
-  console.error(`gantry speak: ${(frames / 200).toFixed(2)} s (${frames} frames, espeak-ng voice ${voice} for timing and pitch) through G step ${step} of ${runDir} on ${backend} -> ${out}`);
+  console.error(`gantry speak: ${(frames / 200).toFixed(2)} s (${frames} frames, espeak-ng voice ${voice} for timing and pitch) through ${averaged ? 'the averaged G' : 'G'} of step ${step} of ${runDir} on ${backend} -> ${out}`);
 });

@@ -64,7 +64,7 @@ options:
                         text -> 64 px emoji from their names (a text encoder, stage I at 16 px for s steps,
                         stage II at 64 px for --steps; gantry sample --text; docs/stackgan.md)
                         or gantts: GAN-TTS on espeak-ng machine speech (--data <corpus dir>, default
-                        runs/speech-corpus, built on first use; gantry speak uses it; docs/audio.md)
+                        runs/speech-corpus, built on first use; [--ema d]; gantry speak uses it; docs/audio.md)
                         or video with --data moving-mnist [--loss mse|adversarial|adversarial+gdl]
                         [--image-size 32|64]: next-frame prediction, 10 frames in, 10 out (default 3000
                         steps at 32 px; gantry predict uses it; docs/video.md)
@@ -76,6 +76,7 @@ options:
   --r1 <gamma>          R1 penalty on real data (default 1 for 2D with a non-Wasserstein loss, else 0)
   --augment diff|none   DiffAugment (colour, translation, cutout) of D's inputs, image data (default none)
   --ema <decay>         keep an averaged generator (EMA of G's weights, e.g. 0.999), which sample and eval use
+                        (gantts: speak and the checkpoints' preview WAVs use it)
   --seed <n>            random seed (default 0); the same seed gives the same run
   --latent-dim <n>      size of z (default: 2 for 2D, 16 tables, 64 images)
   --hidden <a,b,..>     MLP hidden widths (default 128,128; 256,512 for images)
@@ -292,8 +293,9 @@ async function run(argv: string[]): Promise<void> {
   const v: Record<string, unknown> = { ...fromFile, ...Object.fromEntries(Object.entries(cli).filter(([, x]) => x !== undefined)) };
   if ((TRANSLATION_MODELS as readonly unknown[]).includes(v.model) || v.target !== undefined || v.model === 'ssl') requireSingleProcess(`--model ${String(v.model ?? 'pix2pix')}`);
   const ganFlag = (['augment', 'ema'] as const).find((k) => v[k] !== undefined);
-  if (ganFlag && ((TRANSLATION_MODELS as readonly unknown[]).includes(v.model) || v.target !== undefined || ['ssl', 'srgan', 'gantts', 'video'].includes(String(v.model)))) {
-    throw new UsageError(`--${ganFlag} is for GAN runs (dcgan, mlp) and --model stylegan|progan; --model ${String(v.model ?? 'pix2pix')} does not take it`);
+  const without = ['ssl', 'srgan', 'video', ...(ganFlag === 'ema' ? [] : ['gantts'])];
+  if (ganFlag && ((TRANSLATION_MODELS as readonly unknown[]).includes(v.model) || v.target !== undefined || without.includes(String(v.model)))) {
+    throw new UsageError(`--${ganFlag} is for GAN runs (dcgan, mlp) and --model stylegan|progan${ganFlag === 'ema' ? '|gantts' : ''}; --model ${String(v.model ?? 'pix2pix')} does not take it`);
   }
   if (v['lr-finetune'] !== undefined && v.model !== 'srgan') throw new UsageError('--lr-finetune is SRGAN\'s phase-2 learning rate (--model srgan); other models do not take it');
   if ((TRANSLATION_MODELS as readonly unknown[]).includes(v.model) || v.target !== undefined) return trainTranslation(v);
