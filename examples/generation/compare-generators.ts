@@ -8,6 +8,7 @@
 //   GANTRY_TORCH_THREADS=1 OMP_NUM_THREADS=1 nice -n 10 node --conditions=gantry-source --import tsx \
 //     examples/generation/compare-generators.ts --data emoji --model stylegan --seed 0 [--augment] --cpu-seconds 220
 // StyleGAN's --lr, --r1-gamma and --mixing change its settings for a diagnosis; the JSON lines then name them (variant).
+// --steps N trains N steps instead of the CPU budget.
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import {
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     data: { type: 'string', default: 'emoji' }, model: { type: 'string', default: 'stylegan' }, seed: { type: 'string', default: '0' },
     augment: { type: 'boolean', default: false }, 'cpu-seconds': { type: 'string', default: '220' }, batch: { type: 'string', default: '16' },
     'phase-steps': { type: 'string', default: '400' }, lr: { type: 'string' }, 'r1-gamma': { type: 'string' }, mixing: { type: 'string' },
+    steps: { type: 'string' },
   },
 });
 const { data, model } = values;
@@ -33,6 +35,7 @@ const SIZE = 32;
 const LATENT = 64;
 const seed = Number(values.seed);
 const batchSize = Number(values.batch);
+const maxSteps = values.steps === undefined ? 1_000_000 : Number(values.steps);
 const augment: DiffAugmentTransform[] | undefined = values.augment ? ['color', 'translation', 'cutout'] : undefined;
 const styleSettings = { learningRate: Number(values.lr ?? 0.002), r1Gamma: Number(values['r1-gamma'] ?? 1), mixing: Number(values.mixing ?? 0.9) };
 const changed = [values.lr && `lr ${values.lr}`, values['r1-gamma'] && `R1 gamma ${values['r1-gamma']}`, values.mixing && `mixing ${values.mixing}`].filter(Boolean);
@@ -50,7 +53,7 @@ async function trainOne(budget: ReturnType<typeof cpuBudget>): Promise<{ step: n
   const run = { store: memoryRunStore(), signal: budget.signal, callbacks: budget.callbacks };
   if (model === 'stylegan') {
     const r = await trainStylegan(train, {
-      seed, steps: 1_000_000, batchSize, resolution: SIZE, latentDim: LATENT, mappingDepth: 8, maxChannels: 32, channelBase: 512,
+      seed, steps: maxSteps, batchSize, resolution: SIZE, latentDim: LATENT, mappingDepth: 8, maxChannels: 32, channelBase: 512,
       ...styleSettings, r1Every: 16, emaDecay: 0.995, ...(augment ? { augment } : {}),
     }, run);
     const samplers: Samplers = { EMA: () => styleganSample(r.averaged, sampleSeeds), 'no EMA': () => styleganSample(r.generator, sampleSeeds) };
@@ -61,7 +64,7 @@ async function trainOne(budget: ReturnType<typeof cpuBudget>): Promise<{ step: n
   }
   if (model === 'progan') {
     const r = await trainProgan(train, {
-      seed, steps: 1_000_000, batchSize, resolution: SIZE, latentDim: LATENT, maxChannels: 32, channelBase: 512,
+      seed, steps: maxSteps, batchSize, resolution: SIZE, latentDim: LATENT, maxChannels: 32, channelBase: 512,
       phaseSteps: Number(values['phase-steps']), fadeFraction: 0.5, emaDecay: 0.995, ...(augment ? { augment } : {}),
     }, run);
     return { step: r.step, samplers: { EMA: () => proganSample(r.averaged, sampleSeeds, r.phase), 'no EMA': () => proganSample(r.generator, sampleSeeds, r.phase) } };
@@ -69,7 +72,7 @@ async function trainOne(budget: ReturnType<typeof cpuBudget>): Promise<{ step: n
   const r = await trainGan({
     generator: dcganGenerator({ imageSize: SIZE, channels: 3, latentDim: LATENT, baseFilters: 32, seed }),
     discriminator: dcganDiscriminator({ imageSize: SIZE, channels: 3, baseFilters: 32, seed: seed + 1 }),
-    steps: 1_000_000, data: arrayDataSource(train), progress: 'off', ...run,
+    steps: maxSteps, data: arrayDataSource(train), progress: 'off', ...run,
     config: { loss: 'nonsaturating', latentDim: LATENT, seed, batchSize, emaDecay: 0.995, ...(augment ? { augment } : {}) },
   });
   const draw = (g: typeof r.generator) => () => {
@@ -79,7 +82,7 @@ async function trainOne(budget: ReturnType<typeof cpuBudget>): Promise<{ step: n
   return { step: r.step, samplers: { EMA: draw(r.emaGenerator!), 'no EMA': draw(r.generator) } };
 }
 
-const budget = cpuBudget(Number(values['cpu-seconds']));
+const budget = cpuBudget(values.steps === undefined ? Number(values['cpu-seconds']) : Infinity);
 const { step, samplers } = await trainOne(budget);
 const trainCpuSeconds = cpuSeconds() - budget.from;
 for (const [generator, drawImages] of Object.entries(samplers)) {
