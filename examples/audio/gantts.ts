@@ -64,8 +64,9 @@ const rmsOf = (audio: Float32Array) => Math.sqrt(audio.reduce((a, x) => a + x * 
 const score = (what: string, audio: Float32Array, extra: { trainCpuMinutes?: number } = {}) => {
   const f: FeatureMatrix = speechFeatures(classifier.model, audio, held.count);
   const d = speechDistances(f, reference, { subsets: 50, seed: 0 });
-  rows.push({ what, fdsd: d.fdsd, kdsd: d.kdsd.mean, kdsdStd: d.kdsd.std, rms: rmsOf(audio), clips: held.count, ...extra });
-  console.error(`${what}: FDSD ${d.fdsd.toFixed(4)}, KDSD ${d.kdsd.mean.toFixed(5)} +- ${d.kdsd.std.toFixed(5)}, RMS ${rmsOf(audio).toFixed(3)}`);
+  const rms = rmsOf(audio);
+  rows.push({ what, fdsd: d.fdsd, kdsd: d.kdsd.mean, kdsdStd: d.kdsd.std, rms, clips: held.count, ...extra });
+  console.error(`${what}: FDSD ${d.fdsd.toFixed(4)}, KDSD ${d.kdsd.mean.toFixed(5)} +- ${d.kdsd.std.toFixed(5)}, RMS ${rms.toFixed(3)}`);
 };
 score('held-out real speech (floor)', held.audio);
 score('baseline: pitch-shaped noise', pitchShapedNoise(corpus, held, createRng(0)));
@@ -96,6 +97,7 @@ for (const [i, steps] of checkpoints.entries()) {
   const minutes = (cpuSeconds() - trainStart) / 60;
   last = generate(r.generator, latentDim, held);
   score(`generator after ${steps} steps`, last, { trainCpuMinutes: minutes });
+  // training mode also moves this G's batch-norm statistics; harmless: it is disposed below and the run resumes from its checkpoint
   if (flags['batch-stats']) score(`generator after ${steps} steps, batch statistics`, generate(r.generator, latentDim, held, true), { trainCpuMinutes: minutes });
   if (r.averaged) {
     last = generate(r.averaged, latentDim, held);
