@@ -21,6 +21,7 @@ import {
 } from '@gantry/core/node';
 import { useFastestBackend } from '../tables/docs-section.js';
 import { pitchShapedNoise } from './baseline.js';
+import { cpuSeconds } from '../common/measure.js';
 
 const { values: flags, positionals } = parseArgs({
   allowPositionals: true,
@@ -30,7 +31,6 @@ const dir = positionals[0] ?? 'runs/speech-corpus';
 const checkpoints = (positionals.length > 1 ? positionals.slice(1) : ['0', '150', '400']).map(Number);
 const emaDecay = flags.ema === undefined ? undefined : Number(flags.ema);
 const EVAL_FRAMES = 100;   // 0.5 s clips
-const cpuSeconds = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
 
 const backend = await useFastestBackend();
 if (!isCorpus(dir)) {

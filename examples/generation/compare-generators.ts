@@ -15,7 +15,8 @@ import {
   arrayDataSource, createRng, dcganDiscriminator, dcganGenerator, emojiScoring, fashionScoring, loadPaddedFashionMnist, memoryRunStore,
   proganSample, randomNormal, styleganSample, trainGan, trainProgan, trainStylegan, type ArrayDataset, type DiffAugmentTransform,
 } from '@gantry/core/node';
-import { cpuBudget, cpuSeconds, rounded } from './emoji-scoring.js';
+import { cpuSeconds } from '../common/measure.js';
+import { cpuBudget, rounded } from './emoji-scoring.js';
 
 const { values } = parseArgs({
   options: {

@@ -4,10 +4,9 @@
 // CPU-seconds budget that stops a loop run.
 import type * as tf from '@tensorflow/tfjs-core';
 import { emojiScoring as coreEmojiScoring, type EmojiScore } from '@gantry/core/node';
+import { cpuSeconds } from '../common/measure.js';
 
 export const SIZE = 32;
-
-export const cpuSeconds = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
 
 /** A score rounded for a JSON line (FD 2 digits, KID 4, precision and recall 3): what every measurement prints. */
 export const rounded = (s: EmojiScore) => ({ fd: +s.fd.toFixed(2), kid: +s.kid.toFixed(4), precision: +s.precision.toFixed(3), recall: +s.recall.toFixed(3) });

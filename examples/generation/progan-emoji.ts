@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { memoryRunStore, proganSample, trainProgan, writeImageGrid, type ProganOptions } from '@gantry/core/node';
-import { cpuBudget, cpuSeconds, emojiScoring, SIZE } from './emoji-scoring.js';
+import { cpuSeconds } from '../common/measure.js';
+import { cpuBudget, emojiScoring, SIZE } from './emoji-scoring.js';
 
 const { values } = parseArgs({
   options: {

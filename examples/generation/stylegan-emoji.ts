@@ -14,7 +14,8 @@ import {
   arrayDataSource, createRng, dcganDiscriminator, dcganGenerator, interpolate, memoryRunStore, randomNormal, styleganSample, styleMixGrid, trainGan,
   trainStylegan, writeImageGrid, type StyleGenerator, type StyleganOptions,
 } from '@gantry/core/node';
-import { cpuBudget as budgetOf, cpuSeconds, emojiScoring, SIZE } from './emoji-scoring.js';
+import { cpuSeconds } from '../common/measure.js';
+import { cpuBudget as budgetOf, emojiScoring, SIZE } from './emoji-scoring.js';
 
 const { values } = parseArgs({
   options: {

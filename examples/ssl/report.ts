@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { meanStd, repoRoot, writeDocsSection } from '../tables/docs-section.js';
+import { meanStd } from '../common/measure.js';
+import { repoRoot, writeDocsSection } from '../tables/docs-section.js';
 
 interface Line {
   data: string; labels: number; draw: number; method: string; steps: number; epochs: number; classifierHidden: number[] | string;

@@ -10,8 +10,6 @@ import {
   featureDistances, loadEmoji, loadFeatureExtractor, superResolutionPairs, superResolutionScores, type PairedDataset,
 } from '@gantry/core/node';
 
-export const cpuSeconds = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
-
 export function emojiPairs(split: 'train' | 'test'): PairedDataset {
   const { dataset, images } = loadEmoji({ style: 'google', split });
   return superResolutionPairs(dataset, 4, images.map((e) => e.image));

@@ -16,7 +16,8 @@ import {
   comparisonRows, contentNetwork, fileRunStore, readClassifierJson, resumeSrgan, resumeSrResNet, trainSrgan, trainSrResNet, upsampleDataset,
   upsampleImages, upscaleImages, writeImageGrid, UPSAMPLING_FLOORS, type SrganOptions, type SrganResult,
 } from '@gantry/core/node';
-import { cpuSeconds, emojiPairs, scorer } from './sr-scores.js';
+import { cpuSeconds } from '../common/measure.js';
+import { emojiPairs, scorer } from './sr-scores.js';
 
 const { values } = parseArgs({
   options: {

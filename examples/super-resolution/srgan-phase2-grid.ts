@@ -16,7 +16,8 @@ import {
   comparisonRows, contentNetwork, fileRunStore, readClassifierJson, resumeSrgan, resumeSrResNet, trainSrgan, upsampleDataset, upsampleImages,
   upscaleImages, writeImageGrid, type SrganOptions,
 } from '@gantry/core/node';
-import { cpuSeconds, emojiPairs, scorer } from './sr-scores.js';
+import { cpuSeconds } from '../common/measure.js';
+import { emojiPairs, scorer } from './sr-scores.js';
 
 const { values } = parseArgs({
   options: {

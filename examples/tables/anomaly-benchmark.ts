@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRng, permutation, rocAuc, selectRows, trainAnomalyGan, type NumericMatrix } from '@gantry/core';
 import { readCsvFile } from '@gantry/core/node';
-import { meanStd, repoRoot, runsDir, useFastestBackend, writeDocsSection } from './docs-section.js';
+import { meanStd } from '../common/measure.js';
+import { repoRoot, runsDir, useFastestBackend, writeDocsSection } from './docs-section.js';
 
 interface SeedResult { normal: string; seed: number; iterations: number; backend: string; discriminator: number; featureResidual: number; distanceToMean: number; seconds: number }
 

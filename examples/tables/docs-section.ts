@@ -1,5 +1,5 @@
 // What the table experiments share: the GAIN paper's data sets, the docs section writer (the text between
-// <!-- name:start --> and <!-- name:end --> in docs/tables.md), mean ± std, and the backend choice.
+// <!-- name:start --> and <!-- name:end --> in docs/tables.md), and the backend choice.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NumericMatrix } from '@gantry/core';
@@ -35,14 +35,6 @@ export function writeDocsSection(name: string, body: string, doc = 'tables.md'):
   const b = text.indexOf(end);
   if (a < 0 || b < a) throw new Error(`${path}: missing the ${start} ... ${end} markers`);
   writeFileSync(path, text.slice(0, a + start.length) + '\n' + body + '\n' + text.slice(b));
-}
-
-/** "mean ± sample std"; one value alone has no spread to show. */
-export function meanStd(xs: number[], digits = 4): string {
-  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
-  if (xs.length === 1) return m.toFixed(digits);
-  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, xs.length - 1));
-  return `${m.toFixed(digits)} ± ${sd.toFixed(digits)}`;
 }
 
 /**

@@ -15,7 +15,8 @@ import { parseArgs } from 'node:util';
 import {
   chainedRegressionImpute, createRng, imputationRmse, meanImpute, removeCompletelyAtRandom, selectRows, trainGain, trainTestSplit, type NumericMatrix,
 } from '@gantry/core';
-import { loadFeatures, meanStd, runsDir, useFastestBackend, writeDocsSection } from './docs-section.js';
+import { meanStd } from '../common/measure.js';
+import { loadFeatures, runsDir, useFastestBackend, writeDocsSection } from './docs-section.js';
 
 // Yoon et al. 2018, Table 2 (RMSE, mean +- std), GAIN row; see docs/tables.md for where this was checked.
 const paperGain: Record<string, string> = { letter: '.1198 ± .0005', spam: '.0513 ± .0016' };

@@ -19,7 +19,8 @@ import {
   DEFAULT_AUTO_CANDIDATES, chainedRegressionImpute, createRng, impute, imputationRmse, knnImpute, meanImpute, permutation, removeCompletelyAtRandom, selectRows,
   type AutoReport, type BaseImputeMethod, type NumericMatrix,
 } from '@gantry/core';
-import { loadFeatures, meanStd, repoRoot, runsDir, useFastestBackend, writeDocsSection } from './docs-section.js';
+import { meanStd } from '../common/measure.js';
+import { loadFeatures, repoRoot, runsDir, useFastestBackend, writeDocsSection } from './docs-section.js';
 
 interface Peer { knn_raw: number; knn_scaled: number; iterative_raw: number; iterative_scaled: number }
 interface SeedResult {

@@ -23,7 +23,8 @@ import {
   type NumericMatrix, type RadialDomain, type RadialGanOptions,
 } from '@gantry/core';
 import { readCsvFile } from '@gantry/core/node';
-import { meanStd, repoRoot, runsDir, useFastestBackend, writeDocsSection } from './docs-section.js';
+import { meanStd } from '../common/measure.js';
+import { repoRoot, runsDir, useFastestBackend, writeDocsSection } from './docs-section.js';
 
 interface DatasetSpec { file: string; label: string; domainColumns: number[][]; fewShared?: number[][] }
 const range = (a: number, b: number): number[] => Array.from({ length: b - a }, (_, i) => a + i);

@@ -16,6 +16,7 @@ import {
   type VideoOptions,
 } from '@gantry/core/node';
 import { useFastestBackend } from '../tables/docs-section.js';
+import { cpuSeconds } from '../common/measure.js';
 
 const { values } = parseArgs({ options: { configs: { type: 'string' }, steps: { type: 'string', default: '600' }, every: { type: 'string', default: '100' } } });
 if (!values.configs) throw new Error('--configs: give one or more JSON video options separated by ";" (see the header)');
@@ -24,7 +25,6 @@ const digits = loadMnistPackage({ split: 'train' });
 const test = movingMnist(loadMnistPackage({ split: 'test' }), { count: 32, seed: 2015, size: 32, digits: 2 });
 const context = framesAsChannels(test, 0, 10);
 const truth = framesAsChannels(test, 10, 20);
-const cpuSeconds = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
 const round = (x: number) => Number(x.toPrecision(3));
 const scalar = (x: tf.Tensor) => x.dataSync()[0];
 

@@ -18,6 +18,7 @@ import {
   trainVideo, writeImageGrid, VIDEO_LOSSES, type FrameScores, type VideoLoss, type VideoOptions,
 } from '@gantry/core/node';
 import { repoRoot, useFastestBackend } from '../tables/docs-section.js';
+import { cpuSeconds } from '../common/measure.js';
 
 const { values } = parseArgs({
   options: {
@@ -28,7 +29,6 @@ const { values } = parseArgs({
   },
 });
 const backend = await useFastestBackend();
-const cpuSeconds = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
 const size = Number(values.size) as 32 | 64;
 const [context, future] = [10, 10];
 const base: VideoOptions = { seed: Number(values.seed), steps: Number(values.steps), batchSize: Number(values.batch), size, digits: 2, context, future };

@@ -4,7 +4,7 @@
 //   node --conditions=gantry-source --import tsx examples/video/seed-summary.ts docs/img/video-results.json docs/img/video-s2-results.json ...
 import { readFileSync } from 'node:fs';
 import type { FrameScores } from '@gantry/core';
-import { meanStd } from '../tables/docs-section.js';
+import { meanStd } from '../common/measure.js';
 
 interface ResultsFile { options: { seed: number; steps: number; size: number }; results: { method: string; trainCpuSeconds?: number; frames: FrameScores[] }[] }
 

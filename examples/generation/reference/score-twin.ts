@@ -10,7 +10,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { emojiScoring } from '@gantry/core/node';
 import { TWIN_NETWORKS } from './twin-settings.js';
 import { readNpyFloat32 } from './npy.js';
-import { cpuSeconds, rounded } from '../emoji-scoring.js';
+import { cpuSeconds } from '../../common/measure.js';
+import { rounded } from '../emoji-scoring.js';
 
 const [dir, ...seedArgs] = process.argv.slice(2);
 if (!dir || seedArgs.length === 0) throw new Error('usage: score-twin.ts TWIN_OUT_DIR SEED...');

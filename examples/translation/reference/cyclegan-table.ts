@@ -2,25 +2,17 @@
 // runs/cyclegan-compare: scores.jsonl (common/score-translations.ts, one line per run and direction), each run's
 // timing.json (training alone) and *.time (/usr/bin/time -v of the whole process: data, training, test PNGs).
 //   node --conditions=gantry-source --import tsx examples/translation/reference/cyclegan-table.ts [--root DIR]
-// Runs named <arm>-s<seed> are grouped by arm: mean +- sample standard deviation over the seeds (n given).
+// Runs named <arm>-s<seed> are grouped by arm: mean ± sample standard deviation over the seeds (n given).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { meanStd } from '../../common/measure.js';
 
 const { values } = parseArgs({ options: { root: { type: 'string', default: 'runs/cyclegan-compare' } } });
 const root = values.root!;
 interface Score { label: string; l1: number; psnr: number; ssim: number; fd: number; kid: number }
 const scores = readFileSync(join(root, 'scores.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Score);
 
-const stats = (xs: number[]) => {
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1)) : NaN;
-  return { mean, sd };
-};
-const show = (xs: number[], digits: number) => {
-  const { mean, sd } = stats(xs);
-  return Number.isNaN(sd) ? mean.toFixed(digits) : `${mean.toFixed(digits)} ± ${sd.toFixed(digits)}`;
-};
 
 const arms = new Map<string, { seeds: string[]; ab: Score[]; ba: Score[] }>();
 for (const s of scores) {
@@ -35,8 +27,8 @@ for (const s of scores) {
 console.log('| 16 px, test split (371 pairs) | seeds | google -> twitter: L1 / PSNR dB / SSIM / FD / KID | twitter -> google: L1 / PSNR dB / SSIM / FD / KID |');
 console.log('| --- | --- | --- | --- |');
 for (const [name, arm] of arms) {
-  const cell = (rows: Score[]) => [show(rows.map((r) => r.l1), 4), show(rows.map((r) => r.psnr), 2), show(rows.map((r) => r.ssim), 4),
-    show(rows.map((r) => r.fd), 2), show(rows.map((r) => r.kid), 3)].join(' / ');
+  const cell = (rows: Score[]) => [meanStd(rows.map((r) => r.l1), 4), meanStd(rows.map((r) => r.psnr), 2), meanStd(rows.map((r) => r.ssim), 4),
+    meanStd(rows.map((r) => r.fd), 2), meanStd(rows.map((r) => r.kid), 3)].join(' / ');
   console.log(`| ${name} | ${arm.seeds.join(', ') || '-'} | ${cell(arm.ab)} | ${cell(arm.ba)} |`);
 }
 
