@@ -3,6 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
+import { ADAM_UPDATE_KERNEL } from '@gantry/kernels';
+
 import {
   TOLERANCE, assertClose, assertNative, compareBackends, makeRng, pick, randInt, randomValues, runOn, tf,
 } from './conv-compare.js';
@@ -96,6 +98,48 @@ test('gradients through conv2d and conv2dTranspose match the cpu backend', async
       return [...convGrads, ...fusedGrads, ...transposeGrads, transposed];
     }, TOLERANCE, `conv grads ${describe(c)}`, ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']);
   }
+});
+
+test('wide filters (the blocked transposes between tfjs and ATen filter layouts) match the cpu backend', async () => {
+  // The random cases above have at most 4 channels; the filter transposes work in 8 x 16 blocks with a
+  // scalar remainder, so these mix whole blocks and remainders in both directions.
+  const rand = makeRng(21);
+  for (const [ci, co, k, stride] of [[24, 40, 3, 1], [13, 19, 3, 2], [33, 17, 1, 1], [16, 64, 4, 2]]) {
+    const xShape: [number, number, number, number] = [2, 9, 9, ci];
+    const fShape: [number, number, number, number] = [k, k, ci, co];
+    const xv = randomValues(rand, xShape);
+    const fv = randomValues(rand, fShape);
+    const yShape = tf.backend_util.computeConv2DInfo(xShape, fShape, stride, 1, 'same').outShape;
+    const rv = randomValues(rand, yShape);
+    await compareBackends(() => {
+      const r = tf.tensor4d(rv, yShape);
+      const conv = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, 'same');
+      const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv(a, b), r)))([tf.tensor4d(xv, xShape), tf.tensor4d(fv, fShape)]);
+      return [conv(tf.tensor4d(xv, xShape), tf.tensor4d(fv, fShape)), ...grads];
+    }, TOLERANCE, `wide conv ${JSON.stringify({ ci, co, k, stride })}`, ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']);
+  }
+});
+
+test('a filter updated in place by the fused Adam kernel is convolved with its new values', async () => {
+  // The native side keeps each filter's converted layout while the filter is unchanged; Adam writes a
+  // variable it holds alone in place (same native tensor), which must count as a change.
+  const rand = makeRng(31);
+  const xv = randomValues(rand, [1, 9, 9, 8]);
+  const fv = randomValues(rand, [3, 3, 8, 16]);
+  const gv = randomValues(rand, [3, 3, 8, 16]);
+  const convolve = (f: tf.Tensor) => runOn('torch', () => [tf.conv2d(tf.tensor4d(xv, [1, 9, 9, 8]), f as tf.Tensor4D, 1, 'same')]);
+  await tf.setBackend('torch');
+  const filter = tf.tidy(() => tf.add(tf.tensor4d(fv, [3, 3, 8, 16]), 0));
+  const before = await convolve(filter);
+  const attrs = { learningRate: 0.5, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, accBeta1: 0.9, accBeta2: 0.999 };
+  const [updated, m, v] = tf.engine().runKernel(ADAM_UPDATE_KERNEL, [filter, tf.tensor4d(gv, [3, 3, 8, 16]),
+    tf.zeros([3, 3, 8, 16]), tf.zeros([3, 3, 8, 16])] as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+  const after = await convolve(updated);
+  const updatedValues = updated.dataSync();
+  const expected = await runOn('cpu', () => [tf.conv2d(tf.tensor4d(xv, [1, 9, 9, 8]), tf.tensor4d(updatedValues, [3, 3, 8, 16]), 1, 'same')]);
+  assertClose(after[0], expected[0], TOLERANCE, 'convolution after the in-place update');
+  assert.ok(Math.max(...after[0].map((a, i) => Math.abs(a - before[0][i]))) > 0.1, 'the update changed the filter');
+  tf.dispose([m, v, updated]);
 });
 
 test('depthwise conv2d (plain, fused, dilated) and its gradients match the cpu backend', async () => {

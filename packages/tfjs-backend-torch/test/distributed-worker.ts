@@ -47,14 +47,21 @@ async function run(scenario: string, group: ProcessGroup): Promise<void> {
     // A variable whose dataId is its own (the tensor it came from was disposed) is written in place.
     const own = tf.tidy(() => tf.variable(tf.mul(tf.ones([3]), rank + 10)));
     const fromInit = tf.variable(tf.fill([2], rank * 7));
+    // A filter convolved before the broadcast writes it in place: the next convolution sees the new values
+    // (the native side keeps each filter's converted layout while the filter is unchanged).
+    const filter = tf.tidy(() => tf.variable(tf.fill([1, 1, 1, 1], rank + 1)));
+    const pixels = tf.ones([1, 9, 9, 1]) as tf.Tensor4D;
+    const convolvedBefore = values(tf.conv2d(pixels, filter as tf.Tensor4D, 1, 'valid'))[0];
     broadcast([own, fromInit], 1);
+    broadcast([filter], 1);   // alone in its bucket, so the collective writes the filter's own storage
     barrier();
     // Overlap: start, compute meanwhile, then wait.
     const overlapped = tf.mul(tf.ones([4]), rank + 1);
     const pending = group.startAllReduce([overlapped], 'mean');
     const meanwhile = tf.sum(tf.mul(tf.ones([8]), 2));
     pending.wait();
-    say({ mean: values(halves), broadcast: { own: values(own), fromInit: values(fromInit) }, overlapped: values(overlapped),
+    const convolved = [convolvedBefore, values(tf.conv2d(pixels, filter as tf.Tensor4D, 1, 'valid'))[0]];
+    say({ mean: values(halves), broadcast: { own: values(own), fromInit: values(fromInit), convolved }, overlapped: values(overlapped),
       meanwhile: values(meanwhile) });
 
     // Repeated steps (the same bucket size each time, so the bucket is reused) give the right values

@@ -124,7 +124,7 @@ test('two processes on loopback', { timeout: 120_000, concurrency: true }, async
         assert.deepEqual(s.clone, [1, 1], 'clones share the dataId, so they see the result');
         const m = means[rank];
         assert.deepEqual(m.mean, [1, 1, 1]);
-        assert.deepEqual(m.broadcast, { own: [11, 11, 11], fromInit: [7, 7] });
+        assert.deepEqual(m.broadcast, { own: [11, 11, 11], fromInit: [7, 7], convolved: [rank + 1, 2] });
         assert.deepEqual(m.overlapped, [1.5, 1.5, 1.5, 1.5]);
         assert.deepEqual(m.meanwhile, [16]);
         assert.equal(ends[rank].leaked, 0);

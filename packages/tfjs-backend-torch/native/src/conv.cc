@@ -2,43 +2,19 @@
 // ATen. Data stays NHWC: ATen sees it through channels_last views, so no layout copies are made
 // unless tfjs's padding is asymmetric.
 #include <ATen/ATen.h>
-#include <ATen/Parallel.h>
 #include <napi.h>
 
 #include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 
 #include "conv_window.h"
 #include "registry.h"
+#include "transpose.h"
 
 namespace gantry {
 namespace {
-
-// out[c, r] = m[r, c] for a rank-2 tensor. ATen's copy of a transposed view walks the output with a
-// stride that misses the cache on every element (a 512 x 512 x 4 x 4 filter: 47 ms on one thread,
-// where a clone takes 4); 32 x 32 tiles keep reads and writes in cache.
-at::Tensor TransposedCopy(const at::Tensor& m) {
-  if (m.scalar_type() != at::kFloat) return m.t().contiguous();
-  const at::Tensor src = m.contiguous();
-  const int64_t rows = src.size(0), cols = src.size(1);
-  at::Tensor out = at::empty({cols, rows}, src.options());
-  const float* from = src.data_ptr<float>();
-  float* to = out.data_ptr<float>();
-  constexpr int64_t kTile = 32;
-  at::parallel_for(0, (rows + kTile - 1) / kTile, 1, [&](int64_t begin, int64_t end) {
-    for (int64_t r0 = begin * kTile; r0 < std::min(end * kTile, rows); r0 += kTile) {
-      const int64_t r1 = std::min(r0 + kTile, rows);
-      for (int64_t c0 = 0; c0 < cols; c0 += kTile) {
-        const int64_t c1 = std::min(c0 + kTile, cols);
-        for (int64_t r = r0; r < r1; ++r) {
-          for (int64_t c = c0; c < c1; ++c) to[c * rows + r] = from[r * cols + c];
-        }
-      }
-    }
-  });
-  return out;
-}
 
 // tfjs filter -> ATen weight [co, ci/groups, kh, kw] in channels_last memory ([co][kh][kw][ci]).
 // conv2d:    [kh, kw, ci, co]   is the matrix [kh*kw*ci, co]; its transpose is [co][kh][kw][ci]
@@ -55,6 +31,48 @@ at::Tensor AtenWeight(const at::Tensor& filter, bool depthwise) {
   const int64_t co = depthwise ? filter.size(2) * filter.size(3) : filter.size(3);
   const int64_t ci = depthwise ? 1 : filter.size(2);
   return TransposedCopy(filter.reshape({kh * kw * ci, co})).view({co, kh, kw, ci}).permute({0, 3, 1, 2});
+}
+
+// AtenWeight, kept while the filter lives unchanged. A training step uses each filter in at least two
+// kernels (the forward convolution and its input gradient), a generator applied to several batches in
+// more, and each conversion reads and writes the whole filter through memory (cyclegan64: about 45 ms of a
+// 1 s step). A filter is unchanged while its TensorImpl lives at the same version: the kernels that write
+// an existing tensor in place (adamUpdate, distWait) bump its version. Entries hold the TensorImpl weakly,
+// so its address is not reused while an entry names it; dead filters' entries go at the next miss.
+constexpr int64_t kWeightCacheBytes = int64_t{512} << 20;
+
+struct CachedWeight {
+  c10::weak_intrusive_ptr<c10::TensorImpl, c10::UndefinedTensorImpl> filter;
+  uint32_t version;
+  bool depthwise;
+  at::Tensor weight;
+};
+
+at::Tensor CachedAtenWeight(const at::Tensor& filter, bool depthwise) {
+  static std::unordered_map<const c10::TensorImpl*, CachedWeight> cache;
+  static int64_t cached_bytes = 0;
+  if (filter.is_inference()) return AtenWeight(filter, depthwise);
+  const c10::TensorImpl* key = filter.unsafeGetTensorImpl();
+  const uint32_t version = key->version_counter().current_version();
+  auto hit = cache.find(key);
+  if (hit != cache.end() && hit->second.version == version && hit->second.depthwise == depthwise) {
+    return hit->second.weight;
+  }
+  for (auto it = cache.begin(); it != cache.end();) {
+    if (it->first == key || it->second.filter.expired()) {
+      cached_bytes -= it->second.weight.nbytes();
+      it = cache.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  at::Tensor weight = AtenWeight(filter, depthwise);
+  if (cached_bytes + static_cast<int64_t>(weight.nbytes()) <= kWeightCacheBytes) {
+    cached_bytes += weight.nbytes();
+    cache.emplace(key, CachedWeight{c10::weak_intrusive_ptr<c10::TensorImpl, c10::UndefinedTensorImpl>(filter.getIntrusivePtr()),
+                                    version, depthwise, weight});
+  }
+  return weight;
 }
 
 // ATen weight gradient [co, ci, kh, kw] -> tfjs filter layout, contiguous (the optimizer reads it next).
@@ -122,7 +140,7 @@ int64_t Groups(const at::Tensor& nchw_input, bool depthwise) {
 at::Tensor ConvForward(const at::Tensor& x, const at::Tensor& filter, const Window2d& g, bool depthwise,
                        const c10::optional<at::Tensor>& bias) {
   at::Tensor input = NchwView(x);
-  at::Tensor weight = AtenWeight(filter, depthwise);
+  at::Tensor weight = CachedAtenWeight(filter, depthwise);
   const int64_t h = input.size(2), w = input.size(3);
   if (g.SymmetricFits(h, w)) {
     return at::convolution(input, weight, bias, g.Stride(), g.Padding(), g.Dilation(), false, {0, 0},
@@ -208,7 +226,7 @@ Napi::Value Conv2dBackpropInput(const Napi::CallbackInfo& info) {
     for (int64_t t = 0; t < static_cast<int64_t>(taps.size()); ++t) taps[t].add_(patch_grads.select(3, t));
     return ReturnTensor(info, padded.narrow(1, g.top, h).narrow(2, g.left, w).contiguous());
   }
-  at::Tensor weight = AtenWeight(TensorArg(info, 1), depthwise);
+  at::Tensor weight = CachedAtenWeight(TensorArg(info, 1), depthwise);
   const int64_t groups = depthwise ? c : 1;
   // Asymmetric padding, or rows/columns no window reaches: differentiate the explicitly padded
   // (or cropped) input instead and crop (or zero-fill) back, as the weight gradient does.

@@ -390,6 +390,10 @@ Napi::Value Wait(const Napi::CallbackInfo& info) {
           else *target = value.to(target->device(), /*non_blocking=*/false, /*copy=*/true);
         }
       }
+    } else if (pending.write_back) {
+      // The collective wrote this tensor's own storage, which ATen does not see: caches keyed on tensor
+      // versions (the convolutions' filter cache) must.
+      try { GetTensor(slot.handle).unsafeGetTensorImpl()->bump_version(); } catch (const std::invalid_argument&) {}
     }
     out.Set(static_cast<uint32_t>(i), Napi::Number::New(info.Env(), static_cast<double>(handle)));
   }

@@ -93,6 +93,10 @@ Napi::Value AdamUpdate(const Napi::CallbackInfo& info) {
     at::parallel_for(0, var.numel(), 32768, [&](int64_t begin, int64_t end) {
       AdamStep(var_data, grad_data, m_data, v_data, begin, end, c);
     });
+    if (in_place) {
+      // Written through raw pointers, which ATen does not see: caches keyed on versions must.
+      for (at::Tensor* t : {&var, &m, &v}) t->unsafeGetTensorImpl()->bump_version();
+    }
     results[i] = var;
     results[n + i] = m;
     results[2 * n + i] = v;
