@@ -36,6 +36,14 @@ export interface AdamUpdateAttrs {
 }
 
 /**
+ * The gradient of tfjs's MirrorPad (whose own registered gradient, in tfjs 4.22, drops what flowed through
+ * the mirrored borders): each element of dy is added back onto the element of x it was copied from.
+ * Input {dy}, float32, of x's shape grown by paddings; attrs as MirrorPad's; output x's shape.
+ */
+export const MIRROR_PAD_GRAD_KERNEL = 'GantryMirrorPadGrad';
+export interface MirrorPadGradAttrs { paddings: Array<[number, number]>; mode: 'reflect' | 'symmetric' }
+
+/**
  * tfjs's Conv2DBackpropInput and Conv2DBackpropFilter with a `dilations` attr, which tfjs's kernels of
  * those names lack (so tfjs has no gradient for a dilated conv2d). Inputs and attrs as tfjs's kernels
  * ({dy, filter} with inputShape; {x, dy} with filterShape), NHWC, plus dilations; strides must be 1

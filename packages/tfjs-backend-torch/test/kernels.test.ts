@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers'; // registers the gradients
 
+import { MIRROR_PAD_GRAD_KERNEL } from '@gantry/kernels';
 import { fallbackCounts, resetFallbackCounts, setFallbackPolicy, setShapeChecks } from '@gantry/tfjs-backend-torch';
 import { assertSameAsCpu, randomShape, randomValues, seededRandom } from './engine-helpers.js';
 
@@ -117,6 +118,25 @@ test('shape and data-movement kernels match cpu', async () => {
       ['addN', () => tf.addN([x(), x(), tf.neg(x())])],
     ];
     for (const [name, fn] of ops) await assertSameAsCpu(`${name} [${shape}]`, fn);
+  }
+});
+
+test('GantryMirrorPadGrad is the adjoint of MirrorPad (reflect and symmetric, any padded axes)', async () => {
+  await tf.setBackend('torch');
+  // <mirrorPad(x), dy> = <x, mirrorPadGrad(dy)> for every x and dy: the definition of the gradient.
+  for (const [shape, paddings] of [[[3, 5, 4], [[1, 2], [0, 0], [3, 1]]], [[2, 6, 6, 3], [[0, 0], [2, 2], [1, 1], [0, 0]]], [[7], [[3, 2]]]] as Array<[number[], Array<[number, number]>]>) {
+    for (const mode of ['reflect', 'symmetric'] as const) {
+      tf.tidy(() => {
+        const x = randomTensor(shape);
+        const padded = tf.mirrorPad(x, paddings, mode);
+        const dy = randomTensor(padded.shape);
+        const dx = tf.engine().runKernel(MIRROR_PAD_GRAD_KERNEL, { dy }, { paddings, mode } as unknown as tf.NamedAttrMap) as tf.Tensor;
+        assert.deepEqual(dx.shape, shape);
+        const lhs = tf.sum(tf.mul(padded, dy)).dataSync()[0];
+        const rhs = tf.sum(tf.mul(x, dx)).dataSync()[0];
+        assert.ok(Math.abs(lhs - rhs) <= 1e-4 * Math.max(1, Math.abs(lhs)), `${mode} [${shape}] ${JSON.stringify(paddings)}: ${lhs} vs ${rhs}`);
+      });
+    }
   }
 });
 

@@ -4,11 +4,15 @@
 // 4.22's MirrorPad gradient slices the interior out of dy and drops what flowed through the reflected
 // border (for [a, b, c] padded by 1, d/db of the sum is 1 instead of 3). Ours folds each reflected border
 // of dy back onto the pixels it copied, from slice, reverse, pad and add: every backend has them, they are
-// linear in dy (so gradients of any order are exact) and all are native on the torch backend. The slice,
-// reverse and concat composition this replaces cost ten kernel calls forward per use where this costs one.
+// linear in dy (so gradients of any order are exact). Where the backend registers GantryMirrorPadGrad (the
+// torch backend) the fold is that one kernel instead of sixteen; its own gradient is the padding again.
+// The slice, reverse and concat composition this replaces cost ten kernel calls forward per use where this
+// costs one.
 import * as tf from '@tensorflow/tfjs-core';
+import { MIRROR_PAD_GRAD_KERNEL, type MirrorPadGradAttrs } from '@gantry/kernels';
 import type { CustomGradientFunc } from '@tensorflow/tfjs-core/dist/engine.js';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { backendHasKernel } from '../tfjs-gradients/fused-ops.js';
 import { single, singleShape, type Shape } from './common.js';
 
 export type Padding2D = number | [number, number];
@@ -43,6 +47,25 @@ function foldAxis(dy: tf.Tensor, axis: number, p: number): tf.Tensor {
   return tf.addN([take(p, n), placed(1, take(0, p)), placed(n - 1 - p, take(n + p, p))]);
 }
 
+// The gradient of reflection padding [N, H, W, C] by rows and cols.
+function unpadGradient(dy: tf.Tensor, rows: number, cols: number): tf.Tensor {
+  if (!backendHasKernel(MIRROR_PAD_GRAD_KERNEL)) return foldAxis(foldAxis(dy, 1, rows), 2, cols);
+  const attrs: MirrorPadGradAttrs = { paddings: [[0, 0], [rows, rows], [cols, cols], [0, 0]], mode: 'reflect' };
+  return tf.engine().runKernel(MIRROR_PAD_GRAD_KERNEL, { dy }, { ...attrs }) as tf.Tensor;
+}
+
+tf.registerGradient({
+  kernelName: MIRROR_PAD_GRAD_KERNEL,
+  // The kernel is linear in dy, and its adjoint is the padding itself (reflectPad2d's, exact to any order).
+  gradFunc: (ddx, _saved, attrs) => {
+    const { paddings, mode } = attrs as unknown as MirrorPadGradAttrs;
+    if (mode !== 'reflect' || paddings.length !== 4 || paddings[0].some((p) => p !== 0) || paddings[3].some((p) => p !== 0)) {
+      throw new Error(`${MIRROR_PAD_GRAD_KERNEL}: a gradient only for reflection padding of height and width, got ${mode} ${JSON.stringify(paddings)}`);
+    }
+    return { dy: () => reflectPad2d(ddx as tf.Tensor, [paddings[1][0], paddings[2][0]]) };
+  },
+});
+
 /** Reflection-pads [N, H, W, C] by rows above and below and cols left and right. */
 export function reflectPad2d(x: tf.Tensor, padding: Padding2D): tf.Tensor {
   const [rows, cols] = pair(padding, 'reflectPad2d');
@@ -51,7 +74,7 @@ export function reflectPad2d(x: tf.Tensor, padding: Padding2D): tf.Tensor {
   checkFits(x, 2, cols);
   const pad = tf.customGrad(((input: tf.Tensor) => ({
     value: tf.mirrorPad(input, [[0, 0], [rows, rows], [cols, cols], [0, 0]], 'reflect'),
-    gradFunc: (dy: tf.Tensor) => foldAxis(foldAxis(dy, 1, rows), 2, cols),
+    gradFunc: (dy: tf.Tensor) => unpadGradient(dy, rows, cols),
   })) as unknown as CustomGradientFunc<tf.Tensor>);
   return pad(x);
 }

@@ -93,27 +93,55 @@ at::Tensor OneHot(const at::Tensor& indices, int64_t depth, double on, double of
 
 // tfjs MirrorPad: pads = [before0, after0, before1, after1, ...]; offset 1 = reflect (edge not
 // repeated), 0 = symmetric (edge repeated). Each padded dimension is one index_select.
-at::Tensor MirrorPad(const at::Tensor& x, const std::vector<int64_t>& pads, int64_t offset) {
+void CheckMirrorPads(const at::Tensor& x, const std::vector<int64_t>& pads, const char* what) {
   if (pads.size() != 2 * static_cast<size_t>(x.dim())) {
-    throw std::invalid_argument("mirrorPad: need a [before, after] pair per dimension");
+    throw std::invalid_argument(std::string(what) + ": need a [before, after] pair per dimension");
   }
+}
+
+// For each of the before + n + after padded positions, the index of the element it copies.
+at::Tensor MirrorIndex(int64_t before, int64_t n, int64_t after, int64_t offset) {
+  std::vector<int64_t> index(before + n + after);
+  for (int64_t o = 0; o < static_cast<int64_t>(index.size()); ++o) {
+    const int64_t src = o - before;
+    index[o] = src < 0 ? -src - 1 + offset : src >= n ? 2 * n - 1 - offset - src : src;
+  }
+  return at::tensor(index, at::TensorOptions().dtype(at::kLong));
+}
+
+at::Tensor MirrorPad(const at::Tensor& x, const std::vector<int64_t>& pads, int64_t offset) {
+  CheckMirrorPads(x, pads, "mirrorPad");
   at::Tensor out = x;
   for (int64_t d = 0; d < x.dim(); ++d) {
-    const int64_t before = pads[2 * d], after = pads[2 * d + 1], n = x.size(d);
+    const int64_t before = pads[2 * d], after = pads[2 * d + 1];
     if (before == 0 && after == 0) continue;
-    std::vector<int64_t> index(before + n + after);
-    for (int64_t o = 0; o < static_cast<int64_t>(index.size()); ++o) {
-      const int64_t src = o - before;
-      index[o] = src < 0 ? -src - 1 + offset : src >= n ? 2 * n - 1 - offset - src : src;
-    }
-    out = out.index_select(d, at::tensor(index, at::TensorOptions().dtype(at::kLong)));
+    out = out.index_select(d, MirrorIndex(before, x.size(d), after, offset));
   }
   return out;
+}
+
+// The adjoint of MirrorPad: index_add_ over the indices index_select read, dimension by dimension in
+// reverse order, so every padded copy's gradient lands on its source. One kernel where the composed
+// gradient (slice, reverse, pad and add per border) is eight per padded dimension.
+at::Tensor MirrorPadGrad(const at::Tensor& dy, const std::vector<int64_t>& pads, int64_t offset) {
+  CheckMirrorPads(dy, pads, "mirrorPadGrad");
+  at::Tensor grad = dy;
+  for (int64_t d = dy.dim() - 1; d >= 0; --d) {
+    const int64_t before = pads[2 * d], after = pads[2 * d + 1];
+    if (before == 0 && after == 0) continue;
+    const int64_t n = grad.size(d) - before - after;
+    if (n <= 0) throw std::invalid_argument("mirrorPadGrad: dy is smaller than its paddings along dimension " + std::to_string(d));
+    std::vector<int64_t> sizes = grad.sizes().vec();
+    sizes[d] = n;
+    grad = at::zeros(sizes, grad.options()).index_add_(d, MirrorIndex(before, n, after, offset), grad);
+  }
+  return grad.contiguous();
 }
 
 }  // namespace
 
 GANTRY_LAMBDA_OP("mirrorPad", return ReturnTensor(info, MirrorPad(TensorArg(info, 0), IntListArg(info, 1), IntArg(info, 2))););
+GANTRY_LAMBDA_OP("mirrorPadGrad", return ReturnTensor(info, MirrorPadGrad(TensorArg(info, 0), IntListArg(info, 1), IntArg(info, 2))););
 GANTRY_LAMBDA_OP("reshape", return ReturnTensor(info, TensorArg(info, 0).reshape(IntListArg(info, 1))););
 GANTRY_LAMBDA_OP("transpose", return ReturnTensor(info, TensorArg(info, 0).permute(IntListArg(info, 1))););
 // (handles[], axis)

@@ -1,10 +1,12 @@
 // Data-movement kernels: Reshape (an ATen view), Identity (shared data), Transpose, Concat, Slice,
-// StridedSlice, SplitV, Pack/Unpack, Tile, PadV2, MirrorPad, Reverse, GatherV2, UnsortedSegmentSum, fills,
+// StridedSlice, SplitV, Pack/Unpack, Tile, PadV2, MirrorPad (and GantryMirrorPadGrad), Reverse, GatherV2, UnsortedSegmentSum, fills,
 // OneHot, Range.
 import {
   backend_util, slice_util, util,
   type DataType, type KernelConfig, type TensorInfo,
 } from '@tensorflow/tfjs-core';
+
+import { MIRROR_PAD_GRAD_KERNEL, type MirrorPadGradAttrs } from '@gantry/kernels';
 
 import { allNative, DTYPE_CODES, identity, isNative, kernel, multiOp, nativeOrFallback, op, torch, type KernelArgs } from './util.js';
 
@@ -179,6 +181,19 @@ const mirrorPad = nativeOrFallback('MirrorPad',
     return backend.makeOutput(mirrorPadOp(backend.handleOf(x), paddings.flat(), offset), shape, x.dtype);
   });
 
+// Not a tfjs kernel: @gantry/core's reflection padding calls it for MirrorPad's gradient (tfjs 4.22's drops
+// the mirrored borders' share) where the backend registers it.
+const mirrorPadGradOp = op('mirrorPadGrad');
+const mirrorPadGrad = kernel(MIRROR_PAD_GRAD_KERNEL, (args) => {
+  const dy = (args.inputs as Inputs).dy;
+  const { paddings, mode } = args.attrs as unknown as MirrorPadGradAttrs;
+  util.assert(dy.dtype === 'float32', () => `${MIRROR_PAD_GRAD_KERNEL}: dy must be float32, got ${dy.dtype}`);
+  util.assert(paddings.length === dy.shape.length, () => `${MIRROR_PAD_GRAD_KERNEL}: ${paddings.length} paddings for rank ${dy.shape.length}`);
+  const backend = torch(args);
+  const shape = dy.shape.map((s, i) => s - paddings[i][0] - paddings[i][1]);
+  return backend.makeOutput(mirrorPadGradOp(backend.handleOf(dy), paddings.flat(), mode === 'reflect' ? 1 : 0), shape, 'float32');
+});
+
 const reverseOp = op('reverse');
 const reverse = nativeOrFallback('Reverse',
   (args) => isNative((args.inputs as Inputs).x.dtype),
@@ -271,7 +286,7 @@ const range = kernel('Range', (args) => {
 });
 
 export const shapeKernels: KernelConfig[] = [
-  reshape, expandDims, identityKernel, transpose, concat, slice, stridedSlice, splitV, pack, unpack, tile, padV2, mirrorPad, reverse,
+  reshape, expandDims, identityKernel, transpose, concat, slice, stridedSlice, splitV, pack, unpack, tile, padV2, mirrorPad, mirrorPadGrad, reverse,
   gatherV2, unsortedSegmentSum, likeKernel('ZerosLike', 'zerosLike'), likeKernel('OnesLike', 'onesLike'),
   fill, oneHot, range,
 ];
