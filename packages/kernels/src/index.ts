@@ -63,6 +63,21 @@ export interface DilatedConvGradAttrs {
 }
 
 /**
+ * Instance normalisation's statistics and normalised input for x [N, H, W, C]: per example and channel, over H and W,
+ * r = 1 / sqrt(biased variance + epsilon) and xhat = (x - mean) r. Input {x}, float32; attrs {epsilon}; outputs
+ * [xhat, r [N, 1, 1, C]]. Not differentiable itself: @gantry/core uses it inside a custom gradient.
+ */
+export const INSTANCE_NORM_KERNEL = 'GantryInstanceNorm';
+export interface InstanceNormAttrs { epsilon: number }
+
+/**
+ * Instance normalisation's backward for y = xhat (times gamma [C] when given): dx = r k (dy - mean(dy) -
+ * xhat mean(dy xhat)), k = gamma or 1, means over H and W. Inputs {dy, xhat, r, gamma?}, float32; outputs [dx,
+ * sum(dy xhat) [N, 1, 1, C], sum(dy) [N, 1, 1, C]]. First order only (no gradient of its own).
+ */
+export const INSTANCE_NORM_GRAD_KERNEL = 'GantryInstanceNormGrad';
+
+/**
  * GAN-TTS's conditional batch norm + ReLU in training mode, on x [N, ..., C] (channels last) conditioned on z [N, Z]
  * through [g, h] = z kernel + bias [N, 2C]: mean and (biased) variance per channel over all but the last axis,
  * r = 1 / sqrt(variance + epsilon), y = relu((x - mean) s + t) with s = (1 + g) gamma r and t = (1 + g) beta + h; and

@@ -6,6 +6,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CustomGradientFunc } from '@tensorflow/tfjs-core/dist/engine.js';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { INSTANCE_NORM_GRAD_KERNEL, INSTANCE_NORM_KERNEL, type InstanceNormAttrs } from '@gantry/kernels';
+import { backendHasKernel } from '../tfjs-gradients/fused-ops.js';
 import { single, singleShape, type Shape } from './common.js';
 
 export interface InstanceNormalizationArgs {
@@ -25,6 +27,14 @@ function standardize(x: tf.Tensor, epsilon: number): { xhat: tf.Tensor; r: tf.Te
   return { xhat: tf.mul(centered, r), r };
 }
 
+/** standardize as one GantryInstanceNorm kernel where the backend registers it (inside the custom gradient below only). */
+function standardizeFast(x: tf.Tensor, epsilon: number): { xhat: tf.Tensor; r: tf.Tensor } {
+  if (!backendHasKernel(INSTANCE_NORM_KERNEL)) return standardize(x, epsilon);
+  const attrs: InstanceNormAttrs = { epsilon };
+  const [xhat, r] = tf.engine().runKernel(INSTANCE_NORM_KERNEL, { x }, { ...attrs }) as tf.Tensor[];
+  return { xhat, r };
+}
+
 /** Whether a gradient computed now is itself recorded for a higher-order gradient (gradient penalties). */
 function recordingHigherOrder(): boolean {
   return tf.engine().state.gradientDepth > 0;
@@ -37,19 +47,26 @@ function recordingHigherOrder(): boolean {
  * where tfjs's autodiff of the composed ops (moments, sub, rsqrt, mul) took twice the kernel calls per
  * use, forward and backward, most of them broadcasts and the engine's clones of saved tensors.
  * The saved xhat and r are constants to the tape, so under a higher-order gradient the backward pass
- * recomputes them from the saved x (whose clone the tape links to x) and stays exact.
+ * recomputes them from the saved x (whose clone the tape links to x) and stays exact. Where the backend has
+ * them (torch), the forward is one GantryInstanceNorm kernel and a first-order backward one
+ * GantryInstanceNormGrad (17 kernel calls down to 2 per use without affine).
  */
 function normalizeOp(epsilon: number, affine: boolean) {
   return tf.customGrad(((...args: unknown[]) => {
     const save = args.pop() as tf.GradSaveFunc;
     const [x, gamma, beta] = args as tf.Tensor[];
-    const { xhat, r } = standardize(x, epsilon);
+    const { xhat, r } = standardizeFast(x, epsilon);
     const y = affine ? tf.add(tf.mul(xhat, gamma), beta) : xhat;
     save(affine ? [x, xhat, r, gamma] : [x, xhat, r]);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [savedX, savedXhat, savedR, savedGamma] = saved;
+        if (!recordingHigherOrder() && backendHasKernel(INSTANCE_NORM_GRAD_KERNEL)) {
+          const inputs: tf.NamedTensorMap = affine ? { dy, xhat: savedXhat, r: savedR, gamma: savedGamma } : { dy, xhat: savedXhat, r: savedR };
+          const [dx, dyTimesXhat, dyTotal] = tf.engine().runKernel(INSTANCE_NORM_GRAD_KERNEL, inputs) as tf.Tensor[];
+          return affine ? [dx, tf.sum(dyTimesXhat, [0, 1, 2]), tf.sum(dyTotal, [0, 1, 2])] : [dx];
+        }
         const { xhat, r } = recordingHigherOrder() ? standardize(savedX, epsilon) : { xhat: savedXhat, r: savedR };
         const pixels = xhat.shape[1]! * xhat.shape[2]!;
         const dyTimesXhat = tf.sum(tf.mul(dy, xhat), AXES, true); // [N, 1, 1, C]

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "norm_loops.h"
 #include "ops_common.h"
 #include "registry.h"
 
@@ -45,24 +46,6 @@ inline float ReluGrad(float dy, float y) {
 
 // Row loops: one example's [M, C] block, channels innermost, __restrict so that GCC vectorizes the channel
 // loop (checked with -fopt-info-vec: all five). External linkage for target_clones' ifunc.
-GANTRY_VECTOR_CLONES void CbnSumRows(const float* __restrict x, int64_t rows, int64_t c, double* __restrict sum) {
-  for (int64_t m = 0; m < rows; ++m) {
-    const float* __restrict row = x + m * c;
-    for (int64_t k = 0; k < c; ++k) sum[k] += row[k];
-  }
-}
-
-GANTRY_VECTOR_CLONES void CbnSquaredDeviationRows(const float* __restrict x, int64_t rows, int64_t c, const float* __restrict mean,
-                                                  double* __restrict sum) {
-  for (int64_t m = 0; m < rows; ++m) {
-    const float* __restrict row = x + m * c;
-    for (int64_t k = 0; k < c; ++k) {
-      const float d = row[k] - mean[k];
-      sum[k] += static_cast<double>(d) * d;
-    }
-  }
-}
-
 GANTRY_VECTOR_CLONES void CbnOutputRows(const float* __restrict x, int64_t rows, int64_t c, const float* __restrict mean, const float* __restrict s,
                                         const float* __restrict t, float* __restrict y) {
   for (int64_t m = 0; m < rows; ++m) {
@@ -214,9 +197,9 @@ Napi::Value ConditionalBatchNormRelu(const Napi::CallbackInfo& info) {
   std::vector<double> partial(d.n * d.c);
   float* pm = mean.data_ptr<float>();
   float* pv = variance.data_ptr<float>();
-  const std::vector<double> sums = ChannelTotals(d, [&](int64_t i, double* acc) { CbnSumRows(px + i * block, d.rows, d.c, acc); }, partial.data());
+  const std::vector<double> sums = ChannelTotals(d, [&](int64_t i, double* acc) { NormSumRows(px + i * block, d.rows, d.c, acc); }, partial.data());
   for (int64_t k = 0; k < d.c; ++k) pm[k] = static_cast<float>(sums[k] / count);
-  const std::vector<double> squares = ChannelTotals(d, [&](int64_t i, double* acc) { CbnSquaredDeviationRows(px + i * block, d.rows, d.c, pm, acc); },
+  const std::vector<double> squares = ChannelTotals(d, [&](int64_t i, double* acc) { NormSquaredDeviationRows(px + i * block, d.rows, d.c, pm, acc); },
                                                     partial.data());
   for (int64_t k = 0; k < d.c; ++k) pv[k] = static_cast<float>(squares[k] / count);
 

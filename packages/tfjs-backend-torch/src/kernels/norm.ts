@@ -1,9 +1,11 @@
 // tfjs's FusedBatchNorm (the batchNorm op's kernel) on ATen. Its gradient is composed by tfjs
 // from other kernels, so only the forward lives here. And GAN-TTS's conditional batch norm + ReLU
 // (@gantry/kernels' GantryConditionalBatchNormRelu and its Grad, native/src/cond_norm.cc), whose
-// gradient @gantry/core registers.
+// gradient @gantry/core registers; and instance normalisation's forward and backward (GantryInstanceNorm and
+// its Grad, native/src/instance_norm.cc), which @gantry/core's instanceNorm calls inside its custom gradient.
 import {
-  CONDITIONAL_BATCH_NORM_RELU_GRAD_KERNEL, CONDITIONAL_BATCH_NORM_RELU_KERNEL, type ConditionalBatchNormReluAttrs,
+  CONDITIONAL_BATCH_NORM_RELU_GRAD_KERNEL, CONDITIONAL_BATCH_NORM_RELU_KERNEL, INSTANCE_NORM_GRAD_KERNEL, INSTANCE_NORM_KERNEL,
+  type ConditionalBatchNormReluAttrs, type InstanceNormAttrs,
 } from '@gantry/kernels';
 import { util, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 
@@ -28,7 +30,7 @@ function batchNorm({ inputs, attrs, backend }: Args): TensorInfo {
   return backend.makeOutput(handle, [...x.shape], 'float32');
 }
 
-/** The named float32 inputs of a conditional batch norm kernel, in order. */
+/** The named float32 inputs of a normalisation kernel, in order. */
 function floatInputs(kernelName: string, inputs: Inputs, names: string[]): TensorInfo[] {
   return names.map((name) => {
     const t = inputs[name];
@@ -67,8 +69,30 @@ function conditionalBatchNormReluGrad({ inputs, attrs, backend }: Args): TensorI
   return [1, 3, 4, 5, 6, 7].map((input, k) => backend.makeOutput(handles[k], [...tensors[input].shape], 'float32'));
 }
 
+/** [xhat, r [N, 1, 1, C]] of x [N, H, W, C]. */
+function instanceNorm({ inputs, attrs, backend }: Args): TensorInfo[] {
+  const [x] = floatInputs(INSTANCE_NORM_KERNEL, inputs, ['x']);
+  util.assert(x.shape.length === 4, () => `${INSTANCE_NORM_KERNEL}: x must be [N, H, W, C], got [${x.shape}]`);
+  const epsilon = (attrs as Partial<InstanceNormAttrs> | undefined)?.epsilon;
+  util.assert(typeof epsilon === 'number' && epsilon > 0, () => `${INSTANCE_NORM_KERNEL}: attr epsilon must be a number > 0, got ${epsilon}`);
+  const handles = nativeOp('instanceNorm')(backend.handleOf(x), epsilon as number) as unknown as number[];
+  return [backend.makeOutput(handles[0], [...x.shape], 'float32'), backend.makeOutput(handles[1], [x.shape[0], 1, 1, x.shape[3]], 'float32')];
+}
+
+/** [dx, sum(dy xhat), sum(dy)]; the native op checks the shapes. */
+function instanceNormGrad({ inputs, backend }: Args): TensorInfo[] {
+  const [dy, xhat, r] = floatInputs(INSTANCE_NORM_GRAD_KERNEL, inputs, ['dy', 'xhat', 'r']);
+  const gamma = inputs.gamma;
+  util.assert(gamma == null || gamma.dtype === 'float32', () => `${INSTANCE_NORM_GRAD_KERNEL}: gamma must be float32`);
+  const handles = nativeOp('instanceNormGrad')(backend.handleOf(dy), backend.handleOf(xhat), backend.handleOf(r),
+    gamma == null ? NO_TENSOR : backend.handleOf(gamma)) as unknown as number[];
+  return handles.map((handle, k) => backend.makeOutput(handle, k === 0 ? [...xhat.shape] : [...r.shape], 'float32'));
+}
+
 export const normKernels: KernelConfig[] = [
   { kernelName: 'FusedBatchNorm', backendName: BACKEND_NAME, kernelFunc: batchNorm as unknown as KernelFunc },
   { kernelName: CONDITIONAL_BATCH_NORM_RELU_KERNEL, backendName: BACKEND_NAME, kernelFunc: conditionalBatchNormRelu as unknown as KernelFunc },
   { kernelName: CONDITIONAL_BATCH_NORM_RELU_GRAD_KERNEL, backendName: BACKEND_NAME, kernelFunc: conditionalBatchNormReluGrad as unknown as KernelFunc },
+  { kernelName: INSTANCE_NORM_KERNEL, backendName: BACKEND_NAME, kernelFunc: instanceNorm as unknown as KernelFunc },
+  { kernelName: INSTANCE_NORM_GRAD_KERNEL, backendName: BACKEND_NAME, kernelFunc: instanceNormGrad as unknown as KernelFunc },
 ];
