@@ -104,7 +104,7 @@ test('wide filters (the blocked transposes between tfjs and ATen filter layouts)
   // The random cases above have at most 4 channels; the filter transposes work in 8 x 16 blocks with a
   // scalar remainder, so these mix whole blocks and remainders in both directions.
   const rand = makeRng(21);
-  for (const [ci, co, k, stride] of [[24, 40, 3, 1], [13, 19, 3, 2], [33, 17, 1, 1], [16, 64, 4, 2]]) {
+  for (const [ci, co, k, stride] of [[24, 40, 3, 1], [13, 19, 3, 2], [33, 17, 1, 1], [16, 64, 4, 2], [64, 136, 3, 1], [72, 50, 4, 2]]) {
     const xShape: [number, number, number, number] = [2, 9, 9, ci];
     const fShape: [number, number, number, number] = [k, k, ci, co];
     const xv = randomValues(rand, xShape);
