@@ -15,7 +15,8 @@
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "_GLIBCXX_USE_CXX11_ABI=<(cxx11_abi)"],
       "cflags!": ["-fno-exceptions", "-fno-rtti"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-std=gnu++14", "-O3"],
-      "cflags_cc": ["-std=c++17", "-O2", "-fno-math-errno", "-fexceptions", "-frtti", "-Wno-unused-parameter", "-Wno-deprecated-declarations"],
+      "cflags_cc": ["-std=c++17", "-O2", "-fno-math-errno", "-fexceptions", "-frtti", "-fopenmp", "-Wno-unused-parameter", "-Wno-deprecated-declarations"],
+      "ldflags": ["-fopenmp"],
       "conditions": [
         ["libtorch==''", {
           "include_dirs": ["/usr/include", "/usr/include/torch/csrc/api/include"],

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { ADAM_UPDATE_KERNEL } from '@gantry/kernels';
+import { numThreads, setNumThreads } from '@gantry/tfjs-backend-torch';
 
 import {
   TOLERANCE, assertClose, assertNative, compareBackends, makeRng, pick, randInt, randomValues, runOn, tf,
@@ -104,7 +105,11 @@ test('wide filters (the blocked transposes between tfjs and ATen filter layouts)
   // The random cases above have at most 4 channels; the filter transposes work in 8 x 16 blocks with a
   // scalar remainder, so these mix whole blocks and remainders in both directions.
   const rand = makeRng(21);
-  for (const [ci, co, k, stride] of [[24, 40, 3, 1], [13, 19, 3, 2], [33, 17, 1, 1], [16, 64, 4, 2], [64, 136, 3, 1], [72, 50, 4, 2]]) {
+  // The last two, on two threads, split the transposes into tasks (of >= 64K elements) over column blocks.
+  const threads = numThreads();
+  for (const [ci, co, k, stride, split] of [[24, 40, 3, 1, 0], [13, 19, 3, 2, 0], [33, 17, 1, 1, 0], [16, 64, 4, 2, 0],
+    [64, 136, 3, 1, 1], [72, 50, 4, 2, 1]]) {
+    setNumThreads(split ? 2 : threads);
     const xShape: [number, number, number, number] = [2, 9, 9, ci];
     const fShape: [number, number, number, number] = [k, k, ci, co];
     const xv = randomValues(rand, xShape);
@@ -116,8 +121,9 @@ test('wide filters (the blocked transposes between tfjs and ATen filter layouts)
       const conv = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, 'same');
       const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv(a, b), r)))([tf.tensor4d(xv, xShape), tf.tensor4d(fv, fShape)]);
       return [conv(tf.tensor4d(xv, xShape), tf.tensor4d(fv, fShape)), ...grads];
-    }, TOLERANCE, `wide conv ${JSON.stringify({ ci, co, k, stride })}`, ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']);
+    }, TOLERANCE, `wide conv ${JSON.stringify({ ci, co, k, stride, threads: numThreads() })}`, ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']);
   }
+  setNumThreads(threads);
 });
 
 test('a filter updated in place by the fused Adam kernel is convolved with its new values', async () => {
