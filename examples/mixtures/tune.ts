@@ -10,6 +10,7 @@ import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { GaussianMixture2D } from '../../packages/core/src/index.js';
 import { writeScatterPng } from '../../packages/core/src/node.js';
+import { cpuSeconds } from '../common/measure.js';
 import { evalSamples, evaluateRun, mixtureByName, parseRunSpec, RUN_SPEC_OPTIONS, trainMixture } from './recipe.js';
 
 /** Quantiles of each sample's distance to its nearest mode, in units of the mixture's std: wide clusters or bridges? */
@@ -60,9 +61,9 @@ if (values.png) {
   s.dispose();
 }
 // CPU seconds of this process (one ATen thread): about the wall time on an otherwise idle core.
-const cpuSeconds = (process.cpuUsage().user + process.cpuUsage().system) / 1e6;
-const done = `trained and evaluated in ${((Date.now() - started) / 1000).toFixed(0)} s wall, ${cpuSeconds.toFixed(0)} s CPU (whole process)`;
+const cpu = cpuSeconds();
+const done = `trained and evaluated in ${((Date.now() - started) / 1000).toFixed(0)} s wall, ${cpu.toFixed(0)} s CPU (whole process)`;
 rows.push(done);
 console.log(done);
-if (values.log) appendFileSync(values.log, JSON.stringify({ spec, data: data.name, seed, rows, seconds: (Date.now() - started) / 1000, cpuSeconds }) + '\n');
+if (values.log) appendFileSync(values.log, JSON.stringify({ spec, data: data.name, seed, rows, seconds: (Date.now() - started) / 1000, cpuSeconds: cpu }) + '\n');
 result.dispose();

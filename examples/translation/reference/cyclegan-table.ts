@@ -13,7 +13,6 @@ const root = values.root!;
 interface Score { label: string; l1: number; psnr: number; ssim: number; fd: number; kid: number }
 const scores = readFileSync(join(root, 'scores.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Score);
 
-
 const arms = new Map<string, { seeds: string[]; ab: Score[]; ba: Score[] }>();
 for (const s of scores) {
   const m = /^(.*?)(?:-s(\d+))? (ab|ba)$/.exec(s.label);

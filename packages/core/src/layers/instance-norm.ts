@@ -40,6 +40,16 @@ function recordingHigherOrder(): boolean {
   return tf.engine().state.gradientDepth > 0;
 }
 
+/** [dx, sum(dy xhat), sum(dy)] (the sums [N, 1, 1, C]) from tfjs ops, differentiable again: GantryInstanceNormGrad's math. */
+function composedGradient(dy: tf.Tensor, { xhat, r }: { xhat: tf.Tensor; r: tf.Tensor }, gamma?: tf.Tensor): tf.Tensor[] {
+  const pixels = xhat.shape[1]! * xhat.shape[2]!;
+  const dyTimesXhat = tf.sum(tf.mul(dy, xhat), AXES, true);
+  const dyTotal = tf.sum(dy, AXES, true);
+  const k = gamma ? tf.mul(r, gamma) : r;
+  const perPixel = tf.div(k, pixels);
+  return [tf.sub(tf.sub(tf.mul(dy, k), tf.mul(xhat, tf.mul(dyTimesXhat, perPixel))), tf.mul(dyTotal, perPixel)), dyTimesXhat, dyTotal];
+}
+
 /**
  * The op on x [N, H, W, C] (and gamma, beta [C] when affine) with a hand-written backward: with
  * xhat = (x - mean) r, r = 1 / sqrt(var + eps) and M = H W pixels per channel,
@@ -62,20 +72,11 @@ function normalizeOp(epsilon: number, affine: boolean) {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [savedX, savedXhat, savedR, savedGamma] = saved;
-        if (!recordingHigherOrder() && backendHasKernel(INSTANCE_NORM_GRAD_KERNEL)) {
-          const inputs: tf.NamedTensorMap = affine ? { dy, xhat: savedXhat, r: savedR, gamma: savedGamma } : { dy, xhat: savedXhat, r: savedR };
-          const [dx, dyTimesXhat, dyTotal] = tf.engine().runKernel(INSTANCE_NORM_GRAD_KERNEL, inputs) as tf.Tensor[];
-          return affine ? [dx, tf.sum(dyTimesXhat, [0, 1, 2]), tf.sum(dyTotal, [0, 1, 2])] : [dx];
-        }
-        const { xhat, r } = recordingHigherOrder() ? standardize(savedX, epsilon) : { xhat: savedXhat, r: savedR };
-        const pixels = xhat.shape[1]! * xhat.shape[2]!;
-        const dyTimesXhat = tf.sum(tf.mul(dy, xhat), AXES, true); // [N, 1, 1, C]
-        const dyTotal = tf.sum(dy, AXES, true);
-        const k = affine ? tf.mul(r, savedGamma) : r;
-        const perPixel = tf.div(k, pixels);
-        const dx = tf.sub(tf.sub(tf.mul(dy, k), tf.mul(xhat, tf.mul(dyTimesXhat, perPixel))), tf.mul(dyTotal, perPixel));
-        if (!affine) return [dx];
-        return [dx, tf.sum(dyTimesXhat, [0, 1, 2]), tf.sum(dyTotal, [0, 1, 2])];
+        const higherOrder = recordingHigherOrder();
+        const [dx, dyTimesXhat, dyTotal] = !higherOrder && backendHasKernel(INSTANCE_NORM_GRAD_KERNEL)
+          ? tf.engine().runKernel(INSTANCE_NORM_GRAD_KERNEL, affine ? { dy, xhat: savedXhat, r: savedR, gamma: savedGamma } : { dy, xhat: savedXhat, r: savedR }) as tf.Tensor[]
+          : composedGradient(dy, higherOrder ? standardize(savedX, epsilon) : { xhat: savedXhat, r: savedR }, affine ? savedGamma : undefined);
+        return affine ? [dx, tf.sum(dyTimesXhat, [0, 1, 2]), tf.sum(dyTotal, [0, 1, 2])] : [dx];
       },
     };
   }) as unknown as CustomGradientFunc<tf.Tensor>);

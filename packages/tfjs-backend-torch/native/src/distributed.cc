@@ -352,6 +352,16 @@ bool Overwritable(const at::Tensor& t, const at::Tensor& value) {
   return SoleOwner(t) && t.scalar_type() == value.scalar_type() && t.numel() == value.numel();
 }
 
+// The stored tensor of a handle, or null when it was disposed while its collective ran (it then needs no
+// result; handles are never reused).
+at::Tensor* LiveTensor(int64_t handle) {
+  try {
+    return &GetTensor(handle);
+  } catch (const std::invalid_argument&) {
+    return nullptr;
+  }
+}
+
 // distWait(work): handles[]. Finishes a collective and writes its result back: into each input's own
 // storage when nothing else shares it, else into a new tensor under the same handle (views of the old
 // storage keep their values, as tfjs' immutable tensors require), or under a fresh handle where asked.
@@ -382,10 +392,7 @@ Napi::Value Wait(const Napi::CallbackInfo& info) {
       if (slot.fresh) {
         handle = StoreTensor(value.to(slot.device, /*non_blocking=*/false, /*copy=*/true));
       } else {
-        // A tensor disposed while its collective ran needs no result (handles are never reused).
-        at::Tensor* target = nullptr;
-        try { target = &GetTensor(slot.handle); } catch (const std::invalid_argument&) {}
-        if (target != nullptr) {
+        if (at::Tensor* target = LiveTensor(slot.handle)) {
           if (Overwritable(*target, value)) target->copy_(value);
           else *target = value.to(target->device(), /*non_blocking=*/false, /*copy=*/true);
         }
@@ -393,7 +400,7 @@ Napi::Value Wait(const Napi::CallbackInfo& info) {
     } else if (pending.write_back) {
       // The collective wrote this tensor's own storage, which ATen does not see: caches keyed on tensor
       // versions (the convolutions' filter cache) must.
-      try { GetTensor(slot.handle).unsafeGetTensorImpl()->bump_version(); } catch (const std::invalid_argument&) {}
+      if (at::Tensor* target = LiveTensor(slot.handle)) target->unsafeGetTensorImpl()->bump_version();
     }
     out.Set(static_cast<uint32_t>(i), Napi::Number::New(info.Env(), static_cast<double>(handle)));
   }

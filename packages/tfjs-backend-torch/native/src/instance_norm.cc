@@ -57,7 +57,7 @@ GANTRY_VECTOR_CLONES void InGradInputRows(const float* __restrict dy, const floa
 
 namespace {
 
-const at::Tensor Float32Nhwc(const Napi::CallbackInfo& info, size_t index, const char* what) {
+at::Tensor Float32Nhwc(const Napi::CallbackInfo& info, size_t index, const char* what) {
   const at::Tensor& t = TensorArg(info, index);
   if (t.scalar_type() != at::kFloat || t.dim() != 4) {
     throw std::invalid_argument(std::string("instanceNorm: ") + what + " must be float32 [N, H, W, C], got " +

@@ -169,16 +169,18 @@ const padV2 = nativeOrFallback('PadV2',
     return backend.makeOutput(padOp(backend.handleOf(x), atenPads, value), shape, x.dtype);
   });
 
+/** The native mirror ops' offset: 1 for 'reflect' (the edge is not repeated), 0 for 'symmetric'. */
+const mirrorOffset = (mode: unknown): number => (mode === 'reflect' ? 1 : 0);
+
 const mirrorPadOp = op('mirrorPad');
 const mirrorPad = nativeOrFallback('MirrorPad',
   (args) => isNative((args.inputs as Inputs).x.dtype),
   (args) => {
     const x = (args.inputs as Inputs).x;
     const paddings = args.attrs?.paddings as Array<[number, number]>;
-    const offset = args.attrs?.mode === 'reflect' ? 1 : 0;
     const backend = torch(args);
     const shape = x.shape.map((s, i) => paddings[i][0] + s + paddings[i][1]);
-    return backend.makeOutput(mirrorPadOp(backend.handleOf(x), paddings.flat(), offset), shape, x.dtype);
+    return backend.makeOutput(mirrorPadOp(backend.handleOf(x), paddings.flat(), mirrorOffset(args.attrs?.mode)), shape, x.dtype);
   });
 
 // Not a tfjs kernel: @gantry/core's reflection padding calls it for MirrorPad's gradient (tfjs 4.22's drops
@@ -191,7 +193,7 @@ const mirrorPadGrad = kernel(MIRROR_PAD_GRAD_KERNEL, (args) => {
   util.assert(paddings.length === dy.shape.length, () => `${MIRROR_PAD_GRAD_KERNEL}: ${paddings.length} paddings for rank ${dy.shape.length}`);
   const backend = torch(args);
   const shape = dy.shape.map((s, i) => s - paddings[i][0] - paddings[i][1]);
-  return backend.makeOutput(mirrorPadGradOp(backend.handleOf(dy), paddings.flat(), mode === 'reflect' ? 1 : 0), shape, 'float32');
+  return backend.makeOutput(mirrorPadGradOp(backend.handleOf(dy), paddings.flat(), mirrorOffset(mode)), shape, 'float32');
 });
 
 const reverseOp = op('reverse');
