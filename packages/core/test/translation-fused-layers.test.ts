@@ -64,6 +64,29 @@ function compare(what: string, fused: Layer, composed: Layer, x: tf.Tensor, para
   want.forEach((w, i) => assertClose(got[i], w, `${what}: ${names[i]}`, i === want.length - 1 ? 2e-4 : 2e-5));
 }
 
+test('instanceNorm on torch: an image of several kernel chunks gives the same bits on one thread and on two', { skip: !torch }, async () => {
+  const { numThreads, setNumThreads } = await import('@gantry/tfjs-backend-torch');
+  await tf.setBackend('torch');
+  const threads = numThreads();
+  // 9,216 rows of 4 channels: two chunks of the native kernels (8,192 rows each at most), split over the threads
+  const x = tensor([1, 96, 96, 4], 3, 1.5, 0.7);
+  const weights = tensor([1, 96, 96, 4], 5);
+  const params = [tensor([4], 7, 0.5, 1), tensor([4], 9, 0.5)];
+  const layer: Layer = (v, ps) => instanceNorm(v, 1e-5, ps[0], ps[1]);
+  const run = (n: number) => {
+    setNumThreads(n);
+    return tf.tidy(() => [layer(x, params), ...tf.grads((v: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(layer(v, [g, b]), weights)))([x, ...params])]
+      .map((t) => Array.from(t.dataSync())));
+  };
+  try {
+    const [one, two] = [run(1), run(2)];
+    one.forEach((values, k) => assert.deepEqual(two[k], values, `output ${k}`));
+    compare('[1, 96, 96, 4]', layer, (v, ps) => composedInstanceNorm(v, 1e-5, ps[0], ps[1]), x, params, weights);
+  } finally {
+    setNumThreads(threads);
+  }
+});
+
 for (const backend of BACKENDS) {
   test(`instanceNorm on ${backend}: values and gradients (first and second order) as the composed ops, affine on and off`, async () => {
     await tf.setBackend(backend);

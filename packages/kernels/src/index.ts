@@ -65,7 +65,8 @@ export interface DilatedConvGradAttrs {
 /**
  * Instance normalisation's statistics and normalised input for x [N, H, W, C]: per example and channel, over H and W,
  * r = 1 / sqrt(biased variance + epsilon) and xhat = (x - mean) r. Input {x}, float32; attrs {epsilon}; outputs
- * [xhat, r [N, 1, 1, C]]. Not differentiable itself: @gantry/core uses it inside a custom gradient.
+ * [xhat, r, mean, variance], the last three [N, 1, 1, C]. Batch norm runs it on x viewed as [1, N H W, 1, C]. Not
+ * differentiable itself: @gantry/core uses it inside a custom gradient.
  */
 export const INSTANCE_NORM_KERNEL = 'GantryInstanceNorm';
 export interface InstanceNormAttrs { epsilon: number }

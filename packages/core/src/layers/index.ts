@@ -4,6 +4,7 @@ export { MinibatchDiscrimination, type MinibatchDiscriminationArgs } from './min
 export { MinibatchStdDev, type MinibatchStdDevArgs } from './minibatch-stddev.js';
 export { PackSamples } from './pack-samples.js';
 export { SNDense, SNConv2D, type SNDenseArgs, type SNConv2DArgs } from './spectral-norm.js';
+export { batchNormalization, NativeBatchNormalization } from './batch-norm.js';
 export { InstanceNormalization, instanceNorm, type InstanceNormalizationArgs } from './instance-norm.js';
 export { ReflectionPadding2D, reflectPad2d, type ReflectionPadding2DArgs, type Padding2D } from './reflection-pad.js';
 export { PixelShuffle, pixelShuffle, type PixelShuffleArgs } from './pixel-shuffle.js';

@@ -20,19 +20,23 @@ export interface InstanceNormalizationArgs {
 
 const AXES = [1, 2];
 
-/** xhat = (x - mean) r with r = 1 / sqrt(var + epsilon), the statistics per image and channel. */
-function standardize(x: tf.Tensor, epsilon: number): { xhat: tf.Tensor; r: tf.Tensor } {
-  const centered = tf.sub(x, tf.mean(x, AXES, true));
-  const r = tf.rsqrt(tf.add(tf.mean(tf.square(centered), AXES, true), epsilon));
-  return { xhat: tf.mul(centered, r), r };
+/** xhat = (x - mean) r with r = 1 / sqrt(var + epsilon), and the statistics [N, 1, 1, C] (variance biased), per image and channel. */
+interface Standardized { xhat: tf.Tensor; r: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor }
+
+function standardize(x: tf.Tensor, epsilon: number): Standardized {
+  const mean = tf.mean(x, AXES, true);
+  const centered = tf.sub(x, mean);
+  const variance = tf.mean(tf.square(centered), AXES, true);
+  const r = tf.rsqrt(tf.add(variance, epsilon));
+  return { xhat: tf.mul(centered, r), r, mean, variance };
 }
 
 /** standardize as one GantryInstanceNorm kernel where the backend registers it (inside the custom gradient below only). */
-function standardizeFast(x: tf.Tensor, epsilon: number): { xhat: tf.Tensor; r: tf.Tensor } {
+function standardizeFast(x: tf.Tensor, epsilon: number): Standardized {
   if (!backendHasKernel(INSTANCE_NORM_KERNEL)) return standardize(x, epsilon);
   const attrs: InstanceNormAttrs = { epsilon };
-  const [xhat, r] = tf.engine().runKernel(INSTANCE_NORM_KERNEL, { x }, { ...attrs }) as tf.Tensor[];
-  return { xhat, r };
+  const [xhat, r, mean, variance] = tf.engine().runKernel(INSTANCE_NORM_KERNEL, { x }, { ...attrs }) as tf.Tensor[];
+  return { xhat, r, mean, variance };
 }
 
 /** Whether a gradient computed now is itself recorded for a higher-order gradient (gradient penalties). */
@@ -50,6 +54,9 @@ function composedGradient(dy: tf.Tensor, { xhat, r }: { xhat: tf.Tensor; r: tf.T
   return [tf.sub(tf.sub(tf.mul(dy, k), tf.mul(xhat, tf.mul(dyTimesXhat, perPixel))), tf.mul(dyTotal, perPixel)), dyTimesXhat, dyTotal];
 }
 
+/** Receives the forward pass's statistics [N, 1, 1, C], kept (the receiver disposes them). */
+export type StatisticsReceiver = (mean: tf.Tensor, variance: tf.Tensor) => void;
+
 /**
  * The op on x [N, H, W, C] (and gamma, beta [C] when affine) with a hand-written backward: with
  * xhat = (x - mean) r, r = 1 / sqrt(var + eps) and M = H W pixels per channel,
@@ -61,11 +68,12 @@ function composedGradient(dy: tf.Tensor, { xhat, r }: { xhat: tf.Tensor; r: tf.T
  * them (torch), the forward is one GantryInstanceNorm kernel and a first-order backward one
  * GantryInstanceNormGrad (17 kernel calls down to 2 per use without affine).
  */
-function normalizeOp(epsilon: number, affine: boolean) {
+function normalizeOp(epsilon: number, affine: boolean, statistics?: StatisticsReceiver) {
   return tf.customGrad(((...args: unknown[]) => {
     const save = args.pop() as tf.GradSaveFunc;
     const [x, gamma, beta] = args as tf.Tensor[];
-    const { xhat, r } = standardizeFast(x, epsilon);
+    const { xhat, r, mean, variance } = standardizeFast(x, epsilon);
+    statistics?.(tf.keep(mean), tf.keep(variance));
     const y = affine ? tf.add(tf.mul(xhat, gamma), beta) : xhat;
     save(affine ? [x, xhat, r, gamma] : [x, xhat, r]);
     return {
@@ -82,11 +90,19 @@ function normalizeOp(epsilon: number, affine: boolean) {
   }) as unknown as CustomGradientFunc<tf.Tensor>);
 }
 
+/**
+ * Normalises x [N, H, W, C] over H and W per image and channel, then gamma, beta when given; `statistics`, when
+ * given, receives the mean and variance [N, 1, 1, C]. Batch norm is this op on its input viewed as [1, N H W, 1, C].
+ */
+export function standardizeImages(x: tf.Tensor4D, epsilon: number, affine?: { gamma: tf.Tensor; beta: tf.Tensor }, statistics?: StatisticsReceiver): tf.Tensor {
+  return affine ? normalizeOp(epsilon, true, statistics)(x, affine.gamma, affine.beta) : normalizeOp(epsilon, false, statistics)(x);
+}
+
 /** (x - mean) / sqrt(var + epsilon) over axes 1 and 2 of [N, H, W, C] (biased variance), then gamma, beta. */
 export function instanceNorm(x: tf.Tensor, epsilon = 1e-5, gamma?: tf.Tensor, beta?: tf.Tensor): tf.Tensor {
   if (x.rank !== 4) throw new Error(`instanceNorm expects [N, H, W, C] input, got [${x.shape.join(', ')}]`);
   if ((gamma === undefined) !== (beta === undefined)) throw new Error('instanceNorm takes gamma and beta together or neither');
-  return tf.tidy(() => (gamma && beta ? normalizeOp(epsilon, true)(x, gamma, beta) : normalizeOp(epsilon, false)(x)));
+  return tf.tidy(() => standardizeImages(x as tf.Tensor4D, epsilon, gamma && beta ? { gamma, beta } : undefined));
 }
 
 export class InstanceNormalization extends tfl.layers.Layer {

@@ -5,6 +5,7 @@
 // built with it saves and loads like any other; `name` prefixes every layer it adds.
 import * as tfl from '@tensorflow/tfjs-layers';
 import { positiveInteger } from './common.js';
+import { batchNormalization } from './batch-norm.js';
 import { InstanceNormalization } from './instance-norm.js';
 import { ReflectionPadding2D } from './reflection-pad.js';
 
@@ -55,7 +56,7 @@ export function paddedConv(x: tfl.SymbolicTensor, o: {
  */
 export function normalizationLayer(kind: BlockNormalization, name: string, gammaInitializer?: Initializer): tfl.layers.Layer | null {
   if (kind === 'instance') return new InstanceNormalization({ name });
-  if (kind === 'batch') return tfl.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5, name, ...(gammaInitializer ? { gammaInitializer } : {}) });
+  if (kind === 'batch') return batchNormalization({ momentum: 0.9, epsilon: 1e-5, name, ...(gammaInitializer ? { gammaInitializer } : {}) });
   if (kind === 'none') return null;
   throw new Error(`normalization must be 'instance', 'batch' or 'none', got ${String(kind)}`);
 }

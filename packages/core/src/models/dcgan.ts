@@ -3,6 +3,7 @@
 // convolutions with leaky ReLU down to one logit. Weights start from N(0, 0.02) as in the paper.
 import * as tfl from '@tensorflow/tfjs-layers';
 import { MinibatchStdDev } from '../layers/minibatch-stddev.js';
+import { batchNormalization } from '../layers/batch-norm.js';
 import { dense as denseLayer } from '../layers/dense.js';
 import { SNConv2D, SNDense } from '../layers/spectral-norm.js';
 import { embedLabels, labelInput, optionalPositiveInteger, requireOneOf, requirePositiveInteger, SeededInit } from './common.js';
@@ -79,7 +80,7 @@ export function dcganGenerator(o: DcganGeneratorOptions): tfl.LayersModel {
   }
   const firstFilters = base * 2 ** (ups - 1);
   h = apply(denseLayer({ units: start * start * firstFilters, useBias: false, kernelInitializer: init.normal(0.02), name: 'g_project' }), h);
-  h = apply(tfl.layers.batchNormalization({ name: 'g_bn_project' }), h);
+  h = apply(batchNormalization({ name: 'g_bn_project' }), h);
   h = apply(tfl.layers.reLU({ name: 'g_relu_project' }), h);
   h = apply(tfl.layers.reshape({ targetShape: [start, start, firstFilters] }), h);
   for (let i = 0; i < ups - 1; i++) {
@@ -87,7 +88,7 @@ export function dcganGenerator(o: DcganGeneratorOptions): tfl.LayersModel {
     h = apply(tfl.layers.conv2dTranspose({
       filters, kernelSize: 4, strides: 2, padding: 'same', useBias: false, kernelInitializer: init.normal(0.02), name: `g_deconv${i}`,
     }), h);
-    h = apply(tfl.layers.batchNormalization({ name: `g_bn${i}` }), h);
+    h = apply(batchNormalization({ name: `g_bn${i}` }), h);
     h = apply(tfl.layers.reLU({ name: `g_relu${i}` }), h);
   }
   h = apply(tfl.layers.conv2dTranspose({
@@ -131,7 +132,7 @@ export function dcganDiscriminator(o: DcganDiscriminatorOptions): tfl.LayersMode
   }
   for (let i = 0; i < downs; i++) {
     h = apply(conv(base * 2 ** i, `d_conv${i}`), h);
-    if (i > 0 && normalization === 'batch') h = apply(tfl.layers.batchNormalization({ name: `d_bn${i}` }), h);
+    if (i > 0 && normalization === 'batch') h = apply(batchNormalization({ name: `d_bn${i}` }), h);
     if (i > 0 && normalization === 'layer') h = apply(tfl.layers.layerNormalization({ axis: [1, 2, 3], name: `d_ln${i}` }), h);
     h = apply(tfl.layers.leakyReLU({ alpha: 0.2, name: `d_lrelu${i}` }), h);
     // No fixed seed: tfjs reuses one mask for every call when a dropout layer has a seed; the trainer

@@ -2,6 +2,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { MinibatchDiscrimination } from '../layers/minibatch-discrimination.js';
 import { MinibatchStdDev } from '../layers/minibatch-stddev.js';
+import { batchNormalization } from '../layers/batch-norm.js';
 import { dense as denseLayer } from '../layers/dense.js';
 import { Maxout } from '../layers/maxout.js';
 import { PackSamples } from '../layers/pack-samples.js';
@@ -105,7 +106,7 @@ export function mlpGenerator(o: MlpGeneratorOptions): tfl.LayersModel {
     // no bias before batch norm (as DCGAN's layers): BN subtracts it again, so its gradient is 0 and Adam
     // would move it by rounding noise alone
     h = denseLayer({ units, useBias: !o.batchNorm, kernelInitializer: init.glorotUniform(), name: `g_dense${i}` }).apply(h) as tfl.SymbolicTensor;
-    if (o.batchNorm) h = tfl.layers.batchNormalization({ name: `g_bn${i}` }).apply(h) as tfl.SymbolicTensor;
+    if (o.batchNorm) h = batchNormalization({ name: `g_bn${i}` }).apply(h) as tfl.SymbolicTensor;
     h = activation(hiddenAct, `g_act${i}`).apply(h) as tfl.SymbolicTensor;
   });
   let out = denseLayer({ units: outputDim, kernelInitializer: init.glorotUniform(), name: 'g_out' }).apply(h) as tfl.SymbolicTensor;

@@ -14,6 +14,7 @@
 // gradient (R1, WGAN-GP) through a synchronised D's batch norm is not supported (the classic trainer refuses it).
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { movingAverage, type BatchNormFields } from '../layers/batch-norm.js';
 import { SINGLE_PROCESS, type Replicas } from './replicas.js';
 
 let active: Replicas = SINGLE_PROCESS;
@@ -27,20 +28,6 @@ export function withSyncedBatchNorm<T>(replicas: Replicas, fn: () => T): T {
   } finally {
     active = previous;
   }
-}
-
-/** The fields of tfjs-layers' BatchNormalization that the synchronised call reads (private in its typings). */
-interface BatchNormInternals {
-  axis: number;
-  momentum: number;
-  epsilon: number;
-  center: boolean;
-  scale: boolean;
-  gamma: tfl.LayerVariable;
-  beta: tfl.LayerVariable;
-  movingMean: tfl.LayerVariable;
-  movingVariance: tfl.LayerVariable;
-  built: boolean;
 }
 
 type Call = (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor | tf.Tensor[];
@@ -88,13 +75,6 @@ export function syncedBatchNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor,
   return { y, mean, variance };
 }
 
-function movingAverage(variable: tfl.LayerVariable, value: tf.Tensor, momentum: number): void {
-  tf.tidy(() => {
-    const old = variable.read();
-    variable.write(tf.sub(old, tf.mul(tf.sub(old, value), 1 - momentum)));
-  });
-}
-
 /**
  * Gives every BatchNormalization layer of `model` a call that synchronises its training-mode statistics over
  * the replicas of withSyncedBatchNorm (and is the layer's own call otherwise). Idempotent.
@@ -102,7 +82,7 @@ function movingAverage(variable: tfl.LayerVariable, value: tf.Tensor, momentum: 
 export function synchroniseBatchNorm(model: tfl.LayersModel): void {
   for (const layer of model.layers) {
     if (layer.getClassName() !== 'BatchNormalization' || SYNCED in layer) continue;
-    const bn = layer as unknown as BatchNormInternals;
+    const bn = layer as unknown as BatchNormFields;
     if (!(bn.axis === -1 || bn.axis === (layer.inputSpec?.[0]?.ndim ?? 0) - 1) || !bn.center || !bn.scale) {
       throw new Error(`syncBatchNorm: layer ${layer.name} of ${model.name} must normalise the last axis with centre and scale`);
     }

@@ -5,7 +5,8 @@
 // and channel sums of dy xhat and dy (from which the affine parameters' gradients are one sum over N). Composed
 // from tfjs ops the forward is 7 kernel calls and the backward 10 (each a full-tensor pass or a broadcast);
 // here three passes forward (sum, squared deviations, output) and two backward (the sums, then dx). Sums
-// accumulate in double; examples are independent, so ATen's threads split them.
+// accumulate in double. Batch normalisation (@gantry/core's BatchNormalization in training) runs the same kernels
+// on its input viewed as [1, N H W, 1, C], so the forward also returns the mean and variance (for the moving averages).
 #pragma GCC optimize("O3")
 
 #define GANTRY_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
@@ -14,6 +15,7 @@
 #include <ATen/Parallel.h>
 #include <napi.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
@@ -66,31 +68,70 @@ at::Tensor Float32Nhwc(const Napi::CallbackInfo& info, size_t index, const char*
   return t.contiguous();
 }
 
-// instanceNorm(x [N, H, W, C], eps) -> [xhat (x's shape), r [N, 1, 1, C]]
+// Each example's M rows cut into chunks of a fixed number of rows (from the shape alone, never from the thread
+// count, so that the partial sums, added in chunk order, give the same bits on any number of threads): the tasks of
+// at::parallel_for are (example, chunk) pairs, so one example (batch 1, or batch norm's [1, N H W, 1, C] view) is
+// still split over ATen's threads.
+struct Chunks {
+  int64_t n, rows, c, chunk_rows, per_example;
+
+  Chunks(int64_t n_, int64_t rows_, int64_t c_)
+      : n(n_), rows(rows_), c(c_), chunk_rows(std::max<int64_t>(1, kChunkElements / std::max<int64_t>(c_, 1))),
+        per_example(std::max<int64_t>(1, (rows_ + chunk_rows - 1) / chunk_rows)) {}
+
+  // fn(example, first row, row count, task) for every chunk, in parallel
+  template <typename Fn>
+  void ForEach(Fn fn) const {
+    at::parallel_for(0, n * per_example, 1, [&](int64_t begin, int64_t end) {
+      for (int64_t task = begin; task < end; ++task) {
+        const int64_t first = (task % per_example) * chunk_rows;
+        fn(task / per_example, first, std::min(chunk_rows, rows - first), task);
+      }
+    });
+  }
+
+  // total[i, k] = the sum over example i's chunks of partial[task, k], in chunk order
+  void Totals(const std::vector<double>& partial, std::vector<double>& total) const {
+    total.assign(n * c, 0.0);
+    for (int64_t task = 0; task < n * per_example; ++task) {
+      double* into = total.data() + (task / per_example) * c;
+      for (int64_t k = 0; k < c; ++k) into[k] += partial[task * c + k];
+    }
+  }
+
+  static constexpr int64_t kChunkElements = 32768;
+};
+
+// instanceNorm(x [N, H, W, C], eps) -> [xhat (x's shape), r, mean, variance], the last three [N, 1, 1, C] (variance biased)
 Napi::Value InstanceNorm(const Napi::CallbackInfo& info) {
   const at::Tensor x = Float32Nhwc(info, 0, "x");
-  const double eps = DoubleArg(info, 1);
-  const int64_t n = x.size(0), rows = x.size(1) * x.size(2), c = x.size(3);
+  const float eps = static_cast<float>(DoubleArg(info, 1));
+  const Chunks chunks(x.size(0), x.size(1) * x.size(2), x.size(3));
+  const int64_t c = chunks.c, rows = chunks.rows;
   at::Tensor xhat = at::empty(x.sizes(), x.options());
-  at::Tensor r = at::empty({n, 1, 1, c}, x.options());
+  at::Tensor r = at::empty({chunks.n, 1, 1, c}, x.options());
+  at::Tensor mean = at::empty_like(r), variance = at::empty_like(r);
   const float* px = x.data_ptr<float>();
-  float *pxhat = xhat.data_ptr<float>(), *pr = r.data_ptr<float>();
-  at::parallel_for(0, n, 1, [&](int64_t begin, int64_t end) {
-    std::vector<double> acc(c);
-    std::vector<float> mean(c);
-    for (int64_t i = begin; i < end; ++i) {
-      const float* block = px + i * rows * c;
-      std::fill(acc.begin(), acc.end(), 0.0);
-      NormSumRows(block, rows, c, acc.data());
-      for (int64_t k = 0; k < c; ++k) mean[k] = static_cast<float>(acc[k] / rows);
-      std::fill(acc.begin(), acc.end(), 0.0);
-      NormSquaredDeviationRows(block, rows, c, mean.data(), acc.data());
-      float* ri = pr + i * c;
-      for (int64_t k = 0; k < c; ++k) ri[k] = 1.f / std::sqrt(static_cast<float>(acc[k] / rows) + static_cast<float>(eps));
-      InNormalizeRows(block, rows, c, mean.data(), ri, pxhat + i * rows * c);
-    }
+  float *pxhat = xhat.data_ptr<float>(), *pr = r.data_ptr<float>(), *pmean = mean.data_ptr<float>(), *pvar = variance.data_ptr<float>();
+  std::vector<double> partial(chunks.n * chunks.per_example * c, 0.0), total;
+  chunks.ForEach([&](int64_t i, int64_t first, int64_t count, int64_t task) {
+    NormSumRows(px + (i * rows + first) * c, count, c, partial.data() + task * c);
   });
-  return ReturnTensors(info, {xhat, r});
+  chunks.Totals(partial, total);
+  for (int64_t k = 0; k < chunks.n * c; ++k) pmean[k] = static_cast<float>(total[k] / rows);
+  std::fill(partial.begin(), partial.end(), 0.0);
+  chunks.ForEach([&](int64_t i, int64_t first, int64_t count, int64_t task) {
+    NormSquaredDeviationRows(px + (i * rows + first) * c, count, c, pmean + i * c, partial.data() + task * c);
+  });
+  chunks.Totals(partial, total);
+  for (int64_t k = 0; k < chunks.n * c; ++k) {
+    pvar[k] = static_cast<float>(total[k] / rows);
+    pr[k] = 1.f / std::sqrt(pvar[k] + eps);
+  }
+  chunks.ForEach([&](int64_t i, int64_t first, int64_t count, int64_t) {
+    InNormalizeRows(px + (i * rows + first) * c, count, c, pmean + i * c, pr + i * c, pxhat + (i * rows + first) * c);
+  });
+  return ReturnTensors(info, {xhat, r, mean, variance});
 }
 
 // instanceNormGrad(dy, xhat, r [N, 1, 1, C], gamma [C] or none) -> [dx, sum(dy xhat), sum(dy)], the sums [N, 1, 1, C]
@@ -99,7 +140,8 @@ Napi::Value InstanceNormGrad(const Napi::CallbackInfo& info) {
   const at::Tensor xhat = Float32Nhwc(info, 1, "xhat");
   const at::Tensor r = Float32Nhwc(info, 2, "r");
   const c10::optional<at::Tensor> gamma_arg = OptionalTensorArg(info, 3);
-  const int64_t n = xhat.size(0), rows = xhat.size(1) * xhat.size(2), c = xhat.size(3);
+  const Chunks chunks(xhat.size(0), xhat.size(1) * xhat.size(2), xhat.size(3));
+  const int64_t n = chunks.n, rows = chunks.rows, c = chunks.c;
   if (dy.sizes() != xhat.sizes() || r.sizes() != at::IntArrayRef({n, 1, 1, c})) {
     throw std::invalid_argument("instanceNormGrad: dy " + c10::str(dy.sizes()) + ", xhat " + c10::str(xhat.sizes()) + " and r " +
                                 c10::str(r.sizes()) + " do not match");
@@ -114,23 +156,25 @@ Napi::Value InstanceNormGrad(const Napi::CallbackInfo& info) {
   const float *pdy = dy.data_ptr<float>(), *pxhat = xhat.data_ptr<float>(), *pr = r.data_ptr<float>();
   const float* pgamma = gamma.defined() ? gamma.data_ptr<float>() : nullptr;
   float *pdx = dx.data_ptr<float>(), *pdy_xhat = dy_xhat.data_ptr<float>(), *pdy_sum = dy_sum.data_ptr<float>();
-  at::parallel_for(0, n, 1, [&](int64_t begin, int64_t end) {
-    std::vector<double> a(c), b(c);
-    std::vector<float> scale(c), dy_mean(c), dy_xhat_mean(c);
-    for (int64_t i = begin; i < end; ++i) {
-      const int64_t block = i * rows * c;
-      std::fill(a.begin(), a.end(), 0.0);
-      std::fill(b.begin(), b.end(), 0.0);
-      InGradSumRows(pdy + block, pxhat + block, rows, c, a.data(), b.data());
-      for (int64_t k = 0; k < c; ++k) {
-        pdy_xhat[i * c + k] = static_cast<float>(a[k]);
-        pdy_sum[i * c + k] = static_cast<float>(b[k]);
-        dy_xhat_mean[k] = static_cast<float>(a[k] / rows);
-        dy_mean[k] = static_cast<float>(b[k] / rows);
-        scale[k] = pgamma != nullptr ? pr[i * c + k] * pgamma[k] : pr[i * c + k];
-      }
-      InGradInputRows(pdy + block, pxhat + block, rows, c, scale.data(), dy_mean.data(), dy_xhat_mean.data(), pdx + block);
-    }
+  const int64_t tasks = n * chunks.per_example;
+  std::vector<double> partial_dy_xhat(tasks * c, 0.0), partial_dy(tasks * c, 0.0), total_dy_xhat, total_dy;
+  chunks.ForEach([&](int64_t i, int64_t first, int64_t count, int64_t task) {
+    const int64_t at = (i * rows + first) * c;
+    InGradSumRows(pdy + at, pxhat + at, count, c, partial_dy_xhat.data() + task * c, partial_dy.data() + task * c);
+  });
+  chunks.Totals(partial_dy_xhat, total_dy_xhat);
+  chunks.Totals(partial_dy, total_dy);
+  std::vector<float> scale(n * c), dy_mean(n * c), dy_xhat_mean(n * c);
+  for (int64_t k = 0; k < n * c; ++k) {
+    pdy_xhat[k] = static_cast<float>(total_dy_xhat[k]);
+    pdy_sum[k] = static_cast<float>(total_dy[k]);
+    dy_xhat_mean[k] = static_cast<float>(total_dy_xhat[k] / rows);
+    dy_mean[k] = static_cast<float>(total_dy[k] / rows);
+    scale[k] = pgamma != nullptr ? pr[k] * pgamma[k % c] : pr[k];
+  }
+  chunks.ForEach([&](int64_t i, int64_t first, int64_t count, int64_t) {
+    const int64_t at = (i * rows + first) * c;
+    InGradInputRows(pdy + at, pxhat + at, count, c, scale.data() + i * c, dy_mean.data() + i * c, dy_xhat_mean.data() + i * c, pdx + at);
   });
   return ReturnTensors(info, {dx, dy_xhat, dy_sum});
 }

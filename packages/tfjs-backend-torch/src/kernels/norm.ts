@@ -69,14 +69,14 @@ function conditionalBatchNormReluGrad({ inputs, attrs, backend }: Args): TensorI
   return [1, 3, 4, 5, 6, 7].map((input, k) => backend.makeOutput(handles[k], [...tensors[input].shape], 'float32'));
 }
 
-/** [xhat, r [N, 1, 1, C]] of x [N, H, W, C]. */
+/** [xhat, r, mean, variance] of x [N, H, W, C], the statistics [N, 1, 1, C]. */
 function instanceNorm({ inputs, attrs, backend }: Args): TensorInfo[] {
   const [x] = floatInputs(INSTANCE_NORM_KERNEL, inputs, ['x']);
   util.assert(x.shape.length === 4, () => `${INSTANCE_NORM_KERNEL}: x must be [N, H, W, C], got [${x.shape}]`);
   const epsilon = (attrs as Partial<InstanceNormAttrs> | undefined)?.epsilon;
   util.assert(typeof epsilon === 'number' && epsilon > 0, () => `${INSTANCE_NORM_KERNEL}: attr epsilon must be a number > 0, got ${epsilon}`);
   const handles = nativeOp('instanceNorm')(backend.handleOf(x), epsilon as number) as unknown as number[];
-  return [backend.makeOutput(handles[0], [...x.shape], 'float32'), backend.makeOutput(handles[1], [x.shape[0], 1, 1, x.shape[3]], 'float32')];
+  return handles.map((handle, k) => backend.makeOutput(handle, k === 0 ? [...x.shape] : [x.shape[0], 1, 1, x.shape[3]], 'float32'));
 }
 
 /** [dx, sum(dy xhat), sum(dy)]; the native op checks the shapes. */

@@ -18,6 +18,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { CustomGradientFunc } from '@tensorflow/tfjs-core/dist/engine.js';
 import * as tfl from '@tensorflow/tfjs-layers';
 
+import { movingAverage } from '../../layers/batch-norm.js';
 import { backendHasKernel, denseForward, leakyReluGrad } from '../../tfjs-gradients/fused-ops.js';
 
 type Shape = Array<number | null>;
@@ -166,12 +167,7 @@ export class ConditionalBatchNormRelu extends tfl.layers.Layer {
     if (kwargs.training !== true) {
       return tf.tidy(() => normalize(tf.sub(x, this.movingMean.read()), tf.rsqrt(tf.add(this.movingVariance.read(), EPSILON)), params, gamma, beta).y);
     }
-    // as tfjs-layers' BatchNormalization: moving = moving - (moving - batch) (1 - momentum)
-    const track = (variable: tfl.LayerVariable, batch: tf.Tensor) => tf.tidy(() => {
-      const old = variable.read();
-      variable.write(tf.sub(old, tf.mul(tf.sub(old, batch), 1 - MOMENTUM)));
-    });
-    const moments: Moments = (mean, variance) => { track(this.movingMean, mean); track(this.movingVariance, variance); };
+    const moments: Moments = (mean, variance) => { movingAverage(this.movingMean, mean, MOMENTUM); movingAverage(this.movingVariance, variance, MOMENTUM); };
     return plainTrainingForward(moments)(x, params, gamma, beta);
   }
 }

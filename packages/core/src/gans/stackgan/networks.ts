@@ -6,6 +6,7 @@
 // together (the matching-aware discriminator). Up-sampling is nearest-neighbour then a 3 x 3 convolution,
 // as the authors' upBlock; batch norm after every hidden convolution.
 import * as tfl from '@tensorflow/tfjs-layers';
+import { batchNormalization } from '../../layers/batch-norm.js';
 import { dense } from '../../layers/dense.js';
 import { residualBlock } from '../../layers/residual-block.js';
 import { requirePositiveInteger, SeededInit } from '../../models/common.js';
@@ -44,7 +45,7 @@ function convBnAct(x: tfl.SymbolicTensor, filters: number, o: { kernel: number; 
   let h = apply(tfl.layers.conv2d({
     filters, kernelSize: o.kernel, strides: o.strides, padding: 'same', useBias: o.norm === false, kernelInitializer: o.init.normal(0.02), name: `${o.name}_conv`,
   }), x);
-  if (o.norm !== false) h = apply(tfl.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5, name: `${o.name}_bn` }), h);
+  if (o.norm !== false) h = apply(batchNormalization({ momentum: 0.9, epsilon: 1e-5, name: `${o.name}_bn` }), h);
   return apply(o.leaky ? tfl.layers.leakyReLU({ alpha: 0.2, name: `${o.name}_lrelu` }) : tfl.layers.reLU({ name: `${o.name}_relu` }), h);
 }
 
@@ -78,7 +79,7 @@ export function stage1Generator(s: Sizes, seed: number | undefined): tfl.LayersM
   const c = tfl.input({ shape: [s.conditionDim], name: 'g1_c' });
   let h = apply(tfl.layers.concatenate({ name: 'g1_zc' }), [z, c]);
   h = apply(dense({ units: 4 * 4 * 4 * f, useBias: false, kernelInitializer: init.normal(0.02), name: 'g1_fc' }), h);
-  h = apply(tfl.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5, name: 'g1_fc_bn' }), h);
+  h = apply(batchNormalization({ momentum: 0.9, epsilon: 1e-5, name: 'g1_fc_bn' }), h);
   h = apply(tfl.layers.reLU({ name: 'g1_fc_relu' }), h);
   h = apply(tfl.layers.reshape({ targetShape: [4, 4, 4 * f], name: 'g1_map' }), h);
   h = upBlock(h, 2 * f, init, 'g1_up1');
