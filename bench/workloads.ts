@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
-import { adam, dense } from '@gantry/core';
+import { adam, batchNormalization, conv2d, dense } from '@gantry/core';
 
 import { stylegan64 } from './generation-workloads.js';
 import { gantts, video } from './sequence-workloads.js';
@@ -110,11 +110,11 @@ function imageGenerator(): tfl.Sequential {
   return tfl.sequential({
     layers: [
       dense({ units: 7 * 7 * 128, useBias: false, inputShape: [100] }),
-      tfl.layers.batchNormalization(),
+      batchNormalization(),
       tfl.layers.leakyReLU({ alpha: 0.2 }),
       tfl.layers.reshape({ targetShape: [7, 7, 128] }),
       tfl.layers.conv2dTranspose({ filters: 64, kernelSize: 4, strides: 2, padding: 'same', useBias: false }),
-      tfl.layers.batchNormalization(),
+      batchNormalization(),
       tfl.layers.leakyReLU({ alpha: 0.2 }),
       tfl.layers.conv2dTranspose({ filters: 1, kernelSize: 4, strides: 2, padding: 'same', activation: 'tanh' }),
     ],
@@ -124,9 +124,9 @@ function imageGenerator(): tfl.Sequential {
 function imageDiscriminator(): tfl.Sequential {
   return tfl.sequential({
     layers: [
-      tfl.layers.conv2d({ filters: 64, kernelSize: 4, strides: 2, padding: 'same', inputShape: [28, 28, 1] }),
+      conv2d({ filters: 64, kernelSize: 4, strides: 2, padding: 'same', inputShape: [28, 28, 1] }),
       tfl.layers.leakyReLU({ alpha: 0.2 }),
-      tfl.layers.conv2d({ filters: 128, kernelSize: 4, strides: 2, padding: 'same' }),
+      conv2d({ filters: 128, kernelSize: 4, strides: 2, padding: 'same' }),
       tfl.layers.leakyReLU({ alpha: 0.2 }),
       tfl.layers.flatten(),
       dense({ units: 1 }),

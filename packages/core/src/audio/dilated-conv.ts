@@ -4,6 +4,7 @@
 // for dilated conv2d; this form's kernels and gradients all run natively on the torch backend.
 // T must be a multiple of d (the callers keep frame counts multiples of 4; docs/audio.md).
 import * as tfl from '@tensorflow/tfjs-layers';
+import { conv2d } from '../layers/conv2d.js';
 
 type Initializer = ReturnType<typeof tfl.initializers.glorotUniform>;
 
@@ -22,9 +23,9 @@ const apply = (layer: tfl.layers.Layer, x: tfl.SymbolicTensor) => layer.apply(x)
 export function timeConv(x: tfl.SymbolicTensor, o: TimeConvOptions): tfl.SymbolicTensor {
   const channels = x.shape[3] as number;
   if (o.dilation === 1) {
-    return apply(tfl.layers.conv2d({ filters: o.filters, kernelSize: [1, o.kernel], padding: 'same', activation: o.activation, kernelInitializer: o.kernelInitializer, name: o.name }), x);
+    return apply(conv2d({ filters: o.filters, kernelSize: [1, o.kernel], padding: 'same', activation: o.activation, kernelInitializer: o.kernelInitializer, name: o.name }), x);
   }
   const folded = apply(tfl.layers.reshape({ targetShape: [-1, o.dilation, channels], name: `${o.name}_fold` }), x);
-  const y = apply(tfl.layers.conv2d({ filters: o.filters, kernelSize: [o.kernel, 1], padding: 'same', activation: o.activation, kernelInitializer: o.kernelInitializer, name: o.name }), folded);
+  const y = apply(conv2d({ filters: o.filters, kernelSize: [o.kernel, 1], padding: 'same', activation: o.activation, kernelInitializer: o.kernelInitializer, name: o.name }), folded);
   return apply(tfl.layers.reshape({ targetShape: [1, -1, o.filters], name: `${o.name}_unfold` }), y);
 }

@@ -7,6 +7,7 @@
 // metrics/kid.ts's (the cubic-kernel unbiased MMD^2), unchanged.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { conv2d } from '../layers/conv2d.js';
 import { auxiliaryClassLoss } from '../losses.js';
 import type { FeatureMatrix } from '../metrics/features.js';
 import { frechetDistance } from '../metrics/frechet.js';
@@ -40,7 +41,7 @@ export function phonemeClassifier(phonemes: number, channels = 64, seed?: number
   [1, 2, 4].forEach((dilation, i) => {
     x = timeConv(x, { filters: channels, kernel: 3, dilation, activation: 'relu', kernelInitializer: init.glorotUniform(), name: i === 2 ? PENULTIMATE : `conv${i + 1}` });
   });
-  const logits = tfl.layers.conv2d({ filters: phonemes, kernelSize: 1, kernelInitializer: init.glorotUniform(), name: 'logits' }).apply(x) as tfl.SymbolicTensor;
+  const logits = conv2d({ filters: phonemes, kernelSize: 1, kernelInitializer: init.glorotUniform(), name: 'logits' }).apply(x) as tfl.SymbolicTensor;
   return tfl.model({ inputs: input, outputs: logits, name: 'phoneme_classifier' });
 }
 

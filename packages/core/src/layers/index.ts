@@ -1,4 +1,5 @@
 export { dense, FusedDense } from './dense.js';
+export { conv2d, FusedConv2D } from './conv2d.js';
 export { Maxout } from './maxout.js';
 export { MinibatchDiscrimination, type MinibatchDiscriminationArgs } from './minibatch-discrimination.js';
 export { MinibatchStdDev, type MinibatchStdDevArgs } from './minibatch-stddev.js';

@@ -4,6 +4,7 @@
 // batch norm and PReLU. A function of symbolic tensors that composes serialisable layers, so a model
 // built with it saves and loads like any other; `name` prefixes every layer it adds.
 import * as tfl from '@tensorflow/tfjs-layers';
+import { conv2d } from './conv2d.js';
 import { positiveInteger } from './common.js';
 import { batchNormalization } from './batch-norm.js';
 import { InstanceNormalization } from './instance-norm.js';
@@ -44,7 +45,7 @@ export function paddedConv(x: tfl.SymbolicTensor, o: {
   const padded = p === 0 ? x : apply(o.padding === 'reflect'
     ? new ReflectionPadding2D({ padding: p, name: `${o.name}_pad` })
     : tfl.layers.zeroPadding2d({ padding: p, name: `${o.name}_pad` }), x);
-  return apply(tfl.layers.conv2d({
+  return apply(conv2d({
     filters: o.filters, kernelSize: k, padding: 'valid', useBias: o.useBias, name: o.name,
     ...(o.kernelInitializer ? { kernelInitializer: o.kernelInitializer() } : {}),
   }), padded);

@@ -2,6 +2,7 @@
 // channel count: transposed convolutions with batch norm and ReLU up to a tanh image; strided
 // convolutions with leaky ReLU down to one logit. Weights start from N(0, 0.02) as in the paper.
 import * as tfl from '@tensorflow/tfjs-layers';
+import { conv2d } from '../layers/conv2d.js';
 import { MinibatchStdDev } from '../layers/minibatch-stddev.js';
 import { batchNormalization } from '../layers/batch-norm.js';
 import { dense as denseLayer } from '../layers/dense.js';
@@ -112,7 +113,7 @@ export function dcganDiscriminator(o: DcganDiscriminatorOptions): tfl.LayersMode
   const downs = PLAN[size].ups;
   const conv = (filters: number, name: string): tfl.layers.Layer => o.spectralNorm
     ? new SNConv2D({ filters, kernelSize: 4, strides: 2, padding: 'same', seed: init.next(), name })
-    : tfl.layers.conv2d({ filters, kernelSize: 4, strides: 2, padding: 'same', kernelInitializer: init.normal(0.02), name });
+    : conv2d({ filters, kernelSize: 4, strides: 2, padding: 'same', kernelInitializer: init.normal(0.02), name });
   const dense = (units: number, name: string): tfl.layers.Layer => o.spectralNorm
     ? new SNDense({ units, seed: init.next(), name })
     : denseLayer({ units, kernelInitializer: init.normal(0.02), name });

@@ -8,6 +8,7 @@
 // only where the norm is not batch norm, as theirs. With conditionChannels the model takes
 // [condition, image] and judges their channel-wise concatenation (pix2pix's conditional D on pairs).
 import * as tfl from '@tensorflow/tfjs-layers';
+import { conv2d } from '../layers/conv2d.js';
 import { normalizationLayer, type BlockNormalization } from '../layers/residual-block.js';
 import { optionalPositiveInteger, requirePositiveInteger, SeededInit } from './common.js';
 
@@ -64,7 +65,7 @@ export function patchGanDiscriminator(o: PatchGanOptions): tfl.LayersModel {
 
   const block = (filters: number, stride: number, i: number, norm: boolean, activation: boolean) => {
     x = tfl.layers.zeroPadding2d({ padding: 1, name: `${name}_pad${i}` }).apply(x) as tfl.SymbolicTensor;
-    x = tfl.layers.conv2d({
+    x = conv2d({
       filters, kernelSize: 4, strides: stride, padding: 'valid', name: `${name}_conv${i}`,
       useBias: !norm || normalization !== 'batch', kernelInitializer: init.normal(0.02),
     }).apply(x) as tfl.SymbolicTensor;

@@ -7,6 +7,7 @@
 // output rows 2i-1..2i+1; tfjs's 'same' transposed conv puts it at 2i..2i+2, so here a 'valid' transposed
 // conv (2H + 1 rows, input pixel i at 2i..2i+2) drops its first row and column to line up with theirs.
 import * as tfl from '@tensorflow/tfjs-layers';
+import { conv2d } from '../layers/conv2d.js';
 import { normalizationLayer, paddedConv, residualBlock, type BlockNormalization } from '../layers/residual-block.js';
 import { requirePositiveInteger, SeededInit } from './common.js';
 
@@ -58,7 +59,7 @@ export function resnetGenerator(o: ResnetGeneratorOptions): tfl.LayersModel {
   let x = normRelu(paddedConv(input, { filters: base, kernelSize: 7, padding: 'reflect', useBias, kernelInitializer, name: `${name}_in` }), `${name}_in`);
   for (let i = 0; i < downsamplings; i++) {
     x = apply(tfl.layers.zeroPadding2d({ padding: 1, name: `${name}_down${i}_pad` }), x);
-    x = apply(tfl.layers.conv2d({
+    x = apply(conv2d({
       filters: base * 2 ** (i + 1), kernelSize: 3, strides: 2, padding: 'valid', useBias, kernelInitializer: kernelInitializer(), name: `${name}_down${i}`,
     }), x);
     x = normRelu(x, `${name}_down${i}`);

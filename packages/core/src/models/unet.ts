@@ -9,6 +9,7 @@
 // so it is here, though it makes no difference: the next up stage starts with ReLU, and
 // relu(leakyRelu(x)) = relu(x), values and gradients.
 import * as tfl from '@tensorflow/tfjs-layers';
+import { conv2d } from '../layers/conv2d.js';
 import { normalizationLayer, type BlockNormalization } from '../layers/residual-block.js';
 import { upsample } from '../layers/upsample.js';
 import { requirePositiveInteger, SeededInit } from './common.js';
@@ -63,7 +64,7 @@ export function unetGenerator(o: UnetGeneratorOptions): tfl.LayersModel {
       x = apply(tfl.layers.leakyReLU({ alpha: 0.2, name: `${name}_down${i}_lrelu` }), x);
       skips[i] = x;
     }
-    x = apply(tfl.layers.conv2d({
+    x = apply(conv2d({
       filters: filters(i), kernelSize: 4, strides: 2, padding: 'same', useBias, kernelInitializer: init.normal(0.02), name: `${name}_down${i}`,
     }), x);
     if (i > 0 && i < depth - 1) x = norm(x, `${name}_down${i}_norm`);

@@ -7,6 +7,7 @@
 // Weights start from N(0, 0.02) (DCGAN's; their code keeps PyTorch's default init). At 64 px both have
 // 4 stride-2 stages; smaller images get fewer, so that 4 x 4 pixels remain at the bottleneck.
 import * as tfl from '@tensorflow/tfjs-layers';
+import { conv2d } from '../../layers/conv2d.js';
 import { normalizationLayer } from '../../layers/residual-block.js';
 import { upsample } from '../../layers/upsample.js';
 import { requirePositiveInteger, SeededInit } from '../../models/common.js';
@@ -45,7 +46,7 @@ function plan(o: DiscoganNetworkOptions, what: string) {
 /** conv 4x4 stride 2 (PyTorch's padding 1: tfjs 'same' on even sides), [batch norm], LeakyReLU 0.2, `stages` times. */
 function encoder(x: Sym, stages: number, base: number, init: SeededInit, name: string): Sym {
   for (let i = 0; i < stages; i++) {
-    x = apply(tfl.layers.conv2d({
+    x = apply(conv2d({
       filters: base * 2 ** i, kernelSize: 4, strides: 2, padding: 'same', useBias: false, kernelInitializer: init.normal(0.02), name: `${name}_down${i}`,
     }), x);
     if (i > 0) x = apply(normalizationLayer('batch', `${name}_down${i}_norm`)!, x);
@@ -78,7 +79,7 @@ export function discoganDiscriminator(o: DiscoganNetworkOptions): tfl.LayersMode
   const name = o.name ?? 'discogan_d';
   const input = tfl.input({ shape: [h, w, c], name: `${name}_input` });
   const features = encoder(input, stages, base, init, name);
-  const logits = apply(tfl.layers.conv2d({
+  const logits = apply(conv2d({
     filters: 1, kernelSize: 4, strides: 1, padding: 'valid', useBias: false, kernelInitializer: init.normal(0.02), name: `${name}_logits`,
   }), features);
   return tfl.model({ inputs: input, outputs: logits, name });

@@ -6,6 +6,7 @@
 // trainer is the same for tables and images.
 import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { conv2d } from '../../layers/conv2d.js';
 import { dense } from '../../layers/dense.js';
 import { SeededInit } from '../../models/common.js';
 import { applyDenseNetwork, denseNetwork } from '../../models/dense-network.js';
@@ -43,7 +44,7 @@ function convCritic(w: number, init: SeededInit, name: string): tfl.LayersModel 
   const x = tfl.input({ shape: [IMAGE * IMAGE] });
   let h = apply(tfl.layers.reshape({ targetShape: [IMAGE, IMAGE, 1] }), x);
   for (const filters of [w, 2 * w, 4 * w]) {
-    h = apply(tfl.layers.conv2d({ filters, kernelSize: 5, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: init.glorotUniform() }), h);
+    h = apply(conv2d({ filters, kernelSize: 5, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: init.glorotUniform() }), h);
   }
   h = apply(tfl.layers.flatten(), h);
   return tfl.model({ inputs: x, outputs: apply(dense({ units: 1, kernelInitializer: init.glorotUniform() }), h), name });

@@ -13,6 +13,7 @@
 // block is constant (a nearest-neighbour upsampling of a learned map) and no checkerboard is built in.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { conv2d } from '../../layers/conv2d.js';
 import { PixelShuffle } from '../../layers/pixel-shuffle.js';
 import { normalizationLayer, paddedConv, residualBlock } from '../../layers/residual-block.js';
 import { requirePositiveInteger, SeededInit } from '../../models/common.js';
@@ -133,7 +134,7 @@ export function srDiscriminator(o: SrDiscriminatorOptions): tfl.LayersModel {
     const filters = base * 2 ** Math.floor(i / 2);
     // PyTorch's padding=1 on both sides (tfjs's 'same' pads stride-2 convs on one side only)
     x = apply(tfl.layers.zeroPadding2d({ padding: 1, name: `${name}_pad${i}` }), x);
-    x = apply(tfl.layers.conv2d({
+    x = apply(conv2d({
       filters, kernelSize: 3, strides: 1 + (i % 2), padding: 'valid', name: `${name}_conv${i}`, kernelInitializer: init.glorotUniform(),
     }), x);
     if (i > 0) x = apply(normalizationLayer('batch', `${name}_norm${i}`)!, x);

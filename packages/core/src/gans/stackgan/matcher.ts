@@ -6,6 +6,7 @@
 // Its text branch is StackGAN's phi(t); the pair also gives the retrieval score of generated images.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { conv2d } from '../../layers/conv2d.js';
 import { datasetToTensors, subsetDataset, type ArrayDataset } from '../../data/dataset.js';
 import { dense } from '../../layers/dense.js';
 import { requirePositiveInteger, SeededInit } from '../../models/common.js';
@@ -56,7 +57,7 @@ export function matcherImageModel(channels: number, dim: number, seed: number): 
   const x = tfl.input({ shape: [STAGE1_SIZE, STAGE1_SIZE, channels], name: 'match_image' });
   let h: tfl.SymbolicTensor = x;
   for (const [i, filters] of [32, 64].entries()) {
-    h = tfl.layers.conv2d({ filters, kernelSize: 3, strides: 2, padding: 'same', kernelInitializer: init.glorotUniform(), name: `image_conv${i}` }).apply(h) as tfl.SymbolicTensor;
+    h = conv2d({ filters, kernelSize: 3, strides: 2, padding: 'same', kernelInitializer: init.glorotUniform(), name: `image_conv${i}` }).apply(h) as tfl.SymbolicTensor;
     h = tfl.layers.leakyReLU({ alpha: 0.2, name: `image_lrelu${i}` }).apply(h) as tfl.SymbolicTensor;
   }
   h = tfl.layers.flatten({ name: 'image_flat' }).apply(h) as tfl.SymbolicTensor;

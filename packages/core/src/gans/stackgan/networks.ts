@@ -6,6 +6,7 @@
 // together (the matching-aware discriminator). Up-sampling is nearest-neighbour then a 3 x 3 convolution,
 // as the authors' upBlock; batch norm after every hidden convolution.
 import * as tfl from '@tensorflow/tfjs-layers';
+import { conv2d } from '../../layers/conv2d.js';
 import { batchNormalization } from '../../layers/batch-norm.js';
 import { dense } from '../../layers/dense.js';
 import { residualBlock } from '../../layers/residual-block.js';
@@ -42,7 +43,7 @@ type Sizes = ReturnType<typeof resolveSizes>;
 const apply = (layer: tfl.layers.Layer, x: tfl.SymbolicTensor | tfl.SymbolicTensor[]) => layer.apply(x) as tfl.SymbolicTensor;
 
 function convBnAct(x: tfl.SymbolicTensor, filters: number, o: { kernel: number; strides: number; init: SeededInit; name: string; leaky?: boolean; norm?: boolean }): tfl.SymbolicTensor {
-  let h = apply(tfl.layers.conv2d({
+  let h = apply(conv2d({
     filters, kernelSize: o.kernel, strides: o.strides, padding: 'same', useBias: o.norm === false, kernelInitializer: o.init.normal(0.02), name: `${o.name}_conv`,
   }), x);
   if (o.norm !== false) h = apply(batchNormalization({ momentum: 0.9, epsilon: 1e-5, name: `${o.name}_bn` }), h);
@@ -84,7 +85,7 @@ export function stage1Generator(s: Sizes, seed: number | undefined): tfl.LayersM
   h = apply(tfl.layers.reshape({ targetShape: [4, 4, 4 * f], name: 'g1_map' }), h);
   h = upBlock(h, 2 * f, init, 'g1_up1');
   h = upBlock(h, f, init, 'g1_up2');
-  h = apply(tfl.layers.conv2d({ filters: s.channels, kernelSize: 3, padding: 'same', activation: 'tanh', kernelInitializer: init.normal(0.02), name: 'g1_image' }), h);
+  h = apply(conv2d({ filters: s.channels, kernelSize: 3, padding: 'same', activation: 'tanh', kernelInitializer: init.normal(0.02), name: 'g1_image' }), h);
   return tfl.model({ inputs: [z, c], outputs: h, name: 'stage1_generator' });
 }
 
@@ -102,7 +103,7 @@ export function stage2Generator(s: Sizes, seed: number | undefined): tfl.LayersM
   }
   h = upBlock(h, f, init, 'g2_up1');
   h = upBlock(h, Math.max(1, f / 2), init, 'g2_up2');
-  h = apply(tfl.layers.conv2d({ filters: s.channels, kernelSize: 3, padding: 'same', activation: 'tanh', kernelInitializer: init.normal(0.02), name: 'g2_image' }), h);
+  h = apply(conv2d({ filters: s.channels, kernelSize: 3, padding: 'same', activation: 'tanh', kernelInitializer: init.normal(0.02), name: 'g2_image' }), h);
   return tfl.model({ inputs: [image, c], outputs: h, name: 'stage2_generator' });
 }
 

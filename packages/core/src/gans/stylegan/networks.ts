@@ -13,6 +13,7 @@
 // z and the class embedding apart before concatenating them (StyleGAN2-ADA's conditional mapping); D adds the
 // projection term <E(y), phi(x)> to its logit, phi(x) the features before the logit layer.
 import * as tfl from '@tensorflow/tfjs-layers';
+import { conv2d } from '../../layers/conv2d.js';
 import { requireOneOf, requirePositiveInteger, SeededInit } from '../../models/common.js';
 import { MinibatchStdDev } from '../../layers/minibatch-stddev.js';
 import { CLASS_EMBEDDING, CLASS_PROJECTION, classEmbedding, classInput, projectLogit } from '../class-conditioning.js';
@@ -110,7 +111,7 @@ export function synthesisNetwork(o: StyleganNetworkOptions, name = 'synthesis'):
       x = apply(layer, [x, styles, noises[i]]);
     }
   });
-  const rgb = apply(tfl.layers.conv2d({ filters: 3, kernelSize: 1, kernelInitializer: init.glorotUniform(), name: 'to_rgb' }), x);
+  const rgb = apply(conv2d({ filters: 3, kernelSize: 1, kernelInitializer: init.glorotUniform(), name: 'to_rgb' }), x);
   return tfl.model({ inputs: [styles, ...noises], outputs: rgb, name });
 }
 

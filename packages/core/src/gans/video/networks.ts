@@ -10,6 +10,7 @@
 // pooling), each by its own conv stack of stride-2 4x4 convs with LeakyReLU 0.2 ending in a map of patch
 // logits: one model with one output per scale, so one optimizer updates all of them.
 import * as tfl from '@tensorflow/tfjs-layers';
+import { conv2d } from '../../layers/conv2d.js';
 import { requirePositiveInteger, SeededInit } from '../../models/common.js';
 
 export interface FramePredictorOptions {
@@ -44,7 +45,7 @@ export function framePredictor(o: FramePredictorOptions): tfl.LayersModel {
   const name = o.name ?? 'predictor';
   const init = new SeededInit(o.seed);
   const conv = (x: tfl.SymbolicTensor, filters: number, layer: string, strides = 1, activation: 'relu' | 'linear' = 'relu') =>
-    apply(tfl.layers.conv2d({ filters, kernelSize: 3, strides, padding: 'same', activation, kernelInitializer: init.glorotUniform(), name: `${name}_${layer}` }), x);
+    apply(conv2d({ filters, kernelSize: 3, strides, padding: 'same', activation, kernelInitializer: init.glorotUniform(), name: `${name}_${layer}` }), x);
   const up = (x: tfl.SymbolicTensor, layer: string) => apply(tfl.layers.upSampling2d({ size: [2, 2], name: `${name}_${layer}` }), x);
   const join = (a: tfl.SymbolicTensor, b: tfl.SymbolicTensor, layer: string) => apply(tfl.layers.concatenate({ name: `${name}_${layer}` }), [a, b]);
 
@@ -71,10 +72,10 @@ export function sequenceDiscriminator(o: SequenceDiscriminatorOptions): tfl.Laye
   for (let s = 0; s < scales; s++) {
     let x = s === 0 ? input : apply(tfl.layers.averagePooling2d({ poolSize: 2 ** s, strides: 2 ** s, name: `${name}_s${s}_pool` }), input);
     for (const [i, filters] of [f, 2 * f].entries()) {
-      x = apply(tfl.layers.conv2d({ filters, kernelSize: 4, strides: 2, padding: 'same', kernelInitializer: init.glorotUniform(), name: `${name}_s${s}_conv${i}` }), x);
+      x = apply(conv2d({ filters, kernelSize: 4, strides: 2, padding: 'same', kernelInitializer: init.glorotUniform(), name: `${name}_s${s}_conv${i}` }), x);
       x = apply(tfl.layers.leakyReLU({ alpha: 0.2, name: `${name}_s${s}_lrelu${i}` }), x);
     }
-    outputs.push(apply(tfl.layers.conv2d({ filters: 1, kernelSize: 3, padding: 'same', kernelInitializer: init.glorotUniform(), name: `${name}_s${s}_logits` }), x));
+    outputs.push(apply(conv2d({ filters: 1, kernelSize: 3, padding: 'same', kernelInitializer: init.glorotUniform(), name: `${name}_s${s}_logits` }), x));
   }
   return tfl.model({ inputs: input, outputs, name });
 }
