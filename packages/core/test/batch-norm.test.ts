@@ -10,24 +10,10 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 
 import { batchNormalization, NativeBatchNormalization } from '../src/index.js';
+import { assertClose, tensor } from './tensor-fixtures.js';
 
 const torch = await import('@gantry/tfjs-backend-torch').then(() => true, () => false);
 const BACKENDS = torch ? ['cpu', 'torch'] : ['cpu'];
-
-function assertClose(got: tf.Tensor, want: tf.Tensor, what: string, tol: number): void {
-  assert.deepEqual(got.shape, want.shape, `${what}: shape`);
-  const [g, w] = [got.dataSync(), want.dataSync()];
-  for (let i = 0; i < w.length; i++) {
-    assert.ok(Math.abs(g[i] - w[i]) <= tol * Math.max(1, Math.abs(w[i])), `${what} [${i}]: ${g[i]} vs ${w[i]}`);
-  }
-}
-
-/** Deterministic values in (-2, 2) times scale, plus offset. */
-function tensor(shape: number[], seed: number, scale = 1, offset = 0): tf.Tensor {
-  let s = seed >>> 0;
-  const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: n }, () => (((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 4 - 2) * scale + offset), shape);
-}
 
 /** The training output, d/dx, d/dgamma, d/dbeta of sum(w y), and d/dx of the squared norm of d/dx sum((w y)^2). */
 function probe(layer: tfl.layers.Layer, x: tf.Tensor, w: tf.Tensor): tf.Tensor[] {

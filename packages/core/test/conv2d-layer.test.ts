@@ -1,8 +1,8 @@
 // core's Conv2D (layers/conv2d.ts: the FusedConv2D kernel with its registered gradient) against tfjs-layers' own
 // Conv2D with the same weights: output, the gradients in the input, kernel and bias, a gradient penalty's gradient
 // through the layer, for fused (relu), following (tanh, sigmoid) and no activations, both paddings and strides (a
-// dilated one: the output, tfjs having no gradient for it); that a gradient in the input alone runs no filter gradient; and that it saves as a plain 'Conv2D'.
-// On cpu and, where it loads, torch.
+// dilated one: the output, tfjs having no gradient for it); that a gradient in the input alone runs no filter
+// gradient; and that it saves as a plain 'Conv2D'. On cpu and, where it loads, torch.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
@@ -10,24 +10,10 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 
 import { conv2d, FusedConv2D } from '../src/index.js';
+import { assertClose, tensor } from './tensor-fixtures.js';
 
 const torch = await import('@gantry/tfjs-backend-torch').then(() => true, () => false);
 const BACKENDS = torch ? ['cpu', 'torch'] : ['cpu'];
-
-function assertClose(got: tf.Tensor, want: tf.Tensor, what: string, tol: number): void {
-  assert.deepEqual(got.shape, want.shape, `${what}: shape`);
-  const [g, w] = [got.dataSync(), want.dataSync()];
-  for (let i = 0; i < w.length; i++) {
-    assert.ok(Math.abs(g[i] - w[i]) <= tol * Math.max(1, Math.abs(w[i])), `${what} [${i}]: ${g[i]} vs ${w[i]}`);
-  }
-}
-
-/** Deterministic values in (-2, 2) times scale. */
-function tensor(shape: number[], seed: number, scale = 1): tf.Tensor {
-  let s = seed >>> 0;
-  const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: n }, () => (((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 4 - 2) * scale), shape);
-}
 
 /** The output, d/dx and the weights' gradients of sum(w y), and d/dx of the squared norm of d/dx sum((w y)^2). */
 function probe(layer: tfl.layers.Layer, x: tf.Tensor, w: tf.Tensor): tf.Tensor[] {

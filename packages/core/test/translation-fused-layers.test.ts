@@ -8,24 +8,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 
 import { instanceNorm, reflectPad2d } from '../src/index.js';
+import { assertClose, tensor } from './tensor-fixtures.js';
 
 const torch = await import('@gantry/tfjs-backend-torch').then(() => true, () => false);
 const BACKENDS = torch ? ['cpu', 'torch'] : ['cpu'];
-
-function assertClose(got: tf.Tensor, want: tf.Tensor, what: string, tol = 2e-5): void {
-  assert.deepEqual(got.shape, want.shape, `${what}: shape`);
-  const [g, w] = [got.dataSync(), want.dataSync()];
-  for (let i = 0; i < w.length; i++) {
-    assert.ok(Math.abs(g[i] - w[i]) <= tol * Math.max(1, Math.abs(w[i])), `${what} [${i}]: ${g[i]} vs ${w[i]}`);
-  }
-}
-
-/** Deterministic values in (-2, 2) times scale, plus offset. */
-function tensor(shape: number[], seed: number, scale = 1, offset = 0): tf.Tensor {
-  let s = seed >>> 0;
-  const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: n }, () => (((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 4 - 2) * scale + offset), shape);
-}
 
 /** The composition instanceNorm used before its customGrad (autodiff derives its gradient). */
 function composedInstanceNorm(x: tf.Tensor, epsilon: number, gamma?: tf.Tensor, beta?: tf.Tensor): tf.Tensor {
