@@ -74,15 +74,17 @@ test('instanceNorm on torch: an image of several kernel chunks gives the same bi
 });
 
 for (const backend of BACKENDS) {
-  test(`instanceNorm on ${backend}: values and gradients (first and second order) as the composed ops, affine on and off`, async () => {
+  test(`instanceNorm on ${backend}: values and gradients (first and second order) as the composed ops, affine off, per channel and per image`, async () => {
     await tf.setBackend(backend);
     for (const [i, shape] of [[2, 5, 6, 3], [1, 4, 4, 1], [3, 8, 3, 5], [2, 1, 7, 2]].entries()) {
-      for (const affine of [false, true]) {
+      // affine: one gamma and beta per channel ([C]), or per image and channel ([N, 1, 1, C], AdaIN's styles)
+      for (const affine of [false, 'channel', 'image'] as const) {
         tf.tidy(() => {
           const x = tensor(shape, 11 + i, 1.5, 0.7);
           const weights = tensor(shape, 31 + i);
           const epsilon = i === 1 ? 1e-3 : 1e-5;
-          const params = affine ? [tensor([shape[3]], 51 + i, 0.5, 1), tensor([shape[3]], 71 + i, 0.5)] : [];
+          const paramShape = affine === 'image' ? [shape[0], 1, 1, shape[3]] : [shape[3]];
+          const params = affine ? [tensor(paramShape, 51 + i, 0.5, 1), tensor(paramShape, 71 + i, 0.5)] : [];
           const as = (norm: typeof composedInstanceNorm): Layer => (v, ps) => norm(v, epsilon, ps[0], ps[1]);
           compare(`[${shape}] affine ${affine}`, as(instanceNorm), as(composedInstanceNorm), x, params, weights);
         });

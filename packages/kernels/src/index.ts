@@ -72,8 +72,9 @@ export const INSTANCE_NORM_KERNEL = 'GantryInstanceNorm';
 export interface InstanceNormAttrs { epsilon: number }
 
 /**
- * Instance normalisation's backward for y = xhat (times gamma [C] when given): dx = r k (dy - mean(dy) -
- * xhat mean(dy xhat)), k = gamma or 1, means over H and W. Inputs {dy, xhat, r, gamma?}, float32; outputs [dx,
+ * Instance normalisation's backward for y = xhat (times gamma when given: [C], or [N, 1, 1, C], one per example, as
+ * AdaIN's style scale): dx = r k (dy - mean(dy) - xhat mean(dy xhat)), k = gamma or 1, means over H and W. Inputs
+ * {dy, xhat, r, gamma?}, float32; outputs [dx,
  * sum(dy xhat) [N, 1, 1, C], sum(dy) [N, 1, 1, C]]. First order only (no gradient of its own).
  */
 export const INSTANCE_NORM_GRAD_KERNEL = 'GantryInstanceNormGrad';

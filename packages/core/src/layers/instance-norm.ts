@@ -84,15 +84,19 @@ function normalizeOp(epsilon: number, affine: boolean, statistics?: StatisticsRe
         const [dx, dyTimesXhat, dyTotal] = !higherOrder && backendHasKernel(INSTANCE_NORM_GRAD_KERNEL)
           ? tf.engine().runKernel(INSTANCE_NORM_GRAD_KERNEL, affine ? { dy, xhat: savedXhat, r: savedR, gamma: savedGamma } : { dy, xhat: savedXhat, r: savedR }) as tf.Tensor[]
           : composedGradient(dy, higherOrder ? standardize(savedX, epsilon) : { xhat: savedXhat, r: savedR }, affine ? savedGamma : undefined);
-        return affine ? [dx, tf.sum(dyTimesXhat, [0, 1, 2]), tf.sum(dyTotal, [0, 1, 2])] : [dx];
+        if (!affine) return [dx];
+        // a gamma of one example's each channel ([N, 1, 1, C], AdaIN) takes the per-example sums as they are
+        const perExample = savedGamma.rank === 4;
+        return [dx, perExample ? dyTimesXhat : tf.sum(dyTimesXhat, [0, 1, 2]), perExample ? dyTotal : tf.sum(dyTotal, [0, 1, 2])];
       },
     };
   }) as unknown as CustomGradientFunc<tf.Tensor>);
 }
 
 /**
- * Normalises x [N, H, W, C] over H and W per image and channel, then gamma, beta when given; `statistics`, when
- * given, receives the mean and variance [N, 1, 1, C]. Batch norm is this op on its input viewed as [1, N H W, 1, C].
+ * Normalises x [N, H, W, C] over H and W per image and channel, then gamma, beta when given: [C], or [N, 1, 1, C]
+ * with one scale and shift per image (AdaIN's styles); `statistics`, when given, receives the mean and variance
+ * [N, 1, 1, C]. Batch norm is this op on its input viewed as [1, N H W, 1, C].
  */
 export function standardizeImages(x: tf.Tensor4D, epsilon: number, affine?: { gamma: tf.Tensor; beta: tf.Tensor }, statistics?: StatisticsReceiver): tf.Tensor {
   return affine ? normalizeOp(epsilon, true, statistics)(x, affine.gamma, affine.beta) : normalizeOp(epsilon, false, statistics)(x);

@@ -134,7 +134,8 @@ Napi::Value InstanceNorm(const Napi::CallbackInfo& info) {
   return ReturnTensors(info, {xhat, r, mean, variance});
 }
 
-// instanceNormGrad(dy, xhat, r [N, 1, 1, C], gamma [C] or none) -> [dx, sum(dy xhat), sum(dy)], the sums [N, 1, 1, C]
+// instanceNormGrad(dy, xhat, r [N, 1, 1, C], gamma [C], [N, 1, 1, C] (one per example: AdaIN) or none)
+//   -> [dx, sum(dy xhat), sum(dy)], the sums [N, 1, 1, C]
 Napi::Value InstanceNormGrad(const Napi::CallbackInfo& info) {
   const at::Tensor dy = Float32Nhwc(info, 0, "dy");
   const at::Tensor xhat = Float32Nhwc(info, 1, "xhat");
@@ -149,12 +150,15 @@ Napi::Value InstanceNormGrad(const Napi::CallbackInfo& info) {
   at::Tensor gamma;
   if (gamma_arg) {
     gamma = gamma_arg->contiguous();
-    if (gamma.scalar_type() != at::kFloat || gamma.numel() != c) throw std::invalid_argument("instanceNormGrad: gamma must be float32 [C]");
+    if (gamma.scalar_type() != at::kFloat || (gamma.numel() != c && gamma.numel() != n * c)) {
+      throw std::invalid_argument("instanceNormGrad: gamma must be float32 [C] or, one per example, [N, 1, 1, C]; got " + c10::str(gamma.sizes()));
+    }
   }
   at::Tensor dx = at::empty(xhat.sizes(), xhat.options());
   at::Tensor dy_xhat = at::empty({n, 1, 1, c}, xhat.options()), dy_sum = at::empty({n, 1, 1, c}, xhat.options());
   const float *pdy = dy.data_ptr<float>(), *pxhat = xhat.data_ptr<float>(), *pr = r.data_ptr<float>();
   const float* pgamma = gamma.defined() ? gamma.data_ptr<float>() : nullptr;
+  const bool per_example_gamma = gamma.defined() && gamma.numel() == n * c && n > 1;
   float *pdx = dx.data_ptr<float>(), *pdy_xhat = dy_xhat.data_ptr<float>(), *pdy_sum = dy_sum.data_ptr<float>();
   const int64_t tasks = n * chunks.per_example;
   std::vector<double> partial_dy_xhat(tasks * c, 0.0), partial_dy(tasks * c, 0.0), total_dy_xhat, total_dy;
@@ -170,7 +174,7 @@ Napi::Value InstanceNormGrad(const Napi::CallbackInfo& info) {
     pdy_sum[k] = static_cast<float>(total_dy[k]);
     dy_xhat_mean[k] = static_cast<float>(total_dy_xhat[k] / rows);
     dy_mean[k] = static_cast<float>(total_dy[k] / rows);
-    scale[k] = pgamma != nullptr ? pr[k] * pgamma[k % c] : pr[k];
+    scale[k] = pgamma != nullptr ? pr[k] * pgamma[per_example_gamma ? k : k % c] : pr[k];
   }
   chunks.ForEach([&](int64_t i, int64_t first, int64_t count, int64_t) {
     const int64_t at = (i * rows + first) * c;

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { single, singleShape, type Shape } from '../../layers/common.js';
 import { FusedConvLayer } from '../../layers/fused-conv.js';
+import { standardizeImages } from '../../layers/instance-norm.js';
 import { fusedConv2d } from '../../tfjs-gradients/conv-grads.js';
 import { denseForward } from '../../tfjs-gradients/fused-ops.js';
 
@@ -282,19 +283,17 @@ export class StyleConv extends tfl.layers.Layer {
   /**
    * Written for few full-size ops (each is a pass over [N, r, r, C]): the bias rides in the convolution;
    * lrelu's gain is left out, since instance normalisation cancels a constant factor but for its
-   * epsilon (norm(g y, eps) = norm(y, eps / g^2)); and 1 / std times the style's scale is taken on
-   * [N, 1, 1, C] before the one full-size product.
+   * epsilon (norm(g y, eps) = norm(y, eps / g^2)); the normalisation and the style's per-image scale and
+   * shift are instance-norm.ts's op, one kernel each way on torch (the scale's and shift's gradients are its
+   * per-image sums).
    */
   private adain(x: tf.Tensor4D, weight: tf.Tensor4D, affine: tf.Tensor2D, noise: tf.Tensor): tf.Tensor {
     const n = x.shape[0];
     const perChannel = (t: tf.Tensor) => tf.reshape(t, [n, 1, 1, this.filters]);
     const convolved = fusedConv2d(x, weight, this.bias.read() as tf.Tensor1D, { strides: 1, pad: 'same', dilations: 1, activation: 'linear' });
-    const y = tf.leakyRelu(tf.add(convolved, noise), LRELU_SLOPE);
-    const centred = tf.sub(y, tf.mean(y, [1, 2], true));
-    const variance = tf.mean(tf.square(centred), [1, 2], true);
+    const y = tf.leakyRelu(tf.add(convolved, noise), LRELU_SLOPE) as tf.Tensor4D;
     const [scale, shift] = tf.split(affine, 2, 1);
-    const factor = tf.mul(tf.rsqrt(tf.add(variance, INSTANCE_NORM_EPSILON / LRELU_GAIN ** 2)), perChannel(tf.add(scale, 1)));
-    return tf.add(tf.mul(centred, factor), perChannel(shift));
+    return standardizeImages(y, INSTANCE_NORM_EPSILON / LRELU_GAIN ** 2, { gamma: perChannel(tf.add(scale, 1)), beta: perChannel(shift) });
   }
 
   override getConfig(): tf.serialization.ConfigDict {
