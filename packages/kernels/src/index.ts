@@ -36,6 +36,14 @@ export interface AdamUpdateAttrs {
 }
 
 /**
+ * An exponential moving average of weights, for every weight at once: shadow' = shadow decay + value (1 - decay),
+ * in float32 in that order (tfjs's mul, mul, add). Inputs (an array) [shadow..., value...], float32, pairwise of one
+ * shape; outputs [shadow'...].
+ */
+export const EMA_UPDATE_KERNEL = 'GantryEmaUpdate';
+export interface EmaUpdateAttrs { decay: number }
+
+/**
  * The gradient of tfjs's MirrorPad (whose own registered gradient, in tfjs 4.22, drops what flowed through
  * the mirrored borders): each element of dy is added back onto the element of x it was copied from.
  * Input {dy}, float32, of x's shape grown by paddings; attrs as MirrorPad's; output x's shape.

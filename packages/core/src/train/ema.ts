@@ -1,7 +1,11 @@
 // Exponential moving average of G's weights: a shadow copy updated after every generator step.
-// Non-trainable weights (batch-norm statistics) are copied, not averaged.
+// Non-trainable weights (batch-norm statistics) are copied, not averaged. Where the backend registers
+// GantryEmaUpdate (torch) one kernel averages every weight, bit-identical to the composed ops.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { EMA_UPDATE_KERNEL, type EmaUpdateAttrs } from '@gantry/kernels';
+
+import { backendHasKernel } from '../tfjs-gradients/fused-ops.js';
 
 export interface Ema {
   readonly decay: number;
@@ -32,10 +36,17 @@ export function createEma(model: tfl.LayersModel, decay: number, initial?: tf.Te
     update(m) {
       const current = m.weights;
       tf.tidy(() => {
-        current.forEach((w, i) => {
-          const v = w.read();
-          shadow[i].assign(trainable[i] ? tf.add(tf.mul(shadow[i], decay), tf.mul(v, 1 - decay)) : v);
-        });
+        const averaged = current.flatMap((w, i) => (trainable[i] ? [i] : []));
+        if (backendHasKernel(EMA_UPDATE_KERNEL) && averaged.every((i) => shadow[i].dtype === 'float32')) {
+          // one kernel for every averaged weight, the same float32 arithmetic as the ops below
+          const inputs = [...averaged.map((i) => shadow[i]), ...averaged.map((i) => current[i].read())] as unknown as tf.NamedTensorMap;
+          const attrs: EmaUpdateAttrs = { decay };
+          const out = tf.engine().runKernel(EMA_UPDATE_KERNEL, inputs, { ...attrs }) as tf.Tensor[];
+          averaged.forEach((i, k) => shadow[i].assign(out[k]));
+        } else {
+          for (const i of averaged) shadow[i].assign(tf.add(tf.mul(shadow[i], decay), tf.mul(current[i].read(), 1 - decay)));
+        }
+        current.forEach((w, i) => { if (!trainable[i]) shadow[i].assign(w.read()); });
       });
     },
     copyTo(target) {

@@ -1,7 +1,7 @@
 // Fused optimizer kernels (their contract: @gantry/kernels). 'GantryAdamUpdate' is not a tfjs kernel:
 // @gantry/core's adam() optimizer calls it (through engine().runKernel) when the active backend
-// registers it, and otherwise runs tfjs Adam's own ops.
-import { ADAM_UPDATE_KERNEL, type AdamUpdateAttrs } from '@gantry/kernels';
+// registers it, and otherwise runs tfjs Adam's own ops; 'GantryEmaUpdate' likewise for core's weight averages.
+import { ADAM_UPDATE_KERNEL, EMA_UPDATE_KERNEL, type AdamUpdateAttrs, type EmaUpdateAttrs } from '@gantry/kernels';
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
 
 import { kernel, op, torch } from './util.js';
@@ -24,4 +24,16 @@ const adamUpdate = kernel(ADAM_UPDATE_KERNEL, (args) => {
   return out.map((h, k) => backend.makeOutput(h, inputs[k % n].shape, 'float32'));
 });
 
-export const optimKernels: KernelConfig[] = [adamUpdate];
+const emaUpdateOp = op('emaUpdate');
+
+const emaUpdate = kernel(EMA_UPDATE_KERNEL, (args) => {
+  const inputs = args.inputs as unknown as TensorInfo[];
+  if (inputs.length % 2 !== 0) throw new Error(`torch backend: ${EMA_UPDATE_KERNEL} needs [shadow, value] per weight, got ${inputs.length} inputs`);
+  const n = inputs.length / 2;
+  const backend = torch(args);
+  const exclusive = inputs.slice(0, n).map((t) => (backend.refCount(t.dataId) === 1 ? 1 : 0));
+  const out = emaUpdateOp(inputs.map((t) => backend.handleOf(t)), exclusive, (args.attrs as unknown as EmaUpdateAttrs).decay) as unknown as number[];
+  return out.map((h, k) => backend.makeOutput(h, inputs[k].shape, 'float32'));
+});
+
+export const optimKernels: KernelConfig[] = [adamUpdate, emaUpdate];
