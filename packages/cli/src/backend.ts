@@ -24,8 +24,10 @@ export async function selectBackend(want = process.env.GANTRY_BACKEND): Promise<
       if (want === 'torch') throw new Error(`the torch backend is not available: ${(e as Error).message} (build it with npm run build:native)`);
     }
   }
-  // IS_TEST only silences tfjs-backend-cpu's "install tfjs-node" banner, which would mislead here
-  tf.env().set('IS_TEST', true);
+  // silences tfjs-backend-cpu's "install tfjs-node" banner, which would mislead here. Not IS_TEST, which also
+  // turns on tfjs's per-kernel leak check: that counts what a custom gradient saves of its own intermediates
+  // (instance norm's, GAN-TTS's conditional norm's) as leaked and stops the run
+  tf.env().set('PROD', true);
   await tf.setBackend('cpu');
   return 'cpu';
 }
