@@ -37,7 +37,7 @@ export function createEma(model: tfl.LayersModel, decay: number, initial?: tf.Te
       const current = m.weights;
       tf.tidy(() => {
         const averaged = current.flatMap((w, i) => (trainable[i] ? [i] : []));
-        if (backendHasKernel(EMA_UPDATE_KERNEL) && averaged.every((i) => shadow[i].dtype === 'float32')) {
+        if (averaged.length > 0 && backendHasKernel(EMA_UPDATE_KERNEL) && averaged.every((i) => shadow[i].dtype === 'float32')) {
           // one kernel for every averaged weight, the same float32 arithmetic as the ops below
           const inputs = [...averaged.map((i) => shadow[i]), ...averaged.map((i) => current[i].read())] as unknown as tf.NamedTensorMap;
           const attrs: EmaUpdateAttrs = { decay };
