@@ -107,23 +107,26 @@ test('wide filters (the blocked transposes between tfjs and ATen filter layouts)
   const rand = makeRng(21);
   // The last two, on two threads, split the transposes into tasks (of >= 64K elements) over column blocks.
   const threads = numThreads();
-  for (const [ci, co, k, stride, split] of [[24, 40, 3, 1, 0], [13, 19, 3, 2, 0], [33, 17, 1, 1, 0], [16, 64, 4, 2, 0],
-    [64, 136, 3, 1, 1], [72, 50, 4, 2, 1]]) {
-    setNumThreads(split ? 2 : threads);
-    const xShape: [number, number, number, number] = [2, 9, 9, ci];
-    const fShape: [number, number, number, number] = [k, k, ci, co];
-    const xv = randomValues(rand, xShape);
-    const fv = randomValues(rand, fShape);
-    const yShape = tf.backend_util.computeConv2DInfo(xShape, fShape, stride, 1, 'same').outShape;
-    const rv = randomValues(rand, yShape);
-    await compareBackends(() => {
-      const r = tf.tensor4d(rv, yShape);
-      const conv = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, 'same');
-      const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv(a, b), r)))([tf.tensor4d(xv, xShape), tf.tensor4d(fv, fShape)]);
-      return [conv(tf.tensor4d(xv, xShape), tf.tensor4d(fv, fShape)), ...grads];
-    }, TOLERANCE, `wide conv ${JSON.stringify({ ci, co, k, stride, threads: numThreads() })}`, ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']);
+  try {
+    for (const [ci, co, k, stride, split] of [[24, 40, 3, 1, 0], [13, 19, 3, 2, 0], [33, 17, 1, 1, 0], [16, 64, 4, 2, 0],
+      [64, 136, 3, 1, 1], [72, 50, 4, 2, 1]]) {
+      setNumThreads(split ? 2 : threads);
+      const xShape: [number, number, number, number] = [2, 9, 9, ci];
+      const fShape: [number, number, number, number] = [k, k, ci, co];
+      const xv = randomValues(rand, xShape);
+      const fv = randomValues(rand, fShape);
+      const yShape = tf.backend_util.computeConv2DInfo(xShape, fShape, stride, 1, 'same').outShape;
+      const rv = randomValues(rand, yShape);
+      await compareBackends(() => {
+        const r = tf.tensor4d(rv, yShape);
+        const conv = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, 'same');
+        const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv(a, b), r)))([tf.tensor4d(xv, xShape), tf.tensor4d(fv, fShape)]);
+        return [conv(tf.tensor4d(xv, xShape), tf.tensor4d(fv, fShape)), ...grads];
+      }, TOLERANCE, `wide conv ${JSON.stringify({ ci, co, k, stride, threads: numThreads() })}`, ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']);
+    }
+  } finally {
+    setNumThreads(threads);
   }
-  setNumThreads(threads);
 });
 
 test('a filter updated in place by the fused Adam kernel is convolved with its new values', async () => {

@@ -158,7 +158,7 @@ Napi::Value InstanceNormGrad(const Napi::CallbackInfo& info) {
   at::Tensor dy_xhat = at::empty({n, 1, 1, c}, xhat.options()), dy_sum = at::empty({n, 1, 1, c}, xhat.options());
   const float *pdy = dy.data_ptr<float>(), *pxhat = xhat.data_ptr<float>(), *pr = r.data_ptr<float>();
   const float* pgamma = gamma.defined() ? gamma.data_ptr<float>() : nullptr;
-  const bool per_example_gamma = gamma.defined() && gamma.numel() == n * c && n > 1;
+  const bool per_example_gamma = gamma.defined() && gamma.numel() == n * c;
   float *pdx = dx.data_ptr<float>(), *pdy_xhat = dy_xhat.data_ptr<float>(), *pdy_sum = dy_sum.data_ptr<float>();
   const int64_t tasks = n * chunks.per_example;
   std::vector<double> partial_dy_xhat(tasks * c, 0.0), partial_dy(tasks * c, 0.0), total_dy_xhat, total_dy;

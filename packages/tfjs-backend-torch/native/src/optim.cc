@@ -15,6 +15,17 @@ bool SoleOwner(const at::Tensor& t) {
   return t.is_contiguous() && t.use_count() == 1 && t.unsafeGetTensorImpl()->storage().use_count() == 1;
 }
 
+// The tensor an update writes: t itself when the caller may update it in place, else a contiguous copy (so tensors
+// sharing t's data keep their values).
+at::Tensor Writable(const at::Tensor& t, bool in_place) {
+  return in_place ? t : t.clone(at::MemoryFormat::Contiguous);
+}
+
+// After a write through raw pointers, which ATen does not see: caches keyed on versions must.
+void MarkWritten(at::Tensor& t) {
+  t.unsafeGetTensorImpl()->bump_version();
+}
+
 struct AdamConstants {
   float beta1, one_minus_beta1, beta2, one_minus_beta2, one_minus_acc_beta1, one_minus_acc_beta2, epsilon, neg_lr;
 };
@@ -83,9 +94,9 @@ Napi::Value AdamUpdate(const Napi::CallbackInfo& info) {
       }
     }
     const bool in_place = exclusive[i] != 0 && SoleOwner(var_in) && SoleOwner(m_in) && SoleOwner(v_in);
-    at::Tensor var = in_place ? var_in : var_in.clone(at::MemoryFormat::Contiguous);
-    at::Tensor m = in_place ? m_in : m_in.clone(at::MemoryFormat::Contiguous);
-    at::Tensor v = in_place ? v_in : v_in.clone(at::MemoryFormat::Contiguous);
+    at::Tensor var = Writable(var_in, in_place);
+    at::Tensor m = Writable(m_in, in_place);
+    at::Tensor v = Writable(v_in, in_place);
     float* var_data = var.data_ptr<float>();
     float* m_data = m.data_ptr<float>();
     float* v_data = v.data_ptr<float>();
@@ -94,18 +105,13 @@ Napi::Value AdamUpdate(const Napi::CallbackInfo& info) {
       AdamStep(var_data, grad_data, m_data, v_data, begin, end, c);
     });
     if (in_place) {
-      // Written through raw pointers, which ATen does not see: caches keyed on versions must.
-      for (at::Tensor* t : {&var, &m, &v}) t->unsafeGetTensorImpl()->bump_version();
+      for (at::Tensor* t : {&var, &m, &v}) MarkWritten(*t);
     }
     results[i] = var;
     results[n + i] = m;
     results[2 * n + i] = v;
   }
-  Napi::Array out = Napi::Array::New(info.Env(), results.size());
-  for (size_t k = 0; k < results.size(); ++k) {
-    out.Set(static_cast<uint32_t>(k), Napi::Number::New(info.Env(), static_cast<double>(StoreTensor(std::move(results[k])))));
-  }
-  return out;
+  return ReturnTensors(info, results);
 }
 
 // shadow' = shadow decay + value (1 - decay) in float32, in the order of core's composed form (mul, mul, add: tfjs's
@@ -136,11 +142,11 @@ Napi::Value EmaUpdate(const Napi::CallbackInfo& info) {
                                   c10::str(value.sizes()) + " must be float32 of one shape");
     }
     const bool in_place = exclusive[i] != 0 && SoleOwner(shadow_in);
-    at::Tensor shadow = in_place ? shadow_in : shadow_in.clone(at::MemoryFormat::Contiguous);
+    at::Tensor shadow = Writable(shadow_in, in_place);
     float* shadow_data = shadow.data_ptr<float>();
     const float* value_data = value.data_ptr<float>();
     at::parallel_for(0, shadow.numel(), 32768, [&](int64_t begin, int64_t end) { EmaStep(shadow_data, value_data, begin, end, decay_f, rest); });
-    if (in_place) shadow.unsafeGetTensorImpl()->bump_version();
+    if (in_place) MarkWritten(shadow);
     results[i] = shadow;
   }
   return ReturnTensors(info, results);
