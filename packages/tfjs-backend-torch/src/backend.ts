@@ -65,6 +65,11 @@ export class TorchBackend extends KernelBackend {
     return (dataId as RecordHolder)[RECORD];
   }
 
+  /** Whether this backend holds the data of dataId (it is not on another backend, nor disposed). */
+  holds(dataId: DataId): boolean {
+    return this.ownRecord(dataId) !== undefined;
+  }
+
   /** The record of a dataId of this backend; a dataId another backend holds is moved here first (as DataStorage.get does). */
   private record(dataId: DataId): TensorData {
     const own = this.ownRecord(dataId);

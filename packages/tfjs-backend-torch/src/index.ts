@@ -5,6 +5,7 @@ import { registerBackend } from '@tensorflow/tfjs-core';
 
 import { addon } from './addon.js';
 import { TorchBackend } from './backend.js';
+import { installDirectClone } from './engine-clone.js';
 import { installTfjsFixes } from './tfjs-fixes/index.js';
 import { registerFallbacks } from './fallback.js';
 import { BACKEND_NAME, registerNativeKernels } from './kernels/index.js';
@@ -34,6 +35,8 @@ registerFallbacks(BACKEND_NAME);
 // misuse their inputs in gradients, and kernels of other gradients (depthwise and conv2d backprops,
 // AvgPoolGrad, the resize grads) have none, on every backend (src/tfjs-fixes/).
 installTfjsFixes();
+// Saving a tensor for a gradient costs a kernel dispatch that this backend does not need (src/engine-clone.ts).
+installDirectClone();
 
 registerBackend(BACKEND_NAME, () => {
   // Kernels registered for cpu after this module loaded also get forwarders.
