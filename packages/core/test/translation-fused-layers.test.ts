@@ -1,5 +1,5 @@
-// instanceNorm's and reflectPad2d's hand-written backward passes (customGrad) against the composed tfjs ops
-// they replaced (moments / sub / rsqrt / mul; slice / reverse / concat), whose gradients tfjs's autodiff
+// instanceNorm's hand-written backward pass (customGrad) and core's MirrorPad gradient (reflectPad2d) against
+// the composed tfjs ops they replaced (moments / sub / rsqrt / mul; slice / reverse / concat), whose gradients tfjs's autodiff
 // derives: values, first-order gradients for several shapes, paddings and affine on and off, and a
 // second-order gradient (a gradient penalty through the layer). On cpu and, where it loads, on torch.
 import { test } from 'node:test';
@@ -22,16 +22,16 @@ function composedInstanceNorm(x: tf.Tensor, epsilon: number, gamma?: tf.Tensor, 
   return y;
 }
 
-/** The composition reflectPad2d used before its customGrad: slice, reverse and concat per axis. */
-function composedReflectPad(x: tf.Tensor, rows: number, cols: number): tf.Tensor {
-  const axisPad = (t: tf.Tensor, axis: number, p: number) => {
-    if (p === 0) return t;
+/** Mirror padding composed from slice, reverse and concat per axis (reflectPad2d's before its own gradient). */
+function composedMirrorPad(x: tf.Tensor, paddings: Array<[number, number]>, mode: 'reflect' | 'symmetric'): tf.Tensor {
+  const edge = mode === 'reflect' ? 1 : 0;
+  return paddings.reduce((t, [before, after], axis) => {
     const n = t.shape[axis];
-    const take = (start: number) => tf.reverse(tf.slice(t, t.shape.map((_, i) => (i === axis ? start : 0)), t.shape.map((s, i) => (i === axis ? p : s))), axis);
-    return tf.concat([take(1), t, take(n - 1 - p)], axis);
-  };
-  return axisPad(axisPad(x, 1, rows), 2, cols);
+    const take = (start: number, p: number) => tf.reverse(tf.slice(t, t.shape.map((_, i) => (i === axis ? start : 0)), t.shape.map((s, i) => (i === axis ? p : s))), axis);
+    return tf.concat([...(before > 0 ? [take(edge, before)] : []), t, ...(after > 0 ? [take(n - after - edge, after)] : [])], axis);
+  }, x);
 }
+const composedReflectPad = (x: tf.Tensor, rows: number, cols: number) => composedMirrorPad(x, [[0, 0], [rows, rows], [cols, cols], [0, 0]], 'reflect');
 
 type Layer = (x: tf.Tensor, params: tf.Tensor[]) => tf.Tensor;
 
@@ -101,6 +101,21 @@ for (const backend of BACKENDS) {
         const x = tensor(shape, 91 + i);
         const weights = tensor([shape[0], shape[1] + 2 * rows, shape[2] + 2 * cols, shape[3]], 111 + i);
         compare(`[${shape}] pad ${rows}, ${cols}`, (v) => reflectPad2d(v, [rows, cols]), (v) => composedReflectPad(v, rows, cols), x, [], weights);
+      });
+    }
+  });
+
+  test(`tf.mirrorPad on ${backend}: core's gradient for both modes, uneven paddings and ranks 1 to 4, first and second order`, async () => {
+    await tf.setBackend(backend);
+    const cases: Array<[number[], Array<[number, number]>, 'reflect' | 'symmetric']> = [
+      [[2, 5, 6, 3], [[0, 0], [2, 1], [0, 3], [0, 0]], 'symmetric'], [[4, 5, 3], [[1, 2], [3, 0], [0, 1]], 'reflect'],
+      [[3, 4], [[2, 2], [1, 3]], 'symmetric'], [[6], [[5, 4]], 'reflect'], [[2, 3, 3, 2], [[1, 0], [2, 2], [0, 2], [1, 1]], 'reflect'],
+    ];
+    for (const [i, [shape, paddings, mode]] of cases.entries()) {
+      tf.tidy(() => {
+        const x = tensor(shape, 131 + i);
+        const weights = tensor(shape.map((s, axis) => s + paddings[axis][0] + paddings[axis][1]), 151 + i);
+        compare(`[${shape}] ${mode} ${JSON.stringify(paddings)}`, (v) => tf.mirrorPad(v, paddings, mode), (v) => composedMirrorPad(v, paddings, mode), x, [], weights);
       });
     }
   });
