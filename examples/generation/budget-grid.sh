@@ -1,0 +1,26 @@
+#!/bin/sh
+# Issue 17's comparison as a ledger that fills over several sittings: DCGAN, ProGAN and StyleGAN on one dataset,
+# with and without DiffAugment, seeds 0-2, each trained for CPU_SECONDS of one thread by compare-generators.ts
+# (which scores the averaged and the trained generator of each run). Cells run seed by seed, so a partial ledger
+# holds whole seeds first; a cell already in OUT/DATA.jsonl is skipped, so the script resumes after a stop (a
+# stopped cell starts again from step 0). Summarise with compare-summary.ts OUT/DATA.jsonl.
+#   setsid nohup sh examples/generation/budget-grid.sh emoji 2700 runs/grid-2700 > runs/grid-2700-emoji.log 2>&1 &
+set -eu
+DATA=$1 CPU_SECONDS=$2 OUT=$3
+mkdir -p "$OUT/logs"
+LEDGER=$OUT/$DATA.jsonl
+touch "$LEDGER"
+for seed in 0 1 2; do for aug in false true; do for model in dcgan progan stylegan; do
+  cell="\"model\":\"$model\",\"augment\":$aug,\"generator\":\"EMA\",\"seed\":$seed,"
+  if grep -q "$cell" "$LEDGER"; then continue; fi
+  flag=$([ "$aug" = true ] && echo --augment || true)
+  log=$OUT/logs/$DATA-$model-$seed-$aug.log
+  echo "$(date -u +%FT%TZ) $DATA $model seed $seed augment $aug: start"
+  # one JSON line per generator; the ledger gets them only when the whole cell has finished
+  GANTRY_TORCH_THREADS=1 OMP_NUM_THREADS=1 nice -n 19 node --conditions=gantry-source --import tsx \
+    examples/generation/compare-generators.ts --data "$DATA" --model "$model" --seed "$seed" $flag --cpu-seconds "$CPU_SECONDS" \
+    > "$log.jsonl.part" 2> "$log"
+  cat "$log.jsonl.part" >> "$LEDGER"
+  rm "$log.jsonl.part"
+  echo "$(date -u +%FT%TZ) $DATA $model seed $seed augment $aug: done"
+done; done; done
