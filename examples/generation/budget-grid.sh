@@ -5,8 +5,11 @@
 # holds whole seeds first; a cell already in OUT/DATA.jsonl is skipped, so the script resumes after a stop (a
 # stopped cell starts again from step 0). Summarise with compare-summary.ts OUT/DATA.jsonl.
 #   setsid nohup sh examples/generation/budget-grid.sh emoji 2700 runs/grid-2700 > runs/grid-2700-emoji.log 2>&1 &
+# Started in its own session (setsid), it lowers its whole session's scheduling weight: with the kernel's autogroups,
+# nice alone only ranks a session's own processes, and the grid would still take half the cores from other work.
 set -eu
 DATA=$1 CPU_SECONDS=$2 OUT=$3
+if [ "$(ps -o sid= -p $$ | tr -d ' ')" = "$$" ] && [ -w /proc/self/autogroup ]; then echo 19 > /proc/self/autogroup; fi
 mkdir -p "$OUT/logs"
 LEDGER=$OUT/$DATA.jsonl
 touch "$LEDGER"
