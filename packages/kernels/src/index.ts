@@ -104,3 +104,6 @@ export interface ConditionalBatchNormReluAttrs { epsilon: number; momentum: numb
  * outputs [dx, dz, dKernel, dBias, dGamma, dBeta].
  */
 export const CONDITIONAL_BATCH_NORM_RELU_GRAD_KERNEL = 'GantryConditionalBatchNormReluGrad';
+
+/** Gradients tfjs 4.22 lacks for kernels that run inside other gradients (second derivatives): backprop-gradients.ts. */
+export { BACKPROP_GRADIENTS } from './backprop-gradients.js';

@@ -1,4 +1,4 @@
-// The gradients src/tfjs-fixes/backprop-grads.ts adds for kernels of tfjs's own gradients that have
+// The gradients @gantry/kernels' backprop-gradients.ts adds (this package registers them on import) for kernels of tfjs's own gradients that have
 // none in tfjs 4.22 (depthwise conv backprops, Conv2DBackpropFilter, AvgPoolGrad, the resize grads; so
 // a gradient penalty through those ops throws), checked by directional derivatives, exact up to
 // float32 rounding because each kernel is linear in the input differentiated; then a penalty through

@@ -6,11 +6,13 @@
 // 2. Kernels whose gradient reuses the saved forward output treat that output as a constant in the
 //    second backward pass, giving silently wrong numbers. We re-register them saving the input and
 //    recomputing the output inside the gradient, so the output's dependence on x is on the tape.
-//
+// And a third: kernels of tfjs's own gradients (AvgPoolGrad, Conv2DBackpropFilter, the depthwise and resize
+// backprops) have no gradient at all; @gantry/kernels' BACKPROP_GRADIENTS gives them one.
 //
 // tfjs-layers registers all of tfjs's gradients on load; importing it first guarantees ours override them.
 import '@tensorflow/tfjs-layers';
 import * as tf from '@tensorflow/tfjs-core';
+import { BACKPROP_GRADIENTS } from '@gantry/kernels';
 import { sigmoidGrad } from './fused-ops.js';
 
 type Saved = tf.Tensor[];
@@ -147,12 +149,14 @@ export function installGradientFixes(): void {
   if (installed) return;
   for (const name of ZERO_GRAD_KERNELS) tf.registerGradient(zeroGradConfig(name));
   for (const config of RECOMPUTING_GRADS) tf.registerGradient(config);
+  // tfjs has none for these backprop kernels (AvgPoolGrad: R1 and the gradient penalty through a critic's pooling)
+  for (const config of BACKPROP_GRADIENTS) tf.registerGradient(config);
   installed = true;
 }
 
 /** Kernels whose gradients installGradientFixes replaces (for diagnostics and tests). */
 export const FIXED_GRADIENT_KERNELS: readonly string[] = [
-  ...ZERO_GRAD_KERNELS, ...RECOMPUTING_GRADS.map((c) => c.kernelName),
+  ...ZERO_GRAD_KERNELS, ...RECOMPUTING_GRADS.map((c) => c.kernelName), ...BACKPROP_GRADIENTS.map((c) => c.kernelName),
 ];
 
 installGradientFixes();

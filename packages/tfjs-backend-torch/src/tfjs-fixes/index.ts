@@ -4,9 +4,9 @@
 // about them"; the second-order gradient fixes that @gantry/core registers are separate (core does not
 // depend on this package).
 import { registerGradient } from '@tensorflow/tfjs-core';
+import { BACKPROP_GRADIENTS } from '@gantry/kernels';
 
 import { installCustomGradFixes } from './custom-grad.js';
-import { BACKPROP_GRADIENTS } from './backprop-grads.js';
 
 export { FIXED_CUSTOM_GRAD_OPS } from './custom-grad.js';
 

@@ -9,6 +9,9 @@
 // Each of these kernels is linear in its gradient input, so its own gradient is the forward op (or the
 // other backprop kernel) with the same attributes, as tfjs writes Conv2DBackpropInput's. Not covered:
 // MaxPoolGrad (needs the argmax positions), LRNGrad, the 3D and dilation kernels.
+// They live here because both @gantry/core (whose StyleGAN R1 and ProGAN gradient penalty go through
+// averagePooling2d, in a browser too) and @gantry/tfjs-backend-torch (for plain tfjs programs) register them,
+// and neither may import the other. Configs only: registering is each importer's step.
 import * as tf from '@tensorflow/tfjs-core';
 
 type Attrs = tf.NamedAttrMap;
