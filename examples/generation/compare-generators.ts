@@ -9,11 +9,16 @@
 //     examples/generation/compare-generators.ts --data emoji --model stylegan --seed 0 [--augment] --cpu-seconds 220
 // StyleGAN's --lr, --r1-gamma and --mixing change its settings for a diagnosis; the JSON lines then name them (variant).
 // --steps N trains N steps instead of the CPU budget.
+// --run-dir DIR checkpoints the run there (about every 4 CPU minutes, or every --checkpoint-every steps) and, when DIR already holds a checkpoint, resumes
+// it: the budget then counts the CPU seconds of the steps kept (recorded beside the checkpoints), not work lost at a stop.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  arrayDataSource, createRng, dcganDiscriminator, dcganGenerator, emojiScoring, fashionScoring, loadPaddedFashionMnist, memoryRunStore,
-  proganSample, randomNormal, styleganSample, trainGan, trainProgan, trainStylegan, type ArrayDataset, type DiffAugmentTransform,
+  arrayDataSource, createRng, dcganDiscriminator, dcganGenerator, emojiScoring, fashionScoring, fileRunStore, loadPaddedFashionMnist, memoryRunStore,
+  proganSample, randomNormal, resumeGan, resumeProgan, resumeStylegan, styleganSample, trainGan, trainProgan, trainStylegan, writeFileAtomic,
+  type ArrayDataset, type DiffAugmentTransform,
 } from '@gantry/core/node';
 import { cpuSeconds } from '../common/measure.js';
 import { cpuBudget, rounded } from './emoji-scoring.js';
@@ -23,7 +28,7 @@ const { values } = parseArgs({
     data: { type: 'string', default: 'emoji' }, model: { type: 'string', default: 'stylegan' }, seed: { type: 'string', default: '0' },
     augment: { type: 'boolean', default: false }, 'cpu-seconds': { type: 'string', default: '220' }, batch: { type: 'string', default: '16' },
     'phase-steps': { type: 'string', default: '400' }, lr: { type: 'string' }, 'r1-gamma': { type: 'string' }, mixing: { type: 'string' },
-    steps: { type: 'string' },
+    steps: { type: 'string' }, 'run-dir': { type: 'string' }, 'checkpoint-every': { type: 'string' },
   },
 });
 const { data, model } = values;
@@ -50,12 +55,41 @@ const sampleSeeds = Array.from({ length: scoring.test.count }, (_, i) => 1000 + 
 /** Trains under the budget; returns the step count and a sampler per generator (averaged first). */
 type Samplers = Record<string, () => tf.Tensor4D>;
 
-async function trainOne(budget: ReturnType<typeof cpuBudget>): Promise<{ step: number; samplers: Samplers }> {
-  const run = { store: memoryRunStore(), signal: budget.signal, callbacks: budget.callbacks };
+// steps between checkpoints of a --run-dir run: about 4 CPU minutes of each model on this machine
+const CHECKPOINT_EVERY: Record<string, number> = { dcgan: 8000, progan: 2000, stylegan: 2000 };
+
+/**
+ * The training CPU seconds spent up to each checkpointed step of a --run-dir run, in DIR/train-cpu-seconds.json. A
+ * step's entry is written before its checkpoint, so whichever checkpoint a resume finds has one.
+ */
+function cpuRecord(dir: string) {
+  const path = join(dir, 'train-cpu-seconds.json');
+  const at: Record<string, number> = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {};
+  return {
+    at,
+    save(step: number, seconds: number) {
+      at[step] = +seconds.toFixed(3);
+      writeFileAtomic(path, JSON.stringify(at), dir);
+    },
+  };
+}
+
+async function trainOne(budget: ReturnType<typeof cpuBudget>, resume: boolean, runDir?: string): Promise<{ step: number; samplers: Samplers }> {
+  const record = runDir === undefined ? undefined : cpuRecord(runDir);
+  const every = Number(values['checkpoint-every'] ?? CHECKPOINT_EVERY[model]);
+  const callbacks = {
+    onStep: ({ step }: { step: number }) => {
+      budget.callbacks.onStep();
+      // the loop checkpoints every `every` steps and the step it stops at
+      if (record && (step % every === 0 || budget.signal.aborted)) record.save(step, budget.spent());
+    },
+  };
+  const run = { store: runDir === undefined ? memoryRunStore() : fileRunStore(runDir), signal: budget.signal, callbacks };
+  const checkpointing = runDir === undefined ? {} : { checkpointEvery: every };
   if (model === 'stylegan') {
-    const r = await trainStylegan(train, {
+    const r = resume ? await resumeStylegan(train, { ...run, steps: maxSteps }) : await trainStylegan(train, {
       seed, steps: maxSteps, batchSize, resolution: SIZE, latentDim: LATENT, mappingDepth: 8, maxChannels: 32, channelBase: 512,
-      ...styleSettings, r1Every: 16, emaDecay: 0.995, ...(augment ? { augment } : {}),
+      ...styleSettings, r1Every: 16, emaDecay: 0.995, ...checkpointing, ...(augment ? { augment } : {}),
     }, run);
     const samplers: Samplers = { EMA: () => styleganSample(r.averaged, sampleSeeds), 'no EMA': () => styleganSample(r.generator, sampleSeeds) };
     // the truncation sweep of the issue (precision should rise and recall fall as psi falls), on emoji only: on
@@ -64,17 +98,17 @@ async function trainOne(budget: ReturnType<typeof cpuBudget>): Promise<{ step: n
     return { step: r.step, samplers };
   }
   if (model === 'progan') {
-    const r = await trainProgan(train, {
+    const r = resume ? await resumeProgan(train, { ...run, steps: maxSteps }) : await trainProgan(train, {
       seed, steps: maxSteps, batchSize, resolution: SIZE, latentDim: LATENT, maxChannels: 32, channelBase: 512,
-      phaseSteps: Number(values['phase-steps']), fadeFraction: 0.5, emaDecay: 0.995, ...(augment ? { augment } : {}),
+      phaseSteps: Number(values['phase-steps']), fadeFraction: 0.5, emaDecay: 0.995, ...checkpointing, ...(augment ? { augment } : {}),
     }, run);
     return { step: r.step, samplers: { EMA: () => proganSample(r.averaged, sampleSeeds, r.phase), 'no EMA': () => proganSample(r.generator, sampleSeeds, r.phase) } };
   }
-  const r = await trainGan({
+  const loop = { steps: maxSteps, data: arrayDataSource(train), progress: 'off' as const, ...run };
+  const r = resume ? await resumeGan(loop) : await trainGan({
     generator: dcganGenerator({ imageSize: SIZE, channels: 3, latentDim: LATENT, baseFilters: 32, seed }),
-    discriminator: dcganDiscriminator({ imageSize: SIZE, channels: 3, baseFilters: 32, seed: seed + 1 }),
-    steps: maxSteps, data: arrayDataSource(train), progress: 'off', ...run,
-    config: { loss: 'nonsaturating', latentDim: LATENT, seed, batchSize, emaDecay: 0.995, ...(augment ? { augment } : {}) },
+    discriminator: dcganDiscriminator({ imageSize: SIZE, channels: 3, baseFilters: 32, seed: seed + 1 }), ...loop,
+    config: { loss: 'nonsaturating', latentDim: LATENT, seed, batchSize, emaDecay: 0.995, ...checkpointing, ...(augment ? { augment } : {}) },
   });
   const draw = (g: typeof r.generator) => () => {
     const z = randomNormal(createRng(seed + 7), [sampleSeeds.length, LATENT]);
@@ -83,15 +117,30 @@ async function trainOne(budget: ReturnType<typeof cpuBudget>): Promise<{ step: n
   return { step: r.step, samplers: { EMA: draw(r.emaGenerator!), 'no EMA': draw(r.generator) } };
 }
 
-const budget = cpuBudget(values.steps === undefined ? Number(values['cpu-seconds']) : Infinity);
-const { step, samplers } = await trainOne(budget);
-const trainCpuSeconds = cpuSeconds() - budget.from;
+/** Where a --run-dir run stands: resume from its newest checkpoint (and the CPU seconds spent up to it), or start. */
+async function sittingOf(runDir: string | undefined): Promise<{ resume: boolean; spentBefore: number }> {
+  if (runDir === undefined) return { resume: false, spentBefore: 0 };
+  mkdirSync(runDir, { recursive: true });
+  const checkpoint = await fileRunStore(runDir).loadLatestCheckpoint();
+  if (!checkpoint) return { resume: false, spentBefore: 0 };
+  const { step } = checkpoint.state;
+  const spent = cpuRecord(runDir).at[step];
+  if (spent === undefined) throw new Error(`${runDir}: no CPU seconds recorded for the checkpoint at step ${step}`);
+  return { resume: true, spentBefore: spent };
+}
+
+const runDir = values['run-dir'];
+const sitting = await sittingOf(runDir);
+const budget = cpuBudget(values.steps === undefined ? Number(values['cpu-seconds']) : Infinity, sitting.spentBefore);
+const { step, samplers } = await trainOne(budget, sitting.resume, runDir);
+const trainCpuSeconds = budget.spent();
 for (const [generator, drawImages] of Object.entries(samplers)) {
   const images = drawImages();
   const s = rounded(scoring.score(images));
   images.dispose();
   console.log(JSON.stringify({
     data, model, ...(changed.length ? { variant: changed.join(', ') } : {}), augment: Boolean(augment), generator, seed, steps: step, trainCpuSeconds: +trainCpuSeconds.toFixed(0), ...s,
-    samples: sampleSeeds.length, loadCpuSeconds: +loadCpuSeconds.toFixed(0), totalCpuSeconds: +(cpuSeconds() - started).toFixed(0), backend: engine,
+    ...(sitting.resume ? { resumedWithCpuSeconds: +sitting.spentBefore.toFixed(0) } : {}),
+    samples: sampleSeeds.length, loadCpuSeconds: +loadCpuSeconds.toFixed(0), totalCpuSeconds: +(cpuSeconds() - started + sitting.spentBefore).toFixed(0), backend: engine,
   }));
 }

@@ -22,9 +22,14 @@ export function emojiScoring() {
   };
 }
 
-/** Stops a run once this process's CPU seconds since the call pass `budget` (the step in progress completes). */
-export function cpuBudget(budget: number) {
+/**
+ * Stops a run once this process's CPU seconds since the call, plus `spentBefore` (what earlier sittings of a resumed
+ * run spent on the steps it kept), pass `budget`; the step in progress completes. Already spent: stopped at once.
+ */
+export function cpuBudget(budget: number, spentBefore = 0) {
   const stop = new AbortController();
   const from = cpuSeconds();
-  return { signal: stop.signal, callbacks: { onStep: () => { if (cpuSeconds() - from > budget) stop.abort(); } }, from };
+  const spent = () => spentBefore + cpuSeconds() - from;
+  if (spentBefore >= budget) stop.abort();
+  return { signal: stop.signal, callbacks: { onStep: () => { if (spent() > budget) stop.abort(); } }, from, spent };
 }
