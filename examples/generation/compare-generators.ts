@@ -80,8 +80,8 @@ async function trainOne(budget: ReturnType<typeof cpuBudget>, resume: boolean, r
   const callbacks = {
     onStep: ({ step }: { step: number }) => {
       budget.callbacks.onStep();
-      // the loop checkpoints every `every` steps and the step it stops at
-      if (record && (step % every === 0 || budget.signal.aborted)) record.save(step, budget.spent());
+      // the loop checkpoints every `every` steps and the step it stops at (budget spent, or --steps reached)
+      if (record && (step % every === 0 || budget.signal.aborted || step === maxSteps)) record.save(step, budget.spent());
     },
   };
   const run = { store: runDir === undefined ? memoryRunStore() : fileRunStore(runDir), signal: budget.signal, callbacks };
