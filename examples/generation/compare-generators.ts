@@ -52,7 +52,7 @@ const train: ArrayDataset = data === 'emoji' ? scoring.train : loadPaddedFashion
 const loadCpuSeconds = cpuSeconds() - started;
 const sampleSeeds = Array.from({ length: scoring.test.count }, (_, i) => 1000 + i);
 
-/** Trains under the budget; returns the step count and a sampler per generator (averaged first). */
+/** A name per generator (averaged first), each drawing the test count of images from fixed seeds. */
 type Samplers = Record<string, () => tf.Tensor4D>;
 
 // steps between checkpoints of a --run-dir run: about 4 CPU minutes of each model on this machine
@@ -74,6 +74,7 @@ function cpuRecord(dir: string) {
   };
 }
 
+/** Trains (or resumes) under the budget; returns the step count and a sampler per generator. */
 async function trainOne(budget: ReturnType<typeof cpuBudget>, resume: boolean, runDir?: string): Promise<{ step: number; samplers: Samplers }> {
   const record = runDir === undefined ? undefined : cpuRecord(runDir);
   const every = Number(values['checkpoint-every'] ?? CHECKPOINT_EVERY[model]);
