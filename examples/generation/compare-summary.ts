@@ -26,16 +26,16 @@ function runCost(r: Row): string {
 
 for (const data of [...new Set(rows.map((r) => r.data))]) {
   const mine = rows.filter((r) => r.data === data);
+  const arms = [...new Set(mine.map(arm))];
   console.log(`\n${data}: mean ± sd over seeds\n`);
   console.log('| arm | seeds | steps | FD | KID | precision | recall |\n|---|---:|---:|---:|---:|---:|---:|');
-  for (const name of [...new Set(mine.map(arm))]) {
+  for (const name of arms) {
     const group = mine.filter((r) => arm(r) === name);
     const of = (k: 'fd' | 'kid' | 'precision' | 'recall' | 'steps', d: number) => meanStd(group.map((r) => r[k]), d);
     console.log(`| ${name} | ${group.map((r) => r.seed).join(', ')} | ${of('steps', 0)} | ${of('fd', 2)} | ${of('kid', 3)} | ${of('precision', 3)} | ${of('recall', 3)} |`);
   }
   console.log(`\n${data}: every run\n`);
   console.log('| arm | seed | steps | train CPU s | run CPU min | FD | KID | precision | recall |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|');
-  const arms = [...new Set(mine.map(arm))];
   for (const r of [...mine].sort((a, b) => arms.indexOf(arm(a)) - arms.indexOf(arm(b)) || a.seed - b.seed)) {
     console.log(`| ${arm(r)} | ${r.seed} | ${r.steps} | ${r.trainCpuSeconds} | ${runCost(r)} | ${r.fd.toFixed(2)} | ${r.kid.toFixed(3)} | ${r.precision.toFixed(3)} | ${r.recall.toFixed(3)} |`);
   }
